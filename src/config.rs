@@ -1,0 +1,258 @@
+//! `site.yaml`: the site's configuration, with a documented default for every key.
+//!
+//! Parsing is strict: an unknown key is an error with a "did you mean". Values that YAML types
+//! cannot check (the base URL, the language tag, taxonomy names) are validated here, each error
+//! pointing at the line that holds the value.
+
+use crate::diagnostics::Diagnostic;
+use crate::source::yaml;
+use serde::Deserialize;
+use std::path::Path;
+
+/// The file name of the configuration, at the site root.
+pub const CONFIG_FILE: &str = "site.yaml";
+
+/// The parsed and validated `site.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    /// The site's name, shown in titles. Default: `pimap site`.
+    #[serde(default = "default_title")]
+    pub title: String,
+    /// One sentence about the site, for meta descriptions. Default: empty.
+    #[serde(default)]
+    pub description: String,
+    /// Absolute address the site is published at (`https://example.org/sub/`). Default: empty,
+    /// which makes every link root-relative and permalinks equal to paths.
+    #[serde(default)]
+    pub base_url: String,
+    /// BCP 47 language tag of the content. Default: `en`.
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// The navigation menu, in order. Default: empty.
+    #[serde(default)]
+    pub menu: Vec<MenuItem>,
+    /// Folder name under `themes/`. Default: `pimap`.
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    /// Taxonomies that pages may use in their `taxonomies` front matter. Default: none.
+    #[serde(default)]
+    pub taxonomies: Vec<TaxonomyConfig>,
+    /// Free-form values for templates, as `site.extra`. Default: empty map.
+    #[serde(default)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// One entry of the navigation menu.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MenuItem {
+    pub name: String,
+    /// A path on the site (`/about/`), a content file (`@/about.md`) or an absolute URL.
+    pub url: String,
+}
+
+/// A taxonomy such as `tags`: pages list terms under it; each term gets a page.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaxonomyConfig {
+    /// Key in front matter and first URL segment (`/tags/`): `[a-z0-9_-]+`.
+    pub name: String,
+    /// Human title of the taxonomy. Default: the name, capitalised.
+    #[serde(default)]
+    pub title: Option<String>,
+}
+
+fn default_title() -> String {
+    "pimap site".to_owned()
+}
+fn default_language() -> String {
+    "en".to_owned()
+}
+fn default_theme() -> String {
+    "pimap".to_owned()
+}
+
+impl TaxonomyConfig {
+    pub fn title(&self) -> String {
+        self.title.clone().unwrap_or_else(|| {
+            let mut chars = self.name.chars();
+            chars
+                .next()
+                .map(|first| first.to_uppercase().chain(chars).collect())
+                .unwrap_or_default()
+        })
+    }
+}
+
+/// The base URL split into what permalinks need: an origin (`https://example.org`, or empty)
+/// and a path prefix without a trailing slash (`/sub`, or empty).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BaseUrl {
+    pub origin: String,
+    pub path: String,
+}
+
+impl BaseUrl {
+    /// Parses `https://host[:port][/path/]`; empty text gives root-relative URLs.
+    pub fn parse(text: &str) -> Result<BaseUrl, String> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(BaseUrl::default());
+        }
+        let rest = text
+            .strip_prefix("https://")
+            .or_else(|| text.strip_prefix("http://"))
+            .ok_or_else(|| format!("base URL `{text}` must start with https:// or http://"))?;
+        let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        if host.is_empty() || host.contains(|c: char| c.is_whitespace() || "?#@\\".contains(c)) {
+            return Err(format!("base URL `{text}` has no valid host"));
+        }
+        if path.contains(['?', '#', ' ', '\\']) || path.split('/').any(|s| s == ".." || s == ".") {
+            return Err(format!(
+                "base URL `{text}` may only have a plain path after the host"
+            ));
+        }
+        Ok(BaseUrl {
+            origin: text[..text.len() - path.len()].to_owned(),
+            path: path.trim_end_matches('/').to_owned(),
+        })
+    }
+
+    /// The absolute URL of a site path that already carries the base path.
+    pub fn permalink(&self, url: &str) -> String {
+        format!("{}{}", self.origin, url)
+    }
+}
+
+impl SiteConfig {
+    /// Parses `site.yaml` text. `base_url_override` replaces the file's `base_url` (`--base-url`).
+    pub fn parse(
+        text: &str,
+        base_url_override: Option<&str>,
+    ) -> Result<(SiteConfig, BaseUrl), Vec<Diagnostic>> {
+        let path = Path::new(CONFIG_FILE);
+        let mut config: SiteConfig = yaml::parse(text).map_err(|e| {
+            let mut d = Diagnostic::error_at(path, text, e.line, e.col, e.message);
+            d.help = e.help;
+            vec![d]
+        })?;
+        let mut errors = Vec::new();
+        let at = |key: &str, message: String| {
+            let (line, col) = yaml::key_position(text, key).unwrap_or((0, 0));
+            Diagnostic::error_at(path, text, line, col, message)
+        };
+        if let Some(url) = base_url_override {
+            config.base_url = url.to_owned();
+        }
+        let base_url = match BaseUrl::parse(&config.base_url) {
+            Ok(base) => base,
+            Err(message) => {
+                let d = if base_url_override.is_some() {
+                    Diagnostic::file_error("--base-url", message)
+                } else {
+                    at("base_url", message)
+                };
+                errors.push(
+                    d.with_help("write it like https://example.org/ or https://example.org/sub/"),
+                );
+                BaseUrl::default()
+            }
+        };
+        if !is_language_tag(&config.language) {
+            errors.push(
+                at(
+                    "language",
+                    format!("`{}` is not a language tag", config.language),
+                )
+                .with_help("use a BCP 47 tag such as `en`, `fr` or `pt-PT`"),
+            );
+        }
+        if config.theme.is_empty()
+            || !config
+                .theme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            errors.push(at(
+                "theme",
+                format!("`{}` is not a theme folder name", config.theme),
+            ));
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for taxonomy in &config.taxonomies {
+            let (line, col) = yaml::text_position(text, &format!("name: {}", taxonomy.name))
+                .map_or((0, 0), |(l, c)| (l, c + 6));
+            let d = |message: String| Diagnostic::error_at(path, text, line, col, message);
+            if taxonomy.name.is_empty()
+                || !taxonomy
+                    .name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+            {
+                errors.push(d(format!(
+                    "taxonomy name `{}` may only use a-z, 0-9, - and _",
+                    taxonomy.name
+                )));
+            } else if !seen.insert(taxonomy.name.as_str()) {
+                errors.push(d(format!("taxonomy `{}` is declared twice", taxonomy.name)));
+            }
+        }
+        if errors.is_empty() {
+            Ok((config, base_url))
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or_default();
+    (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_lowercase())
+        && parts
+            .all(|p| !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_fill_every_missing_key() {
+        let (config, base) = SiteConfig::parse("", None).unwrap();
+        assert_eq!(config.title, "pimap site");
+        assert_eq!(config.language, "en");
+        assert_eq!(config.theme, "pimap");
+        assert_eq!(base, BaseUrl::default());
+    }
+
+    #[test]
+    fn base_url_splits_origin_and_sub_path() {
+        let base = BaseUrl::parse("https://example.org/pimap/").unwrap();
+        assert_eq!(base.origin, "https://example.org");
+        assert_eq!(base.path, "/pimap");
+        assert_eq!(
+            base.permalink("/pimap/news/"),
+            "https://example.org/pimap/news/"
+        );
+        assert!(BaseUrl::parse("example.org").is_err());
+        assert!(BaseUrl::parse("https://example.org/../x").is_err());
+    }
+
+    #[test]
+    fn bad_values_point_at_their_lines() {
+        let text = "title: t\nlanguage: English\nbase_url: ftp://x\n";
+        let errors = SiteConfig::parse(text, None).unwrap_err();
+        let places: Vec<_> = errors.iter().map(|d| (d.line, d.col)).collect();
+        assert_eq!(places, vec![(3, 11), (2, 11)]);
+    }
+
+    #[test]
+    fn override_replaces_base_url() {
+        let (_, base) =
+            SiteConfig::parse("base_url: https://a.org/", Some("http://127.0.0.1:1111/")).unwrap();
+        assert_eq!(base.origin, "http://127.0.0.1:1111");
+    }
+}

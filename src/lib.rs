@@ -1,0 +1,199 @@
+//! pimap: the static-site generator of the PIMAP Partnership.
+//!
+//! One pipeline, one direction: [`source`] reads and parses every file, [`site`] resolves URLs,
+//! sections, taxonomies and links, [`render`] applies the templates, [`output`] writes the result
+//! atomically. [`build`] runs them in order; every problem found along the way is returned as a
+//! [`Diagnostic`]. The library never prints: the `pimap` binary decides what to show.
+
+#![allow(
+    clippy::result_large_err,
+    reason = "Diagnostic is the error of every fallible step; errors are rare and end the step, so their size costs nothing"
+)]
+
+pub mod config;
+pub mod diagnostics;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod site;
+pub mod source;
+
+pub use diagnostics::{Diagnostic, Severity};
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// What `pimap build` was asked to do.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The site root: the folder that holds `site.yaml`.
+    pub root: PathBuf,
+    /// Where the site is written. Default: `<root>/public`.
+    pub output: Option<PathBuf>,
+    /// Replaces `base_url` from `site.yaml`.
+    pub base_url: Option<String>,
+    /// Include pages and sections marked `draft: true`.
+    pub drafts: bool,
+    /// Minify HTML output.
+    pub minify: bool,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>) -> BuildOptions {
+        BuildOptions {
+            root: root.into(),
+            output: None,
+            base_url: None,
+            drafts: false,
+            minify: true,
+        }
+    }
+
+    pub fn output_dir(&self) -> PathBuf {
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("public"))
+    }
+}
+
+/// What a successful build did.
+#[derive(Debug, Clone)]
+pub struct BuildSummary {
+    /// HTML pages rendered (pages, sections, taxonomy pages, the 404 page, redirects).
+    pub pages: usize,
+    /// Files in the output.
+    pub files: usize,
+    pub stats: output::WriteStats,
+    pub warnings: Vec<Diagnostic>,
+    pub elapsed: Duration,
+}
+
+/// Why a build did not produce a site.
+#[derive(Debug)]
+pub enum BuildError {
+    /// The site has problems: every one found, sorted by place.
+    Site(Vec<Diagnostic>),
+    /// The options make no sense (for example, an output folder that holds the sources).
+    Usage(String),
+}
+
+/// Checks that writing to `output` cannot destroy the sources.
+fn check_output_location(root: &Path, output: &Path) -> Result<(), BuildError> {
+    let absolute = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        let mut clean = PathBuf::new();
+        for part in p.components() {
+            match part {
+                std::path::Component::ParentDir => {
+                    clean.pop();
+                }
+                std::path::Component::CurDir => {}
+                part => clean.push(part),
+            }
+        }
+        // Resolve symlinks in the part that exists.
+        clean.canonicalize().unwrap_or(clean)
+    };
+    let (root, output) = (absolute(root), absolute(output));
+    if root.starts_with(&output) {
+        return Err(BuildError::Usage(format!(
+            "the output folder {} holds the site itself; choose another --output",
+            output.display()
+        )));
+    }
+    for source in ["content", "static", "templates", "themes", "data"] {
+        if output.starts_with(root.join(source)) {
+            return Err(BuildError::Usage(format!(
+                "the output folder {} is inside the site's {source}/ folder; choose another --output",
+                output.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Builds the site at `options.root` into its output folder.
+pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
+    let started = Instant::now();
+    if !options.root.is_dir() {
+        return Err(BuildError::Usage(format!(
+            "{} is not a folder",
+            options.root.display()
+        )));
+    }
+    let output_dir = options.output_dir();
+    check_output_location(&options.root, &output_dir)?;
+
+    let load_options = source::LoadOptions {
+        root: options.root.clone(),
+        base_url: options.base_url.clone(),
+        drafts: options.drafts,
+    };
+    let mut sources =
+        source::load(&load_options).map_err(|d| BuildError::Site(diagnostics::normalize(d)))?;
+    let template_sources = std::mem::take(&mut sources.templates);
+    let (resolved, compiled) = rayon::join(
+        || site::resolve(sources),
+        || render::Templates::compile(&template_sources),
+    );
+    let (site, mut templates) = match (resolved, compiled) {
+        (Ok(site), Ok(templates)) => (site, templates),
+        (resolved, compiled) => {
+            let errors = [
+                resolved.err().unwrap_or_default(),
+                compiled.err().unwrap_or_default(),
+            ]
+            .concat();
+            return Err(BuildError::Site(diagnostics::normalize(errors)));
+        }
+    };
+
+    let staged =
+        output::StagedOutput::prepare(&output_dir).map_err(|d| BuildError::Site(vec![d]))?;
+    let planned = site::planned_outputs(&site);
+    let (mut errors, copy_errors) = rayon::join(
+        || {
+            render::render_site(&site, &mut templates, options.minify, |file| {
+                staged.write(&file.path, &file.bytes)
+            })
+        },
+        || copy_files(&site, &staged),
+    );
+    errors.extend(copy_errors);
+    if errors.iter().any(Diagnostic::is_error) {
+        return Err(BuildError::Site(diagnostics::normalize(errors)));
+    }
+    let expected: HashSet<String> = planned.iter().map(|(path, _)| path.clone()).collect();
+    let stats = staged
+        .commit(&expected)
+        .map_err(|d| BuildError::Site(vec![d]))?;
+    let copied = site.static_files.len() + site.content_assets.len();
+    Ok(BuildSummary {
+        pages: planned.len() - copied,
+        files: planned.len(),
+        stats,
+        warnings: diagnostics::normalize(errors),
+        elapsed: started.elapsed(),
+    })
+}
+
+fn copy_files(site: &site::Site, staged: &output::StagedOutput) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
+    let statics = site
+        .static_files
+        .par_iter()
+        .map(|f| (f.rel.as_str(), &f.origin));
+    let assets = site
+        .content_assets
+        .par_iter()
+        .map(|(f, output)| (output.as_str(), &f.origin));
+    statics
+        .chain(assets)
+        .filter_map(|(rel, origin)| staged.copy(rel, origin).err())
+        .collect()
+}

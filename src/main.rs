@@ -1,0 +1,108 @@
+//! The `pimap` command line: parse arguments, call the library, print diagnostics, set the exit
+//! code (0 success, 1 the site has errors, 2 a usage error).
+
+use clap::{Parser, Subcommand};
+use pimap::{BuildError, BuildOptions};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "pimap",
+    version,
+    about = "Static-site generator for the PIMAP Partnership website"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder (default: public/).
+    Build {
+        /// The site root: the folder that holds site.yaml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site. Default: ROOT/public.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Publish for another address than site.yaml's base_url (e.g. https://example.org/sub/).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Include pages and sections marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Write HTML as rendered, without minifying it.
+        #[arg(long)]
+        no_minify: bool,
+        /// Print nothing but errors.
+        #[arg(long)]
+        quiet: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build {
+            root,
+            output,
+            base_url,
+            drafts,
+            no_minify,
+            quiet,
+        } => {
+            let options = BuildOptions {
+                root,
+                output,
+                base_url,
+                drafts,
+                minify: !no_minify,
+            };
+            build(&options, quiet)
+        }
+    }
+}
+
+fn build(options: &BuildOptions, quiet: bool) -> ExitCode {
+    let mut stderr = std::io::stderr().lock();
+    match pimap::build(options) {
+        Ok(summary) => {
+            if !quiet {
+                for warning in &summary.warnings {
+                    let _ = writeln!(stderr, "{warning}\n");
+                }
+                println!(
+                    "Built {} pages ({} files: {} written, {} unchanged, {} removed) into {} in {} ms",
+                    summary.pages,
+                    summary.files,
+                    summary.stats.written,
+                    summary.stats.unchanged,
+                    summary.stats.removed,
+                    options.output_dir().display(),
+                    summary.elapsed.as_millis()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(BuildError::Site(diagnostics)) => {
+            for diagnostic in &diagnostics {
+                let _ = writeln!(stderr, "{diagnostic}\n");
+            }
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            let _ = writeln!(
+                stderr,
+                "error: the build failed with {errors} error{}; {} was left as it was",
+                if errors == 1 { "" } else { "s" },
+                options.output_dir().display()
+            );
+            ExitCode::from(1)
+        }
+        Err(BuildError::Usage(message)) => {
+            let _ = writeln!(stderr, "error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,570 @@
+//! Markdown to HTML: the pulldown-cmark event pipeline.
+//!
+//! On top of CommonMark (with tables, footnotes, strikethrough, task lists, smart punctuation and
+//! `{#id}` heading attributes) it gives every heading a unique id and a permalink anchor, builds
+//! the table of contents, cuts the summary at `<!-- more -->`, gives footnotes ids that cannot
+//! clash with headings (`fn:label`), and rewrites links written to source files (`@/news/x.md`,
+//! `../about.md`, `photo.jpg`) into the URLs they have on the site. A link to a missing file is a
+//! diagnostic at its line; links to anchors in other pages are returned so that the caller can
+//! check them once every page's headings are known. It reads no file and knows no template.
+
+use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::source::content::ContentSource;
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+
+/// What the Markdown stage needs to know about the site: the URL of every content file and of
+/// every file copied from `content/`, by path inside `content/`.
+pub struct LinkTargets<'a> {
+    pub content: &'a HashMap<String, String>,
+    pub assets: &'a HashMap<String, String>,
+}
+
+/// One entry of a table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TocEntry {
+    pub level: u32,
+    pub id: String,
+    pub title: String,
+    pub children: Vec<TocEntry>,
+}
+
+/// A link to `#anchor` in a content file, checked after every file is rendered.
+#[derive(Debug, Clone)]
+pub struct AnchorLink {
+    /// Path inside `content/` of the page that must have the anchor.
+    pub target: String,
+    pub anchor: String,
+    /// Byte offset of the link in the source file, for the diagnostic.
+    pub offset: usize,
+}
+
+/// The HTML of one content file and what was learnt while making it.
+#[derive(Debug, Clone, Default)]
+pub struct RenderedMarkdown {
+    pub html: String,
+    /// The HTML before `<!-- more -->`, if the marker is there.
+    pub summary: Option<String>,
+    pub toc: Vec<TocEntry>,
+    /// Every id a link may point at: headings and footnotes.
+    pub anchors: HashSet<String>,
+    pub word_count: usize,
+    pub anchor_links: Vec<AnchorLink>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+const SUMMARY_MARKER: &str = "<!-- more -->";
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders the body of `source`.
+pub fn render(source: &ContentSource, targets: &LinkTargets) -> RenderedMarkdown {
+    let body = source.body();
+    let mut state = Pipeline {
+        source,
+        targets,
+        out: RenderedMarkdown::default(),
+        ids: HashMap::new(),
+        headings: Vec::new(),
+        footnotes: HashMap::new(),
+    };
+    let mut events: Vec<Event> = Vec::new();
+    let mut summary_at = None;
+    let mut heading: Option<(HeadingLevel, Option<String>, usize, Vec<Event>)> = None;
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let offset = source.body_start + range.start;
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                heading = Some((level, id.map(|id| id.to_string()), events.len(), Vec::new()));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, id, _, inner)) = heading.take() {
+                    state.heading(level, id, inner, &mut events);
+                }
+            }
+            Event::Html(ref text) if text.trim() == SUMMARY_MARKER && heading.is_none() => {
+                summary_at.get_or_insert(events.len());
+            }
+            event => {
+                let event = state.event(event, offset);
+                match heading.as_mut() {
+                    Some((_, _, _, inner)) => inner.push(event),
+                    None => events.push(event),
+                }
+            }
+        }
+    }
+    let mut html_out = String::with_capacity(body.len() * 3 / 2);
+    match summary_at {
+        Some(at) => {
+            html::push_html(&mut html_out, events[..at].iter().cloned());
+            state.out.summary = Some(html_out.clone());
+            html::push_html(&mut html_out, events[at..].iter().cloned());
+        }
+        None => html::push_html(&mut html_out, events.into_iter()),
+    }
+    state.out.html = html_out;
+    state.out.toc = nest_toc(std::mem::take(&mut state.headings));
+    state.out
+}
+
+struct Pipeline<'s, 't> {
+    source: &'s ContentSource,
+    targets: &'t LinkTargets<'t>,
+    out: RenderedMarkdown,
+    /// How often each heading id base was used, for unique suffixes.
+    ids: HashMap<String, usize>,
+    headings: Vec<(u32, String, String)>,
+    /// Footnote label -> number, in order of first appearance.
+    footnotes: HashMap<String, usize>,
+}
+
+impl<'a> Pipeline<'_, '_> {
+    fn event(&mut self, event: Event<'a>, offset: usize) -> Event<'a> {
+        match event {
+            Event::Text(ref text) => {
+                self.out.word_count += text.split_whitespace().count();
+                event
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = match link_type {
+                    LinkType::Autolink | LinkType::Email => dest_url,
+                    _ => self.rewrite(dest_url, offset, false),
+                };
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = self.rewrite(dest_url, offset, true);
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            Event::FootnoteReference(label) => {
+                let (number, first) = self.footnote_number(&label);
+                let id = footnote_id(&label);
+                let back = if first {
+                    format!(" id=\"fnref:{id}\"")
+                } else {
+                    String::new()
+                };
+                Event::Html(
+                    format!("<sup class=\"footnote-reference\"{back}><a href=\"#fn:{id}\">{number}</a></sup>").into(),
+                )
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                let (number, _) = self.footnote_number(&label);
+                let id = footnote_id(&label);
+                self.out.anchors.insert(format!("fn:{id}"));
+                Event::Html(
+                    format!(
+                        "<div class=\"footnote-definition\" id=\"fn:{id}\"><sup class=\"footnote-definition-label\">{number}</sup>"
+                    )
+                    .into(),
+                )
+            }
+            Event::End(TagEnd::FootnoteDefinition) => Event::Html("</div>".into()),
+            event => event,
+        }
+    }
+
+    fn footnote_number(&mut self, label: &str) -> (usize, bool) {
+        let next = self.footnotes.len() + 1;
+        let mut first = false;
+        let number = *self.footnotes.entry(label.to_owned()).or_insert_with(|| {
+            first = true;
+            next
+        });
+        (number, first)
+    }
+
+    fn heading(
+        &mut self,
+        level: HeadingLevel,
+        explicit: Option<String>,
+        inner: Vec<Event<'a>>,
+        events: &mut Vec<Event<'a>>,
+    ) {
+        let mut title = String::new();
+        for event in &inner {
+            if let Event::Text(text) | Event::Code(text) = event {
+                title.push_str(text);
+            }
+        }
+        let base = explicit.unwrap_or_else(|| {
+            let slug = slugify(&title);
+            if slug.is_empty() {
+                "section".to_owned()
+            } else {
+                slug
+            }
+        });
+        let id = self.unique_id(base);
+        let level_number = level as u32;
+        self.out.anchors.insert(id.clone());
+        events.push(Event::Html(format!("<h{level_number} id=\"{id}\">").into()));
+        events.extend(inner);
+        let label = escape(&title);
+        events.push(Event::Html(
+            format!(
+                " <a class=\"heading-anchor\" href=\"#{id}\"><span aria-hidden=\"true\">#</span><span class=\"visually-hidden\">Link to the section “{label}”</span></a></h{level_number}>\n"
+            )
+            .into(),
+        ));
+        self.headings.push((level_number, id, title));
+    }
+
+    fn unique_id(&mut self, base: String) -> String {
+        let mut candidate = base.clone();
+        loop {
+            let count = self.ids.entry(candidate.clone()).or_insert(0);
+            *count += 1;
+            if *count == 1 {
+                return candidate;
+            }
+            candidate = format!("{base}-{}", *count - 1);
+        }
+    }
+
+    /// Rewrites a link or image URL that points at a source file; leaves every other URL alone.
+    fn rewrite(&mut self, url: CowStr<'a>, offset: usize, is_image: bool) -> CowStr<'a> {
+        let text: &str = &url;
+        if let Some(anchor) = text.strip_prefix('#') {
+            if !anchor.is_empty() {
+                self.out.anchor_links.push(AnchorLink {
+                    target: self.source.path.clone(),
+                    anchor: anchor.to_owned(),
+                    offset,
+                });
+            }
+            return url;
+        }
+        let (path, anchor) = match text.split_once('#') {
+            Some((path, anchor)) => (path, Some(anchor)),
+            None => (text, None),
+        };
+        let content_path = if let Some(path) = path.strip_prefix("@/") {
+            Some(path.to_owned())
+        } else if has_scheme(path) || path.starts_with('/') || path.is_empty() {
+            return url;
+        } else {
+            let path = path.split('?').next().unwrap_or(path);
+            match resolve_relative(&self.source.path, path) {
+                Some(resolved) => Some(resolved),
+                None => {
+                    self.error(
+                        offset,
+                        format!("link `{text}` points outside the content folder"),
+                        None,
+                    );
+                    return url;
+                }
+            }
+        };
+        let Some(content_path) = content_path else {
+            return url;
+        };
+        if content_path.ends_with(".md") {
+            match self.targets.content.get(&content_path) {
+                Some(target_url) => {
+                    let mut new_url = target_url.clone();
+                    if let Some(anchor) = anchor.filter(|a| !a.is_empty()) {
+                        self.out.anchor_links.push(AnchorLink {
+                            target: content_path,
+                            anchor: anchor.to_owned(),
+                            offset,
+                        });
+                        new_url.push('#');
+                        new_url.push_str(anchor);
+                    }
+                    new_url.into()
+                }
+                None => {
+                    let hint = did_you_mean(
+                        &content_path,
+                        self.targets.content.keys().map(String::as_str),
+                    )
+                    .map(|best| format!("did you mean `@/{best}`?"));
+                    self.error(
+                        offset,
+                        format!(
+                            "link to `{text}`: there is no content file content/{content_path}"
+                        ),
+                        hint,
+                    );
+                    url
+                }
+            }
+        } else if let Some(asset_url) = self.targets.assets.get(&content_path) {
+            let mut new_url = asset_url.clone();
+            if let Some(anchor) = anchor {
+                new_url.push('#');
+                new_url.push_str(anchor);
+            }
+            new_url.into()
+        } else if is_image || text.starts_with("@/") || looks_like_file(&content_path) {
+            let what = if is_image { "image" } else { "link" };
+            self.error(
+                offset,
+                format!("{what} `{text}`: there is no file content/{content_path}"),
+                None,
+            );
+            url
+        } else {
+            url
+        }
+    }
+
+    fn error(&mut self, offset: usize, message: String, help: Option<String>) {
+        let mut d = self.source.error_at_offset(offset, message);
+        d.help = help;
+        self.out.diagnostics.push(d);
+    }
+}
+
+fn has_scheme(url: &str) -> bool {
+    url.starts_with("//")
+        || url.split_once(':').is_some_and(|(scheme, _)| {
+            !scheme.is_empty()
+                && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+        })
+}
+
+fn looks_like_file(path: &str) -> bool {
+    path.rsplit('/')
+        .next()
+        .is_some_and(|name| name.contains('.'))
+}
+
+/// Resolves `rel` against the folder of the content file `from`; `None` if it climbs out.
+pub fn resolve_relative(from: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for segment in rel.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            segment => parts.push(segment),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn footnote_id(label: &str) -> String {
+    let slug = slugify(label);
+    if slug.is_empty() {
+        "note".to_owned()
+    } else {
+        slug
+    }
+}
+
+/// A URL-safe slug: ASCII letters (transliterated), digits and single dashes, lower case.
+pub fn slugify(text: &str) -> String {
+    let ascii = deunicode::deunicode(text);
+    let mut slug = String::with_capacity(ascii.len());
+    let mut dash = false;
+    for c in ascii.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            if dash && !slug.is_empty() {
+                slug.push('-');
+            }
+            dash = false;
+            slug.push(c.to_ascii_lowercase());
+        } else if c == '+' {
+            if !slug.is_empty() {
+                slug.push('-');
+            }
+            slug.push_str("plus");
+            dash = true;
+        } else {
+            dash = true;
+        }
+    }
+    slug
+}
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn nest_toc(flat: Vec<(u32, String, String)>) -> Vec<TocEntry> {
+    let mut root: Vec<TocEntry> = Vec::new();
+    for (level, id, title) in flat {
+        let entry = TocEntry {
+            level,
+            id,
+            title,
+            children: Vec::new(),
+        };
+        let mut siblings = &mut root;
+        while siblings.last().is_some_and(|last| last.level < level) {
+            siblings = &mut siblings.last_mut().expect("checked non-empty").children;
+        }
+        siblings.push(entry);
+    }
+    root
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::content::split;
+
+    fn render_body(path: &str, body: &str) -> RenderedMarkdown {
+        let content: HashMap<String, String> = [
+            ("about.md".to_owned(), "/about/".to_owned()),
+            ("news/mou.md".to_owned(), "/news/mou/".to_owned()),
+        ]
+        .into();
+        let assets: HashMap<String, String> =
+            [("news/photo.jpg".to_owned(), "/news/photo.jpg".to_owned())].into();
+        let text = format!("---\ntitle: t\n---\n{body}");
+        let source = split(
+            path.into(),
+            format!("content/{path}").into(),
+            text.into_bytes(),
+        )
+        .unwrap();
+        render(
+            &source,
+            &LinkTargets {
+                content: &content,
+                assets: &assets,
+            },
+        )
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_anchors() {
+        let out = render_body("a.md", "## Intro\n\n## Intro\n\n### Déjà vu {#custom}\n");
+        assert!(
+            out.html
+                .starts_with("<h2 id=\"intro\">Intro <a class=\"heading-anchor\" href=\"#intro\">"),
+            "{}",
+            out.html
+        );
+        assert!(out.html.contains("<h2 id=\"intro-1\">"));
+        assert!(out.html.contains("<h3 id=\"custom\">"));
+        assert_eq!(out.toc.len(), 2);
+        assert_eq!(out.toc[1].children[0].title, "Déjà vu");
+    }
+
+    #[test]
+    fn footnote_ids_cannot_clash_with_headings() {
+        let out = render_body("a.md", "## 1\n\nText[^1].\n\n[^1]: Source.\n");
+        assert!(out.html.contains("<h2 id=\"1\">"));
+        assert!(out.html.contains("<a href=\"#fn:1\">1</a>"));
+        assert!(out.html.contains("id=\"fn:1\""));
+        assert!(out.anchors.contains("fn:1") && out.anchors.contains("1"));
+    }
+
+    #[test]
+    fn summary_is_cut_at_the_marker() {
+        let out = render_body("a.md", "First *para*.\n\n<!-- more -->\n\nSecond.\n");
+        assert_eq!(
+            out.summary.as_deref(),
+            Some("<p>First <em>para</em>.</p>\n")
+        );
+        assert!(out.html.ends_with("<p>Second.</p>\n"));
+        assert!(!out.html.contains("more"));
+    }
+
+    #[test]
+    fn source_links_become_urls() {
+        let out = render_body(
+            "news/x.md",
+            "[a](@/about.md) [b](../about.md#team) [c](mou.md) ![p](photo.jpg) [d](https://e.org/x.md)\n",
+        );
+        assert!(out.html.contains("href=\"/about/\""));
+        assert!(out.html.contains("href=\"/about/#team\""));
+        assert!(out.html.contains("href=\"/news/mou/\""));
+        assert!(out.html.contains("src=\"/news/photo.jpg\""));
+        assert!(out.html.contains("href=\"https://e.org/x.md\""));
+        assert_eq!(out.anchor_links.len(), 1);
+        assert!(out.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn missing_targets_are_errors_at_their_line() {
+        let out = render_body(
+            "news/x.md",
+            "Intro.\n\nSee [m](@/news/mu.md) and ![i](gone.png).\n",
+        );
+        let messages: Vec<_> = out
+            .diagnostics
+            .iter()
+            .map(|d| (d.line, d.col, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            messages,
+            vec![
+                (
+                    6,
+                    5,
+                    "link to `@/news/mu.md`: there is no content file content/news/mu.md"
+                ),
+                (
+                    6,
+                    27,
+                    "image `gone.png`: there is no file content/news/gone.png"
+                ),
+            ]
+        );
+        assert_eq!(
+            out.diagnostics[0].help.as_deref(),
+            Some("did you mean `@/news/mou.md`?")
+        );
+    }
+
+    #[test]
+    fn slugs_are_ascii() {
+        assert_eq!(slugify("Hello, World!"), "hello-world");
+        assert_eq!(slugify("PIMAP+"), "pimap-plus");
+        assert_eq!(slugify("C++ code"), "c-plus-plus-code");
+        assert_eq!(slugify("Ça va été"), "ca-va-ete");
+        assert_eq!(slugify("../etc"), "etc");
+    }
+}

@@ -1,0 +1,337 @@
+//! Writing: the only stage that touches the output folder.
+//!
+//! A build writes into a staging folder beside the output (`.public.pimap-stage` for `public`),
+//! which holds the generation before last. Only files whose bytes differ are rewritten and files
+//! that no longer have a source are removed, so a rebuild costs what changed, not a full write
+//! plus a full delete. When every output is in place, the staging folder and the output folder
+//! are exchanged in one `renameat2(RENAME_EXCHANGE)` call: readers see the old site or the new
+//! one, never a mix, and a failed or interrupted build leaves the output folder untouched (the
+//! next build repairs whatever the interruption left in the staging folder). Paths are checked
+//! so that nothing is written outside the staging folder.
+
+use crate::diagnostics::Diagnostic;
+use crate::source::FileOrigin;
+use std::collections::HashSet;
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Marks a folder as made by pimap, so that pimap never deletes files in a folder it did not make.
+const MARKER: &str = ".pimap-output";
+const MARKER_TEXT: &[u8] = b"This folder is written by pimap; it is replaced on every build.\n";
+
+/// Minifies HTML (with its inline CSS and JavaScript).
+pub fn minify_html(html: &[u8]) -> Vec<u8> {
+    let cfg = minify_html::Cfg {
+        minify_css: true,
+        minify_js: true,
+        keep_html_and_head_opening_tags: true,
+        ..minify_html::Cfg::default()
+    };
+    minify_html::minify(html, &cfg)
+}
+
+/// How many files a build wrote and how many it found already up to date.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriteStats {
+    pub written: usize,
+    pub unchanged: usize,
+    pub removed: usize,
+}
+
+/// The staging folder of one build.
+pub struct StagedOutput {
+    output: PathBuf,
+    stage: PathBuf,
+    written: AtomicUsize,
+    unchanged: AtomicUsize,
+}
+
+/// The sibling folder a build stages into.
+pub fn stage_path(output: &Path) -> PathBuf {
+    let name = output
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    output.with_file_name(format!(".{name}.pimap-stage"))
+}
+
+fn io_error(path: &Path, action: &str, error: std::io::Error) -> Diagnostic {
+    Diagnostic::file_error(path, format!("cannot {action}: {error}"))
+}
+
+impl StagedOutput {
+    /// Prepares the staging folder for `output`, refusing folders pimap did not make.
+    pub fn prepare(output: &Path) -> Result<StagedOutput, Diagnostic> {
+        for folder in [output.to_path_buf(), stage_path(output)] {
+            let is_foreign = folder.is_dir()
+                && !folder.join(MARKER).is_file()
+                && std::fs::read_dir(&folder)
+                    .map(|mut d| d.next().is_some())
+                    .unwrap_or(true);
+            if is_foreign || folder.is_file() {
+                return Err(Diagnostic::file_error(
+                    &folder,
+                    "this exists and was not made by pimap; pimap will not replace it",
+                )
+                .with_help("delete it, or choose another folder with --output"));
+            }
+        }
+        let stage = stage_path(output);
+        std::fs::create_dir_all(&stage)
+            .map_err(|e| io_error(&stage, "create the staging folder", e))?;
+        std::fs::write(stage.join(MARKER), MARKER_TEXT)
+            .map_err(|e| io_error(&stage, "write to the staging folder", e))?;
+        Ok(StagedOutput {
+            output: output.to_path_buf(),
+            stage,
+            written: AtomicUsize::new(0),
+            unchanged: AtomicUsize::new(0),
+        })
+    }
+
+    fn target(&self, rel: &str) -> Result<PathBuf, Diagnostic> {
+        let safe = !rel.is_empty()
+            && !rel.starts_with('/')
+            && !rel.contains('\\')
+            && rel
+                .split('/')
+                .all(|s| !s.is_empty() && s != "." && s != "..");
+        if safe && rel != MARKER {
+            Ok(self.stage.join(rel))
+        } else {
+            Err(Diagnostic::file_error(
+                rel,
+                "refusing to write outside the output folder",
+            ))
+        }
+    }
+
+    /// Writes `bytes` at `rel` unless the file already holds exactly them.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let path = self.target(rel)?;
+        if let Ok(meta) = std::fs::symlink_metadata(&path) {
+            if meta.is_file()
+                && meta.len() == bytes.len() as u64
+                && std::fs::read(&path).is_ok_and(|old| old == bytes)
+            {
+                self.unchanged.fetch_add(1, Ordering::Relaxed);
+                return Ok(());
+            }
+        }
+        self.place(&path, |p| std::fs::write(p, bytes))
+    }
+
+    /// Copies a file from the sources at `rel` unless the copy there is already identical.
+    pub fn copy(&self, rel: &str, origin: &FileOrigin) -> Result<(), Diagnostic> {
+        match origin {
+            FileOrigin::Embedded(bytes) => self.write(rel, bytes),
+            FileOrigin::Disk(source) => {
+                let path = self.target(rel)?;
+                let same = match (std::fs::metadata(source), std::fs::symlink_metadata(&path)) {
+                    (Ok(a), Ok(b)) if b.is_file() && a.len() == b.len() => {
+                        matches!((std::fs::read(source), std::fs::read(&path)), (Ok(x), Ok(y)) if x == y)
+                    }
+                    _ => false,
+                };
+                if same {
+                    self.unchanged.fetch_add(1, Ordering::Relaxed);
+                    return Ok(());
+                }
+                self.place(&path, |p| std::fs::copy(source, p).map(drop))
+            }
+        }
+    }
+
+    /// Writes a file, clearing what the previous generation left in its way (a folder where a
+    /// file goes, a file where a folder goes).
+    fn place(
+        &self,
+        path: &Path,
+        write: impl Fn(&Path) -> std::io::Result<()>,
+    ) -> Result<(), Diagnostic> {
+        let attempt = || -> std::io::Result<()> {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            if std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_file()) {
+                remove_any(path)?;
+            }
+            write(path)
+        };
+        if attempt().is_err() {
+            let mut ancestor = path.parent();
+            while let Some(dir) =
+                ancestor.filter(|d| d.starts_with(&self.stage) && *d != self.stage)
+            {
+                if std::fs::symlink_metadata(dir).is_ok_and(|m| !m.is_dir()) {
+                    let _ = std::fs::remove_file(dir);
+                }
+                ancestor = dir.parent();
+            }
+            attempt().map_err(|e| io_error(path, "write", e))?;
+        }
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Removes what the staging folder holds beyond `expected`, then swaps it with the output.
+    pub fn commit(self, expected: &HashSet<String>) -> Result<WriteStats, Diagnostic> {
+        let mut removed = 0;
+        for entry in walkdir::WalkDir::new(&self.stage)
+            .min_depth(1)
+            .contents_first(true)
+        {
+            let entry = entry.map_err(|e| {
+                Diagnostic::file_error(&self.stage, format!("cannot read the staging folder: {e}"))
+            })?;
+            let rel = entry
+                .path()
+                .strip_prefix(&self.stage)
+                .unwrap_or(entry.path())
+                .to_string_lossy()
+                .replace('\\', "/");
+            if entry.file_type().is_dir() {
+                // Succeeds only for folders that the removals above left empty.
+                let _ = std::fs::remove_dir(entry.path());
+            } else if rel != MARKER && !expected.contains(&rel) {
+                remove_any(entry.path())
+                    .map_err(|e| io_error(entry.path(), "remove a stale file", e))?;
+                removed += 1;
+            }
+        }
+        exchange(&self.stage, &self.output)?;
+        Ok(WriteStats {
+            written: self.written.into_inner(),
+            unchanged: self.unchanged.into_inner(),
+            removed,
+        })
+    }
+}
+
+fn remove_any(path: &Path) -> std::io::Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(path),
+        Ok(_) => std::fs::remove_file(path),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Puts `stage` in the place of `output`, keeping the old output as the next staging folder.
+fn exchange(stage: &Path, output: &Path) -> Result<(), Diagnostic> {
+    if !output.exists() {
+        return std::fs::rename(stage, output)
+            .map_err(|e| io_error(output, "move the new site into place", e));
+    }
+    if exchange_atomically(stage, output) {
+        return Ok(());
+    }
+    // Without an atomic exchange, three renames; the output is missing only between two of them.
+    let parked = output.with_file_name(format!(
+        ".{}.pimap-old",
+        output
+            .file_name()
+            .map_or_else(|| "public".into(), |n| n.to_string_lossy())
+    ));
+    let _ = remove_any(&parked);
+    std::fs::rename(output, &parked).map_err(|e| io_error(output, "move the old site aside", e))?;
+    if let Err(e) = std::fs::rename(stage, output) {
+        let _ = std::fs::rename(&parked, output);
+        return Err(io_error(output, "move the new site into place", e));
+    }
+    std::fs::rename(&parked, stage)
+        .map_err(|e| io_error(stage, "keep the old site for the next build", e))
+}
+
+#[cfg(target_os = "linux")]
+fn exchange_atomically(a: &Path, b: &Path) -> bool {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let (Ok(a), Ok(b)) = (
+        CString::new(a.as_os_str().as_bytes()),
+        CString::new(b.as_os_str().as_bytes()),
+    ) else {
+        return false;
+    };
+    // SAFETY: both paths are valid NUL-terminated strings that outlive the call.
+    let result = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    result == 0
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange_atomically(_: &Path, _: &Path) -> bool {
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_paths_that_climb_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let staged = StagedOutput::prepare(&dir.path().join("public")).unwrap();
+        for bad in ["../x", "/etc/passwd", "a/../../b", "", "a//b", MARKER] {
+            assert!(staged.write(bad, b"x").is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn unchanged_files_are_not_rewritten_and_stale_ones_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        for round in 0..3 {
+            let staged = StagedOutput::prepare(&output).unwrap();
+            staged.write("a/index.html", b"same").unwrap();
+            let mut expected: HashSet<String> = ["a/index.html".to_owned()].into();
+            if round == 0 {
+                staged.write("old.html", b"gone later").unwrap();
+                expected.insert("old.html".to_owned());
+            }
+            let stats = staged.commit(&expected).unwrap();
+            match round {
+                0 => assert_eq!(
+                    stats,
+                    WriteStats {
+                        written: 2,
+                        unchanged: 0,
+                        removed: 0
+                    }
+                ),
+                1 => assert_eq!(
+                    stats,
+                    WriteStats {
+                        written: 1,
+                        unchanged: 0,
+                        removed: 0
+                    }
+                ),
+                _ => assert_eq!(
+                    stats,
+                    WriteStats {
+                        written: 0,
+                        unchanged: 1,
+                        removed: 1
+                    }
+                ),
+            }
+        }
+        assert!(!output.join("old.html").exists());
+        assert_eq!(std::fs::read(output.join("a/index.html")).unwrap(), b"same");
+    }
+
+    #[test]
+    fn a_folder_pimap_did_not_make_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("precious.txt"), "keep").unwrap();
+        assert!(StagedOutput::prepare(dir.path()).is_err());
+    }
+}

@@ -1,0 +1,205 @@
+//! Template functions and filters: `get_page`, `get_section`, `get_url`, and `date`.
+//!
+//! Each function reads only the values built for this build; none reads the clock or a file,
+//! so the same site renders to the same bytes.
+
+use super::values::SiteValues;
+use crate::diagnostics::did_you_mean;
+use crate::site::Site;
+use std::collections::HashMap;
+use std::sync::Arc;
+use tera::{Error, Kwargs, State, TeraResult, Value};
+
+const SITE_FUNCTIONS: [&str; 3] = ["get_page", "get_section", "get_url"];
+
+/// Registers the site functions with bodies that fail, so that templates can be compiled (and
+/// their references checked) before the site they will read is known.
+pub fn register_placeholders(tera: &mut tera::Tera) {
+    for name in SITE_FUNCTIONS {
+        tera.register_function(name, move |_: Kwargs, _: &State| -> TeraResult<Value> {
+            Err(Error::message(format!("`{name}` is not available here")))
+        });
+    }
+}
+
+pub fn register_filters(tera: &mut tera::Tera) {
+    tera.register_filter(
+        "date",
+        |value: &str, kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let format = kwargs.get::<&str>("format")?.unwrap_or("%Y-%m-%d");
+            format_date(value, format).map_err(Error::message)
+        },
+    );
+}
+
+fn suggestion<'a>(name: &str, candidates: impl Iterator<Item = &'a String>) -> String {
+    let names: Vec<&str> = candidates.map(String::as_str).collect();
+    did_you_mean(name, names.iter().copied())
+        .map(|best| format!("; did you mean `{best}`?"))
+        .unwrap_or_default()
+}
+
+/// Registers the functions that read the site.
+pub fn register_site_functions(tera: &mut tera::Tera, site: &Site, values: &Arc<SiteValues>) {
+    let v = Arc::clone(values);
+    tera.register_function(
+        "get_page",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let path: &str = kwargs.must_get("path")?;
+            let path = path.trim_start_matches("@/");
+            match v.page_by_path.get(path) {
+                Some(&i) => Ok(v.pages[i].clone()),
+                None => Err(Error::message(format!(
+                    "get_page: there is no page content/{path}{}",
+                    suggestion(path, v.page_by_path.keys())
+                ))),
+            }
+        },
+    );
+    let v = Arc::clone(values);
+    tera.register_function(
+        "get_section",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let path: &str = kwargs.must_get("path")?;
+            let path = path.trim_start_matches("@/");
+            match v.section_by_path.get(path) {
+                Some(&i) => Ok(v.sections[i].clone()),
+                None => Err(Error::message(format!(
+                    "get_section: there is no section content/{path}{}",
+                    suggestion(path, v.section_by_path.keys())
+                ))),
+            }
+        },
+    );
+
+    // get_url: content files by `@/path`, static and content files by path, with a hash of their
+    // bytes as a query string so that browsers refetch them when they change.
+    let mut files: HashMap<String, u64> = site
+        .static_files
+        .iter()
+        .map(|f| (f.rel.clone(), f.hash))
+        .collect();
+    files.extend(
+        site.content_assets
+            .iter()
+            .map(|(f, output)| (output.clone(), f.hash)),
+    );
+    let mut content: HashMap<String, String> = site
+        .pages
+        .iter()
+        .map(|p| (p.source.path.clone(), p.url.clone()))
+        .collect();
+    content.extend(
+        site.sections
+            .iter()
+            .map(|s| (crate::site::section_path(&s.dir), s.url.clone())),
+    );
+    let base = site.base.clone();
+    tera.register_function(
+        "get_url",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let path: &str = kwargs.must_get("path")?;
+            let cachebust = kwargs.get::<bool>("cachebust")?.unwrap_or(true);
+            let absolute = kwargs.get::<bool>("absolute")?.unwrap_or(false);
+            let url = if let Some(content_path) = path.strip_prefix("@/") {
+                let (file, anchor) = content_path
+                    .split_once('#')
+                    .map_or((content_path, None), |(f, a)| (f, Some(a)));
+                match content.get(file) {
+                    Some(url) => anchor.map_or_else(|| url.clone(), |a| format!("{url}#{a}")),
+                    None => {
+                        return Err(Error::message(format!(
+                            "get_url: there is no content file content/{file}{}",
+                            suggestion(file, content.keys())
+                        )));
+                    }
+                }
+            } else {
+                let rel = path.trim_start_matches('/');
+                match files.get(rel) {
+                    Some(hash) if cachebust => format!("{}/{rel}?h={:010x}", base.path, hash >> 24),
+                    Some(_) => format!("{}/{rel}", base.path),
+                    None => {
+                        return Err(Error::message(format!(
+                            "get_url: there is no static file `{rel}`{}",
+                            suggestion(rel, files.keys())
+                        )));
+                    }
+                }
+            };
+            Ok(Value::from(if absolute {
+                base.permalink(&url)
+            } else {
+                url
+            }))
+        },
+    );
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// Formats a `YYYY-MM-DD[THH:MM...]` date. Supports `%Y %m %d %e %B %b %H %M %%`.
+pub fn format_date(value: &str, format: &str) -> Result<String, String> {
+    let date = crate::source::content::Date::parse(value.trim())
+        .map_err(|e| format!("date filter: {e}"))?;
+    let (year, month, day) = date.ymd();
+    let time = value.get(11..16).unwrap_or("00:00");
+    let mut out = String::new();
+    let mut chars = format.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('Y') => out.push_str(&year.to_string()),
+            Some('m') => out.push_str(&format!("{month:02}")),
+            Some('d') => out.push_str(&format!("{day:02}")),
+            Some('e') => out.push_str(&day.to_string()),
+            Some('B') => out.push_str(MONTHS[(month - 1) as usize]),
+            Some('b') => out.push_str(&MONTHS[(month - 1) as usize][..3]),
+            Some('H') => out.push_str(&time[..2]),
+            Some('M') => out.push_str(&time[3..]),
+            Some('%') => out.push('%'),
+            other => {
+                return Err(format!(
+                    "date filter: unsupported format `%{}`; use %Y %m %d %e %B %b %H %M",
+                    other.map(String::from).unwrap_or_default()
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_dates() {
+        assert_eq!(
+            format_date("2019-06-05", "%e %B %Y").unwrap(),
+            "5 June 2019"
+        );
+        assert_eq!(
+            format_date("2019-06-05T09:30:00Z", "%d %b %Y %H:%M").unwrap(),
+            "05 Jun 2019 09:30"
+        );
+        assert!(format_date("2019-06-05", "%Q").is_err());
+        assert!(format_date("yesterday", "%Y").is_err());
+    }
+}

@@ -1,0 +1,389 @@
+//! Rendering: Tera templates applied to the resolved site, in parallel.
+//!
+//! Templates come from the theme, overridden by name by the site's `templates/`. Each kind of
+//! output has its template (`index.html`, `section.html`, `page.html`, `taxonomy_list.html`,
+//! `taxonomy_term.html`, `404.html`); a page or section may name another with `template:`.
+//! Functions `get_page`, `get_section`, `get_url` and the filter `date` are registered here.
+//! Tera errors become diagnostics at `template:line:col`, with the page being rendered as a
+//! note. Rendering reads no file and writes none: each result goes to the caller's sink.
+
+mod functions;
+mod values;
+
+use crate::diagnostics::Diagnostic;
+use crate::site::{AliasOwner, OutputOwner, Site, planned_outputs};
+use crate::source::TemplateSource;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::error::Error as _;
+use tera::{Context, Tera};
+pub use values::SiteValues;
+
+/// The compiled templates and where each came from.
+pub struct Templates {
+    pub tera: Tera,
+    sources: HashMap<String, TemplateSource>,
+}
+
+impl Templates {
+    /// Compiles every template. Syntax errors are reported for every template at once.
+    pub fn compile(templates: &[TemplateSource]) -> Result<Templates, Vec<Diagnostic>> {
+        let sources: HashMap<String, TemplateSource> = templates
+            .iter()
+            .map(|t| (t.name.clone(), t.clone()))
+            .collect();
+        let mut tera = Tera::new();
+        tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
+        functions::register_filters(&mut tera);
+        functions::register_placeholders(&mut tera);
+        match tera.add_raw_templates(templates.iter().map(|t| (t.name.as_str(), t.text.as_str()))) {
+            Ok(()) => Ok(Templates { tera, sources }),
+            Err(batch_error) => {
+                // The batch stops at its first error; check each template alone to find them all.
+                let mut errors: Vec<Diagnostic> = templates
+                    .par_iter()
+                    .filter_map(|t| {
+                        let mut alone = Tera::new();
+                        functions::register_filters(&mut alone);
+                        functions::register_placeholders(&mut alone);
+                        match alone.add_raw_template(&t.name, &t.text) {
+                            Err(e) if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) => {
+                                Some(e)
+                            }
+                            _ => None,
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .map(|e| tera_diagnostic(&e, &sources, None))
+                    .collect();
+                if errors.is_empty() {
+                    errors = match batch_error.kind() {
+                        // Unknown filters, functions, includes and blocks of every template come
+                        // as one message holding one report each.
+                        tera::ErrorKind::Msg(text) if !parse_reports(text).is_empty() => {
+                            parse_reports(text)
+                                .into_iter()
+                                .map(|(name, line, col, message)| match sources.get(&name) {
+                                    Some(t) => {
+                                        Diagnostic::error_at(&t.file, &t.text, line, col, message)
+                                    }
+                                    None => {
+                                        Diagnostic::file_error(format!("templates/{name}"), message)
+                                    }
+                                })
+                                .collect()
+                        }
+                        _ => vec![tera_diagnostic(&batch_error, &sources, None)],
+                    };
+                }
+                Err(errors)
+            }
+        }
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.sources.contains_key(name)
+    }
+}
+
+/// Splits Tera's text reports (`error: MESSAGE` then `  --> NAME:LINE:COL`) into their parts.
+fn parse_reports(text: &str) -> Vec<(String, usize, usize, String)> {
+    let mut reports = Vec::new();
+    let mut message = None;
+    for line in text.lines() {
+        if let Some(m) = line.strip_prefix("error: ") {
+            message = Some(m.to_owned());
+        } else if let (Some(place), Some(m)) =
+            (line.trim_start().strip_prefix("--> "), message.as_ref())
+        {
+            let mut parts = place.rsplitn(3, ':');
+            let (col, line_number, name) = (parts.next(), parts.next(), parts.next());
+            if let (Some(col), Some(line_number), Some(name)) = (col, line_number, name) {
+                if let (Ok(line_number), Ok(col)) = (line_number.parse(), col.parse()) {
+                    reports.push((name.to_owned(), line_number, col, m.clone()));
+                    message = None;
+                }
+            }
+        }
+    }
+    reports
+}
+
+/// Turns a Tera error into a diagnostic at the template's file, line and column.
+fn tera_diagnostic(
+    error: &tera::Error,
+    sources: &HashMap<String, TemplateSource>,
+    rendering: Option<&str>,
+) -> Diagnostic {
+    let mut diagnostic = match error.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            let span = report.span();
+            match sources.get(report.filename()) {
+                Some(t) => Diagnostic::error_at(
+                    &t.file,
+                    &t.text,
+                    span.start_line,
+                    span.start_col + 1,
+                    report.message(),
+                ),
+                None => Diagnostic::file_error(
+                    format!("templates/{}", report.filename()),
+                    report.message(),
+                ),
+            }
+        }
+        tera::ErrorKind::CircularExtend { tpl, .. }
+        | tera::ErrorKind::CircularInclude { tpl, .. }
+        | tera::ErrorKind::MissingParent { current: tpl, .. } => {
+            let file = sources
+                .get(tpl)
+                .map_or_else(|| format!("templates/{tpl}").into(), |t| t.file.clone());
+            Diagnostic::file_error(file, error.kind().to_string())
+        }
+        kind => Diagnostic::file_error("templates", kind.to_string()),
+    };
+    let mut cause = error.source();
+    while let Some(inner) = cause {
+        diagnostic.notes.push(format!("caused by: {inner}"));
+        cause = inner.source();
+    }
+    if let Some(what) = rendering {
+        diagnostic.notes.push(format!("while rendering {what}"));
+    }
+    diagnostic
+}
+
+/// One file of the output: its path relative to the output root and its bytes.
+pub struct RenderedFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Renders every HTML output of the site and hands each to `sink` as soon as it is ready.
+/// Returns every problem found; the sink's own errors are included.
+pub fn render_site<F>(
+    site: &Site,
+    templates: &mut Templates,
+    minify: bool,
+    sink: F,
+) -> Vec<Diagnostic>
+where
+    F: Fn(RenderedFile) -> Result<(), Diagnostic> + Sync,
+{
+    let values = match SiteValues::build(site) {
+        Ok(values) => std::sync::Arc::new(values),
+        Err(e) => {
+            return vec![Diagnostic::file_error(
+                "content",
+                format!("cannot build the template context: {e}"),
+            )];
+        }
+    };
+    functions::register_site_functions(&mut templates.tera, site, &values);
+    let context = templates.tera.global_context();
+    context.insert_value("site", values.site.clone());
+    context.insert_value("data", values.data.clone());
+    context.insert_value("taxonomies", values.taxonomies.clone());
+    let templates = &*templates;
+
+    let jobs = planned_outputs(site);
+    let mut errors: Vec<Diagnostic> = jobs
+        .par_iter()
+        .filter_map(|(path, owner)| {
+            let bytes = match render_one(site, templates, &values, *owner)? {
+                Ok(html) if minify => crate::output::minify_html(html.as_bytes()),
+                Ok(html) => html.into_bytes(),
+                Err(d) => return Some(d),
+            };
+            sink(RenderedFile {
+                path: path.clone(),
+                bytes,
+            })
+            .err()
+        })
+        .collect();
+    errors.sort_by(|a, b| a.path.cmp(&b.path));
+    errors
+}
+
+/// Renders one output; `None` for outputs that are copied rather than rendered.
+fn render_one(
+    site: &Site,
+    templates: &Templates,
+    values: &SiteValues,
+    owner: OutputOwner,
+) -> Option<Result<String, Diagnostic>> {
+    let mut context = Context::new();
+    let (template, chosen_at, url, what) = match owner {
+        OutputOwner::Page(i) => {
+            let page = &site.pages[i];
+            let section = &site.sections[page.section];
+            context.insert_value("page", values.pages[i].clone());
+            context.insert_value("section", values.sections[page.section].clone());
+            let (template, chosen_at) = match (&page.front.template, &section.front.page_template) {
+                (Some(t), _) => (t.as_str(), Some(page.source.error_at_key("template", ""))),
+                (None, Some(t)) => (
+                    t.as_str(),
+                    section
+                        .source
+                        .as_ref()
+                        .map(|s| s.error_at_key("page_template", "")),
+                ),
+                (None, None) => ("page.html", None),
+            };
+            (
+                template,
+                chosen_at,
+                page.url.as_str(),
+                page.source.file.display().to_string(),
+            )
+        }
+        OutputOwner::Section(i) => {
+            let section = &site.sections[i];
+            context.insert_value("section", values.sections[i].clone());
+            let default = if section.dir.is_empty() {
+                "index.html"
+            } else {
+                "section.html"
+            };
+            let (template, chosen_at) = match &section.front.template {
+                Some(t) => (
+                    t.as_str(),
+                    section
+                        .source
+                        .as_ref()
+                        .map(|s| s.error_at_key("template", "")),
+                ),
+                None => (default, None),
+            };
+            let what = section
+                .source
+                .as_ref()
+                .map_or("the home page".to_owned(), |s| s.file.display().to_string());
+            (template, chosen_at, section.url.as_str(), what)
+        }
+        OutputOwner::Taxonomy(t) => {
+            context.insert_value("taxonomy", values.taxonomy_values[t].clone());
+            let taxonomy = &site.taxonomies[t];
+            (
+                "taxonomy_list.html",
+                None,
+                taxonomy.url.as_str(),
+                format!("the `{}` taxonomy", taxonomy.config.name),
+            )
+        }
+        OutputOwner::Term(t, i) => {
+            context.insert_value("taxonomy", values.taxonomy_values[t].clone());
+            context.insert_value("term", values.term_values[t][i].clone());
+            let term = &site.taxonomies[t].terms[i];
+            (
+                "taxonomy_term.html",
+                None,
+                term.url.as_str(),
+                format!(
+                    "the `{}` term `{}`",
+                    site.taxonomies[t].config.name, term.name
+                ),
+            )
+        }
+        OutputOwner::NotFound => ("404.html", None, "", "the 404 page".to_owned()),
+        OutputOwner::Alias(i) => return Some(Ok(redirect_page(site, i))),
+        OutputOwner::ContentAsset(_) | OutputOwner::Static(_) => return None,
+    };
+    if !templates.has(template) {
+        let message = format!("template `{template}` not found");
+        let mut names: Vec<&str> = templates.sources.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        let help = match crate::diagnostics::did_you_mean(template, names.iter().copied()) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => format!("add templates/{template} to the site or its theme"),
+        };
+        let diagnostic = match chosen_at {
+            Some(mut at) => {
+                at.message = message;
+                at
+            }
+            None => Diagnostic::file_error(format!("templates/{template}"), message)
+                .with_note(format!("needed to render {what}")),
+        };
+        return Some(Err(diagnostic.with_help(help)));
+    }
+    context.insert("current_path", if url.is_empty() { "" } else { url });
+    context.insert(
+        "current_url",
+        &if url.is_empty() {
+            String::new()
+        } else {
+            site.permalink(url)
+        },
+    );
+    Some(
+        templates
+            .tera
+            .render(template, &context)
+            .map_err(|e| tera_diagnostic(&e, &templates.sources, Some(&what))),
+    )
+}
+
+fn redirect_page(site: &Site, index: usize) -> String {
+    let alias = &site.aliases[index];
+    let target = crate::markdown::escape(&alias.target_url);
+    let title = match alias.page {
+        AliasOwner::Page(p) => &site.pages[p].front.title,
+        AliasOwner::Section(s) => &site.sections[s].front.title,
+    };
+    format!(
+        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{title}</title><link rel=\"canonical\" href=\"{target}\"><meta name=\"robots\" content=\"noindex\"><meta http-equiv=\"refresh\" content=\"0; url={target}\"></head><body><p>This page has moved to <a href=\"{target}\">{target}</a>.</p></body></html>\n",
+        lang = crate::markdown::escape(&site.config.language),
+        title = crate::markdown::escape(title),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn template(name: &str, text: &str) -> TemplateSource {
+        TemplateSource {
+            name: name.into(),
+            file: format!("templates/{name}").into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn every_template_error_is_reported_at_its_place() {
+        let errors = Templates::compile(&[
+            template("a.html", "ok\n{{ x | nope }}"),
+            template("b.html", "{{ y | nada }}"),
+            template("c.html", "{% if %}"),
+        ])
+        .err()
+        .unwrap();
+        let places: Vec<String> = errors
+            .iter()
+            .map(|d| format!("{}:{}:{}: {}", d.path.display(), d.line, d.col, d.message))
+            .collect();
+        assert_eq!(places.len(), 1, "{places:?}");
+        assert!(places[0].starts_with("templates/c.html:1:"), "{places:?}");
+
+        let errors = Templates::compile(&[
+            template("a.html", "ok\n{{ x | nope }}"),
+            template("b.html", "{{ y | nada }}"),
+        ])
+        .err()
+        .unwrap();
+        let places: Vec<String> = errors
+            .iter()
+            .map(|d| format!("{}:{}:{}: {}", d.path.display(), d.line, d.col, d.message))
+            .collect();
+        assert_eq!(
+            places,
+            vec![
+                "templates/a.html:2:8: Unknown filter `nope`",
+                "templates/b.html:1:8: Unknown filter `nada`"
+            ]
+        );
+    }
+}

@@ -1,0 +1,269 @@
+//! The template context: the values each template sees, built once per build.
+//!
+//! Every page, section and taxonomy becomes one `tera::Value`. Tera values share their strings,
+//! lists and maps behind `Arc`s, so a page listed by its section, three taxonomy terms and
+//! `get_page` costs one conversion and a few pointer copies. HTML made by pimap (`content`,
+//! `summary`) is marked safe; everything from front matter is escaped by the templates.
+
+use crate::markdown::TocEntry;
+use crate::site::{Site, section_path};
+use serde::Serialize;
+use std::collections::HashMap;
+use tera::Value;
+
+/// Every value templates can reach, by content path and by index.
+pub struct SiteValues {
+    pub site: Value,
+    pub data: Value,
+    pub taxonomies: Value,
+    pub pages: Vec<Value>,
+    pub sections: Vec<Value>,
+    /// `taxonomy_values[t]` is the taxonomy; `term_values[t][i]` its terms.
+    pub taxonomy_values: Vec<Value>,
+    pub term_values: Vec<Vec<Value>>,
+    pub page_by_path: HashMap<String, usize>,
+    pub section_by_path: HashMap<String, usize>,
+}
+
+#[derive(Serialize)]
+struct PageCore<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    date: Option<&'a str>,
+    updated: Option<&'a str>,
+    slug: &'a str,
+    path: &'a str,
+    url: &'a str,
+    permalink: String,
+    toc: &'a [TocEntry],
+    word_count: usize,
+    reading_time: usize,
+    weight: Option<i64>,
+    draft: bool,
+    lang: &'a str,
+    section: String,
+    aliases: &'a [String],
+    extra: &'a serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Serialize)]
+struct TermLink<'a> {
+    name: &'a str,
+    slug: &'a str,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct SectionCore<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    path: String,
+    url: &'a str,
+    permalink: String,
+    toc: &'a [TocEntry],
+    word_count: usize,
+    weight: Option<i64>,
+    sort_by: crate::source::content::SortBy,
+    lang: &'a str,
+    extra: &'a serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Serialize)]
+struct SiteCore<'a> {
+    title: &'a str,
+    description: &'a str,
+    base_url: String,
+    base_path: &'a str,
+    language: &'a str,
+    menu: &'a [crate::site::MenuEntry],
+    extra: &'a serde_json::Map<String, serde_json::Value>,
+}
+
+fn with_fields(core: Value, fields: Vec<(&'static str, Value)>) -> Value {
+    let mut map = core.into_map().unwrap_or_default();
+    for (key, value) in fields {
+        map.insert(key.into(), value);
+    }
+    Value::from(map)
+}
+
+fn safe(html: &str) -> Value {
+    Value::safe_string(html)
+}
+
+fn reading_time(words: usize) -> usize {
+    words.div_ceil(200).max(1)
+}
+
+impl SiteValues {
+    pub fn build(site: &Site) -> Result<SiteValues, tera::Error> {
+        let lang = site.config.language.as_str();
+        let pages = site
+            .pages
+            .iter()
+            .map(|page| {
+                let core = Value::try_from_serializable(&PageCore {
+                    title: &page.front.title,
+                    description: page.front.description.as_deref(),
+                    date: page.front.date.as_ref().map(|d| d.as_str()),
+                    updated: page.front.updated.as_ref().map(|d| d.as_str()),
+                    slug: &page.slug,
+                    path: &page.source.path,
+                    url: &page.url,
+                    permalink: site.permalink(&page.url),
+                    toc: &page.markdown.toc,
+                    word_count: page.markdown.word_count,
+                    reading_time: reading_time(page.markdown.word_count),
+                    weight: page.front.weight,
+                    draft: page.front.draft,
+                    lang,
+                    section: section_path(&site.sections[page.section].dir),
+                    aliases: &page.front.aliases,
+                    extra: &page.front.extra,
+                })?;
+                let mut by_taxonomy: std::collections::BTreeMap<String, Vec<Value>> =
+                    Default::default();
+                for &(t, i) in &page.terms {
+                    let term = &site.taxonomies[t].terms[i];
+                    by_taxonomy
+                        .entry(site.taxonomies[t].config.name.clone())
+                        .or_default()
+                        .push(Value::try_from_serializable(&TermLink {
+                            name: &term.name,
+                            slug: &term.slug,
+                            url: &term.url,
+                        })?);
+                }
+                let summary = match (&page.front.summary, &page.markdown.summary) {
+                    (Some(text), _) => {
+                        Value::safe_string(&format!("<p>{}</p>", crate::markdown::escape(text)))
+                    }
+                    (None, Some(html)) => safe(html),
+                    (None, None) => Value::none(),
+                };
+                Ok(with_fields(
+                    core,
+                    vec![
+                        ("content", safe(&page.markdown.html)),
+                        ("summary", summary),
+                        ("taxonomies", Value::from(by_taxonomy)),
+                    ],
+                ))
+            })
+            .collect::<Result<Vec<Value>, tera::Error>>()?;
+
+        // Sections bottom-up, so that each can hold its finished subsections.
+        let mut sections: Vec<Option<Value>> = vec![None; site.sections.len()];
+        for index in (0..site.sections.len()).rev() {
+            let section = &site.sections[index];
+            let core = Value::try_from_serializable(&SectionCore {
+                title: &section.front.title,
+                description: section.front.description.as_deref(),
+                path: section_path(&section.dir),
+                url: &section.url,
+                permalink: site.permalink(&section.url),
+                toc: &section.markdown.toc,
+                word_count: section.markdown.word_count,
+                weight: section.front.weight,
+                sort_by: section.front.sort_by,
+                lang,
+                extra: &section.front.extra,
+            })?;
+            let subsections: Vec<Value> = section
+                .subsections
+                .iter()
+                .filter_map(|&s| sections[s].clone())
+                .collect();
+            let listed: Vec<Value> = section.pages.iter().map(|&p| pages[p].clone()).collect();
+            sections[index] = Some(with_fields(
+                core,
+                vec![
+                    ("content", safe(&section.markdown.html)),
+                    ("pages", Value::from(listed)),
+                    ("subsections", Value::from(subsections)),
+                ],
+            ));
+        }
+        let sections: Vec<Value> = sections
+            .into_iter()
+            .map(|v| v.unwrap_or_else(Value::none))
+            .collect();
+
+        let mut taxonomy_values = Vec::new();
+        let mut term_values = Vec::new();
+        let mut taxonomies_by_name = std::collections::BTreeMap::new();
+        for taxonomy in &site.taxonomies {
+            let terms: Vec<Value> = taxonomy
+                .terms
+                .iter()
+                .map(|term| {
+                    Ok(with_fields(
+                        Value::try_from_serializable(&TermLink {
+                            name: &term.name,
+                            slug: &term.slug,
+                            url: &term.url,
+                        })?,
+                        vec![
+                            ("permalink", Value::from(site.permalink(&term.url))),
+                            (
+                                "pages",
+                                Value::from(
+                                    term.pages
+                                        .iter()
+                                        .map(|&p| pages[p].clone())
+                                        .collect::<Vec<_>>(),
+                                ),
+                            ),
+                        ],
+                    ))
+                })
+                .collect::<Result<_, tera::Error>>()?;
+            let mut fields = std::collections::BTreeMap::new();
+            fields.insert("name", Value::from(taxonomy.config.name.as_str()));
+            fields.insert("title", Value::from(taxonomy.config.title()));
+            fields.insert("url", Value::from(taxonomy.url.as_str()));
+            fields.insert("permalink", Value::from(site.permalink(&taxonomy.url)));
+            fields.insert("terms", Value::from(terms.clone()));
+            let value = Value::from(fields);
+            taxonomies_by_name.insert(taxonomy.config.name.clone(), value.clone());
+            taxonomy_values.push(value);
+            term_values.push(terms);
+        }
+
+        let site_value = Value::try_from_serializable(&SiteCore {
+            title: &site.config.title,
+            description: &site.config.description,
+            base_url: site.permalink(&format!("{}/", site.base.path)),
+            base_path: &site.base.path,
+            language: &site.config.language,
+            menu: &site.menu,
+            extra: &site.config.extra,
+        })?;
+        let site_value = with_fields(
+            site_value,
+            vec![("taxonomies", Value::from(taxonomy_values.clone()))],
+        );
+
+        Ok(SiteValues {
+            site: site_value,
+            data: Value::try_from_serializable(&site.data)?,
+            taxonomies: Value::from(taxonomies_by_name),
+            page_by_path: site
+                .pages
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.source.path.clone(), i))
+                .collect(),
+            section_by_path: site
+                .sections
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (section_path(&s.dir), i))
+                .collect(),
+            pages,
+            sections,
+            taxonomy_values,
+            term_values,
+        })
+    }
+}

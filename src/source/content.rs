@@ -1,0 +1,347 @@
+//! Content files: `content/**/*.md` split into YAML front matter and a Markdown body.
+//!
+//! A file starts with a line `---`, then YAML, then another `---`, then Markdown. `_index.md`
+//! makes its folder a section; every other `.md` file is a page. This module only reads and
+//! checks the shape of each file; where pages go and how they link is decided in `site`.
+
+use crate::diagnostics::Diagnostic;
+use crate::source::yaml;
+use serde::{Deserialize, Deserializer};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// The text of one content file, with where its parts start.
+#[derive(Debug, Clone)]
+pub struct ContentSource {
+    /// Path inside `content/`, with `/` separators: `news/mou-signed.md`.
+    pub path: String,
+    /// Path relative to the site root, for diagnostics: `content/news/mou-signed.md`.
+    pub file: PathBuf,
+    /// The whole file.
+    pub text: String,
+    /// Byte offset where the front matter YAML starts.
+    pub front_start: usize,
+    /// Byte offset where the front matter YAML ends (the closing `---` line starts).
+    pub front_end: usize,
+    /// Byte offset where the Markdown body starts.
+    pub body_start: usize,
+}
+
+impl ContentSource {
+    pub fn front_matter(&self) -> &str {
+        &self.text[self.front_start..self.front_end]
+    }
+
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+
+    /// Lines before the front matter YAML (1: the opening `---`).
+    fn front_line_offset(&self) -> usize {
+        self.text[..self.front_start].matches('\n').count()
+    }
+
+    /// A diagnostic at a byte offset of the whole file.
+    pub fn error_at_offset(&self, offset: usize, message: impl Into<String>) -> Diagnostic {
+        let (line, col) = crate::diagnostics::line_col(&self.text, offset);
+        Diagnostic::error_at(&self.file, &self.text, line, col, message)
+    }
+
+    /// A diagnostic at the value of a top-level front matter key, or at the file when absent.
+    pub fn error_at_key(&self, key: &str, message: impl Into<String>) -> Diagnostic {
+        match yaml::key_position(self.front_matter(), key) {
+            Some((line, col)) => Diagnostic::error_at(
+                &self.file,
+                &self.text,
+                line + self.front_line_offset(),
+                col,
+                message,
+            ),
+            None => Diagnostic::error_at(&self.file, &self.text, 1, 1, message),
+        }
+    }
+
+    /// A diagnostic at the first place `needle` appears in the front matter.
+    pub fn error_at_text(&self, needle: &str, message: impl Into<String>) -> Diagnostic {
+        match self.front_matter().find(needle) {
+            Some(offset) => self.error_at_offset(self.front_start + offset, message),
+            None => self.error_at_key("", message),
+        }
+    }
+
+    /// Parses the front matter as `T`, placing YAML errors on the file's own lines.
+    pub fn parse_front_matter<T: serde::de::DeserializeOwned>(&self) -> Result<T, Diagnostic> {
+        yaml::parse(self.front_matter()).map_err(|e| {
+            let line = e.line + self.front_line_offset();
+            let mut d = Diagnostic::error_at(&self.file, &self.text, line, e.col, e.message);
+            d.help = e.help;
+            d
+        })
+    }
+}
+
+/// Splits a file into front matter and body, or says what is wrong with its shape.
+pub fn split(path: String, file: PathBuf, bytes: Vec<u8>) -> Result<ContentSource, Diagnostic> {
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            let valid = error.utf8_error().valid_up_to();
+            let bytes = error.into_bytes();
+            let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+            let (line, col) = crate::diagnostics::line_col(&prefix, valid);
+            return Err(Diagnostic::error_at(
+                &file,
+                &prefix,
+                line,
+                col,
+                "this file is not UTF-8 text (is it a binary file with a .md name?)",
+            )
+            .with_help("save the file as UTF-8, or give a non-Markdown file another extension"));
+        }
+    };
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let first_line_end = text[start..]
+        .find('\n')
+        .map_or(text.len(), |i| start + i + 1);
+    if text[start..first_line_end].trim_end() != "---" {
+        let message = if text.trim().is_empty() {
+            "this file is empty; a page needs front matter with at least a title"
+        } else {
+            "a content file must start with front matter: a line `---`, YAML, then `---`"
+        };
+        return Err(Diagnostic::error_at(&file, &text, 1, 1, message)
+            .with_help("start the file with:\n---\ntitle: Your title\n---"));
+    }
+    let mut offset = first_line_end;
+    while offset < text.len() {
+        let line_end = text[offset..]
+            .find('\n')
+            .map_or(text.len(), |i| offset + i + 1);
+        if text[offset..line_end].trim_end() == "---" {
+            return Ok(ContentSource {
+                path,
+                file,
+                front_start: first_line_end,
+                front_end: offset,
+                body_start: line_end,
+                text,
+            });
+        }
+        offset = line_end;
+    }
+    Err(Diagnostic::error_at(
+        &file,
+        &text,
+        1,
+        1,
+        "the front matter opened here is never closed",
+    )
+    .with_help("add a line with only `---` after the last front matter key"))
+}
+
+/// A date (`2019-06-25`) or date-time (`2019-06-25T09:30:00Z`, with an offset), checked.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Date(String);
+
+impl Date {
+    pub fn parse(text: &str) -> Result<Date, String> {
+        let bad = || format!("`{text}` is not a date; write it as YYYY-MM-DD, e.g. 2019-06-25");
+        let (date, time) = match text.split_once(['T', ' ']) {
+            Some((d, t)) => (d, Some(t)),
+            None => (text, None),
+        };
+        let parts: Vec<&str> = date.split('-').collect();
+        let [y, m, d] = parts.as_slice() else {
+            return Err(bad());
+        };
+        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+            return Err(bad());
+        }
+        let (Ok(year), Ok(month), Ok(day)) = (y.parse::<u32>(), m.parse::<u32>(), d.parse::<u32>())
+        else {
+            return Err(bad());
+        };
+        if !(1..=12).contains(&month) {
+            return Err(format!("`{text}`: month {month} does not exist"));
+        }
+        if day == 0 || day > days_in_month(year, month) {
+            return Err(format!("`{text}`: day {day} does not exist in that month"));
+        }
+        if let Some(time) = time {
+            let clock = time.trim_end_matches('Z');
+            let clock = clock.split(['+', '-']).next().unwrap_or_default();
+            let fields: Vec<&str> = clock.split(':').collect();
+            let valid = (2..=3).contains(&fields.len())
+                && fields.iter().zip([24, 60, 61]).all(|(f, max)| {
+                    f.len() >= 2
+                        && f.split('.')
+                            .next()
+                            .and_then(|n| n.parse::<u32>().ok())
+                            .is_some_and(|n| n < max)
+                });
+            if !valid {
+                return Err(format!(
+                    "`{text}` has an invalid time; write it as 2019-06-25T09:30:00Z"
+                ));
+            }
+        }
+        Ok(Date(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Year, month and day.
+    pub fn ymd(&self) -> (u32, u32, u32) {
+        let mut parts = self.0[..10].split('-').map(|p| p.parse().unwrap_or(1));
+        (
+            parts.next().unwrap_or(1970),
+            parts.next().unwrap_or(1),
+            parts.next().unwrap_or(1),
+        )
+    }
+}
+
+pub fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Date::parse(text.trim()).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Front matter of a page.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageFrontMatter {
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub date: Option<Date>,
+    #[serde(default)]
+    pub updated: Option<Date>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub slug: Option<String>,
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub weight: Option<i64>,
+    #[serde(default)]
+    pub template: Option<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub taxonomies: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// How a section orders its pages.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortBy {
+    /// Newest first; pages without a date last, by path.
+    #[default]
+    Date,
+    /// Lowest weight first; pages without a weight last, by title.
+    Weight,
+    /// Alphabetically by title.
+    Title,
+}
+
+/// Front matter of a section (`_index.md`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionFrontMatter {
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub sort_by: SortBy,
+    #[serde(default)]
+    pub weight: Option<i64>,
+    #[serde(default)]
+    pub template: Option<String>,
+    #[serde(default)]
+    pub page_template: Option<String>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(text: &str) -> Result<ContentSource, Diagnostic> {
+        split(
+            "a.md".into(),
+            "content/a.md".into(),
+            text.as_bytes().to_vec(),
+        )
+    }
+
+    #[test]
+    fn splits_front_matter_and_body() {
+        let s = source("---\ntitle: Hi\n---\n# Body\n").unwrap();
+        assert_eq!(s.front_matter(), "title: Hi\n");
+        assert_eq!(s.body(), "# Body\n");
+    }
+
+    #[test]
+    fn accepts_bom_and_crlf() {
+        let s = source("\u{feff}---\r\ntitle: Hi\r\n---\r\nBody").unwrap();
+        assert_eq!(s.body(), "Body");
+    }
+
+    #[test]
+    fn yaml_errors_land_on_file_lines() {
+        let s = source("---\ntitle: Hi\ndraft: maybe\n---\n").unwrap();
+        let d = s.parse_front_matter::<PageFrontMatter>().unwrap_err();
+        assert_eq!((d.line, d.col), (3, 8));
+    }
+
+    #[test]
+    fn unclosed_empty_and_binary_files_are_errors() {
+        assert!(
+            source("---\ntitle: x\n")
+                .unwrap_err()
+                .message
+                .contains("never closed")
+        );
+        assert!(source("").unwrap_err().message.contains("empty"));
+        let d = split(
+            "b.md".into(),
+            "content/b.md".into(),
+            vec![b'a', b'\n', 0xff, 0xfe],
+        )
+        .unwrap_err();
+        assert_eq!((d.line, d.col), (2, 1));
+    }
+
+    #[test]
+    fn dates_are_checked() {
+        assert!(Date::parse("2019-06-25").is_ok());
+        assert!(Date::parse("2020-02-29").is_ok());
+        assert!(Date::parse("2019-02-29").is_err());
+        assert!(Date::parse("2019-13-01").is_err());
+        assert!(Date::parse("25/06/2019").is_err());
+        assert!(Date::parse("2019-06-25T09:30:00Z").is_ok());
+        assert!(Date::parse("2019-06-25T25:30:00Z").is_err());
+    }
+}

@@ -1,0 +1,458 @@
+//! Loading: read every file of a site in parallel and parse what can be parsed on its own.
+//!
+//! The result, [`SiteSources`], holds the configuration, the content files with their front
+//! matter, the data files, the templates (theme first, the site's own overriding them) and the
+//! static files with their content hashes. Every problem is collected; loading stops at none.
+//! Nothing here knows about URLs or templates' meaning: that is `site` and `render`.
+
+pub mod content;
+pub mod yaml;
+
+use crate::config::{BaseUrl, CONFIG_FILE, SiteConfig};
+use crate::diagnostics::Diagnostic;
+use content::{ContentSource, PageFrontMatter, SectionFrontMatter};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+mod embedded_theme {
+    include!(concat!(env!("OUT_DIR"), "/embedded_theme.rs"));
+}
+
+/// What a build needs to know before it reads anything.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    pub root: PathBuf,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+/// Every file of a site, read and parsed on its own.
+#[derive(Debug)]
+pub struct SiteSources {
+    pub config: SiteConfig,
+    /// The text of `site.yaml`, to place errors found later (a menu entry's target).
+    pub config_text: String,
+    pub base_url: BaseUrl,
+    pub pages: Vec<(ContentSource, PageFrontMatter)>,
+    pub sections: Vec<(ContentSource, SectionFrontMatter)>,
+    /// Non-Markdown files under `content/`, by path inside `content/`.
+    pub content_assets: Vec<FileSource>,
+    /// Static files by output path (the site's own replace the theme's).
+    pub static_files: Vec<FileSource>,
+    pub templates: Vec<TemplateSource>,
+    /// `data/**/*.yaml`, nested by folder and file stem.
+    pub data: serde_json::Value,
+}
+
+/// A file copied to the output as it is.
+#[derive(Debug, Clone)]
+pub struct FileSource {
+    /// Path relative to its base folder, with `/` separators.
+    pub rel: String,
+    pub origin: FileOrigin,
+    /// xxh3 of the bytes, used for cache busting.
+    pub hash: u64,
+}
+
+#[derive(Debug, Clone)]
+pub enum FileOrigin {
+    Disk(PathBuf),
+    Embedded(&'static [u8]),
+}
+
+/// One template: its name for Tera (`page.html`), the file it came from and its text.
+#[derive(Debug, Clone)]
+pub struct TemplateSource {
+    pub name: String,
+    pub file: PathBuf,
+    pub text: String,
+}
+
+/// Names that editors and tools leave beside real files: hidden files, backups, swap files,
+/// lock files and Vim's `4913` probe. They are never content.
+pub fn is_ignored_file_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name == "4913"
+}
+
+/// Reads a whole site. Returns every problem found, or the sources.
+pub fn load(options: &LoadOptions) -> Result<SiteSources, Vec<Diagnostic>> {
+    let root = &options.root;
+    let mut errors = Vec::new();
+    let config_text = match std::fs::read_to_string(root.join(CONFIG_FILE)) {
+        Ok(text) => text,
+        Err(e) => {
+            let message = if e.kind() == std::io::ErrorKind::NotFound {
+                format!("no {CONFIG_FILE} in {}", root.display())
+            } else {
+                format!("cannot read {CONFIG_FILE}: {e}")
+            };
+            return Err(vec![
+                Diagnostic::file_error(CONFIG_FILE, message).with_help(
+                    "run pimap in the folder that holds site.yaml, or pass --root FOLDER",
+                ),
+            ]);
+        }
+    };
+    let (config, base_url) = match SiteConfig::parse(&config_text, options.base_url.as_deref()) {
+        Ok(parsed) => parsed,
+        Err(mut diagnostics) => {
+            // Keep going with defaults so that content errors are reported in the same run.
+            errors.append(&mut diagnostics);
+            match SiteConfig::parse("", None) {
+                Ok(parsed) => parsed,
+                Err(more) => return Err([errors, more].concat()),
+            }
+        }
+    };
+
+    let content_dir = root.join("content");
+    let content_files = list_files(&content_dir, &mut errors);
+    let (markdown, assets): (Vec<_>, Vec<_>) = content_files
+        .into_iter()
+        .partition(|rel| rel.ends_with(".md"));
+
+    let parsed: Vec<Result<ContentFile, Diagnostic>> = markdown
+        .par_iter()
+        .map(|rel| read_content(root, rel))
+        .collect();
+    let mut pages = Vec::new();
+    let mut sections = Vec::new();
+    for item in parsed {
+        match item {
+            Ok(ContentFile::Page(source, front)) => {
+                if options.drafts || !front.draft {
+                    pages.push((source, front));
+                }
+            }
+            Ok(ContentFile::Section(source, front)) => {
+                if options.drafts || !front.draft {
+                    sections.push((source, front));
+                }
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+    let content_assets = hash_files(&content_dir, assets, &mut errors);
+
+    let theme = locate_theme(root, &config.theme);
+    if theme.is_none() {
+        let (line, col) = yaml::key_position(&config_text, "theme").unwrap_or((0, 0));
+        errors.push(
+            Diagnostic::error_at(CONFIG_FILE, &config_text, line, col, format!("theme `{}` not found: there is no folder themes/{}", config.theme, config.theme))
+                .with_help("set `theme` to a folder under themes/, or remove the key to use the bundled `pimap` theme"),
+        );
+    }
+    let theme = theme.unwrap_or(ThemeLocation::Embedded);
+    let templates = load_templates(root, &theme, &mut errors);
+    let static_files = load_static(root, &theme, &mut errors);
+    let data = load_data(root, &mut errors);
+
+    if errors.iter().any(Diagnostic::is_error) {
+        return Err(errors);
+    }
+    Ok(SiteSources {
+        config,
+        config_text,
+        base_url,
+        pages,
+        sections,
+        content_assets,
+        static_files,
+        templates,
+        data,
+    })
+}
+
+enum ContentFile {
+    Page(ContentSource, PageFrontMatter),
+    Section(ContentSource, SectionFrontMatter),
+}
+
+fn read_content(root: &Path, rel: &str) -> Result<ContentFile, Diagnostic> {
+    let file = Path::new("content").join(rel);
+    let bytes = std::fs::read(root.join(&file))
+        .map_err(|e| Diagnostic::file_error(&file, format!("cannot read: {e}")))?;
+    let source = content::split(rel.to_owned(), file, bytes)?;
+    if rel == "_index.md" || rel.ends_with("/_index.md") {
+        let front = source.parse_front_matter()?;
+        Ok(ContentFile::Section(source, front))
+    } else {
+        let front = source.parse_front_matter()?;
+        Ok(ContentFile::Page(source, front))
+    }
+}
+
+/// Files under `dir`, relative, with `/` separators, sorted, without editor leftovers.
+fn list_files(dir: &Path, errors: &mut Vec<Diagnostic>) -> Vec<String> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    let mut files = Vec::new();
+    let walker = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0 || !is_ignored_file_name(&e.file_name().to_string_lossy())
+        });
+    for entry in walker {
+        match entry {
+            Ok(entry)
+                if entry.file_type().is_file()
+                    || (entry.file_type().is_symlink() && entry.path().is_file()) =>
+            {
+                if let Ok(rel) = entry.path().strip_prefix(dir) {
+                    match rel.to_str() {
+                        Some(rel) => files.push(rel.replace('\\', "/")),
+                        None => errors.push(Diagnostic::file_error(
+                            entry.path(),
+                            "this file name is not valid UTF-8; rename it",
+                        )),
+                    }
+                }
+            }
+            Ok(_) => {}
+            Err(e) => errors.push(Diagnostic::file_error(
+                e.path().unwrap_or(dir).to_path_buf(),
+                format!("cannot read: {e}"),
+            )),
+        }
+    }
+    files
+}
+
+fn hash_files(dir: &Path, rels: Vec<String>, errors: &mut Vec<Diagnostic>) -> Vec<FileSource> {
+    let hashed: Vec<Result<FileSource, Diagnostic>> = rels
+        .into_par_iter()
+        .map(|rel| {
+            let path = dir.join(&rel);
+            let bytes = std::fs::read(&path)
+                .map_err(|e| Diagnostic::file_error(&path, format!("cannot read: {e}")))?;
+            Ok(FileSource {
+                hash: xxhash_rust::xxh3::xxh3_64(&bytes),
+                rel,
+                origin: FileOrigin::Disk(path),
+            })
+        })
+        .collect();
+    hashed
+        .into_iter()
+        .filter_map(|r| r.map_err(|d| errors.push(d)).ok())
+        .collect()
+}
+
+enum ThemeLocation {
+    Dir(PathBuf),
+    Embedded,
+}
+
+fn locate_theme(root: &Path, name: &str) -> Option<ThemeLocation> {
+    let dir = root.join("themes").join(name);
+    if dir.is_dir() {
+        Some(ThemeLocation::Dir(dir))
+    } else if name == "pimap" {
+        Some(ThemeLocation::Embedded)
+    } else {
+        None
+    }
+}
+
+fn embedded_files(prefix: &str) -> impl Iterator<Item = (&'static str, &'static [u8])> + '_ {
+    embedded_theme::FILES
+        .iter()
+        .filter_map(move |(path, bytes)| path.strip_prefix(prefix).map(|rel| (rel, *bytes)))
+}
+
+fn load_templates(
+    root: &Path,
+    theme: &ThemeLocation,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<TemplateSource> {
+    let mut by_name = std::collections::BTreeMap::new();
+    match theme {
+        ThemeLocation::Dir(dir) => {
+            read_templates(root, &dir.join("templates"), &mut by_name, errors)
+        }
+        ThemeLocation::Embedded => {
+            for (name, bytes) in embedded_files("templates/") {
+                let text = String::from_utf8_lossy(bytes).into_owned();
+                let file = PathBuf::from("<bundled theme>/templates").join(name);
+                by_name.insert(
+                    name.to_owned(),
+                    TemplateSource {
+                        name: name.to_owned(),
+                        file,
+                        text,
+                    },
+                );
+            }
+        }
+    }
+    read_templates(root, &root.join("templates"), &mut by_name, errors);
+    by_name.into_values().collect()
+}
+
+fn read_templates(
+    root: &Path,
+    dir: &Path,
+    by_name: &mut std::collections::BTreeMap<String, TemplateSource>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let names = list_files(dir, errors);
+    let read: Vec<_> = names
+        .into_par_iter()
+        .map(|name| {
+            let path = dir.join(&name);
+            let file = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+            match std::fs::read(&path).map(String::from_utf8) {
+                Ok(Ok(text)) => Ok(TemplateSource { name, file, text }),
+                Ok(Err(_)) => Err(Diagnostic::file_error(
+                    file,
+                    "this template is not UTF-8 text",
+                )),
+                Err(e) => Err(Diagnostic::file_error(file, format!("cannot read: {e}"))),
+            }
+        })
+        .collect();
+    for item in read {
+        match item {
+            Ok(template) => {
+                by_name.insert(template.name.clone(), template);
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+}
+
+fn load_static(
+    root: &Path,
+    theme: &ThemeLocation,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<FileSource> {
+    let mut by_rel = std::collections::BTreeMap::new();
+    let theme_files = match theme {
+        ThemeLocation::Dir(dir) => {
+            let dir = dir.join("static");
+            let rels = list_files(&dir, errors);
+            hash_files(&dir, rels, errors)
+        }
+        ThemeLocation::Embedded => embedded_files("static/")
+            .map(|(rel, bytes)| FileSource {
+                rel: rel.to_owned(),
+                origin: FileOrigin::Embedded(bytes),
+                hash: xxhash_rust::xxh3::xxh3_64(bytes),
+            })
+            .collect(),
+    };
+    let site_dir = root.join("static");
+    let site_rels = list_files(&site_dir, errors);
+    for file in theme_files
+        .into_iter()
+        .chain(hash_files(&site_dir, site_rels, errors))
+    {
+        by_rel.insert(file.rel.clone(), file);
+    }
+    by_rel.into_values().collect()
+}
+
+/// Reads `data/**/*.yaml` into one nested value: `data/partners/x.yaml` is `data.partners.x`.
+fn load_data(root: &Path, errors: &mut Vec<Diagnostic>) -> serde_json::Value {
+    let dir = root.join("data");
+    let rels = list_files(&dir, errors);
+    let parsed: Vec<_> = rels
+        .par_iter()
+        .filter(|rel| rel.ends_with(".yaml") || rel.ends_with(".yml"))
+        .map(|rel| {
+            let file = Path::new("data").join(rel);
+            let text = match std::fs::read(root.join(&file)).map(String::from_utf8) {
+                Ok(Ok(text)) => text,
+                Ok(Err(_)) => {
+                    return Err(Diagnostic::file_error(
+                        file,
+                        "this data file is not UTF-8 text",
+                    ));
+                }
+                Err(e) => return Err(Diagnostic::file_error(file, format!("cannot read: {e}"))),
+            };
+            yaml::parse_value(&text)
+                .map(|value| (rel.clone(), value))
+                .map_err(|e| {
+                    let mut d = Diagnostic::error_at(&file, &text, e.line, e.col, e.message);
+                    d.help = e.help;
+                    d
+                })
+        })
+        .collect();
+    let mut data = serde_json::Map::new();
+    for item in parsed {
+        let (rel, value) = match item {
+            Ok(pair) => pair,
+            Err(d) => {
+                errors.push(d);
+                continue;
+            }
+        };
+        let stem = rel.rsplit_once('.').map_or(rel.as_str(), |(stem, _)| stem);
+        let keys: Vec<&str> = stem.split('/').collect();
+        if !insert_nested(&mut data, &keys, value) {
+            errors.push(Diagnostic::file_error(
+                Path::new("data").join(&rel),
+                format!(
+                    "`data.{}` is defined twice (a file and a folder, or .yaml and .yml)",
+                    stem.replace('/', ".")
+                ),
+            ));
+        }
+    }
+    serde_json::Value::Object(data)
+}
+
+/// Inserts `value` at the path `keys`, creating maps on the way; false if something is there.
+fn insert_nested(
+    map: &mut serde_json::Map<String, serde_json::Value>,
+    keys: &[&str],
+    value: serde_json::Value,
+) -> bool {
+    match keys {
+        [] => false,
+        [last] => {
+            if map.contains_key(*last) {
+                return false;
+            }
+            map.insert((*last).to_owned(), value);
+            true
+        }
+        [first, rest @ ..] => match map
+            .entry((*first).to_owned())
+            .or_insert_with(|| serde_json::Value::Object(Default::default()))
+        {
+            serde_json::Value::Object(inner) => insert_nested(inner, rest, value),
+            _ => false,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_leftovers_are_ignored() {
+        for name in [
+            ".page.md.swp",
+            "page.md~",
+            "#page.md#",
+            "4913",
+            ".#page.md",
+            "x.swx",
+        ] {
+            assert!(is_ignored_file_name(name), "{name}");
+        }
+        assert!(!is_ignored_file_name("page.md"));
+    }
+}

@@ -1,0 +1,180 @@
+//! The only module that calls the YAML crate (`serde_yaml`), so that it can be swapped for a
+//! fork (`serde_yaml_ng`, `serde_norway`) by editing this file alone.
+//!
+//! It turns YAML text into typed values or into free-form JSON values, and turns the crate's
+//! errors into [`YamlError`]: a line and column relative to the text given, a message written for
+//! people who edit YAML by hand, and a "did you mean" hint for misspelt keys.
+
+use serde::de::DeserializeOwned;
+
+/// A YAML problem at a place in the text that was parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlError {
+    /// 1-based line within the parsed text.
+    pub line: usize,
+    /// 1-based column within the parsed text.
+    pub col: usize,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+/// Parses `text` into `T`. Empty text (or only comments) is read as an empty mapping, so that
+/// a struct whose fields all have defaults accepts it.
+pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+    match serde_yaml::from_str::<T>(text) {
+        Ok(value) => Ok(value),
+        Err(error) if is_empty_document(text) => {
+            serde_yaml::from_str::<T>("{}").map_err(|_| convert(&error, text))
+        }
+        Err(error) => Err(convert(&error, text)),
+    }
+}
+
+/// Parses `text` into a free-form JSON value (for `extra` maps and untyped data files).
+pub fn parse_value(text: &str) -> Result<serde_json::Value, YamlError> {
+    if is_empty_document(text) {
+        return Ok(serde_json::Value::Null);
+    }
+    parse(text)
+}
+
+fn is_empty_document(text: &str) -> bool {
+    text.lines()
+        .map(str::trim)
+        .all(|line| line.is_empty() || line.starts_with('#') || line == "---")
+}
+
+fn convert(error: &serde_yaml::Error, text: &str) -> YamlError {
+    let (line, col) = match error.location() {
+        Some(location) => (location.line(), location.column()),
+        None => (1, 1),
+    };
+    let mut message = error.to_string();
+    // serde_yaml appends " at line L column C"; the location is reported separately.
+    if let Some(at) = message.rfind(" at line ") {
+        message.truncate(at);
+    }
+    // A path prefix like "extra.title: " is useful; keep it. Then rewrite the serde phrasings
+    // that confuse people who are not programmers.
+    let mut help = None;
+    if let Some((head, unknown, expected)) = split_unknown(&message) {
+        let candidates: Vec<&str> = expected
+            .split(", ")
+            .flat_map(|s| s.split(" or "))
+            .map(|s| s.trim_matches('`'))
+            .filter(|s| !s.is_empty())
+            .collect();
+        help = Some(
+            match crate::diagnostics::did_you_mean(unknown, candidates.iter().copied()) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!("the allowed keys are: {}", candidates.join(", ")),
+            },
+        );
+        message = format!("{head}unknown key `{unknown}`");
+    } else if message.contains("missing field `") {
+        message = message.replace("missing field", "missing required key");
+        help = Some("add the key with a value".to_owned());
+    }
+    let col = if line_is_inside(text, line) { col } else { 1 };
+    YamlError {
+        line: line.max(1),
+        col: col.max(1),
+        message,
+        help,
+    }
+}
+
+fn line_is_inside(text: &str, line: usize) -> bool {
+    line >= 1 && line <= text.lines().count()
+}
+
+/// Splits "PREFIX unknown field `x`, expected one of `a`, `b`" (or "expected `a`").
+fn split_unknown(message: &str) -> Option<(&str, &str, &str)> {
+    let start = message.find("unknown field `")?;
+    let rest = &message[start + "unknown field `".len()..];
+    let end = rest.find('`')?;
+    let unknown = &rest[..end];
+    let expected = rest[end..]
+        .split_once("expected one of ")
+        .or_else(|| rest[end..].split_once("expected "))
+        .map_or("", |(_, e)| e);
+    Some((&message[..start], unknown, expected))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Sample {
+        title: String,
+        #[serde(default)]
+        weight: i64,
+    }
+
+    #[test]
+    fn misspelt_key_gets_a_suggestion_and_a_place() {
+        let error = parse::<Sample>("title: a\nwieght: 3\n").unwrap_err();
+        assert_eq!(error.message, "unknown key `wieght`");
+        assert_eq!(error.help.as_deref(), Some("did you mean `weight`?"));
+        assert_eq!((error.line, error.col), (2, 1));
+    }
+
+    #[test]
+    fn wrong_type_points_at_the_value() {
+        let error = parse::<Sample>("title: a\nweight: heavy\n").unwrap_err();
+        assert_eq!((error.line, error.col), (2, 9));
+        assert!(
+            error.message.starts_with("weight: invalid type"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn missing_key_is_named() {
+        let error = parse::<Sample>("weight: 1\n").unwrap_err();
+        assert_eq!(error.message, "missing required key `title`");
+    }
+
+    #[test]
+    fn empty_text_reads_as_empty_mapping() {
+        assert_eq!(parse_value("# nothing\n").unwrap(), serde_json::Value::Null);
+        assert!(parse::<Sample>("").is_err());
+    }
+}
+
+/// Where a top-level `key:` is written in `text` (1-based line and the column of its value), for
+/// problems found after parsing, such as a slug that clashes with another page's.
+pub fn key_position(text: &str, key: &str) -> Option<(usize, usize)> {
+    text.lines().enumerate().find_map(|(index, line)| {
+        let rest = line.strip_prefix(key)?.strip_prefix(':')?;
+        let value_offset = rest.len() - rest.trim_start().len();
+        let col = key.chars().count() + 1 + value_offset + 1;
+        Some((index + 1, if rest.trim().is_empty() { 1 } else { col }))
+    })
+}
+
+/// Where `needle` first appears in `text` (1-based line and column), for problems in values
+/// nested too deep for [`key_position`].
+pub fn text_position(text: &str, needle: &str) -> Option<(usize, usize)> {
+    text.find(needle)
+        .map(|offset| crate::diagnostics::line_col(text, offset))
+}
+
+#[cfg(test)]
+mod position_tests {
+    use super::*;
+
+    #[test]
+    fn finds_top_level_keys_and_their_values() {
+        let text = "title: a\nslug:  hello\nextra:\n  slug: nested\n";
+        assert_eq!(key_position(text, "slug"), Some((2, 8)));
+        assert_eq!(key_position(text, "extra"), Some((3, 1)));
+        assert_eq!(key_position(text, "missing"), None);
+        assert_eq!(text_position(text, "nested"), Some((4, 9)));
+    }
+}
