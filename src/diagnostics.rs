@@ -144,7 +144,7 @@ impl fmt::Display for Diagnostic {
             write!(f, "\n  = note: {note}")?;
         }
         if let Some(help) = &self.help {
-            write!(f, "\n  = help: {help}")?;
+            write!(f, "\n  = help: {}", help.replace('\n', "\n          "))?;
         }
         Ok(())
     }
@@ -153,36 +153,35 @@ impl fmt::Display for Diagnostic {
 /// Sorts diagnostics by place and folds identical ones (the same template error met while
 /// rendering 10,000 pages is one problem), so output is stable and readable.
 pub fn normalize(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    /// How many of the identical diagnostics keep their notes (which page hit the error).
+    const SHOWN: usize = 3;
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let mut out: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
-    let mut repeats = 0usize;
+    let mut group = 0usize;
     for diagnostic in diagnostics {
         match out.last_mut() {
             Some(last) if last.sort_key() == diagnostic.sort_key() => {
-                if repeats == 0 {
+                group += 1;
+                if group < SHOWN {
                     last.notes.extend(diagnostic.notes);
                 }
-                repeats += 1;
             }
             _ => {
-                fold_repeats(out.last_mut(), repeats);
-                repeats = 0;
+                fold_repeats(out.last_mut(), group.saturating_sub(SHOWN - 1));
+                group = 0;
                 out.push(diagnostic);
             }
         }
     }
-    fold_repeats(out.last_mut(), repeats);
+    fold_repeats(out.last_mut(), group.saturating_sub(SHOWN - 1));
     out
 }
 
-fn fold_repeats(last: Option<&mut Diagnostic>, repeats: usize) {
-    if let Some(last) = last {
-        if repeats > 0 {
-            last.notes.truncate(2);
-            let times = if repeats == 1 { "time" } else { "times" };
-            last.notes
-                .push(format!("and {repeats} more {times} with the same cause"));
-        }
+fn fold_repeats(last: Option<&mut Diagnostic>, hidden: usize) {
+    if let (Some(last), true) = (last, hidden > 0) {
+        let times = if hidden == 1 { "time" } else { "times" };
+        last.notes
+            .push(format!("and {hidden} more {times} with the same cause"));
     }
 }
 
@@ -238,12 +237,11 @@ mod tests {
     #[test]
     fn folds_identical_diagnostics() {
         let d = Diagnostic::error_at("t.html", "{{ x }}", 1, 4, "boom");
-        let folded = normalize(vec![d.clone(), d.clone(), d.clone()]);
+        let d = d.with_note("while rendering a");
+        let folded = normalize(vec![d.clone(), d.clone(), d.clone(), d.clone(), d.clone()]);
         assert_eq!(folded.len(), 1);
-        assert_eq!(
-            folded[0].notes,
-            vec!["and 2 more times with the same cause"]
-        );
+        assert_eq!(folded[0].notes.len(), 4);
+        assert_eq!(folded[0].notes[3], "and 2 more times with the same cause");
     }
 
     #[test]

@@ -64,6 +64,7 @@ pub fn register_site_functions(tera: &mut tera::Tera, site: &Site, values: &Arc<
             let path = path.trim_start_matches("@/");
             match v.section_by_path.get(path) {
                 Some(&i) => Ok(v.sections[i].clone()),
+                None if kwargs.get::<bool>("optional")?.unwrap_or(false) => Ok(Value::none()),
                 None => Err(Error::message(format!(
                     "get_section: there is no section content/{path}{}",
                     suggestion(path, v.section_by_path.keys())

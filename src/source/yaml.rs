@@ -75,13 +75,28 @@ fn convert(error: &serde_yaml::Error, text: &str) -> YamlError {
         message = message.replace("missing field", "missing required key");
         help = Some("add the key with a value".to_owned());
     }
-    let col = if line_is_inside(text, line) { col } else { 1 };
+    let (line, col) = match relocate_value(&message, text) {
+        Some(place) => place,
+        None if line_is_inside(text, line) => (line, col),
+        None => (line, 1),
+    };
     YamlError {
         line: line.max(1),
         col: col.max(1),
         message,
         help,
     }
+}
+
+/// Checks written in pimap (dates, ids) quote the bad value first: "`2019-02-30`: ...". serde_yaml
+/// places such errors at the start of the enclosing mapping; point at the value instead.
+fn relocate_value(message: &str, text: &str) -> Option<(usize, usize)> {
+    let quoted = message.strip_prefix('`')?.split('`').next()?;
+    let offset = text
+        .match_indices(quoted)
+        .map(|(i, _)| i)
+        .find(|&i| text[..i].ends_with([' ', '"', '\'', '[', '-']))?;
+    Some(crate::diagnostics::line_col(text, offset))
 }
 
 fn line_is_inside(text: &str, line: usize) -> bool {

@@ -1,0 +1,100 @@
+//! The command line: help, version and exit codes (0 built, 1 the site has errors, 2 usage).
+
+mod common;
+use common::*;
+
+#[test]
+fn help_and_version_exit_zero() {
+    let help = pimap(&["--help"]);
+    assert_eq!(help.code, 0);
+    assert!(help.stdout.contains("build"), "{}", help.stdout);
+    let build_help = pimap(&["build", "--help"]);
+    for flag in [
+        "--root",
+        "--output",
+        "--base-url",
+        "--drafts",
+        "--no-minify",
+        "--quiet",
+    ] {
+        assert!(
+            build_help.stdout.contains(flag),
+            "missing {flag}:\n{}",
+            build_help.stdout
+        );
+    }
+    let version = pimap(&["--version"]);
+    assert_eq!(
+        (version.code, version.stdout.trim()),
+        (0, concat!("pimap ", env!("CARGO_PKG_VERSION")))
+    );
+}
+
+#[test]
+fn usage_errors_exit_two() {
+    assert_eq!(pimap(&[]).code, 2);
+    assert_eq!(pimap(&["build", "--no-such-flag"]).code, 2);
+    assert_eq!(pimap(&["frobnicate"]).code, 2);
+    let missing = pimap(&["build", "--root", "/no/such/folder"]);
+    assert_eq!(missing.code, 2);
+    assert_eq!(missing.stderr, "error: /no/such/folder is not a folder\n");
+}
+
+#[test]
+fn an_output_folder_that_would_hold_or_sit_in_the_sources_is_refused() {
+    let site = copy_fixture("basic-site");
+    let root = site.path().to_str().unwrap();
+    for output in [
+        root.to_owned(),
+        format!("{root}/content/out"),
+        format!("{root}/.."),
+    ] {
+        let run = pimap(&["build", "--root", root, "--output", &output]);
+        assert_eq!(run.code, 2, "{output}: {}", run.stderr);
+    }
+    assert!(!site.path().join("content/out").exists());
+}
+
+#[test]
+fn a_folder_pimap_did_not_make_is_never_replaced() {
+    let site = copy_fixture("basic-site");
+    let output = site.path().join("precious");
+    std::fs::create_dir(&output).unwrap();
+    std::fs::write(output.join("notes.txt"), "mine").unwrap();
+    let run = build(site.path(), &output, &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("was not made by pimap"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(read(&output.join("notes.txt")), "mine");
+}
+
+#[test]
+fn site_errors_exit_one_and_quiet_success_prints_nothing() {
+    let (run, _out) = build_fixture("broken-links", &[]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.ends_with("was left as it was\n"),
+        "{}",
+        run.stderr
+    );
+    let (run, _out) = build_fixture("basic-site", &["--quiet"]);
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (0, "", "")
+    );
+}
+
+#[test]
+fn the_summary_line_counts_pages_and_files() {
+    let (run, _out) = build_fixture("basic-site", &[]);
+    assert_eq!(run.code, 0);
+    let line = run.stdout.trim();
+    assert!(
+        line.starts_with("Built 15 pages (19 files: 19 written, 0 unchanged, 0 removed) into "),
+        "{line}"
+    );
+    assert!(line.ends_with(" ms"), "{line}");
+}
