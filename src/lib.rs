@@ -141,7 +141,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
         || site::resolve(sources),
         || render::Templates::compile(&template_sources),
     );
-    let (site, mut templates) = match (resolved, compiled) {
+    let (mut site, mut templates) = match (resolved, compiled) {
         (Ok(site), Ok(templates)) => (site, templates),
         (resolved, compiled) => {
             let errors = [
@@ -156,9 +156,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let staged =
         output::StagedOutput::prepare(&output_dir).map_err(|d| BuildError::Site(vec![d]))?;
     let planned = site::planned_outputs(&site);
+    let values = templates
+        .bind(&mut site)
+        .map_err(|d| BuildError::Site(vec![d]))?;
     let (mut errors, copy_errors) = rayon::join(
         || {
-            render::render_site(&site, &mut templates, options.minify, |file| {
+            render::render_site(&site, &templates, &values, options.minify, |file| {
                 staged.write(&file.path, &file.bytes)
             })
         },

@@ -160,38 +160,40 @@ pub struct RenderedFile {
     pub bytes: Vec<u8>,
 }
 
+impl Templates {
+    /// Builds the template values of `site` (moving its HTML into them) and registers the
+    /// functions and global variables that read them.
+    pub fn bind(&mut self, site: &mut Site) -> Result<std::sync::Arc<SiteValues>, Diagnostic> {
+        let values = SiteValues::build(site).map_err(|e| {
+            Diagnostic::file_error("content", format!("cannot build the template context: {e}"))
+        })?;
+        let values = std::sync::Arc::new(values);
+        functions::register_site_functions(&mut self.tera, site, &values);
+        let context = self.tera.global_context();
+        context.insert_value("site", values.site.clone());
+        context.insert_value("data", values.data.clone());
+        context.insert_value("taxonomies", values.taxonomies.clone());
+        Ok(values)
+    }
+}
+
 /// Renders every HTML output of the site and hands each to `sink` as soon as it is ready.
 /// Returns every problem found; the sink's own errors are included.
 pub fn render_site<F>(
     site: &Site,
-    templates: &mut Templates,
+    templates: &Templates,
+    values: &SiteValues,
     minify: bool,
     sink: F,
 ) -> Vec<Diagnostic>
 where
     F: Fn(RenderedFile) -> Result<(), Diagnostic> + Sync,
 {
-    let values = match SiteValues::build(site) {
-        Ok(values) => std::sync::Arc::new(values),
-        Err(e) => {
-            return vec![Diagnostic::file_error(
-                "content",
-                format!("cannot build the template context: {e}"),
-            )];
-        }
-    };
-    functions::register_site_functions(&mut templates.tera, site, &values);
-    let context = templates.tera.global_context();
-    context.insert_value("site", values.site.clone());
-    context.insert_value("data", values.data.clone());
-    context.insert_value("taxonomies", values.taxonomies.clone());
-    let templates = &*templates;
-
     let jobs = planned_outputs(site);
     let mut errors: Vec<Diagnostic> = jobs
         .par_iter()
         .filter_map(|(path, owner)| {
-            let bytes = match render_one(site, templates, &values, *owner)? {
+            let bytes = match render_one(site, templates, values, *owner)? {
                 Ok(html) if minify => crate::output::minify_html(html.as_bytes()),
                 Ok(html) => html.into_bytes(),
                 Err(d) => return Some(d),

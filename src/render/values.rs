@@ -7,6 +7,7 @@
 
 use crate::markdown::TocEntry;
 use crate::site::{Site, section_path};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
 use tera::Value;
@@ -96,12 +97,26 @@ fn reading_time(words: usize) -> usize {
 }
 
 impl SiteValues {
-    pub fn build(site: &Site) -> Result<SiteValues, tera::Error> {
+    /// Builds the values. The HTML of every page and section moves out of `site` into them, so
+    /// that a big site holds its HTML once.
+    pub fn build(site: &mut Site) -> Result<SiteValues, tera::Error> {
+        let mut html: Vec<String> = site
+            .pages
+            .iter_mut()
+            .map(|p| std::mem::take(&mut p.markdown.html))
+            .collect();
+        let mut section_html: Vec<String> = site
+            .sections
+            .iter_mut()
+            .map(|s| std::mem::take(&mut s.markdown.html))
+            .collect();
+        let site = &*site;
         let lang = site.config.language.as_str();
         let pages = site
             .pages
-            .iter()
-            .map(|page| {
+            .par_iter()
+            .zip(html.par_iter_mut())
+            .map(|(page, html)| {
                 let core = Value::try_from_serializable(&PageCore {
                     title: &page.front.title,
                     description: page.front.description.as_deref(),
@@ -144,7 +159,7 @@ impl SiteValues {
                 Ok(with_fields(
                     core,
                     vec![
-                        ("content", safe(&page.markdown.html)),
+                        ("content", safe(&std::mem::take(html))),
                         ("summary", summary),
                         ("taxonomies", Value::from(by_taxonomy)),
                     ],
@@ -178,7 +193,7 @@ impl SiteValues {
             sections[index] = Some(with_fields(
                 core,
                 vec![
-                    ("content", safe(&section.markdown.html)),
+                    ("content", safe(&std::mem::take(&mut section_html[index]))),
                     ("pages", Value::from(listed)),
                     ("subsections", Value::from(subsections)),
                 ],

@@ -46,6 +46,7 @@ pub struct Page {
     pub section: usize,
     /// (taxonomy index, term index) for every term this page carries.
     pub terms: Vec<(usize, usize)>,
+    /// The rendered Markdown; its `html` moves into the template values when rendering starts.
     pub markdown: RenderedMarkdown,
 }
 
