@@ -168,6 +168,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
         || copy_files(&site, &staged),
     );
     errors.extend(copy_errors);
+    errors.append(&mut site.warnings);
     if errors.iter().any(Diagnostic::is_error) {
         return Err(BuildError::Site(diagnostics::normalize(errors)));
     }

@@ -98,3 +98,13 @@ fn the_summary_line_counts_pages_and_files() {
     );
     assert!(line.ends_with(" ms"), "{line}");
 }
+
+#[test]
+fn warnings_are_printed_but_do_not_fail_the_build() {
+    let (run, out) = build_fixture("warnings", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!("warnings", run.stderr);
+    assert!(out.path().join("public/news/undated/index.html").exists());
+    let (quiet, _out) = build_fixture("warnings", &["--quiet"]);
+    assert_eq!(quiet.stderr, "");
+}

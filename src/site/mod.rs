@@ -31,6 +31,8 @@ pub struct Site {
     pub data: serde_json::Value,
     pub menu: Vec<MenuEntry>,
     pub aliases: Vec<Alias>,
+    /// Problems that do not stop the build.
+    pub warnings: Vec<Diagnostic>,
 }
 
 #[derive(Debug)]
@@ -167,9 +169,10 @@ pub fn resolve(sources: SiteSources) -> Result<Site, Vec<Diagnostic>> {
         content_assets,
         static_files,
         data,
+        warnings,
         ..
     } = sources;
-    let mut errors = Vec::new();
+    let mut errors = warnings;
 
     // Sections, by folder. The root always exists.
     let mut sections: Vec<Section> = section_sources
@@ -328,6 +331,19 @@ pub fn resolve(sources: SiteSources) -> Result<Site, Vec<Diagnostic>> {
     }
     for section in &mut sections {
         sort_pages(&mut section.pages, &pages, section.front.sort_by);
+        if section.front.sort_by == SortBy::Date && !section.dir.is_empty() {
+            for &page in &section.pages {
+                let source = &pages[page].source;
+                if pages[page].front.date.is_none() {
+                    errors.push(
+                        source
+                            .error_at_offset(0, "this page has no `date`, and its section sorts by date: it is listed after every dated page")
+                            .with_help("add `date: YYYY-MM-DD`, or set `sort_by: weight` or `title` in the section's _index.md")
+                            .warning(),
+                    );
+                }
+            }
+        }
     }
     let subsection_order: Vec<(Option<i64>, String)> = sections
         .iter()
@@ -392,6 +408,7 @@ pub fn resolve(sources: SiteSources) -> Result<Site, Vec<Diagnostic>> {
         data,
         menu,
         aliases,
+        warnings: Vec::new(),
     };
     check_output_collisions(&site, &mut errors);
     if errors.iter().any(Diagnostic::is_error) {
@@ -401,6 +418,7 @@ pub fn resolve(sources: SiteSources) -> Result<Site, Vec<Diagnostic>> {
     if errors.iter().any(Diagnostic::is_error) {
         return Err(errors);
     }
+    site.warnings = errors;
     Ok(site)
 }
 

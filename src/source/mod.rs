@@ -42,6 +42,8 @@ pub struct SiteSources {
     pub templates: Vec<TemplateSource>,
     /// `data/**/*.yaml`, nested by folder and file stem.
     pub data: serde_json::Value,
+    /// Problems that do not stop the build.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// A file copied to the output as it is.
@@ -157,6 +159,7 @@ pub fn load(options: &LoadOptions) -> Result<SiteSources, Vec<Diagnostic>> {
         return Err(errors);
     }
     Ok(SiteSources {
+        warnings: errors,
         config,
         config_text,
         base_url,
@@ -363,10 +366,20 @@ fn load_static(
 /// Reads `data/**/*.yaml` into one nested value: `data/partners/x.yaml` is `data.partners.x`.
 fn load_data(root: &Path, errors: &mut Vec<Diagnostic>) -> serde_json::Value {
     let dir = root.join("data");
-    let rels = list_files(&dir, errors);
+    let (rels, others): (Vec<String>, Vec<String>) = list_files(&dir, errors)
+        .into_iter()
+        .partition(|rel| rel.ends_with(".yaml") || rel.ends_with(".yml"));
+    for other in others {
+        errors.push(
+            Diagnostic::file_error(
+                Path::new("data").join(other),
+                "ignored: only .yaml and .yml files are data",
+            )
+            .warning(),
+        );
+    }
     let parsed: Vec<_> = rels
         .par_iter()
-        .filter(|rel| rel.ends_with(".yaml") || rel.ends_with(".yml"))
         .map(|rel| {
             let file = Path::new("data").join(rel);
             let text = match std::fs::read(root.join(&file)).map(String::from_utf8) {
