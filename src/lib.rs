@@ -15,6 +15,7 @@ pub mod diagnostics;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod shortcode;
 pub mod site;
 pub mod source;
 
@@ -141,24 +142,28 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
         || site::resolve(sources),
         || render::Templates::compile(&template_sources),
     );
-    let (mut site, mut templates) = match (resolved, compiled) {
-        (Ok(site), Ok(templates)) => (site, templates),
-        (resolved, compiled) => {
-            let errors = [
-                resolved.err().unwrap_or_default(),
-                compiled.err().unwrap_or_default(),
-            ]
-            .concat();
-            return Err(BuildError::Site(diagnostics::normalize(errors)));
+    let (mut site, mut problems) = resolved;
+    let mut templates = match compiled {
+        Ok(templates) => {
+            problems.extend(render::check_shortcodes(&site, &templates));
+            templates
+        }
+        Err(errors) => {
+            problems.extend(errors);
+            return Err(BuildError::Site(diagnostics::normalize(problems)));
         }
     };
+    if problems.iter().any(Diagnostic::is_error) {
+        return Err(BuildError::Site(diagnostics::normalize(problems)));
+    }
+    site.warnings = problems;
 
     let staged =
         output::StagedOutput::prepare(&output_dir).map_err(|d| BuildError::Site(vec![d]))?;
     let planned = site::planned_outputs(&site);
     let values = templates
         .bind(&mut site)
-        .map_err(|d| BuildError::Site(vec![d]))?;
+        .map_err(|d| BuildError::Site(diagnostics::normalize(d)))?;
     let (mut errors, copy_errors) = rayon::join(
         || {
             render::render_site(&site, &templates, &values, options.minify, |file| {

@@ -19,6 +19,8 @@ use std::collections::{HashMap, HashSet};
 pub struct LinkTargets<'a> {
     pub content: &'a HashMap<String, String>,
     pub assets: &'a HashMap<String, String>,
+    /// Content files that exist but failed to load: links to them are not errors of their own.
+    pub failed: &'a std::collections::HashSet<String>,
 }
 
 /// One entry of a table of contents.
@@ -51,6 +53,8 @@ pub struct RenderedMarkdown {
     pub anchors: HashSet<String>,
     pub word_count: usize,
     pub anchor_links: Vec<AnchorLink>,
+    /// Shortcode calls; their markers in `html` and `summary` are replaced when rendering.
+    pub shortcodes: Vec<crate::shortcode::ShortcodeCall>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -67,7 +71,8 @@ fn options() -> Options {
 
 /// Renders the body of `source`.
 pub fn render(source: &ContentSource, targets: &LinkTargets) -> RenderedMarkdown {
-    let body = source.body();
+    let (body, shortcodes, shortcode_errors) = crate::shortcode::extract(source.body());
+    let body = body.as_str();
     let mut state = Pipeline {
         source,
         targets,
@@ -76,6 +81,11 @@ pub fn render(source: &ContentSource, targets: &LinkTargets) -> RenderedMarkdown
         headings: Vec::new(),
         footnotes: HashMap::new(),
     };
+    state.out.shortcodes = shortcodes;
+    for error in shortcode_errors {
+        let d = source.error_at_offset(source.body_start + error.offset, error.message);
+        state.out.diagnostics.push(d);
+    }
     let mut events: Vec<Event> = Vec::new();
     let mut summary_at = None;
     let mut heading: Option<(HeadingLevel, Option<String>, usize, Vec<Event>)> = None;
@@ -304,6 +314,7 @@ impl<'a> Pipeline<'_, '_> {
                     }
                     new_url.into()
                 }
+                None if self.targets.failed.contains(&content_path) => url,
                 None => {
                     let hint = did_you_mean(
                         &content_path,
@@ -473,6 +484,7 @@ mod tests {
             &LinkTargets {
                 content: &content,
                 assets: &assets,
+                failed: &Default::default(),
             },
         )
     }
@@ -566,5 +578,69 @@ mod tests {
         assert_eq!(slugify("C++ code"), "c-plus-plus-code");
         assert_eq!(slugify("Ça va été"), "ca-va-ete");
         assert_eq!(slugify("../etc"), "etc");
+    }
+}
+
+/// Renders a Markdown field of a data entity (an SME's offer, a mission's outcomes) to HTML that
+/// is safe to show whatever its author wrote: headings move down two levels (the page has its own
+/// `h1` and `h2`s), raw HTML is sanitised with ammonia (no scripts, event handlers or
+/// `javascript:` links), and links to other sites get `rel="noopener noreferrer"`.
+pub fn render_untrusted(text: &str) -> String {
+    let events = Parser::new_ext(text, options()).map(|event| match event {
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) => Event::Start(Tag::Heading {
+            level: demote(level),
+            id,
+            classes,
+            attrs,
+        }),
+        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(demote(level))),
+        event => event,
+    });
+    let mut html_out = String::with_capacity(text.len() * 3 / 2);
+    html::push_html(&mut html_out, events);
+    ammonia::Builder::default()
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tags(["input"])
+        .clean(&html_out)
+        .to_string()
+}
+
+/// The field sits under the page's `h2`s: its headings start at `h3`.
+fn demote(level: HeadingLevel) -> HeadingLevel {
+    match level {
+        HeadingLevel::H1 | HeadingLevel::H2 => HeadingLevel::H3,
+        HeadingLevel::H3 => HeadingLevel::H4,
+        HeadingLevel::H4 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    }
+}
+
+#[cfg(test)]
+mod untrusted_tests {
+    use super::render_untrusted;
+
+    #[test]
+    fn scripts_handlers_and_javascript_links_never_survive() {
+        let html = render_untrusted(
+            "# Offer\n\n<script>alert(1)</script>\n\n<img src=x onerror=\"alert(2)\">\n\n[click](javascript:alert(3)) [site](https://example.com)\n",
+        );
+        assert!(
+            !html.contains("script") && !html.contains("alert"),
+            "{html}"
+        );
+        assert!(
+            !html.contains("onerror") && !html.contains("javascript"),
+            "{html}"
+        );
+        assert!(html.contains("<h3>Offer</h3>"), "{html}");
+        assert!(
+            html.contains("<a href=\"https://example.com\" rel=\"noopener noreferrer\">site</a>"),
+            "{html}"
+        );
     }
 }

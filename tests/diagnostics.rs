@@ -47,4 +47,6 @@ diagnostics_test! {
     two_sources_for_one_url_are_an_error => "url-collision",
     unknown_taxonomies_and_empty_terms_are_errors => "unknown-taxonomy",
     invalid_data_yaml_is_an_error_at_its_line => "data-errors",
+    every_data_rule_is_checked_in_one_run => "data-validation",
+    unknown_shortcodes_and_ids_are_errors_at_their_line => "shortcode-errors",
 }

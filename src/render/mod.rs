@@ -7,16 +7,19 @@
 //! Tera errors become diagnostics at `template:line:col`, with the page being rendered as a
 //! note. Rendering reads no file and writes none: each result goes to the caller's sink.
 
+pub use shortcodes::check as check_shortcodes;
+mod entity_values;
 mod functions;
+mod shortcodes;
 mod values;
 
 use crate::diagnostics::Diagnostic;
-use crate::site::{AliasOwner, OutputOwner, Site, planned_outputs};
+use crate::site::{AliasOwner, FacetKind, OutputOwner, Site, planned_outputs};
 use crate::source::TemplateSource;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::error::Error as _;
-use tera::{Context, Tera};
+use tera::{Context, Tera, Value};
 pub use values::SiteValues;
 
 /// The compiled templates and where each came from.
@@ -163,16 +166,26 @@ pub struct RenderedFile {
 impl Templates {
     /// Builds the template values of `site` (moving its HTML into them) and registers the
     /// functions and global variables that read them.
-    pub fn bind(&mut self, site: &mut Site) -> Result<std::sync::Arc<SiteValues>, Diagnostic> {
-        let values = SiteValues::build(site).map_err(|e| {
-            Diagnostic::file_error("content", format!("cannot build the template context: {e}"))
-        })?;
-        let values = std::sync::Arc::new(values);
-        functions::register_site_functions(&mut self.tera, site, &values);
+    pub fn bind(&mut self, site: &mut Site) -> Result<std::sync::Arc<SiteValues>, Vec<Diagnostic>> {
+        let context_error = |e: tera::Error| {
+            vec![Diagnostic::file_error(
+                "content",
+                format!("cannot build the template context: {e}"),
+            )]
+        };
+        let globals = values::Globals::build(site).map_err(context_error)?;
         let context = self.tera.global_context();
-        context.insert_value("site", values.site.clone());
-        context.insert_value("data", values.data.clone());
-        context.insert_value("taxonomies", values.taxonomies.clone());
+        context.insert_value("site", globals.site.clone());
+        context.insert_value("data", globals.data.clone());
+        let errors = shortcodes::expand(self, site, &globals.entities);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let values = std::sync::Arc::new(SiteValues::build(site, globals).map_err(context_error)?);
+        functions::register_site_functions(&mut self.tera, site, &values);
+        self.tera
+            .global_context()
+            .insert_value("taxonomies", values.taxonomies.clone());
         Ok(values)
     }
 }
@@ -218,6 +231,73 @@ fn render_one(
 ) -> Option<Result<String, Diagnostic>> {
     let mut context = Context::new();
     let (template, chosen_at, url, what) = match owner {
+        OutputOwner::EntityList(kind) => {
+            context.insert_value(
+                kind.variable().1,
+                Value::from(values.entities.of(kind).to_vec()),
+            );
+            // The page's title and text come from content/<kind>/_index.md when there is one.
+            let section = match site
+                .sections
+                .iter()
+                .position(|s| s.output_dir == kind.dir())
+            {
+                Some(i) => values.sections[i].clone(),
+                None => {
+                    let mut fields = std::collections::BTreeMap::new();
+                    fields.insert("title", Value::from(kind.default_title()));
+                    fields.insert("content", Value::safe_string(""));
+                    Value::from(fields)
+                }
+            };
+            context.insert_value("section", section);
+            for facet in FacetKind::ALL {
+                context.insert_value(
+                    facet.dir(),
+                    Value::from(values.entities.facets_of(facet).to_vec()),
+                );
+            }
+            let url = format!("{}/{}/", site.base.path, kind.dir());
+            (
+                kind.list_template(),
+                None,
+                url,
+                format!("the list of data/{}/", kind.variable().1),
+            )
+        }
+        OutputOwner::Entity(kind, i) => {
+            context.insert_value(kind.variable().0, values.entities.of(kind)[i].clone());
+            let url = format!("{}/{}/", site.base.path, site.graph.output_dir(kind, i));
+            (
+                kind.template(),
+                None,
+                url,
+                site.graph.source(kind, i).file.display().to_string(),
+            )
+        }
+        OutputOwner::FacetIndex(kind) => {
+            context.insert_value(
+                "facets",
+                Value::from(values.entities.facets_of(kind).to_vec()),
+            );
+            context.insert("facet_title", kind.title());
+            (
+                "facets.html",
+                None,
+                format!("{}/{}/", site.base.path, kind.dir()),
+                format!("the list of {}", kind.dir()),
+            )
+        }
+        OutputOwner::Facet(kind, i) => {
+            context.insert_value("facet", values.entities.facets_of(kind)[i].clone());
+            let facet = &site.graph.facets(kind)[i];
+            (
+                "facet.html",
+                None,
+                facet.url.clone(),
+                format!("the {} page `{}`", kind.dir(), facet.name),
+            )
+        }
         OutputOwner::Page(i) => {
             let page = &site.pages[i];
             let section = &site.sections[page.section];
@@ -237,7 +317,7 @@ fn render_one(
             (
                 template,
                 chosen_at,
-                page.url.as_str(),
+                page.url.clone(),
                 page.source.file.display().to_string(),
             )
         }
@@ -263,7 +343,7 @@ fn render_one(
                 .source
                 .as_ref()
                 .map_or("the home page".to_owned(), |s| s.file.display().to_string());
-            (template, chosen_at, section.url.as_str(), what)
+            (template, chosen_at, section.url.clone(), what)
         }
         OutputOwner::Taxonomy(t) => {
             context.insert_value("taxonomy", values.taxonomy_values[t].clone());
@@ -271,7 +351,7 @@ fn render_one(
             (
                 "taxonomy_list.html",
                 None,
-                taxonomy.url.as_str(),
+                taxonomy.url.clone(),
                 format!("the `{}` taxonomy", taxonomy.config.name),
             )
         }
@@ -282,14 +362,14 @@ fn render_one(
             (
                 "taxonomy_term.html",
                 None,
-                term.url.as_str(),
+                term.url.clone(),
                 format!(
                     "the `{}` term `{}`",
                     site.taxonomies[t].config.name, term.name
                 ),
             )
         }
-        OutputOwner::NotFound => ("404.html", None, "", "the 404 page".to_owned()),
+        OutputOwner::NotFound => ("404.html", None, String::new(), "the 404 page".to_owned()),
         OutputOwner::Alias(i) => return Some(Ok(redirect_page(site, i))),
         OutputOwner::ContentAsset(_) | OutputOwner::Static(_) => return None,
     };
@@ -311,15 +391,13 @@ fn render_one(
         };
         return Some(Err(diagnostic.with_help(help)));
     }
-    context.insert("current_path", if url.is_empty() { "" } else { url });
-    context.insert(
-        "current_url",
-        &if url.is_empty() {
-            String::new()
-        } else {
-            site.permalink(url)
-        },
-    );
+    let current_url = if url.is_empty() {
+        String::new()
+    } else {
+        site.permalink(&url)
+    };
+    context.insert("current_path", &url);
+    context.insert("current_url", &current_url);
     Some(
         templates
             .tera

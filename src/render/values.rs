@@ -24,6 +24,7 @@ pub struct SiteValues {
     pub term_values: Vec<Vec<Value>>,
     pub page_by_path: HashMap<String, usize>,
     pub section_by_path: HashMap<String, usize>,
+    pub entities: super::entity_values::EntityValues,
 }
 
 #[derive(Serialize)]
@@ -96,10 +97,38 @@ fn reading_time(words: usize) -> usize {
     words.div_ceil(200).max(1)
 }
 
+/// The values that do not depend on pages: `site`, `data` and the entities. Shortcodes are
+/// rendered with them before the pages' values are made.
+pub struct Globals {
+    pub site: Value,
+    pub data: Value,
+    pub entities: super::entity_values::EntityValues,
+}
+
+impl Globals {
+    pub fn build(site: &Site) -> Result<Globals, tera::Error> {
+        let site_value = Value::try_from_serializable(&SiteCore {
+            title: &site.config.title,
+            description: &site.config.description,
+            base_url: site.permalink(&format!("{}/", site.base.path)),
+            base_path: &site.base.path,
+            language: &site.config.language,
+            menu: &site.menu,
+            extra: &site.config.extra,
+        })?;
+        let entities = super::entity_values::build(site)?;
+        Ok(Globals {
+            site: site_value,
+            data: super::entity_values::data_value(site, &entities)?,
+            entities,
+        })
+    }
+}
+
 impl SiteValues {
     /// Builds the values. The HTML of every page and section moves out of `site` into them, so
     /// that a big site holds its HTML once.
-    pub fn build(site: &mut Site) -> Result<SiteValues, tera::Error> {
+    pub fn build(site: &mut Site, globals: Globals) -> Result<SiteValues, tera::Error> {
         let mut html: Vec<String> = site
             .pages
             .iter_mut()
@@ -245,23 +274,15 @@ impl SiteValues {
             term_values.push(terms);
         }
 
-        let site_value = Value::try_from_serializable(&SiteCore {
-            title: &site.config.title,
-            description: &site.config.description,
-            base_url: site.permalink(&format!("{}/", site.base.path)),
-            base_path: &site.base.path,
-            language: &site.config.language,
-            menu: &site.menu,
-            extra: &site.config.extra,
-        })?;
-        let site_value = with_fields(
-            site_value,
-            vec![("taxonomies", Value::from(taxonomy_values.clone()))],
-        );
-
+        let Globals {
+            site: site_value,
+            data,
+            entities,
+        } = globals;
         Ok(SiteValues {
             site: site_value,
-            data: Value::try_from_serializable(&site.data)?,
+            data,
+            entities,
             taxonomies: Value::from(taxonomies_by_name),
             page_by_path: site
                 .pages

@@ -13,6 +13,9 @@ use crate::markdown::{self, LinkTargets, RenderedMarkdown, slugify};
 use crate::source::content::{ContentSource, PageFrontMatter, SectionFrontMatter, SortBy};
 use crate::source::{FileSource, SiteSources, yaml};
 use rayon::prelude::*;
+
+pub mod entities;
+pub use entities::{DataGraph, EntityKind, FacetKind};
 use std::collections::{BTreeMap, HashMap};
 
 /// The resolved site: everything a template may show, by index.
@@ -31,6 +34,8 @@ pub struct Site {
     pub data: serde_json::Value,
     pub menu: Vec<MenuEntry>,
     pub aliases: Vec<Alias>,
+    /// Typed data entities with their relations.
+    pub graph: DataGraph,
     /// Problems that do not stop the build.
     pub warnings: Vec<Diagnostic>,
 }
@@ -158,8 +163,9 @@ fn slug_dir(dir: &str) -> String {
         .join("/")
 }
 
-/// Resolves the sources into a site, or returns every problem found.
-pub fn resolve(sources: SiteSources) -> Result<Site, Vec<Diagnostic>> {
+/// Resolves the sources into a site, with every problem found (the site is only fit to render
+/// when none of them is an error).
+pub fn resolve(sources: SiteSources) -> (Site, Vec<Diagnostic>) {
     let SiteSources {
         config,
         config_text,
@@ -169,10 +175,22 @@ pub fn resolve(sources: SiteSources) -> Result<Site, Vec<Diagnostic>> {
         content_assets,
         static_files,
         data,
-        warnings,
+        diagnostics,
+        entities,
+        failed_content,
         ..
     } = sources;
-    let mut errors = warnings;
+    let mut errors = diagnostics;
+    let graph = match entities::resolve(entities, &base) {
+        Ok((graph, warnings)) => {
+            errors.extend(warnings);
+            graph
+        }
+        Err(problems) => {
+            errors.extend(problems);
+            DataGraph::default()
+        }
+    };
 
     // Sections, by folder. The root always exists.
     let mut sections: Vec<Section> = section_sources
@@ -408,18 +426,12 @@ pub fn resolve(sources: SiteSources) -> Result<Site, Vec<Diagnostic>> {
         data,
         menu,
         aliases,
+        graph,
         warnings: Vec::new(),
     };
     check_output_collisions(&site, &mut errors);
-    if errors.iter().any(Diagnostic::is_error) {
-        return Err(errors);
-    }
-    render_markdown(&mut site, &mut errors);
-    if errors.iter().any(Diagnostic::is_error) {
-        return Err(errors);
-    }
-    site.warnings = errors;
-    Ok(site)
+    render_markdown(&mut site, &failed_content, &mut errors);
+    (site, errors)
 }
 
 fn weight_key(weight: Option<i64>) -> (bool, i64) {
@@ -665,8 +677,38 @@ pub fn planned_outputs(site: &Site) -> Vec<(String, OutputOwner)> {
         }
     };
     let mut outputs = Vec::new();
+    // A section whose folder is an entity list page (content/smes/_index.md) gives that page
+    // its title and text instead of a page of its own.
+    let entity_lists: Vec<&str> = EntityKind::ALL
+        .iter()
+        .filter(|&&kind| site.graph.count(kind) > 0)
+        .map(|kind| kind.dir())
+        .collect();
     for (i, section) in site.sections.iter().enumerate() {
-        outputs.push((index(&section.output_dir), OutputOwner::Section(i)));
+        if !entity_lists.contains(&section.output_dir.as_str()) {
+            outputs.push((index(&section.output_dir), OutputOwner::Section(i)));
+        }
+    }
+    for kind in EntityKind::ALL {
+        let count = site.graph.count(kind);
+        if count > 0 {
+            outputs.push((index(kind.dir()), OutputOwner::EntityList(kind)));
+        }
+        for i in 0..count {
+            outputs.push((
+                index(&site.graph.output_dir(kind, i)),
+                OutputOwner::Entity(kind, i),
+            ));
+        }
+    }
+    for kind in FacetKind::ALL {
+        let facets = site.graph.facets(kind);
+        if !facets.is_empty() {
+            outputs.push((index(kind.dir()), OutputOwner::FacetIndex(kind)));
+        }
+        for (i, facet) in facets.iter().enumerate() {
+            outputs.push((index(&facet.output_dir), OutputOwner::Facet(kind, i)));
+        }
     }
     for (i, page) in site.pages.iter().enumerate() {
         outputs.push((index(&page.output_dir), OutputOwner::Page(i)));
@@ -693,6 +735,10 @@ pub fn planned_outputs(site: &Site) -> Vec<(String, OutputOwner)> {
 /// Who produces an output file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputOwner {
+    EntityList(EntityKind),
+    Entity(EntityKind, usize),
+    FacetIndex(FacetKind),
+    Facet(FacetKind, usize),
     Section(usize),
     Page(usize),
     Taxonomy(usize),
@@ -706,6 +752,14 @@ pub enum OutputOwner {
 impl OutputOwner {
     fn describe(self, site: &Site) -> String {
         match self {
+            OutputOwner::EntityList(kind) => format!("the list of data/{}/", kind.variable().1),
+            OutputOwner::Entity(kind, i) => site.graph.source(kind, i).file.display().to_string(),
+            OutputOwner::FacetIndex(kind) => format!("the list of {}", kind.dir()),
+            OutputOwner::Facet(kind, i) => format!(
+                "the {} page `{}`",
+                kind.dir(),
+                site.graph.facets(kind)[i].name
+            ),
             OutputOwner::Section(i) => site.sections[i]
                 .source
                 .as_ref()
@@ -727,6 +781,12 @@ impl OutputOwner {
 
     fn diagnostic(self, site: &Site, message: String) -> Diagnostic {
         match self {
+            OutputOwner::Entity(kind, i) => {
+                Diagnostic::file_error(&site.graph.source(kind, i).file, message)
+            }
+            OutputOwner::EntityList(_) | OutputOwner::FacetIndex(_) | OutputOwner::Facet(..) => {
+                Diagnostic::file_error("data", message)
+            }
             OutputOwner::Page(i) => {
                 let source = &site.pages[i].source;
                 if site.pages[i].front.slug.is_some() {
@@ -793,7 +853,11 @@ fn check_output_collisions(site: &Site, errors: &mut Vec<Diagnostic>) {
 }
 
 /// Renders every content file's Markdown in parallel, then checks the anchors links point at.
-fn render_markdown(site: &mut Site, errors: &mut Vec<Diagnostic>) {
+fn render_markdown(
+    site: &mut Site,
+    failed: &std::collections::HashSet<String>,
+    errors: &mut Vec<Diagnostic>,
+) {
     let mut content_urls: HashMap<String, String> = site
         .pages
         .iter()
@@ -813,6 +877,7 @@ fn render_markdown(site: &mut Site, errors: &mut Vec<Diagnostic>) {
     let targets = LinkTargets {
         content: &content_urls,
         assets: &asset_urls,
+        failed,
     };
     site.pages
         .par_iter_mut()

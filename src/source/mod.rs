@@ -6,6 +6,8 @@
 //! Nothing here knows about URLs or templates' meaning: that is `site` and `render`.
 
 pub mod content;
+pub mod countries;
+pub mod data;
 pub mod yaml;
 
 use crate::config::{BaseUrl, CONFIG_FILE, SiteConfig};
@@ -42,8 +44,13 @@ pub struct SiteSources {
     pub templates: Vec<TemplateSource>,
     /// `data/**/*.yaml`, nested by folder and file stem.
     pub data: serde_json::Value,
-    /// Problems that do not stop the build.
-    pub warnings: Vec<Diagnostic>,
+    /// Typed entities from `data/partners/`, `data/smes/`, ... (see `data`).
+    pub entities: data::Entities,
+    /// Every problem found while loading. With errors among them, the site is still resolved (so
+    /// that one run reports every problem) but not rendered.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Content files that could not be read or parsed: links to them are not reported again.
+    pub failed_content: std::collections::HashSet<String>,
 }
 
 /// A file copied to the output as it is.
@@ -82,7 +89,8 @@ pub fn is_ignored_file_name(name: &str) -> bool {
         || name == "4913"
 }
 
-/// Reads a whole site. Returns every problem found, or the sources.
+/// Reads a whole site. Fails only without a readable `site.yaml`; every other problem is in
+/// `SiteSources::diagnostics`.
 pub fn load(options: &LoadOptions) -> Result<SiteSources, Vec<Diagnostic>> {
     let root = &options.root;
     let mut errors = Vec::new();
@@ -125,7 +133,8 @@ pub fn load(options: &LoadOptions) -> Result<SiteSources, Vec<Diagnostic>> {
         .collect();
     let mut pages = Vec::new();
     let mut sections = Vec::new();
-    for item in parsed {
+    let mut failed_content = std::collections::HashSet::new();
+    for (rel, item) in markdown.iter().zip(parsed) {
         match item {
             Ok(ContentFile::Page(source, front)) => {
                 if options.drafts || !front.draft {
@@ -137,7 +146,10 @@ pub fn load(options: &LoadOptions) -> Result<SiteSources, Vec<Diagnostic>> {
                     sections.push((source, front));
                 }
             }
-            Err(d) => errors.push(d),
+            Err(d) => {
+                failed_content.insert(rel.clone());
+                errors.push(d);
+            }
         }
     }
     let content_assets = hash_files(&content_dir, assets, &mut errors);
@@ -153,13 +165,13 @@ pub fn load(options: &LoadOptions) -> Result<SiteSources, Vec<Diagnostic>> {
     let theme = theme.unwrap_or(ThemeLocation::Embedded);
     let templates = load_templates(root, &theme, &mut errors);
     let static_files = load_static(root, &theme, &mut errors);
-    let data = load_data(root, &mut errors);
+    let mut entities = data::Entities::default();
+    let data = load_data(root, &mut entities, &mut errors);
 
-    if errors.iter().any(Diagnostic::is_error) {
-        return Err(errors);
-    }
     Ok(SiteSources {
-        warnings: errors,
+        diagnostics: errors,
+        failed_content,
+        entities,
         config,
         config_text,
         base_url,
@@ -364,7 +376,12 @@ fn load_static(
 }
 
 /// Reads `data/**/*.yaml` into one nested value: `data/partners/x.yaml` is `data.partners.x`.
-fn load_data(root: &Path, errors: &mut Vec<Diagnostic>) -> serde_json::Value {
+/// Typed entities go to `entities`; every other YAML file is returned as free-form data.
+fn load_data(
+    root: &Path,
+    entities: &mut data::Entities,
+    errors: &mut Vec<Diagnostic>,
+) -> serde_json::Value {
     let dir = root.join("data");
     let (rels, others): (Vec<String>, Vec<String>) = list_files(&dir, errors)
         .into_iter()
@@ -378,24 +395,42 @@ fn load_data(root: &Path, errors: &mut Vec<Diagnostic>) -> serde_json::Value {
             .warning(),
         );
     }
-    let parsed: Vec<_> = rels
+    let (typed, generic): (Vec<String>, Vec<String>) =
+        rels.into_iter().partition(|rel| data::is_typed(rel));
+    let typed: Vec<(data::Entities, Vec<Diagnostic>)> = typed
         .par_iter()
         .map(|rel| {
-            let file = Path::new("data").join(rel);
-            let text = match std::fs::read(root.join(&file)).map(String::from_utf8) {
-                Ok(Ok(text)) => text,
-                Ok(Err(_)) => {
-                    return Err(Diagnostic::file_error(
-                        file,
-                        "this data file is not UTF-8 text",
-                    ));
-                }
-                Err(e) => return Err(Diagnostic::file_error(file, format!("cannot read: {e}"))),
-            };
-            yaml::parse_value(&text)
+            let mut entities = data::Entities::default();
+            let mut problems = Vec::new();
+            match data::read(root, rel) {
+                Ok(source) => data::add_file(&mut entities, rel, source, &mut problems),
+                Err(d) => problems.push(d),
+            }
+            if problems.iter().any(Diagnostic::is_error) {
+                entities.failed.insert(rel.clone());
+            }
+            (entities, problems)
+        })
+        .collect();
+    for (mut part, mut problems) in typed {
+        entities.partners.append(&mut part.partners);
+        entities.smes.append(&mut part.smes);
+        entities.missions.append(&mut part.missions);
+        entities.practices.append(&mut part.practices);
+        entities.kpis = entities.kpis.take().or(part.kpis);
+        entities.roadmap = entities.roadmap.take().or(part.roadmap);
+        entities.failed.extend(part.failed);
+        errors.append(&mut problems);
+    }
+    let parsed: Vec<_> = generic
+        .par_iter()
+        .map(|rel| {
+            let source = data::read(root, rel)?;
+            yaml::parse_value(&source.text)
                 .map(|value| (rel.clone(), value))
                 .map_err(|e| {
-                    let mut d = Diagnostic::error_at(&file, &text, e.line, e.col, e.message);
+                    let mut d =
+                        Diagnostic::error_at(&source.file, &source.text, e.line, e.col, e.message);
                     d.help = e.help;
                     d
                 })

@@ -57,7 +57,21 @@ fn convert(error: &serde_yaml::Error, text: &str) -> YamlError {
     // A path prefix like "extra.title: " is useful; keep it. Then rewrite the serde phrasings
     // that confuse people who are not programmers.
     let mut help = None;
-    if let Some((head, unknown, expected)) = split_unknown(&message) {
+    if let Some((head, unknown, expected)) = split_unknown(&message, "unknown variant `") {
+        let candidates: Vec<&str> = expected
+            .split(", ")
+            .flat_map(|s| s.split(" or "))
+            .map(|s| s.trim_matches('`'))
+            .filter(|s| !s.is_empty())
+            .collect();
+        help = Some(
+            match crate::diagnostics::did_you_mean(unknown, candidates.iter().copied()) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!("write one of: {}", candidates.join(", ")),
+            },
+        );
+        message = format!("{head}`{unknown}` is not one of the allowed values");
+    } else if let Some((head, unknown, expected)) = split_unknown(&message, "unknown field `") {
         let candidates: Vec<&str> = expected
             .split(", ")
             .flat_map(|s| s.split(" or "))
@@ -91,7 +105,12 @@ fn convert(error: &serde_yaml::Error, text: &str) -> YamlError {
 /// Checks written in pimap (dates, ids) quote the bad value first: "`2019-02-30`: ...". serde_yaml
 /// places such errors at the start of the enclosing mapping; point at the value instead.
 fn relocate_value(message: &str, text: &str) -> Option<(usize, usize)> {
-    let quoted = message.strip_prefix('`')?.split('`').next()?;
+    // Allow a path prefix such as "target_markets: " or ".[1]: " before the quoted value.
+    let tick = message.find('`')?;
+    if tick > 0 && !message[..tick].ends_with(": ") {
+        return None;
+    }
+    let quoted = message[tick + 1..].split('`').next()?;
     let offset = text
         .match_indices(quoted)
         .map(|(i, _)| i)
@@ -104,9 +123,9 @@ fn line_is_inside(text: &str, line: usize) -> bool {
 }
 
 /// Splits "PREFIX unknown field `x`, expected one of `a`, `b`" (or "expected `a`").
-fn split_unknown(message: &str) -> Option<(&str, &str, &str)> {
-    let start = message.find("unknown field `")?;
-    let rest = &message[start + "unknown field `".len()..];
+fn split_unknown<'m>(message: &'m str, phrase: &str) -> Option<(&'m str, &'m str, &'m str)> {
+    let start = message.find(phrase)?;
+    let rest = &message[start + phrase.len()..];
     let end = rest.find('`')?;
     let unknown = &rest[..end];
     let expected = rest[end..]

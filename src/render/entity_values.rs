@@ -1,0 +1,334 @@
+//! Template values of data entities: each partner, SME, mission and practice as a "card" (its
+//! own fields, URL and rendered Markdown) and as a full value (the card plus its relations, as
+//! cards, so that values never nest without end), and the facets derived from the data.
+
+use crate::site::Site;
+use crate::site::entities::{DataGraph, EntityKind, Facet, FacetKind};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use tera::Value;
+
+/// Entity values, by kind, in id order.
+pub struct EntityValues {
+    pub partners: Vec<Value>,
+    pub smes: Vec<Value>,
+    pub missions: Vec<Value>,
+    pub practices: Vec<Value>,
+    /// For each facet kind (in `FacetKind::ALL` order), its facets.
+    pub facets: Vec<Vec<Value>>,
+    pub kpis: Value,
+    pub roadmap: Value,
+}
+
+impl EntityValues {
+    pub fn of(&self, kind: EntityKind) -> &[Value] {
+        match kind {
+            EntityKind::Partner => &self.partners,
+            EntityKind::Sme => &self.smes,
+            EntityKind::Mission => &self.missions,
+            EntityKind::Practice => &self.practices,
+        }
+    }
+
+    pub fn facets_of(&self, kind: FacetKind) -> &[Value] {
+        &self.facets[FacetKind::ALL.iter().position(|&k| k == kind).unwrap_or(0)]
+    }
+}
+
+#[derive(Serialize)]
+struct Link<'a> {
+    name: &'a str,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct Market<'a> {
+    code: &'a str,
+    name: &'a str,
+    url: String,
+}
+
+fn merge(record: Value, fields: Vec<(&'static str, Value)>) -> Value {
+    let mut map = record.into_map().unwrap_or_default();
+    for (key, value) in fields {
+        map.insert(key.into(), value);
+    }
+    Value::from(map)
+}
+
+fn link_list(graph: &DataGraph, kind: FacetKind, names: &[String]) -> Value {
+    let facets = graph.facets(kind);
+    Value::from(
+        names
+            .iter()
+            .filter_map(|name| {
+                let slug = crate::markdown::slugify(name);
+                facets
+                    .iter()
+                    .find(|f| f.slug == slug)
+                    .map(|f| Value::from_serializable(&Link { name, url: &f.url }))
+            })
+            .collect::<Vec<_>>(),
+    )
+}
+
+fn pick(cards: &[Value], indices: &[usize]) -> Value {
+    Value::from(
+        indices
+            .iter()
+            .filter_map(|&i| cards.get(i).cloned())
+            .collect::<Vec<_>>(),
+    )
+}
+
+pub fn build(site: &Site) -> Result<EntityValues, tera::Error> {
+    let g = &site.graph;
+    let e = &g.entities;
+    let url = |kind: EntityKind, i: usize| format!("{}/{}/", site.base.path, g.output_dir(kind, i));
+    let common = |kind: EntityKind,
+                  i: usize,
+                  country: &crate::source::data::Country|
+     -> Vec<(&'static str, Value)> {
+        let url = url(kind, i);
+        vec![
+            ("id", Value::from(g.id(kind, i))),
+            ("permalink", Value::from(site.permalink(&url))),
+            ("url", Value::from(url)),
+            ("country_name", Value::from(country.name())),
+        ]
+    };
+
+    let partner_cards: Vec<Value> = e
+        .partners
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let mut fields = common(EntityKind::Partner, i, &p.record.country);
+            fields.push(("description_html", Value::safe_string(&g.partner_html[i])));
+            fields.push((
+                "sector_links",
+                link_list(g, FacetKind::Sector, &p.record.sectors),
+            ));
+            Ok(merge(Value::try_from_serializable(&p.record)?, fields))
+        })
+        .collect::<Result<_, tera::Error>>()?;
+    let sme_cards: Vec<Value> = e
+        .smes
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let mut fields = common(EntityKind::Sme, i, &s.record.country);
+            fields.push(("offer_html", Value::safe_string(&g.sme_html[i])));
+            fields.push((
+                "sector_links",
+                link_list(g, FacetKind::Sector, &s.record.sectors),
+            ));
+            fields.push((
+                "technology_links",
+                link_list(g, FacetKind::Technology, &s.record.technologies),
+            ));
+            let markets: Vec<Value> = s
+                .record
+                .target_markets
+                .iter()
+                .map(|c| {
+                    Value::from_serializable(&Market {
+                        code: &c.0,
+                        name: c.name(),
+                        url: format!("{}/markets/{}/", site.base.path, c.0.to_lowercase()),
+                    })
+                })
+                .collect();
+            fields.push(("markets", Value::from(markets)));
+            fields.push((
+                "cluster_name",
+                Value::from(
+                    g.sme_cluster
+                        .get(i)
+                        .and_then(|&c| e.partners.get(c))
+                        .map_or("", |p| p.record.name.as_str()),
+                ),
+            ));
+            Ok(merge(Value::try_from_serializable(&s.record)?, fields))
+        })
+        .collect::<Result<_, tera::Error>>()?;
+    let mission_cards: Vec<Value> = e
+        .missions
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let mut fields = common(EntityKind::Mission, i, &m.record.country);
+            fields.push(("outcomes_html", Value::safe_string(&g.mission_html[i])));
+            let kind_label = match m.record.kind {
+                crate::source::data::MissionKind::TradeFair => "Trade fair",
+                crate::source::data::MissionKind::Matchmaking => "Matchmaking",
+                crate::source::data::MissionKind::BusinessMission => "Business mission",
+                crate::source::data::MissionKind::Workshop => "Workshop",
+            };
+            fields.push(("kind_label", Value::from(kind_label)));
+            Ok(merge(Value::try_from_serializable(&m.record)?, fields))
+        })
+        .collect::<Result<_, tera::Error>>()?;
+    let practice_cards: Vec<Value> = e
+        .practices
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let url = url(EntityKind::Practice, i);
+            Ok(merge(
+                Value::try_from_serializable(&p.record)?,
+                vec![
+                    ("id", Value::from(p.id.as_str())),
+                    ("permalink", Value::from(site.permalink(&url))),
+                    ("url", Value::from(url)),
+                    ("body_html", Value::safe_string(&g.practice_html[i])),
+                ],
+            ))
+        })
+        .collect::<Result<_, tera::Error>>()?;
+
+    let partners = partner_cards
+        .iter()
+        .enumerate()
+        .map(|(i, card)| {
+            merge(
+                card.clone(),
+                vec![
+                    ("smes", pick(&sme_cards, &g.partner_smes[i])),
+                    ("missions", pick(&mission_cards, &g.partner_missions[i])),
+                    ("mous", pick(&partner_cards, &g.partner_mous[i])),
+                    ("practices", pick(&practice_cards, &g.partner_practices[i])),
+                ],
+            )
+        })
+        .collect();
+    let smes = sme_cards
+        .iter()
+        .enumerate()
+        .map(|(i, card)| {
+            let cluster = g
+                .sme_cluster
+                .get(i)
+                .and_then(|&c| partner_cards.get(c))
+                .cloned()
+                .unwrap_or_else(Value::none);
+            merge(
+                card.clone(),
+                vec![
+                    ("cluster", cluster),
+                    ("missions", pick(&mission_cards, &g.sme_missions[i])),
+                ],
+            )
+        })
+        .collect();
+    let missions = mission_cards
+        .iter()
+        .enumerate()
+        .map(|(i, card)| {
+            merge(
+                card.clone(),
+                vec![
+                    ("organisers", pick(&partner_cards, &g.mission_organisers[i])),
+                    ("hosts", pick(&partner_cards, &g.mission_hosts[i])),
+                    ("participants", pick(&sme_cards, &g.mission_participants[i])),
+                    ("practices", pick(&practice_cards, &g.mission_practices[i])),
+                ],
+            )
+        })
+        .collect();
+    let practices = practice_cards
+        .iter()
+        .enumerate()
+        .map(|(i, card)| {
+            merge(
+                card.clone(),
+                vec![
+                    ("partners", pick(&partner_cards, &g.practice_partners[i])),
+                    ("missions", pick(&mission_cards, &g.practice_missions[i])),
+                ],
+            )
+        })
+        .collect();
+
+    let facet_value = |kind: FacetKind, facet: &Facet| {
+        let mut fields = BTreeMap::new();
+        fields.insert("name", Value::from(facet.name.as_str()));
+        fields.insert("slug", Value::from(facet.slug.as_str()));
+        fields.insert("url", Value::from(facet.url.as_str()));
+        fields.insert("kind", Value::from(kind.dir()));
+        fields.insert("kind_title", Value::from(kind.title()));
+        fields.insert("smes", pick(&sme_cards, &facet.smes));
+        fields.insert("partners", pick(&partner_cards, &facet.partners));
+        fields.insert(
+            "count",
+            Value::from(facet.smes.len() + facet.partners.len()),
+        );
+        Value::from(fields)
+    };
+    let facets = FacetKind::ALL
+        .iter()
+        .map(|&kind| {
+            g.facets(kind)
+                .iter()
+                .map(|f| facet_value(kind, f))
+                .collect()
+        })
+        .collect();
+
+    let kpis = match &e.kpis {
+        Some((_, kpis)) => Value::try_from_serializable(kpis)?,
+        None => Value::from(Vec::<Value>::new()),
+    };
+    let roadmap = match &e.roadmap {
+        Some((_, actions)) => Value::from(
+            actions
+                .iter()
+                .enumerate()
+                .map(|(i, action)| {
+                    Ok(merge(
+                        Value::try_from_serializable(action)?,
+                        vec![("owner_partners", pick(&partner_cards, &g.roadmap_owners[i]))],
+                    ))
+                })
+                .collect::<Result<Vec<_>, tera::Error>>()?,
+        ),
+        None => Value::from(Vec::<Value>::new()),
+    };
+    Ok(EntityValues {
+        partners,
+        smes,
+        missions,
+        practices,
+        facets,
+        kpis,
+        roadmap,
+    })
+}
+
+/// The `data` variable: free-form data files, then the typed entities by id, the facets, KPIs
+/// and the roadmap.
+pub fn data_value(site: &Site, values: &EntityValues) -> Result<Value, tera::Error> {
+    let mut map = Value::try_from_serializable(&site.data)?
+        .into_map()
+        .unwrap_or_default();
+    for kind in EntityKind::ALL {
+        let by_id: tera::Map = (0..site.graph.count(kind))
+            .map(|i| {
+                (
+                    site.graph.id(kind, i).to_owned().into(),
+                    values.of(kind)[i].clone(),
+                )
+            })
+            .collect();
+        map.insert(kind.variable().1.into(), Value::from(by_id));
+    }
+    for kind in FacetKind::ALL {
+        map.insert(
+            kind.dir().into(),
+            Value::from(values.facets_of(kind).to_vec()),
+        );
+    }
+    map.insert("kpis".into(), values.kpis.clone());
+    map.insert("roadmap".into(), values.roadmap.clone());
+    Ok(Value::from(map))
+}

@@ -1,0 +1,164 @@
+//! Rendering shortcodes: each call found in Markdown (see `crate::shortcode`) is rendered with
+//! the template `shortcodes/<name>.html` and put in place of its marker.
+//!
+//! A call's arguments are the template's variables; an `id` argument of a shortcode whose name
+//! starts with `sme_`, `partner_`, `mission_` or `practice_` must name an entity of that kind,
+//! which the template receives as `sme`, `partner`, `mission` or `practice`. An unknown shortcode
+//! or id is an error at the call's line. Shortcode templates see `site` and `data`; the page
+//! functions (`get_page`...) are not available yet when they run.
+
+use super::Templates;
+use super::entity_values::EntityValues;
+use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::shortcode::{ArgValue, ShortcodeCall, splice};
+use crate::site::{EntityKind, Site};
+use crate::source::content::ContentSource;
+use rayon::prelude::*;
+
+fn entity_kind(name: &str) -> Option<EntityKind> {
+    let prefix = name.split('_').next()?;
+    EntityKind::ALL
+        .into_iter()
+        .find(|kind| kind.variable().0 == prefix)
+}
+
+fn shortcode_names(templates: &Templates) -> Vec<&str> {
+    let mut names: Vec<&str> = templates
+        .sources
+        .keys()
+        .filter_map(|n| n.strip_prefix("shortcodes/")?.strip_suffix(".html"))
+        .collect();
+    names.sort_unstable();
+    names
+}
+
+/// Checks that every shortcode call names a shortcode of the theme and, through `id`, an
+/// existing entity: each problem is an error at the call.
+pub fn check(site: &Site, templates: &Templates) -> Vec<Diagnostic> {
+    let names = shortcode_names(templates);
+    let graph = &site.graph;
+    let documents = site.pages.iter().map(|p| (&p.source, &p.markdown)).chain(
+        site.sections
+            .iter()
+            .filter_map(|s| Some((s.source.as_ref()?, &s.markdown))),
+    );
+    let mut errors = Vec::new();
+    for (source, markdown) in documents {
+        for call in &markdown.shortcodes {
+            let at =
+                |message: String| source.error_at_offset(source.body_start + call.offset, message);
+            if !names.contains(&call.name.as_str()) {
+                let help = match did_you_mean(&call.name, names.iter().copied()) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None if names.is_empty() => "the theme has no shortcodes".to_owned(),
+                    None => format!("the shortcodes are: {}", names.join(", ")),
+                };
+                errors.push(at(format!("unknown shortcode `{}`", call.name)).with_help(help));
+            } else if let (Some(kind), Some(ArgValue::Text(id))) =
+                (entity_kind(&call.name), call.args.get("id"))
+            {
+                if graph.find(kind, id).is_none() {
+                    let ids: Vec<&str> =
+                        (0..graph.count(kind)).map(|i| graph.id(kind, i)).collect();
+                    let help = did_you_mean(id, ids.iter().copied()).map_or_else(
+                        || format!("the ids are the file names in data/{}/", kind.variable().1),
+                        |best| format!("did you mean `{best}`?"),
+                    );
+                    errors.push(
+                        at(format!(
+                            "`{}`: there is no {} with the id `{id}`",
+                            call.name,
+                            kind.variable().0
+                        ))
+                        .with_help(help),
+                    );
+                }
+            }
+        }
+    }
+    errors
+}
+
+/// Renders every shortcode of every page and section into its HTML. The calls were checked by
+/// [`check`].
+pub fn expand(templates: &Templates, site: &mut Site, entities: &EntityValues) -> Vec<Diagnostic> {
+    let graph = &site.graph;
+    let render_calls = |source: &ContentSource,
+                        calls: &[ShortcodeCall]|
+     -> Result<Vec<String>, Vec<Diagnostic>> {
+        let mut outputs = Vec::with_capacity(calls.len());
+        let mut errors = Vec::new();
+        for call in calls {
+            let mut context = tera::Context::new();
+            for (key, value) in &call.args {
+                match value {
+                    ArgValue::Text(text) => context.insert(key.clone(), text),
+                    ArgValue::Number(n) => context.insert(key.clone(), n),
+                    ArgValue::Bool(b) => context.insert(key.clone(), b),
+                }
+            }
+            if let (Some(kind), Some(ArgValue::Text(id))) =
+                (entity_kind(&call.name), call.args.get("id"))
+            {
+                if let Some(index) = graph.find(kind, id) {
+                    context.insert_value(kind.variable().0, entities.of(kind)[index].clone());
+                }
+            }
+            let template = format!("shortcodes/{}.html", call.name);
+            match templates.tera.render(&template, &context) {
+                Ok(html) => outputs.push(html),
+                Err(e) => {
+                    let (line, _) =
+                        crate::diagnostics::line_col(&source.text, source.body_start + call.offset);
+                    let where_ = format!(
+                        "the shortcode `{}` at {}:{line}",
+                        call.name,
+                        source.file.display()
+                    );
+                    errors.push(super::tera_diagnostic(
+                        &e,
+                        &templates.sources,
+                        Some(&where_),
+                    ));
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(outputs)
+        } else {
+            Err(errors)
+        }
+    };
+    let expand_one = |source: &ContentSource,
+                      markdown: &mut crate::markdown::RenderedMarkdown|
+     -> Vec<Diagnostic> {
+        if markdown.shortcodes.is_empty() {
+            return Vec::new();
+        }
+        match render_calls(source, &markdown.shortcodes) {
+            Ok(outputs) => {
+                markdown.html = splice(&markdown.html, &outputs);
+                if let Some(summary) = &markdown.summary {
+                    markdown.summary = Some(splice(summary, &outputs));
+                }
+                Vec::new()
+            }
+            Err(errors) => errors,
+        }
+    };
+    let (pages, sections) = (&mut site.pages, &mut site.sections);
+    let mut errors: Vec<Diagnostic> = pages
+        .par_iter_mut()
+        .flat_map(|p| expand_one(&p.source, &mut p.markdown))
+        .collect();
+    errors.extend(
+        sections
+            .par_iter_mut()
+            .flat_map(|s| match &s.source {
+                Some(source) => expand_one(source, &mut s.markdown),
+                None => Vec::new(),
+            })
+            .collect::<Vec<_>>(),
+    );
+    errors
+}

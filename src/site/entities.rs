@@ -1,0 +1,597 @@
+//! The data graph: entities with their references checked and their relations resolved.
+//!
+//! Every reference (an SME's cluster, a mission's organisers, hosts and participants, a
+//! practice's partners and missions, an MoU's signatories, a roadmap action's owners) must name
+//! an entity of the right kind; each problem is a diagnostic at the referring value. From the
+//! references come the reverse relations templates need (a cluster's SMEs, missions, MoUs and
+//! practices; an SME's missions), the facets derived from the data (sectors, technologies, target
+//! markets), the URL of every entity page, and the HTML of every Markdown field.
+
+use crate::config::BaseUrl;
+use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::markdown::{render_untrusted, slugify};
+use crate::source::data::{DataFile, Entities, Entity, PartnerKind};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+
+/// The kinds of entity that get pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EntityKind {
+    Partner,
+    Sme,
+    Mission,
+    Practice,
+}
+
+impl EntityKind {
+    pub const ALL: [EntityKind; 4] = [
+        EntityKind::Partner,
+        EntityKind::Sme,
+        EntityKind::Mission,
+        EntityKind::Practice,
+    ];
+
+    /// First URL segment of the kind's pages.
+    pub fn dir(self) -> &'static str {
+        match self {
+            EntityKind::Partner => "partners",
+            EntityKind::Sme => "smes",
+            EntityKind::Mission => "missions",
+            EntityKind::Practice => "best-practices",
+        }
+    }
+
+    /// Template of one entity's page; the list page's is the plural.
+    pub fn template(self) -> &'static str {
+        match self {
+            EntityKind::Partner => "partner.html",
+            EntityKind::Sme => "sme.html",
+            EntityKind::Mission => "mission.html",
+            EntityKind::Practice => "practice.html",
+        }
+    }
+
+    pub fn list_template(self) -> &'static str {
+        match self {
+            EntityKind::Partner => "partners.html",
+            EntityKind::Sme => "smes.html",
+            EntityKind::Mission => "missions.html",
+            EntityKind::Practice => "practices.html",
+        }
+    }
+
+    /// Title of the list page when `content/<dir>/_index.md` does not give one.
+    pub fn default_title(self) -> &'static str {
+        match self {
+            EntityKind::Partner => "Partners",
+            EntityKind::Sme => "SME showcases",
+            EntityKind::Mission => "Missions",
+            EntityKind::Practice => "Best practices",
+        }
+    }
+
+    /// Name in templates, for one entity and for the list.
+    pub fn variable(self) -> (&'static str, &'static str) {
+        match self {
+            EntityKind::Partner => ("partner", "partners"),
+            EntityKind::Sme => ("sme", "smes"),
+            EntityKind::Mission => ("mission", "missions"),
+            EntityKind::Practice => ("practice", "practices"),
+        }
+    }
+}
+
+/// Values derived from the data, each with a page listing what has it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FacetKind {
+    Sector,
+    Technology,
+    Market,
+}
+
+impl FacetKind {
+    pub const ALL: [FacetKind; 3] = [FacetKind::Sector, FacetKind::Technology, FacetKind::Market];
+
+    pub fn dir(self) -> &'static str {
+        match self {
+            FacetKind::Sector => "sectors",
+            FacetKind::Technology => "technologies",
+            FacetKind::Market => "markets",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            FacetKind::Sector => "Sectors",
+            FacetKind::Technology => "Technologies",
+            FacetKind::Market => "Target markets",
+        }
+    }
+}
+
+/// One sector, technology or market, and the SMEs and partners that have it.
+#[derive(Debug, Clone)]
+pub struct Facet {
+    pub name: String,
+    pub slug: String,
+    pub url: String,
+    pub output_dir: String,
+    pub smes: Vec<usize>,
+    pub partners: Vec<usize>,
+}
+
+/// Entities with references resolved (as indices) and Markdown rendered.
+#[derive(Debug, Default)]
+pub struct DataGraph {
+    pub entities: Entities,
+    pub partner_smes: Vec<Vec<usize>>,
+    /// Missions a partner organised or hosted.
+    pub partner_missions: Vec<Vec<usize>>,
+    /// International partners whose MoU a cluster signed; for an international partner, the
+    /// clusters that signed its MoU.
+    pub partner_mous: Vec<Vec<usize>>,
+    pub partner_practices: Vec<Vec<usize>>,
+    pub sme_cluster: Vec<usize>,
+    pub sme_missions: Vec<Vec<usize>>,
+    pub mission_organisers: Vec<Vec<usize>>,
+    pub mission_hosts: Vec<Vec<usize>>,
+    pub mission_participants: Vec<Vec<usize>>,
+    pub mission_practices: Vec<Vec<usize>>,
+    pub practice_partners: Vec<Vec<usize>>,
+    pub practice_missions: Vec<Vec<usize>>,
+    pub roadmap_owners: Vec<Vec<usize>>,
+    /// HTML of `description`, `offer`, `outcomes` and `body`, by entity index.
+    pub partner_html: Vec<String>,
+    pub sme_html: Vec<String>,
+    pub mission_html: Vec<String>,
+    pub practice_html: Vec<String>,
+    pub facets: BTreeMap<FacetKindKey, Vec<Facet>>,
+}
+
+/// `FacetKind` ordered for use as a map key.
+pub type FacetKindKey = u8;
+
+pub fn facet_key(kind: FacetKind) -> FacetKindKey {
+    kind as u8
+}
+
+impl DataGraph {
+    pub fn count(&self, kind: EntityKind) -> usize {
+        match kind {
+            EntityKind::Partner => self.entities.partners.len(),
+            EntityKind::Sme => self.entities.smes.len(),
+            EntityKind::Mission => self.entities.missions.len(),
+            EntityKind::Practice => self.entities.practices.len(),
+        }
+    }
+
+    pub fn id(&self, kind: EntityKind, index: usize) -> &str {
+        match kind {
+            EntityKind::Partner => &self.entities.partners[index].id,
+            EntityKind::Sme => &self.entities.smes[index].id,
+            EntityKind::Mission => &self.entities.missions[index].id,
+            EntityKind::Practice => &self.entities.practices[index].id,
+        }
+    }
+
+    pub fn source(&self, kind: EntityKind, index: usize) -> &DataFile {
+        match kind {
+            EntityKind::Partner => &self.entities.partners[index].source,
+            EntityKind::Sme => &self.entities.smes[index].source,
+            EntityKind::Mission => &self.entities.missions[index].source,
+            EntityKind::Practice => &self.entities.practices[index].source,
+        }
+    }
+
+    /// Output folder of an entity's page: `smes/lumen-lasers`.
+    pub fn output_dir(&self, kind: EntityKind, index: usize) -> String {
+        format!("{}/{}", kind.dir(), self.id(kind, index))
+    }
+
+    pub fn facets(&self, kind: FacetKind) -> &[Facet] {
+        self.facets.get(&facet_key(kind)).map_or(&[], Vec::as_slice)
+    }
+
+    /// Index of the entity of `kind` with `id`.
+    pub fn find(&self, kind: EntityKind, id: &str) -> Option<usize> {
+        let ids: Vec<&str> = (0..self.count(kind)).map(|i| self.id(kind, i)).collect();
+        ids.binary_search(&id).ok()
+    }
+}
+
+struct Resolver<'a> {
+    failed: &'a std::collections::HashSet<String>,
+    partners: HashMap<&'a str, (usize, PartnerKind)>,
+    smes: HashMap<&'a str, usize>,
+    missions: HashMap<&'a str, usize>,
+    errors: Vec<Diagnostic>,
+}
+
+enum Wanted {
+    AnyPartner,
+    Cluster,
+    Sme,
+    Mission,
+}
+
+impl Resolver<'_> {
+    /// Resolves the ids under `key` of `source`, reporting each one that does not resolve.
+    fn ids(
+        &mut self,
+        source: &DataFile,
+        item: Option<&str>,
+        key: &str,
+        ids: &[String],
+        wanted: Wanted,
+    ) -> Vec<usize> {
+        ids.iter()
+            .filter_map(|id| self.id(source, item, key, id, &wanted))
+            .collect()
+    }
+
+    fn id(
+        &mut self,
+        source: &DataFile,
+        item: Option<&str>,
+        key: &str,
+        id: &str,
+        wanted: &Wanted,
+    ) -> Option<usize> {
+        let (found, what, candidates): (Option<usize>, &str, Vec<&str>) = match wanted {
+            Wanted::AnyPartner => (
+                self.partners.get(id).map(|p| p.0),
+                "partner",
+                self.partners.keys().copied().collect(),
+            ),
+            Wanted::Cluster => match self.partners.get(id) {
+                Some((_, PartnerKind::International)) => {
+                    let message = format!(
+                        "`{id}` is an international partner, but `{key}` must name a cluster"
+                    );
+                    self.errors.push(place(source, item, key, id, message));
+                    return None;
+                }
+                found => (
+                    found.map(|p| p.0),
+                    "cluster",
+                    self.partners
+                        .iter()
+                        .filter(|p| p.1.1 == PartnerKind::Cluster)
+                        .map(|p| *p.0)
+                        .collect(),
+                ),
+            },
+            Wanted::Sme => (
+                self.smes.get(id).copied(),
+                "SME",
+                self.smes.keys().copied().collect(),
+            ),
+            Wanted::Mission => (
+                self.missions.get(id).copied(),
+                "mission",
+                self.missions.keys().copied().collect(),
+            ),
+        };
+        let folder = match wanted {
+            Wanted::AnyPartner | Wanted::Cluster => "partners",
+            Wanted::Sme => "smes",
+            Wanted::Mission => "missions",
+        };
+        if found.is_none()
+            && (self.failed.contains(&format!("{folder}/{id}.yaml"))
+                || self.failed.contains(&format!("{folder}/{id}.yml")))
+        {
+            return None;
+        }
+        if found.is_none() {
+            let mut sorted = candidates;
+            sorted.sort_unstable();
+            let help = did_you_mean(id, sorted.iter().copied())
+                .map(|best| format!("did you mean `{best}`?"));
+            let mut d = place(
+                source,
+                item,
+                key,
+                id,
+                format!("there is no {what} with the id `{id}`"),
+            );
+            d.help = help.or_else(|| {
+                Some(format!(
+                    "the {what} ids are the file names in data/{}/",
+                    if what == "mission" {
+                        "missions"
+                    } else if what == "SME" {
+                        "smes"
+                    } else {
+                        "partners"
+                    }
+                ))
+            });
+            self.errors.push(d);
+        }
+        found
+    }
+}
+
+fn place(
+    source: &DataFile,
+    item: Option<&str>,
+    key: &str,
+    id: &str,
+    message: String,
+) -> Diagnostic {
+    match item {
+        Some(item) => source.at_item(item, key, Some(id), message),
+        None => source.at(key, Some(id), message),
+    }
+}
+
+fn sort_by_id<T>(list: &mut [Entity<T>]) {
+    list.sort_by(|a, b| a.id.cmp(&b.id));
+}
+
+/// Checks every reference and builds the graph, with the warnings found; or every problem.
+pub fn resolve(
+    mut entities: Entities,
+    base: &BaseUrl,
+) -> Result<(DataGraph, Vec<Diagnostic>), Vec<Diagnostic>> {
+    sort_by_id(&mut entities.partners);
+    sort_by_id(&mut entities.smes);
+    sort_by_id(&mut entities.missions);
+    sort_by_id(&mut entities.practices);
+    let failed = std::mem::take(&mut entities.failed);
+    let mut r = Resolver {
+        failed: &failed,
+        partners: entities
+            .partners
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.as_str(), (i, p.record.kind)))
+            .collect(),
+        smes: entities
+            .smes
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), i))
+            .collect(),
+        missions: entities
+            .missions
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.id.as_str(), i))
+            .collect(),
+        errors: Vec::new(),
+    };
+    let partner_count = entities.partners.len();
+    let mut g = DataGraph {
+        partner_smes: vec![Vec::new(); partner_count],
+        partner_missions: vec![Vec::new(); partner_count],
+        partner_mous: vec![Vec::new(); partner_count],
+        partner_practices: vec![Vec::new(); partner_count],
+        sme_missions: vec![Vec::new(); entities.smes.len()],
+        mission_practices: vec![Vec::new(); entities.missions.len()],
+        ..DataGraph::default()
+    };
+
+    for (i, partner) in entities.partners.iter().enumerate() {
+        if let Some(mou) = &partner.record.mou {
+            for cluster in r.ids(
+                &partner.source,
+                None,
+                "signatories",
+                &mou.signatories,
+                Wanted::Cluster,
+            ) {
+                g.partner_mous[i].push(cluster);
+                g.partner_mous[cluster].push(i);
+            }
+        }
+    }
+    for (i, sme) in entities.smes.iter().enumerate() {
+        let cluster = r.id(
+            &sme.source,
+            None,
+            "cluster",
+            &sme.record.cluster,
+            &Wanted::Cluster,
+        );
+        if let Some(cluster) = cluster {
+            g.partner_smes[cluster].push(i);
+            let cluster_country = &entities.partners[cluster].record.country;
+            if cluster_country != &sme.record.country {
+                let message = format!(
+                    "the SME is in {}, but its cluster `{}` is in {}",
+                    sme.record.country.0, sme.record.cluster, cluster_country.0
+                );
+                r.errors
+                    .push(sme.source.at("country", None, message).warning());
+            }
+        }
+        g.sme_cluster.push(cluster.unwrap_or(usize::MAX));
+    }
+    for (i, mission) in entities.missions.iter().enumerate() {
+        let m = &mission.record;
+        let organisers = r.ids(
+            &mission.source,
+            None,
+            "organisers",
+            &m.organisers,
+            Wanted::AnyPartner,
+        );
+        let hosts = r.ids(&mission.source, None, "hosts", &m.hosts, Wanted::AnyPartner);
+        let participants = r.ids(
+            &mission.source,
+            None,
+            "participants",
+            &m.participants,
+            Wanted::Sme,
+        );
+        for &p in organisers.iter().chain(&hosts) {
+            if !g.partner_missions[p].contains(&i) {
+                g.partner_missions[p].push(i);
+            }
+        }
+        for &s in &participants {
+            g.sme_missions[s].push(i);
+        }
+        g.mission_organisers.push(organisers);
+        g.mission_hosts.push(hosts);
+        g.mission_participants.push(participants);
+    }
+    for (i, practice) in entities.practices.iter().enumerate() {
+        let partners = r.ids(
+            &practice.source,
+            None,
+            "partners",
+            &practice.record.partners,
+            Wanted::AnyPartner,
+        );
+        let missions = r.ids(
+            &practice.source,
+            None,
+            "related_missions",
+            &practice.record.related_missions,
+            Wanted::Mission,
+        );
+        for &p in &partners {
+            g.partner_practices[p].push(i);
+        }
+        for &m in &missions {
+            g.mission_practices[m].push(i);
+        }
+        g.practice_partners.push(partners);
+        g.practice_missions.push(missions);
+    }
+    if let Some((source, actions)) = &entities.roadmap {
+        for action in actions {
+            let owners = r.ids(
+                source,
+                Some(&action.id),
+                "owners",
+                &action.owners,
+                Wanted::AnyPartner,
+            );
+            g.roadmap_owners.push(owners);
+        }
+    }
+    let errors = std::mem::take(&mut r.errors);
+    drop(r);
+    if errors.iter().any(Diagnostic::is_error) {
+        return Err(errors);
+    }
+    // Missions newest first everywhere they are listed.
+    let by_date = |list: &mut Vec<usize>| {
+        list.sort_by(|&a, &b| {
+            entities.missions[b]
+                .record
+                .start
+                .cmp(&entities.missions[a].record.start)
+                .then(a.cmp(&b))
+        })
+    };
+    g.partner_missions.iter_mut().for_each(by_date);
+    g.sme_missions.iter_mut().for_each(by_date);
+
+    g.partner_html = entities
+        .partners
+        .par_iter()
+        .map(|p| {
+            p.record
+                .description
+                .as_deref()
+                .map(render_untrusted)
+                .unwrap_or_default()
+        })
+        .collect();
+    g.sme_html = entities
+        .smes
+        .par_iter()
+        .map(|s| render_untrusted(&s.record.offer))
+        .collect();
+    g.mission_html = entities
+        .missions
+        .par_iter()
+        .map(|m| {
+            m.record
+                .outcomes
+                .as_deref()
+                .map(render_untrusted)
+                .unwrap_or_default()
+        })
+        .collect();
+    g.practice_html = entities
+        .practices
+        .par_iter()
+        .map(|p| render_untrusted(&p.record.body))
+        .collect();
+
+    let mut facets: BTreeMap<FacetKindKey, BTreeMap<String, Facet>> = BTreeMap::new();
+    let mut add =
+        |kind: FacetKind, name: &str, slug: String, sme: Option<usize>, partner: Option<usize>| {
+            if slug.is_empty() {
+                return;
+            }
+            let output_dir = format!("{}/{}", kind.dir(), slug);
+            let facet = facets
+                .entry(facet_key(kind))
+                .or_default()
+                .entry(slug.clone())
+                .or_insert_with(|| Facet {
+                    name: name.trim().to_owned(),
+                    url: format!("{}/{}/", base.path, output_dir),
+                    output_dir,
+                    slug,
+                    smes: Vec::new(),
+                    partners: Vec::new(),
+                });
+            if let Some(s) = sme.filter(|s| !facet.smes.contains(s)) {
+                facet.smes.push(s);
+            }
+            if let Some(p) = partner.filter(|p| !facet.partners.contains(p)) {
+                facet.partners.push(p);
+            }
+        };
+    for (i, sme) in entities.smes.iter().enumerate() {
+        for sector in &sme.record.sectors {
+            add(FacetKind::Sector, sector, slugify(sector), Some(i), None);
+        }
+        for technology in &sme.record.technologies {
+            add(
+                FacetKind::Technology,
+                technology,
+                slugify(technology),
+                Some(i),
+                None,
+            );
+        }
+        for market in &sme.record.target_markets {
+            add(
+                FacetKind::Market,
+                market.name(),
+                market.0.to_lowercase(),
+                Some(i),
+                None,
+            );
+        }
+    }
+    for (i, partner) in entities.partners.iter().enumerate() {
+        for sector in &partner.record.sectors {
+            add(FacetKind::Sector, sector, slugify(sector), None, Some(i));
+        }
+    }
+    g.facets = facets
+        .into_iter()
+        .map(|(kind, by_slug)| {
+            let mut list: Vec<Facet> = by_slug.into_values().collect();
+            list.sort_by(|a, b| {
+                a.name
+                    .to_lowercase()
+                    .cmp(&b.name.to_lowercase())
+                    .then_with(|| a.slug.cmp(&b.slug))
+            });
+            (kind, list)
+        })
+        .collect();
+    g.entities = entities;
+    Ok((g, errors))
+}

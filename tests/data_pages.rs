@@ -1,0 +1,133 @@
+//! Pages generated from data: partner, SME, mission and practice pages with their relations,
+//! facet pages, shortcodes in Markdown, and sanitised SME text.
+
+mod common;
+use common::*;
+
+fn built() -> (Run, tempfile::TempDir) {
+    let (run, out) = build_fixture("data-site", &["--no-minify"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    (run, out)
+}
+
+fn main_of(html: &str) -> &str {
+    let start = html.find("<main").expect("a <main> element");
+    let end = html.find("</main>").expect("a </main>") + "</main>".len();
+    &html[start..end]
+}
+
+#[test]
+fn every_entity_and_facet_gets_a_page() {
+    let (_, out) = built();
+    let files: Vec<String> = tree(&out.path().join("public"))
+        .into_keys()
+        .filter(|f| f.ends_with(".html"))
+        .collect();
+    insta::assert_snapshot!("data_site_pages", files.join("\n"));
+}
+
+#[test]
+fn partner_sme_and_mission_pages_show_their_relations() {
+    let (_, out) = built();
+    let public = out.path().join("public");
+    insta::assert_snapshot!(
+        "data_site_partner",
+        main_of(&read(&public.join("partners/nordlight/index.html")))
+    );
+    insta::assert_snapshot!(
+        "data_site_sme",
+        main_of(&read(&public.join("smes/beamworks/index.html")))
+    );
+    insta::assert_snapshot!(
+        "data_site_mission",
+        main_of(&read(&public.join("missions/photonics-week/index.html")))
+    );
+    insta::assert_snapshot!(
+        "data_site_facet",
+        main_of(&read(&public.join("technologies/laser-welding/index.html")))
+    );
+}
+
+#[test]
+fn an_smes_script_handlers_and_javascript_links_never_reach_the_page() {
+    let (_, out) = built();
+    let page = read(&out.path().join("public/smes/beamworks/index.html"));
+    assert!(!page.contains("<script"), "{page}");
+    assert!(!page.contains("alert"), "{page}");
+    assert!(!page.contains("onerror"), "{page}");
+    assert!(!page.contains("javascript:"), "{page}");
+    assert!(
+        page.contains(
+            "<a href=\"https://example.com/beamworks\" rel=\"noopener noreferrer\">our site</a>"
+        ),
+        "{page}"
+    );
+}
+
+#[test]
+fn demo_profiles_are_marked_on_their_page_and_cards() {
+    let (_, out) = built();
+    let public = out.path().join("public");
+    assert!(
+        read(&public.join("smes/beamworks/index.html"))
+            .contains("<span class=\"badge\">Demo profile</span>")
+    );
+    assert!(
+        read(&public.join("smes/index.html")).contains("<span class=\"badge\">Demo profile</span>")
+    );
+}
+
+#[test]
+fn shortcodes_render_entities_inside_markdown() {
+    let (_, out) = built();
+    insta::assert_snapshot!(
+        "data_site_shortcodes",
+        main_of(&read(&out.path().join("public/showcase/index.html")))
+    );
+}
+
+#[test]
+fn a_content_section_gives_an_entity_list_its_title_and_text() {
+    let (_, out) = built();
+    let list = read(&out.path().join("public/smes/index.html"));
+    assert!(list.contains("<h1>Our SMEs</h1>"), "{list}");
+    assert!(
+        list.contains("Meet the companies of the clusters."),
+        "{list}"
+    );
+    let missions = read(&out.path().join("public/missions/index.html"));
+    assert!(missions.contains("<h1>Missions</h1>"), "{missions}");
+}
+
+#[test]
+fn the_bundled_pimap_site_builds_without_errors_or_warnings() {
+    let out = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = build(root, &out.path().join("public"), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stderr, "",
+        "the bundled site should build without warnings"
+    );
+    let public = out.path().join("public");
+    for page in [
+        "partners/alpha-rlh",
+        "partners/optonique",
+        "smes",
+        "missions",
+        "best-practices",
+        "sectors",
+        "technologies",
+        "markets/us",
+    ] {
+        assert!(
+            public.join(page).join("index.html").exists(),
+            "missing {page}"
+        );
+    }
+    let smes = std::fs::read_dir(public.join("smes"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().is_dir())
+        .count();
+    assert!(smes >= 16, "only {smes} SME pages");
+}
