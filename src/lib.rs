@@ -15,6 +15,7 @@ pub mod diagnostics;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod scaffold;
 pub mod shortcode;
 pub mod site;
 pub mod source;

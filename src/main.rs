@@ -41,6 +41,18 @@ enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// Create a new file with every field present and explained: sme, partner, mission,
+    /// practice, page or news.
+    New {
+        /// What to create.
+        #[arg(value_parser = ["sme", "partner", "mission", "practice", "page", "news"])]
+        kind: String,
+        /// Its name or title; the file name is made from it.
+        name: String,
+        /// The site root: the folder that holds site.yaml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -62,6 +74,21 @@ fn main() -> ExitCode {
                 minify: !no_minify,
             };
             build(&options, quiet)
+        }
+        Command::New { kind, name, root } => {
+            let Some(kind) = pimap::scaffold::ScaffoldKind::parse(&kind) else {
+                return ExitCode::from(2);
+            };
+            match pimap::scaffold::create(&root, kind, &name) {
+                Ok(path) => {
+                    println!("Created {}", path.display());
+                    ExitCode::SUCCESS
+                }
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    ExitCode::from(1)
+                }
+            }
         }
     }
 }

@@ -108,3 +108,41 @@ fn warnings_are_printed_but_do_not_fail_the_build() {
     let (quiet, _out) = build_fixture("warnings", &["--quiet"]);
     assert_eq!(quiet.stderr, "");
 }
+
+#[test]
+fn new_scaffolds_valid_files_and_never_overwrites() {
+    let site = copy_fixture("data-site");
+    let root = site.path().to_str().unwrap();
+    for (kind, name, path) in [
+        ("sme", "Photon Forge", "data/smes/photon-forge.yaml"),
+        ("partner", "Lakeside Two", "data/partners/lakeside-two.yaml"),
+        (
+            "mission",
+            "Spring mission",
+            "data/missions/spring-mission.yaml",
+        ),
+        (
+            "practice",
+            "Follow up fast",
+            "data/practices/follow-up-fast.yaml",
+        ),
+        ("page", "Join us", "content/join-us.md"),
+        ("news", "A new partner", "content/news/a-new-partner.md"),
+    ] {
+        let run = pimap(&["new", kind, name, "--root", root]);
+        assert_eq!(run.code, 0, "{kind}: {}", run.stderr);
+        assert_eq!(run.stdout.trim(), format!("Created {path}"));
+        let again = pimap(&["new", kind, name, "--root", root]);
+        assert_eq!(again.code, 1);
+        assert!(again.stderr.contains("already exists"), "{}", again.stderr);
+    }
+    // Everything it wrote builds (news posts start as drafts).
+    let run = build(site.path(), &site.path().join("public"), &["--drafts"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        site.path()
+            .join("public/smes/photon-forge/index.html")
+            .exists()
+    );
+    assert_eq!(pimap(&["new", "widget", "X", "--root", root]).code, 2);
+}
