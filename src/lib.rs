@@ -16,6 +16,7 @@ pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod shortcode;
 pub mod site;
 pub mod source;
@@ -119,18 +120,42 @@ fn check_output_location(root: &Path, output: &Path) -> Result<(), BuildError> {
     Ok(())
 }
 
-/// Builds the site at `options.root` into its output folder.
-pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
-    let started = Instant::now();
+/// Where generated files go: the staging folder of a build, or memory for `pimap serve`.
+pub trait OutputSink: Sync {
+    /// Stores a rendered file.
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic>;
+    /// Stores a file copied from the sources.
+    fn copy(&self, rel: &str, origin: &source::FileOrigin) -> Result<(), Diagnostic>;
+}
+
+impl OutputSink for output::StagedOutput {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        output::StagedOutput::write(self, rel, bytes)
+    }
+    fn copy(&self, rel: &str, origin: &source::FileOrigin) -> Result<(), Diagnostic> {
+        output::StagedOutput::copy(self, rel, origin)
+    }
+}
+
+/// What [`generate`] produced.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// Every output path, sorted.
+    pub paths: Vec<String>,
+    /// HTML pages among them.
+    pub pages: usize,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Reads, resolves and renders the site at `options.root`, handing every output to `sink`.
+/// Nothing is written anywhere else.
+pub fn generate(options: &BuildOptions, sink: &dyn OutputSink) -> Result<Generated, BuildError> {
     if !options.root.is_dir() {
         return Err(BuildError::Usage(format!(
             "{} is not a folder",
             options.root.display()
         )));
     }
-    let output_dir = options.output_dir();
-    check_output_location(&options.root, &output_dir)?;
-
     let load_options = source::LoadOptions {
         root: options.root.clone(),
         base_url: options.base_url.clone(),
@@ -157,10 +182,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     if problems.iter().any(Diagnostic::is_error) {
         return Err(BuildError::Site(diagnostics::normalize(problems)));
     }
-    site.warnings = problems;
-
-    let staged =
-        output::StagedOutput::prepare(&output_dir).map_err(|d| BuildError::Site(vec![d]))?;
     let planned = site::planned_outputs(&site);
     let values = templates
         .bind(&mut site)
@@ -168,31 +189,54 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let (mut errors, copy_errors) = rayon::join(
         || {
             render::render_site(&site, &templates, &values, options.minify, |file| {
-                staged.write(&file.path, &file.bytes)
+                sink.write(&file.path, &file.bytes)
             })
         },
-        || copy_files(&site, &staged),
+        || copy_files(&site, sink),
     );
     errors.extend(copy_errors);
-    errors.append(&mut site.warnings);
+    errors.append(&mut problems);
     if errors.iter().any(Diagnostic::is_error) {
         return Err(BuildError::Site(diagnostics::normalize(errors)));
     }
-    let expected: HashSet<String> = planned.iter().map(|(path, _)| path.clone()).collect();
+    let copied = site.static_files.len() + site.content_assets.len();
+    let mut paths: Vec<String> = planned.into_iter().map(|(path, _)| path).collect();
+    paths.sort_unstable();
+    Ok(Generated {
+        pages: paths.len() - copied,
+        paths,
+        warnings: diagnostics::normalize(errors),
+    })
+}
+
+/// Builds the site at `options.root` into its output folder.
+pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
+    let started = Instant::now();
+    if !options.root.is_dir() {
+        return Err(BuildError::Usage(format!(
+            "{} is not a folder",
+            options.root.display()
+        )));
+    }
+    let output_dir = options.output_dir();
+    check_output_location(&options.root, &output_dir)?;
+    let staged =
+        output::StagedOutput::prepare(&output_dir).map_err(|d| BuildError::Site(vec![d]))?;
+    let generated = generate(options, &staged)?;
+    let expected: HashSet<String> = generated.paths.iter().cloned().collect();
     let stats = staged
         .commit(&expected)
         .map_err(|d| BuildError::Site(vec![d]))?;
-    let copied = site.static_files.len() + site.content_assets.len();
     Ok(BuildSummary {
-        pages: planned.len() - copied,
-        files: planned.len(),
+        pages: generated.pages,
+        files: generated.paths.len(),
         stats,
-        warnings: diagnostics::normalize(errors),
+        warnings: generated.warnings,
         elapsed: started.elapsed(),
     })
 }
 
-fn copy_files(site: &site::Site, staged: &output::StagedOutput) -> Vec<Diagnostic> {
+fn copy_files(site: &site::Site, sink: &dyn OutputSink) -> Vec<Diagnostic> {
     use rayon::prelude::*;
     let statics = site
         .static_files
@@ -204,6 +248,6 @@ fn copy_files(site: &site::Site, staged: &output::StagedOutput) -> Vec<Diagnosti
         .map(|(f, output)| (output.as_str(), &f.origin));
     statics
         .chain(assets)
-        .filter_map(|(rel, origin)| staged.copy(rel, origin).err())
+        .filter_map(|(rel, origin)| sink.copy(rel, origin).err())
         .collect()
 }

@@ -41,6 +41,39 @@ enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// Build the site into memory, serve it, and rebuild and reload open pages on every change.
+    Serve {
+        /// The site root: the folder that holds site.yaml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The port to listen on; the next free one is used if it is taken.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in a browser.
+        #[arg(long)]
+        open: bool,
+        /// Include pages and sections marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Rebuild the output folder on every change, for use with another web server.
+    Watch {
+        /// The site root: the folder that holds site.yaml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site. Default: ROOT/public.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Publish for another address than site.yaml's base_url.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Include pages and sections marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Create a new file with every field present and explained: sme, partner, mission,
     /// practice, page or news.
     New {
@@ -75,6 +108,37 @@ fn main() -> ExitCode {
             };
             build(&options, quiet)
         }
+        Command::Serve {
+            root,
+            port,
+            bind,
+            open,
+            drafts,
+        } => {
+            let options = pimap::serve::ServeOptions {
+                root,
+                port,
+                bind,
+                open,
+                drafts,
+            };
+            report(pimap::serve::serve(&options))
+        }
+        Command::Watch {
+            root,
+            output,
+            base_url,
+            drafts,
+        } => {
+            let options = BuildOptions {
+                root,
+                output,
+                base_url,
+                drafts,
+                minify: true,
+            };
+            report(pimap::serve::watch(&options))
+        }
         Command::New { kind, name, root } => {
             let Some(kind) = pimap::scaffold::ScaffoldKind::parse(&kind) else {
                 return ExitCode::from(2);
@@ -89,6 +153,16 @@ fn main() -> ExitCode {
                     ExitCode::from(1)
                 }
             }
+        }
+    }
+}
+
+fn report(result: Result<(), String>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
         }
     }
 }

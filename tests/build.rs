@@ -194,3 +194,15 @@ fn a_50_mb_page_builds() {
             > 50 * 1024 * 1024
     );
 }
+
+#[test]
+fn build_output_never_carries_the_live_reload_script() {
+    let (run, out) = build_fixture("live-site", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for (path, bytes) in tree(&out.path().join("public")) {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("__pimap"),
+            "{path} mentions the live-reload script"
+        );
+    }
+}

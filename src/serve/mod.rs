@@ -1,0 +1,257 @@
+//! Live editing: `pimap serve` (build in memory, serve, reload open pages) and `pimap watch`
+//! (rebuild the output folder on every change).
+//!
+//! Both run the same pipeline as `pimap build` (`crate::generate`) on every batch of changes
+//! from [`watch::SourceWatcher`]. `serve` keeps the last good build in memory and serves it with
+//! [`server`]; when a build fails it keeps serving that build and shows the diagnostics in every
+//! open page until a build succeeds. Nothing it does writes to disk. Neither command stops on a
+//! broken site, and a panic in a rebuild is reported as an error instead of ending the process.
+
+pub mod server;
+pub mod watch;
+
+use crate::{BuildError, BuildOptions, OutputSink, generate};
+use server::{Event, Files, ServedSite, Shared};
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+/// Output kept in memory, for the development server.
+#[derive(Default)]
+pub struct MemoryOutput {
+    files: Mutex<Files>,
+}
+
+impl MemoryOutput {
+    pub fn into_files(self) -> Files {
+        self.files.into_inner().unwrap_or_default()
+    }
+
+    fn store(&self, rel: &str, bytes: Vec<u8>) {
+        if let Ok(mut files) = self.files.lock() {
+            files.insert(rel.to_owned(), Arc::new(bytes));
+        }
+    }
+}
+
+impl OutputSink for MemoryOutput {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), crate::Diagnostic> {
+        self.store(rel, bytes.to_vec());
+        Ok(())
+    }
+
+    fn copy(&self, rel: &str, origin: &crate::source::FileOrigin) -> Result<(), crate::Diagnostic> {
+        let bytes = match origin {
+            crate::source::FileOrigin::Embedded(bytes) => bytes.to_vec(),
+            crate::source::FileOrigin::Disk(path) => std::fs::read(path)
+                .map_err(|e| crate::Diagnostic::file_error(path, format!("cannot read: {e}")))?,
+        };
+        self.store(rel, bytes);
+        Ok(())
+    }
+}
+
+/// What `pimap serve` was asked to do.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub port: u16,
+    pub bind: IpAddr,
+    pub open: bool,
+    pub drafts: bool,
+}
+
+/// The result of one rebuild, for the terminal and the open pages.
+enum Rebuilt {
+    Changed { files: usize, was_broken: bool },
+    Failed(String),
+}
+
+fn format_diagnostics(error: &BuildError) -> String {
+    match error {
+        BuildError::Site(diagnostics) => {
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            let mut text: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+            text.push(format!(
+                "{errors} error{}",
+                if errors == 1 { "" } else { "s" }
+            ));
+            text.join("\n\n")
+        }
+        BuildError::Usage(message) => format!("error: {message}"),
+    }
+}
+
+/// Builds into memory and puts the result in `shared`, keeping the last good build on failure.
+fn rebuild(options: &BuildOptions, shared: &Shared) -> Rebuilt {
+    let started = Instant::now();
+    let memory = MemoryOutput::default();
+    let result =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| generate(options, &memory)))
+            .unwrap_or_else(|_| {
+                Err(BuildError::Usage(
+                    "pimap crashed while building; this is a bug, please report it".to_owned(),
+                ))
+            });
+    let previous = shared.current();
+    match result {
+        Ok(generated) => {
+            let files = memory.into_files();
+            let changed = files.len().abs_diff(previous.files.len())
+                + files
+                    .iter()
+                    .filter(|(path, bytes)| previous.files.get(*path) != Some(*bytes))
+                    .count();
+            for warning in &generated.warnings {
+                eprintln!("{warning}\n");
+            }
+            let files_word = if changed == 1 { "file" } else { "files" };
+            println!(
+                "Built {} pages in {} ms ({changed} {files_word} changed)",
+                generated.pages,
+                started.elapsed().as_millis()
+            );
+            if let Ok(mut site) = shared.site.write() {
+                *site = Arc::new(ServedSite {
+                    files,
+                    errors: None,
+                });
+            }
+            Rebuilt::Changed {
+                files: changed,
+                was_broken: previous.errors.is_some(),
+            }
+        }
+        Err(error) => {
+            let text = format_diagnostics(&error);
+            eprintln!("{text}\n");
+            eprintln!("Still serving the last good build.");
+            if let Ok(mut site) = shared.site.write() {
+                *site = Arc::new(ServedSite {
+                    files: previous.files.clone(),
+                    errors: Some(text.clone()),
+                });
+            }
+            Rebuilt::Failed(text)
+        }
+    }
+}
+
+/// Binds the first free port from `port` on.
+fn bind(address: IpAddr, port: u16) -> Result<(tiny_http::Server, u16), String> {
+    let mut last_error = String::new();
+    for candidate in port..port.saturating_add(20) {
+        match tiny_http::Server::http((address, candidate)) {
+            Ok(server) => return Ok((server, candidate)),
+            Err(e) => last_error = e.to_string(),
+        }
+    }
+    Err(format!(
+        "cannot listen on {address} ports {port} to {}: {last_error}",
+        port.saturating_add(19)
+    ))
+}
+
+/// Runs `pimap serve` until the process is stopped.
+pub fn serve(options: &ServeOptions) -> Result<(), String> {
+    if !options.root.is_dir() {
+        return Err(format!("{} is not a folder", options.root.display()));
+    }
+    let (server, port) = bind(options.bind, options.port)?;
+    let host = if options.bind.is_unspecified() {
+        "127.0.0.1".to_owned()
+    } else {
+        options.bind.to_string()
+    };
+    let host = if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host
+    };
+    let address = format!("http://{host}:{port}/");
+    let build_options = BuildOptions {
+        root: options.root.clone(),
+        output: None,
+        base_url: Some(address.clone()),
+        drafts: options.drafts,
+        minify: false,
+    };
+    let shared = Arc::new(Shared::default());
+    let mut watcher = watch::SourceWatcher::new(&options.root)?;
+    rebuild(&build_options, &shared);
+    let serving = Arc::clone(&shared);
+    std::thread::spawn(move || server::run(server, serving));
+    println!(
+        "Serving {} at {address} (Ctrl+C to stop)",
+        options.root.display()
+    );
+    if options.open {
+        let _ = std::process::Command::new("xdg-open").arg(&address).spawn();
+    }
+    while let Some(changed) = watcher.next_batch() {
+        if changed.is_empty() {
+            continue;
+        }
+        match rebuild(&build_options, &shared) {
+            Rebuilt::Failed(text) => shared.broadcast(&Event::Errors(text)),
+            Rebuilt::Changed { files, was_broken } => {
+                if was_broken {
+                    shared.broadcast(&Event::Fixed);
+                }
+                if files > 0 {
+                    match watch::reload_kind(&changed) {
+                        watch::ReloadKind::Css => shared.broadcast(&Event::Css),
+                        watch::ReloadKind::Page => shared.broadcast(&Event::Reload),
+                    }
+                }
+            }
+        }
+    }
+    Err("the file watcher stopped".to_owned())
+}
+
+/// Runs `pimap watch`: rebuilds the output folder on every change, until the process is stopped.
+pub fn watch(options: &BuildOptions) -> Result<(), String> {
+    if !options.root.is_dir() {
+        return Err(format!("{} is not a folder", options.root.display()));
+    }
+    let mut watcher = watch::SourceWatcher::new(&options.root)?;
+    let build_once = || {
+        let result =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| crate::build(options)))
+                .unwrap_or_else(|_| {
+                    Err(BuildError::Usage(
+                        "pimap crashed while building; this is a bug, please report it".to_owned(),
+                    ))
+                });
+        match result {
+            Ok(summary) => {
+                for warning in &summary.warnings {
+                    eprintln!("{warning}\n");
+                }
+                println!(
+                    "Built {} pages ({} written, {} unchanged, {} removed) in {} ms",
+                    summary.pages,
+                    summary.stats.written,
+                    summary.stats.unchanged,
+                    summary.stats.removed,
+                    summary.elapsed.as_millis()
+                );
+            }
+            Err(error) => eprintln!(
+                "{}\n\n{} was left as it was.",
+                format_diagnostics(&error),
+                options.output_dir().display()
+            ),
+        }
+    };
+    build_once();
+    println!("Watching {} (Ctrl+C to stop)", options.root.display());
+    while let Some(changed) = watcher.next_batch() {
+        if !changed.is_empty() {
+            build_once();
+        }
+    }
+    Err("the file watcher stopped".to_owned())
+}
