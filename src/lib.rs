@@ -12,6 +12,7 @@
 
 pub mod config;
 pub mod diagnostics;
+pub mod incremental;
 pub mod markdown;
 pub mod output;
 pub mod render;
@@ -40,6 +41,9 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Minify HTML output.
     pub minify: bool,
+    /// Add a hash of their bytes to static file URLs from `get_url` (`?h=`). `pimap serve` turns it
+    /// off: it serves nothing from cache, and a stylesheet edit then changes no page.
+    pub cachebust: bool,
 }
 
 impl BuildOptions {
@@ -50,6 +54,7 @@ impl BuildOptions {
             base_url: None,
             drafts: false,
             minify: true,
+            cachebust: true,
         }
     }
 
@@ -147,9 +152,18 @@ pub struct Generated {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Reads, resolves and renders the site at `options.root`, handing every output to `sink`.
-/// Nothing is written anywhere else.
-pub fn generate(options: &BuildOptions, sink: &dyn OutputSink) -> Result<Generated, BuildError> {
+/// A site read, resolved and bound to its templates, ready to render: what `pimap serve` keeps
+/// between rebuilds.
+pub struct Prepared {
+    pub site: site::Site,
+    pub templates: render::Templates,
+    pub values: std::sync::Arc<render::SiteValues>,
+    pub planned: Vec<(String, site::OutputOwner)>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Reads and resolves the site at `options.root` and binds it to its templates.
+pub fn prepare(options: &BuildOptions) -> Result<Prepared, BuildError> {
     if !options.root.is_dir() {
         return Err(BuildError::Usage(format!(
             "{} is not a folder",
@@ -169,6 +183,7 @@ pub fn generate(options: &BuildOptions, sink: &dyn OutputSink) -> Result<Generat
         || render::Templates::compile(&template_sources),
     );
     let (mut site, mut problems) = resolved;
+    site.cachebust = options.cachebust;
     let mut templates = match compiled {
         Ok(templates) => {
             problems.extend(render::check_shortcodes(&site, &templates));
@@ -186,27 +201,55 @@ pub fn generate(options: &BuildOptions, sink: &dyn OutputSink) -> Result<Generat
     let values = templates
         .bind(&mut site)
         .map_err(|d| BuildError::Site(diagnostics::normalize(d)))?;
+    Ok(Prepared {
+        site,
+        templates,
+        values,
+        planned,
+        warnings: problems,
+    })
+}
+
+/// Renders a prepared site, handing every output to `sink`.
+pub fn render_prepared(
+    prepared: &Prepared,
+    minify: bool,
+    sink: &dyn OutputSink,
+) -> Result<Generated, BuildError> {
+    let Prepared {
+        site,
+        templates,
+        values,
+        planned,
+        warnings,
+    } = prepared;
     let (mut errors, copy_errors) = rayon::join(
         || {
-            render::render_site(&site, &templates, &values, options.minify, |file| {
+            render::render_site(site, templates, values, minify, |file| {
                 sink.write(&file.path, &file.bytes)
             })
         },
-        || copy_files(&site, sink),
+        || copy_files(site, sink),
     );
     errors.extend(copy_errors);
-    errors.append(&mut problems);
+    errors.extend(warnings.iter().cloned());
     if errors.iter().any(Diagnostic::is_error) {
         return Err(BuildError::Site(diagnostics::normalize(errors)));
     }
     let copied = site.static_files.len() + site.content_assets.len();
-    let mut paths: Vec<String> = planned.into_iter().map(|(path, _)| path).collect();
+    let mut paths: Vec<String> = planned.iter().map(|(path, _)| path.clone()).collect();
     paths.sort_unstable();
     Ok(Generated {
         pages: paths.len() - copied,
         paths,
         warnings: diagnostics::normalize(errors),
     })
+}
+
+/// Reads, resolves and renders the site at `options.root`, handing every output to `sink`.
+/// Nothing is written anywhere else.
+pub fn generate(options: &BuildOptions, sink: &dyn OutputSink) -> Result<Generated, BuildError> {
+    render_prepared(&prepare(options)?, options.minify, sink)
 }
 
 /// Builds the site at `options.root` into its output folder.

@@ -105,6 +105,7 @@ fn main() -> ExitCode {
                 base_url,
                 drafts,
                 minify: !no_minify,
+                cachebust: true,
             };
             build(&options, quiet)
         }
@@ -136,6 +137,7 @@ fn main() -> ExitCode {
                 base_url,
                 drafts,
                 minify: true,
+                cachebust: true,
             };
             report(pimap::serve::watch(&options))
         }

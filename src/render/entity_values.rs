@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use tera::Value;
 
 /// Entity values, by kind, in id order.
+#[derive(Clone)]
 pub struct EntityValues {
     pub partners: Vec<Value>,
     pub smes: Vec<Value>,

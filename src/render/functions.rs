@@ -96,11 +96,14 @@ pub fn register_site_functions(tera: &mut tera::Tera, site: &Site, values: &Arc<
             .map(|s| (crate::site::section_path(&s.dir), s.url.clone())),
     );
     let base = site.base.clone();
+    let default_cachebust = site.cachebust;
     tera.register_function(
         "get_url",
         move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
             let path: &str = kwargs.must_get("path")?;
-            let cachebust = kwargs.get::<bool>("cachebust")?.unwrap_or(true);
+            let cachebust = kwargs
+                .get::<bool>("cachebust")?
+                .unwrap_or(default_cachebust);
             let absolute = kwargs.get::<bool>("absolute")?.unwrap_or(false);
             let url = if let Some(content_path) = path.strip_prefix("@/") {
                 let (file, anchor) = content_path

@@ -8,6 +8,10 @@
 //! note. Rendering reads no file and writes none: each result goes to the caller's sink.
 
 pub use shortcodes::check as check_shortcodes;
+pub(crate) use shortcodes::{
+    check_document as check_shortcodes_of, expand_document as expand_shortcodes_of,
+    shortcode_names as shortcode_names_of,
+};
 mod entity_values;
 mod functions;
 mod shortcodes;
@@ -20,7 +24,7 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 use std::error::Error as _;
 use tera::{Context, Tera, Value};
-pub use values::SiteValues;
+pub use values::{SiteValues, page_value, replace_field};
 
 /// The compiled templates and where each came from.
 pub struct Templates {
@@ -163,7 +167,69 @@ pub struct RenderedFile {
     pub bytes: Vec<u8>,
 }
 
+/// What an output's templates (its own and those it extends or includes) refer to, so that an
+/// incremental rebuild knows which outputs a changed page can affect.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Mentions {
+    /// `section`: the page's section, with its list of pages.
+    pub section: bool,
+    /// Functions and variables that reach any page: `get_page`, `get_section`, `taxonomies`, or
+    /// components defined elsewhere.
+    pub any_page: bool,
+}
+
 impl Templates {
+    /// What `name` and the templates it extends or includes mention. Conservative: a word in a
+    /// comment counts too.
+    pub fn mentions(&self, name: &str) -> Mentions {
+        let mut mentions = Mentions::default();
+        let mut seen = std::collections::HashSet::new();
+        let mut stack = vec![name.to_owned()];
+        while let Some(current) = stack.pop() {
+            if !seen.insert(current.clone()) {
+                continue;
+            }
+            let Some(template) = self.sources.get(&current) else {
+                continue;
+            };
+            let text = &template.text;
+            mentions.section |= text.contains("section");
+            mentions.any_page |= [
+                "get_page",
+                "get_section",
+                "taxonomies",
+                "{{<",
+                "{{ <",
+                "{%<",
+                "{% <",
+            ]
+            .iter()
+            .any(|word| text.contains(word));
+            for keyword in ["include", "extends"] {
+                for (at, _) in text.match_indices(keyword) {
+                    let rest = text[at + keyword.len()..].trim_start();
+                    let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'')
+                    else {
+                        continue;
+                    };
+                    if let Some(end) = rest[1..].find(quote) {
+                        stack.push(rest[1..1 + end].to_owned());
+                    }
+                }
+            }
+        }
+        mentions
+    }
+
+    /// Points the template functions and the `taxonomies` variable at new values, after an
+    /// incremental update.
+    pub(crate) fn rebind(&mut self, site: &Site, values: &std::sync::Arc<SiteValues>) {
+        functions::register_site_functions(&mut self.tera, site, values);
+        self.tera
+            .global_context()
+            .insert_value("taxonomies", values.taxonomies.clone());
+    }
+
     /// Builds the template values of `site` (moving its HTML into them) and registers the
     /// functions and global variables that read them.
     pub fn bind(&mut self, site: &mut Site) -> Result<std::sync::Arc<SiteValues>, Vec<Diagnostic>> {
@@ -223,14 +289,49 @@ where
 }
 
 /// Renders one output; `None` for outputs that are copied rather than rendered.
-fn render_one(
+/// The template that renders an output; `None` for outputs that are not rendered.
+pub(crate) fn template_name(site: &Site, owner: OutputOwner) -> Option<&str> {
+    Some(match owner {
+        OutputOwner::EntityList(kind) => kind.list_template(),
+        OutputOwner::Entity(kind, _) => kind.template(),
+        OutputOwner::FacetIndex(_) => "facets.html",
+        OutputOwner::Facet(..) => "facet.html",
+        OutputOwner::Page(i) => {
+            let page = &site.pages[i];
+            match (
+                &page.front.template,
+                &site.sections[page.section].front.page_template,
+            ) {
+                (Some(t), _) | (None, Some(t)) => t,
+                (None, None) => "page.html",
+            }
+        }
+        OutputOwner::Section(i) => match &site.sections[i].front.template {
+            Some(t) => t,
+            None if site.sections[i].dir.is_empty() => "index.html",
+            None => "section.html",
+        },
+        OutputOwner::Taxonomy(_) => "taxonomy_list.html",
+        OutputOwner::Term(..) => "taxonomy_term.html",
+        OutputOwner::NotFound => "404.html",
+        OutputOwner::Alias(_) | OutputOwner::ContentAsset(_) | OutputOwner::Static(_) => {
+            return None;
+        }
+    })
+}
+
+pub(crate) fn render_one(
     site: &Site,
     templates: &Templates,
     values: &SiteValues,
     owner: OutputOwner,
 ) -> Option<Result<String, Diagnostic>> {
+    if let OutputOwner::Alias(i) = owner {
+        return Some(Ok(redirect_page(site, i)));
+    }
+    let template = template_name(site, owner)?;
     let mut context = Context::new();
-    let (template, chosen_at, url, what) = match owner {
+    let (chosen_at, url, what) = match owner {
         OutputOwner::EntityList(kind) => {
             context.insert_value(
                 kind.variable().1,
@@ -259,7 +360,6 @@ fn render_one(
             }
             let url = format!("{}/{}/", site.base.path, kind.dir());
             (
-                kind.list_template(),
                 None,
                 url,
                 format!("the list of data/{}/", kind.variable().1),
@@ -269,7 +369,6 @@ fn render_one(
             context.insert_value(kind.variable().0, values.entities.of(kind)[i].clone());
             let url = format!("{}/{}/", site.base.path, site.graph.output_dir(kind, i));
             (
-                kind.template(),
                 None,
                 url,
                 site.graph.source(kind, i).file.display().to_string(),
@@ -282,7 +381,6 @@ fn render_one(
             );
             context.insert("facet_title", kind.title());
             (
-                "facets.html",
                 None,
                 format!("{}/{}/", site.base.path, kind.dir()),
                 format!("the list of {}", kind.dir()),
@@ -292,7 +390,6 @@ fn render_one(
             context.insert_value("facet", values.entities.facets_of(kind)[i].clone());
             let facet = &site.graph.facets(kind)[i];
             (
-                "facet.html",
                 None,
                 facet.url.clone(),
                 format!("the {} page `{}`", kind.dir(), facet.name),
@@ -303,19 +400,15 @@ fn render_one(
             let section = &site.sections[page.section];
             context.insert_value("page", values.pages[i].clone());
             context.insert_value("section", values.sections[page.section].clone());
-            let (template, chosen_at) = match (&page.front.template, &section.front.page_template) {
-                (Some(t), _) => (t.as_str(), Some(page.source.error_at_key("template", ""))),
-                (None, Some(t)) => (
-                    t.as_str(),
-                    section
-                        .source
-                        .as_ref()
-                        .map(|s| s.error_at_key("page_template", "")),
-                ),
-                (None, None) => ("page.html", None),
+            let chosen_at = match (&page.front.template, &section.front.page_template) {
+                (Some(_), _) => Some(page.source.error_at_key("template", "")),
+                (None, Some(_)) => section
+                    .source
+                    .as_ref()
+                    .map(|s| s.error_at_key("page_template", "")),
+                (None, None) => None,
             };
             (
-                template,
                 chosen_at,
                 page.url.clone(),
                 page.source.file.display().to_string(),
@@ -324,32 +417,23 @@ fn render_one(
         OutputOwner::Section(i) => {
             let section = &site.sections[i];
             context.insert_value("section", values.sections[i].clone());
-            let default = if section.dir.is_empty() {
-                "index.html"
-            } else {
-                "section.html"
-            };
-            let (template, chosen_at) = match &section.front.template {
-                Some(t) => (
-                    t.as_str(),
-                    section
-                        .source
-                        .as_ref()
-                        .map(|s| s.error_at_key("template", "")),
-                ),
-                None => (default, None),
+            let chosen_at = match &section.front.template {
+                Some(_) => section
+                    .source
+                    .as_ref()
+                    .map(|s| s.error_at_key("template", "")),
+                None => None,
             };
             let what = section
                 .source
                 .as_ref()
                 .map_or("the home page".to_owned(), |s| s.file.display().to_string());
-            (template, chosen_at, section.url.clone(), what)
+            (chosen_at, section.url.clone(), what)
         }
         OutputOwner::Taxonomy(t) => {
             context.insert_value("taxonomy", values.taxonomy_values[t].clone());
             let taxonomy = &site.taxonomies[t];
             (
-                "taxonomy_list.html",
                 None,
                 taxonomy.url.clone(),
                 format!("the `{}` taxonomy", taxonomy.config.name),
@@ -360,7 +444,6 @@ fn render_one(
             context.insert_value("term", values.term_values[t][i].clone());
             let term = &site.taxonomies[t].terms[i];
             (
-                "taxonomy_term.html",
                 None,
                 term.url.clone(),
                 format!(
@@ -369,9 +452,10 @@ fn render_one(
                 ),
             )
         }
-        OutputOwner::NotFound => ("404.html", None, String::new(), "the 404 page".to_owned()),
-        OutputOwner::Alias(i) => return Some(Ok(redirect_page(site, i))),
-        OutputOwner::ContentAsset(_) | OutputOwner::Static(_) => return None,
+        OutputOwner::NotFound => (None, String::new(), "the 404 page".to_owned()),
+        OutputOwner::Alias(_) | OutputOwner::ContentAsset(_) | OutputOwner::Static(_) => {
+            return None;
+        }
     };
     if !templates.has(template) {
         let message = format!("template `{template}` not found");

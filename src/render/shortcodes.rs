@@ -10,7 +10,7 @@
 use super::Templates;
 use super::entity_values::EntityValues;
 use crate::diagnostics::{Diagnostic, did_you_mean};
-use crate::shortcode::{ArgValue, ShortcodeCall, splice};
+use crate::shortcode::{ArgValue, splice};
 use crate::site::{EntityKind, Site};
 use crate::source::content::ContentSource;
 use rayon::prelude::*;
@@ -22,7 +22,7 @@ fn entity_kind(name: &str) -> Option<EntityKind> {
         .find(|kind| kind.variable().0 == prefix)
 }
 
-fn shortcode_names(templates: &Templates) -> Vec<&str> {
+pub(crate) fn shortcode_names(templates: &Templates) -> Vec<&str> {
     let mut names: Vec<&str> = templates
         .sources
         .keys()
@@ -42,8 +42,20 @@ pub fn check(site: &Site, templates: &Templates) -> Vec<Diagnostic> {
             .iter()
             .filter_map(|s| Some((s.source.as_ref()?, &s.markdown))),
     );
+    documents
+        .flat_map(|(source, markdown)| check_document(&names, graph, source, markdown))
+        .collect()
+}
+
+/// Checks the shortcode calls of one content file.
+pub(crate) fn check_document(
+    names: &[&str],
+    graph: &crate::site::DataGraph,
+    source: &ContentSource,
+    markdown: &crate::markdown::RenderedMarkdown,
+) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
-    for (source, markdown) in documents {
+    {
         for call in &markdown.shortcodes {
             let at =
                 |message: String| source.error_at_offset(source.body_start + call.offset, message);
@@ -83,82 +95,78 @@ pub fn check(site: &Site, templates: &Templates) -> Vec<Diagnostic> {
 /// [`check`].
 pub fn expand(templates: &Templates, site: &mut Site, entities: &EntityValues) -> Vec<Diagnostic> {
     let graph = &site.graph;
-    let render_calls = |source: &ContentSource,
-                        calls: &[ShortcodeCall]|
-     -> Result<Vec<String>, Vec<Diagnostic>> {
-        let mut outputs = Vec::with_capacity(calls.len());
-        let mut errors = Vec::new();
-        for call in calls {
-            let mut context = tera::Context::new();
-            for (key, value) in &call.args {
-                match value {
-                    ArgValue::Text(text) => context.insert(key.clone(), text),
-                    ArgValue::Number(n) => context.insert(key.clone(), n),
-                    ArgValue::Bool(b) => context.insert(key.clone(), b),
-                }
-            }
-            if let (Some(kind), Some(ArgValue::Text(id))) =
-                (entity_kind(&call.name), call.args.get("id"))
-            {
-                if let Some(index) = graph.find(kind, id) {
-                    context.insert_value(kind.variable().0, entities.of(kind)[index].clone());
-                }
-            }
-            let template = format!("shortcodes/{}.html", call.name);
-            match templates.tera.render(&template, &context) {
-                Ok(html) => outputs.push(html),
-                Err(e) => {
-                    let (line, _) =
-                        crate::diagnostics::line_col(&source.text, source.body_start + call.offset);
-                    let where_ = format!(
-                        "the shortcode `{}` at {}:{line}",
-                        call.name,
-                        source.file.display()
-                    );
-                    errors.push(super::tera_diagnostic(
-                        &e,
-                        &templates.sources,
-                        Some(&where_),
-                    ));
-                }
-            }
-        }
-        if errors.is_empty() {
-            Ok(outputs)
-        } else {
-            Err(errors)
-        }
-    };
-    let expand_one = |source: &ContentSource,
-                      markdown: &mut crate::markdown::RenderedMarkdown|
-     -> Vec<Diagnostic> {
-        if markdown.shortcodes.is_empty() {
-            return Vec::new();
-        }
-        match render_calls(source, &markdown.shortcodes) {
-            Ok(outputs) => {
-                markdown.html = splice(&markdown.html, &outputs);
-                if let Some(summary) = &markdown.summary {
-                    markdown.summary = Some(splice(summary, &outputs));
-                }
-                Vec::new()
-            }
-            Err(errors) => errors,
-        }
-    };
     let (pages, sections) = (&mut site.pages, &mut site.sections);
     let mut errors: Vec<Diagnostic> = pages
         .par_iter_mut()
-        .flat_map(|p| expand_one(&p.source, &mut p.markdown))
+        .flat_map(|p| expand_document(templates, graph, entities, &p.source, &mut p.markdown))
         .collect();
     errors.extend(
         sections
             .par_iter_mut()
             .flat_map(|s| match &s.source {
-                Some(source) => expand_one(source, &mut s.markdown),
+                Some(source) => {
+                    expand_document(templates, graph, entities, source, &mut s.markdown)
+                }
                 None => Vec::new(),
             })
             .collect::<Vec<_>>(),
     );
+    errors
+}
+
+/// Renders the shortcodes of one content file into its HTML and summary.
+pub(crate) fn expand_document(
+    templates: &Templates,
+    graph: &crate::site::DataGraph,
+    entities: &EntityValues,
+    source: &ContentSource,
+    markdown: &mut crate::markdown::RenderedMarkdown,
+) -> Vec<Diagnostic> {
+    if markdown.shortcodes.is_empty() {
+        return Vec::new();
+    }
+    let mut outputs = Vec::with_capacity(markdown.shortcodes.len());
+    let mut errors = Vec::new();
+    for call in &markdown.shortcodes {
+        let mut context = tera::Context::new();
+        for (key, value) in &call.args {
+            match value {
+                ArgValue::Text(text) => context.insert(key.clone(), text),
+                ArgValue::Number(n) => context.insert(key.clone(), n),
+                ArgValue::Bool(b) => context.insert(key.clone(), b),
+            }
+        }
+        if let (Some(kind), Some(ArgValue::Text(id))) =
+            (entity_kind(&call.name), call.args.get("id"))
+        {
+            if let Some(index) = graph.find(kind, id) {
+                context.insert_value(kind.variable().0, entities.of(kind)[index].clone());
+            }
+        }
+        let template = format!("shortcodes/{}.html", call.name);
+        match templates.tera.render(&template, &context) {
+            Ok(html) => outputs.push(html),
+            Err(e) => {
+                let (line, _) =
+                    crate::diagnostics::line_col(&source.text, source.body_start + call.offset);
+                let where_ = format!(
+                    "the shortcode `{}` at {}:{line}",
+                    call.name,
+                    source.file.display()
+                );
+                errors.push(super::tera_diagnostic(
+                    &e,
+                    &templates.sources,
+                    Some(&where_),
+                ));
+            }
+        }
+    }
+    if errors.is_empty() {
+        markdown.html = splice(&markdown.html, &outputs);
+        if let Some(summary) = &markdown.summary {
+            markdown.summary = Some(splice(summary, &outputs));
+        }
+    }
     errors
 }

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use tera::Value;
 
 /// Every value templates can reach, by content path and by index.
+#[derive(Clone)]
 pub struct SiteValues {
     pub site: Value,
     pub data: Value,
@@ -125,6 +126,63 @@ impl Globals {
     }
 }
 
+/// The value of one page; `html` is its rendered Markdown.
+pub fn page_value(
+    site: &Site,
+    page: &crate::site::Page,
+    html: String,
+) -> Result<Value, tera::Error> {
+    let core = Value::try_from_serializable(&PageCore {
+        title: &page.front.title,
+        description: page.front.description.as_deref(),
+        date: page.front.date.as_ref().map(|d| d.as_str()),
+        updated: page.front.updated.as_ref().map(|d| d.as_str()),
+        slug: &page.slug,
+        path: &page.source.path,
+        url: &page.url,
+        permalink: site.permalink(&page.url),
+        toc: &page.markdown.toc,
+        word_count: page.markdown.word_count,
+        reading_time: reading_time(page.markdown.word_count),
+        weight: page.front.weight,
+        draft: page.front.draft,
+        lang: &site.config.language,
+        section: section_path(&site.sections[page.section].dir),
+        aliases: &page.front.aliases,
+        extra: &page.front.extra,
+    })?;
+    let mut by_taxonomy: std::collections::BTreeMap<String, Vec<Value>> = Default::default();
+    for &(t, i) in &page.terms {
+        let term = &site.taxonomies[t].terms[i];
+        by_taxonomy
+            .entry(site.taxonomies[t].config.name.clone())
+            .or_default()
+            .push(Value::try_from_serializable(&TermLink {
+                name: &term.name,
+                slug: &term.slug,
+                url: &term.url,
+            })?);
+    }
+    let summary = match (&page.front.summary, &page.markdown.summary) {
+        (Some(text), _) => Value::safe_string(&format!("<p>{}</p>", crate::markdown::escape(text))),
+        (None, Some(html)) => safe(html),
+        (None, None) => Value::none(),
+    };
+    Ok(with_fields(
+        core,
+        vec![
+            ("content", safe(&html)),
+            ("summary", summary),
+            ("taxonomies", Value::from(by_taxonomy)),
+        ],
+    ))
+}
+
+/// Returns `value` (a map) with `key` replaced.
+pub fn replace_field(value: &Value, key: &'static str, new: Value) -> Value {
+    with_fields(value.clone(), vec![(key, new)])
+}
+
 impl SiteValues {
     /// Builds the values. The HTML of every page and section moves out of `site` into them, so
     /// that a big site holds its HTML once.
@@ -145,55 +203,7 @@ impl SiteValues {
             .pages
             .par_iter()
             .zip(html.par_iter_mut())
-            .map(|(page, html)| {
-                let core = Value::try_from_serializable(&PageCore {
-                    title: &page.front.title,
-                    description: page.front.description.as_deref(),
-                    date: page.front.date.as_ref().map(|d| d.as_str()),
-                    updated: page.front.updated.as_ref().map(|d| d.as_str()),
-                    slug: &page.slug,
-                    path: &page.source.path,
-                    url: &page.url,
-                    permalink: site.permalink(&page.url),
-                    toc: &page.markdown.toc,
-                    word_count: page.markdown.word_count,
-                    reading_time: reading_time(page.markdown.word_count),
-                    weight: page.front.weight,
-                    draft: page.front.draft,
-                    lang,
-                    section: section_path(&site.sections[page.section].dir),
-                    aliases: &page.front.aliases,
-                    extra: &page.front.extra,
-                })?;
-                let mut by_taxonomy: std::collections::BTreeMap<String, Vec<Value>> =
-                    Default::default();
-                for &(t, i) in &page.terms {
-                    let term = &site.taxonomies[t].terms[i];
-                    by_taxonomy
-                        .entry(site.taxonomies[t].config.name.clone())
-                        .or_default()
-                        .push(Value::try_from_serializable(&TermLink {
-                            name: &term.name,
-                            slug: &term.slug,
-                            url: &term.url,
-                        })?);
-                }
-                let summary = match (&page.front.summary, &page.markdown.summary) {
-                    (Some(text), _) => {
-                        Value::safe_string(&format!("<p>{}</p>", crate::markdown::escape(text)))
-                    }
-                    (None, Some(html)) => safe(html),
-                    (None, None) => Value::none(),
-                };
-                Ok(with_fields(
-                    core,
-                    vec![
-                        ("content", safe(&std::mem::take(html))),
-                        ("summary", summary),
-                        ("taxonomies", Value::from(by_taxonomy)),
-                    ],
-                ))
-            })
+            .map(|(page, html)| page_value(site, page, std::mem::take(html)))
             .collect::<Result<Vec<Value>, tera::Error>>()?;
 
         // Sections bottom-up, so that each can hold its finished subsections.

@@ -10,47 +10,13 @@
 pub mod server;
 pub mod watch;
 
-use crate::{BuildError, BuildOptions, OutputSink, generate};
-use server::{Event, Files, ServedSite, Shared};
+use crate::incremental::Session;
+use crate::{BuildError, BuildOptions};
+use server::{Event, ServedSite, Shared};
 use std::net::IpAddr;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
-
-/// Output kept in memory, for the development server.
-#[derive(Default)]
-pub struct MemoryOutput {
-    files: Mutex<Files>,
-}
-
-impl MemoryOutput {
-    pub fn into_files(self) -> Files {
-        self.files.into_inner().unwrap_or_default()
-    }
-
-    fn store(&self, rel: &str, bytes: Vec<u8>) {
-        if let Ok(mut files) = self.files.lock() {
-            files.insert(rel.to_owned(), Arc::new(bytes));
-        }
-    }
-}
-
-impl OutputSink for MemoryOutput {
-    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), crate::Diagnostic> {
-        self.store(rel, bytes.to_vec());
-        Ok(())
-    }
-
-    fn copy(&self, rel: &str, origin: &crate::source::FileOrigin) -> Result<(), crate::Diagnostic> {
-        let bytes = match origin {
-            crate::source::FileOrigin::Embedded(bytes) => bytes.to_vec(),
-            crate::source::FileOrigin::Disk(path) => std::fs::read(path)
-                .map_err(|e| crate::Diagnostic::file_error(path, format!("cannot read: {e}")))?,
-        };
-        self.store(rel, bytes);
-        Ok(())
-    }
-}
 
 /// What `pimap serve` was asked to do.
 #[derive(Debug, Clone)]
@@ -83,12 +49,12 @@ fn format_diagnostics(error: &BuildError) -> String {
     }
 }
 
-/// Builds into memory and puts the result in `shared`, keeping the last good build on failure.
-fn rebuild(options: &BuildOptions, shared: &Shared) -> Rebuilt {
+/// Rebuilds (incrementally when it can) and puts the result in `shared`, keeping the last good
+/// build on failure.
+fn rebuild(session: &mut Session, changed: &[PathBuf], shared: &Shared) -> Rebuilt {
     let started = Instant::now();
-    let memory = MemoryOutput::default();
     let result =
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| generate(options, &memory)))
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| session.rebuild(changed)))
             .unwrap_or_else(|_| {
                 Err(BuildError::Usage(
                     "pimap crashed while building; this is a bug, please report it".to_owned(),
@@ -96,25 +62,27 @@ fn rebuild(options: &BuildOptions, shared: &Shared) -> Rebuilt {
             });
     let previous = shared.current();
     match result {
-        Ok(generated) => {
-            let files = memory.into_files();
-            let changed = files.len().abs_diff(previous.files.len())
-                + files
-                    .iter()
-                    .filter(|(path, bytes)| previous.files.get(*path) != Some(*bytes))
-                    .count();
-            for warning in &generated.warnings {
+        Ok(rebuild) => {
+            for warning in &rebuild.warnings {
                 eprintln!("{warning}\n");
             }
+            let changed = rebuild.changed.len();
             let files_word = if changed == 1 { "file" } else { "files" };
+            let how = if rebuild.incremental {
+                format!(
+                    "re-rendered {} of {} pages",
+                    rebuild.rendered, rebuild.pages
+                )
+            } else {
+                format!("{} pages", rebuild.pages)
+            };
             println!(
-                "Built {} pages in {} ms ({changed} {files_word} changed)",
-                generated.pages,
+                "Built in {} ms: {how}, {changed} {files_word} changed",
                 started.elapsed().as_millis()
             );
             if let Ok(mut site) = shared.site.write() {
                 *site = Arc::new(ServedSite {
-                    files,
+                    files: session.files().clone(),
                     errors: None,
                 });
             }
@@ -176,10 +144,12 @@ pub fn serve(options: &ServeOptions) -> Result<(), String> {
         base_url: Some(address.clone()),
         drafts: options.drafts,
         minify: false,
+        cachebust: false,
     };
     let shared = Arc::new(Shared::default());
     let mut watcher = watch::SourceWatcher::new(&options.root)?;
-    rebuild(&build_options, &shared);
+    let mut session = Session::new(build_options);
+    rebuild(&mut session, &[], &shared);
     let serving = Arc::clone(&shared);
     std::thread::spawn(move || server::run(server, serving));
     println!(
@@ -193,7 +163,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), String> {
         if changed.is_empty() {
             continue;
         }
-        match rebuild(&build_options, &shared) {
+        match rebuild(&mut session, &changed, &shared) {
             Rebuilt::Failed(text) => shared.broadcast(&Event::Errors(text)),
             Rebuilt::Changed { files, was_broken } => {
                 if was_broken {

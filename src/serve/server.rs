@@ -7,14 +7,12 @@
 //! HTML responses get the live-reload script; the stored site is the same as `pimap build` would
 //! write.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-/// A built site held in memory: output path -> bytes.
-pub type Files = HashMap<String, Arc<Vec<u8>>>;
+pub use crate::incremental::Files;
 
 /// What the server shows: the last good build, and the errors of the last build if it failed.
 #[derive(Default)]

@@ -36,6 +36,8 @@ pub struct Site {
     pub aliases: Vec<Alias>,
     /// Typed data entities with their relations.
     pub graph: DataGraph,
+    /// Whether `get_url` adds content hashes to static file URLs.
+    pub cachebust: bool,
     /// Problems that do not stop the build.
     pub warnings: Vec<Diagnostic>,
 }
@@ -427,6 +429,7 @@ pub fn resolve(sources: SiteSources) -> (Site, Vec<Diagnostic>) {
         menu,
         aliases,
         graph,
+        cachebust: true,
         warnings: Vec::new(),
     };
     check_output_collisions(&site, &mut errors);
@@ -853,11 +856,9 @@ fn check_output_collisions(site: &Site, errors: &mut Vec<Diagnostic>) {
 }
 
 /// Renders every content file's Markdown in parallel, then checks the anchors links point at.
-fn render_markdown(
-    site: &mut Site,
-    failed: &std::collections::HashSet<String>,
-    errors: &mut Vec<Diagnostic>,
-) {
+/// The URL of every content file and of every file copied from `content/`, by path inside
+/// `content/`: what Markdown links resolve against.
+pub fn link_target_urls(site: &Site) -> (HashMap<String, String>, HashMap<String, String>) {
     let mut content_urls: HashMap<String, String> = site
         .pages
         .iter()
@@ -869,11 +870,20 @@ fn render_markdown(
             .filter(|s| s.source.is_some())
             .map(|s| (section_path(&s.dir), s.url.clone())),
     );
-    let asset_urls: HashMap<String, String> = site
+    let asset_urls = site
         .content_assets
         .iter()
         .map(|(asset, output)| (asset.rel.clone(), format!("{}/{}", site.base.path, output)))
         .collect();
+    (content_urls, asset_urls)
+}
+
+fn render_markdown(
+    site: &mut Site,
+    failed: &std::collections::HashSet<String>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let (content_urls, asset_urls) = link_target_urls(site);
     let targets = LinkTargets {
         content: &content_urls,
         assets: &asset_urls,

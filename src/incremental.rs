@@ -1,0 +1,428 @@
+//! Incremental rebuilds for `pimap serve`: keep the last good build and, when only the Markdown
+//! bodies of pages changed, redo only what those bodies reach.
+//!
+//! A body edit changes the page's HTML, headings, word count and summary, and so the values of
+//! its section (and the sections above it), of its taxonomy terms and of `taxonomies`. The fast
+//! path re-renders the page's Markdown, checks its links and the links that point into it,
+//! expands its shortcodes, swaps the new values in, and re-renders exactly the outputs whose
+//! templates can see them: the page; its sections and their ancestors; its terms and
+//! taxonomies; pages of those sections whose templates mention `section`; and every output whose
+//! templates reach arbitrary pages (`get_page`, `get_section`, `taxonomies`). Anything else (a
+//! front matter edit, a new or deleted file, data, templates, `site.yaml`, a link that breaks)
+//! takes the full path, which is the same pipeline as `pimap build`. Static files that are not
+//! referenced with a content hash are re-read alone. The result is byte-identical to a full build:
+//! `tests/incremental.rs` checks this over random edit sequences.
+
+use crate::render::{self, SiteValues, page_value, replace_field};
+use crate::site::{OutputOwner, Site};
+use crate::source::content;
+use crate::{BuildError, BuildOptions, Diagnostic, OutputSink, Prepared, prepare, render_prepared};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+/// A built site held in memory: output path -> bytes.
+pub type Files = HashMap<String, Arc<Vec<u8>>>;
+
+/// Output kept in memory.
+#[derive(Default)]
+pub struct MemoryOutput {
+    files: Mutex<Files>,
+}
+
+impl MemoryOutput {
+    pub fn into_files(self) -> Files {
+        self.files.into_inner().unwrap_or_default()
+    }
+
+    fn store(&self, rel: &str, bytes: Vec<u8>) {
+        if let Ok(mut files) = self.files.lock() {
+            files.insert(rel.to_owned(), Arc::new(bytes));
+        }
+    }
+}
+
+impl OutputSink for MemoryOutput {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self.store(rel, bytes.to_vec());
+        Ok(())
+    }
+
+    fn copy(&self, rel: &str, origin: &crate::source::FileOrigin) -> Result<(), Diagnostic> {
+        self.store(rel, read_origin(origin)?);
+        Ok(())
+    }
+}
+
+fn read_origin(origin: &crate::source::FileOrigin) -> Result<Vec<u8>, Diagnostic> {
+    match origin {
+        crate::source::FileOrigin::Embedded(bytes) => Ok(bytes.to_vec()),
+        crate::source::FileOrigin::Disk(path) => std::fs::read(path)
+            .map_err(|e| Diagnostic::file_error(path, format!("cannot read: {e}"))),
+    }
+}
+
+/// How a rebuild went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rebuild {
+    /// Output paths whose bytes changed, appeared or disappeared.
+    pub changed: Vec<String>,
+    /// HTML pages in the site.
+    pub pages: usize,
+    /// Outputs rendered again (all of them on the full path).
+    pub rendered: usize,
+    pub incremental: bool,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The last good build and what is needed to update it.
+pub struct Session {
+    options: BuildOptions,
+    last: Option<Prepared>,
+    files: Files,
+    pages: usize,
+}
+
+impl Session {
+    pub fn new(options: BuildOptions) -> Session {
+        Session {
+            options,
+            last: None,
+            files: Files::new(),
+            pages: 0,
+        }
+    }
+
+    /// The last good build.
+    pub fn files(&self) -> &Files {
+        &self.files
+    }
+
+    /// Rebuilds after `changed` (paths relative to the root); an empty list means "unknown",
+    /// which takes the full path. On failure the last good build is kept.
+    pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Rebuild, BuildError> {
+        if !changed.is_empty() {
+            if let Some(rebuild) = self.try_fast(changed) {
+                return Ok(rebuild);
+            }
+        }
+        self.full()
+    }
+
+    fn full(&mut self) -> Result<Rebuild, BuildError> {
+        let prepared = prepare(&self.options)?;
+        let memory = MemoryOutput::default();
+        let generated = render_prepared(&prepared, self.options.minify, &memory)?;
+        let files = memory.into_files();
+        let changed = changed_paths(&self.files, &files);
+        let rendered = files.len();
+        self.files = files;
+        self.last = Some(prepared);
+        self.pages = generated.pages;
+        Ok(Rebuild {
+            changed,
+            pages: generated.pages,
+            rendered,
+            incremental: false,
+            warnings: generated.warnings,
+        })
+    }
+
+    /// The fast path; `None` when the change needs the full path.
+    fn try_fast(&mut self, changed: &[PathBuf]) -> Option<Rebuild> {
+        let (bodies, statics) = classify(changed)?;
+        let last = self.last.as_mut()?;
+        let mut updates: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        // Static files: only when no page carries their hash, and only files that exist already.
+        if !statics.is_empty() {
+            if last.site.cachebust {
+                return None;
+            }
+            for rel in &statics {
+                let file = last.site.static_files.iter().find(|f| &f.rel == rel)?;
+                // The site's own file must be the one served (not the theme's it replaces).
+                let path = self.options.root.join("static").join(rel);
+                if !matches!(&file.origin, crate::source::FileOrigin::Disk(origin) if *origin == path)
+                {
+                    return None;
+                }
+                updates.insert(rel.clone(), std::fs::read(&path).ok()?);
+            }
+        }
+        let mut rendered = 0;
+        if !bodies.is_empty() {
+            rendered = update_bodies(last, &self.options, &bodies, &mut updates)?;
+        }
+        let mut changed_outputs = Vec::new();
+        for (path, bytes) in updates {
+            if self.files.get(&path).map(|old| old.as_slice()) != Some(bytes.as_slice()) {
+                changed_outputs.push(path.clone());
+                self.files.insert(path, Arc::new(bytes));
+            }
+        }
+        Some(Rebuild {
+            changed: changed_outputs,
+            pages: self.pages,
+            rendered,
+            incremental: true,
+            warnings: last.warnings.clone(),
+        })
+    }
+}
+
+/// Splits changed paths into page bodies (`content/**.md`, not sections) and static files
+/// (`static/**`); `None` if anything else changed.
+fn classify(changed: &[PathBuf]) -> Option<(Vec<String>, Vec<String>)> {
+    let mut bodies = Vec::new();
+    let mut statics = Vec::new();
+    for path in changed {
+        let text = path.to_str()?.replace('\\', "/");
+        if let Some(rel) = text.strip_prefix("content/") {
+            if !rel.ends_with(".md") || rel.ends_with("_index.md") {
+                return None;
+            }
+            bodies.push(rel.to_owned());
+        } else if let Some(rel) = text.strip_prefix("static/") {
+            statics.push(rel.to_owned());
+        } else {
+            return None;
+        }
+    }
+    Some((bodies, statics))
+}
+
+fn changed_paths(old: &Files, new: &Files) -> Vec<String> {
+    let mut changed: BTreeSet<String> = new
+        .iter()
+        .filter(|(path, bytes)| old.get(*path) != Some(*bytes))
+        .map(|(path, _)| path.clone())
+        .collect();
+    changed.extend(old.keys().filter(|path| !new.contains_key(*path)).cloned());
+    changed.into_iter().collect()
+}
+
+/// Re-renders the pages whose bodies changed and everything that shows them; puts every
+/// re-rendered output in `updates`. Returns how many outputs were rendered, or `None` when the
+/// change needs the full path. Nothing in `last` changes unless it succeeds.
+fn update_bodies(
+    last: &mut Prepared,
+    options: &BuildOptions,
+    bodies: &[String],
+    updates: &mut BTreeMap<String, Vec<u8>>,
+) -> Option<usize> {
+    let site = &last.site;
+    // Read the new bodies; the front matter must be as it was.
+    let mut edits: Vec<(usize, content::ContentSource)> = Vec::new();
+    for rel in bodies {
+        let index = site
+            .pages
+            .binary_search_by(|p| p.source.path.as_str().cmp(rel))
+            .ok()?;
+        let old = &site.pages[index].source;
+        let bytes = std::fs::read(options.root.join(&old.file)).ok()?;
+        let source = content::split(rel.clone(), old.file.clone(), bytes).ok()?;
+        if source.front_matter() != old.front_matter() {
+            return None;
+        }
+        edits.push((index, source));
+    }
+    // Markdown, links and shortcodes of the new bodies.
+    let (content_urls, asset_urls) = crate::site::link_target_urls(site);
+    let no_failures = HashSet::new();
+    let targets = crate::markdown::LinkTargets {
+        content: &content_urls,
+        assets: &asset_urls,
+        failed: &no_failures,
+    };
+    let names = render::shortcode_names_of(&last.templates);
+    let rendered: Vec<(
+        usize,
+        content::ContentSource,
+        crate::markdown::RenderedMarkdown,
+    )> = edits
+        .into_par_iter()
+        .map(|(index, source)| {
+            let mut markdown = crate::markdown::render(&source, &targets);
+            let mut problems = std::mem::take(&mut markdown.diagnostics);
+            problems.extend(render::check_shortcodes_of(
+                &names,
+                &site.graph,
+                &source,
+                &markdown,
+            ));
+            if problems.is_empty() {
+                problems.extend(render::expand_shortcodes_of(
+                    &last.templates,
+                    &site.graph,
+                    &last.values.entities,
+                    &source,
+                    &mut markdown,
+                ));
+            }
+            problems.is_empty().then_some((index, source, markdown))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    // Every anchor link must still resolve: from the new bodies, and into them.
+    let new_anchors: HashMap<&str, &HashSet<String>> = rendered
+        .iter()
+        .map(|(_, s, m)| (s.path.as_str(), &m.anchors))
+        .collect();
+    let anchors_of = |path: &str| -> Option<&HashSet<String>> {
+        new_anchors
+            .get(path)
+            .copied()
+            .or_else(|| site.page_by_path(path).map(|p| &p.markdown.anchors))
+            .or_else(|| site.section_by_path(path).map(|s| &s.markdown.anchors))
+    };
+    let edited: HashSet<usize> = rendered.iter().map(|(i, _, _)| *i).collect();
+    let links_from_new = rendered.iter().flat_map(|(_, _, m)| m.anchor_links.iter());
+    let links_into_new = site
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !edited.contains(i))
+        .flat_map(|(_, p)| p.markdown.anchor_links.iter())
+        .chain(
+            site.sections
+                .iter()
+                .flat_map(|s| s.markdown.anchor_links.iter()),
+        )
+        .filter(|link| new_anchors.contains_key(link.target.as_str()));
+    for link in links_from_new.chain(links_into_new) {
+        if anchors_of(&link.target).is_some_and(|anchors| !anchors.contains(&link.anchor)) {
+            return None;
+        }
+    }
+
+    // Commit: new sources and Markdown, then new values.
+    let site = &mut last.site;
+    let mut html = Vec::new();
+    for (index, source, mut markdown) in rendered {
+        html.push((index, std::mem::take(&mut markdown.html)));
+        site.pages[index].source = source;
+        site.pages[index].markdown = markdown;
+    }
+    let site = &last.site;
+    let mut values: SiteValues = (*last.values).clone();
+    for (index, html) in html {
+        values.pages[index] = page_value(site, &site.pages[index], html).ok()?;
+    }
+    let (sections, terms) = affected(site, &edited);
+    refresh_containers(site, &mut values, &sections, &terms);
+    let values = Arc::new(values);
+    last.templates.rebind(site, &values);
+    last.values = values;
+
+    // Re-render what can show the new values.
+    let templates = &last.templates;
+    let taxonomies: HashSet<usize> = terms.iter().map(|(t, _)| *t).collect();
+    let jobs: Vec<&(String, OutputOwner)> = last
+        .planned
+        .iter()
+        .filter(|(_, owner)| {
+            let Some(template) = render::template_name(site, *owner) else {
+                return false;
+            };
+            let mentions = templates.mentions(template);
+            mentions.any_page
+                || match *owner {
+                    OutputOwner::Page(i) => {
+                        edited.contains(&i)
+                            || (mentions.section && sections.contains(&site.pages[i].section))
+                    }
+                    OutputOwner::Section(i) => sections.contains(&i),
+                    OutputOwner::Taxonomy(t) => taxonomies.contains(&t),
+                    OutputOwner::Term(t, i) => terms.contains(&(t, i)),
+                    _ => false,
+                }
+        })
+        .collect();
+    let outputs: Vec<(String, Vec<u8>)> = jobs
+        .par_iter()
+        .map(|(path, owner)| {
+            let html = render::render_one(site, templates, &last.values, *owner)?.ok()?;
+            let bytes = if options.minify {
+                crate::output::minify_html(html.as_bytes())
+            } else {
+                html.into_bytes()
+            };
+            Some((path.clone(), bytes))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let count = outputs.len();
+    updates.extend(outputs);
+    Some(count)
+}
+
+/// The sections (with their ancestors) and taxonomy terms whose values list an edited page.
+fn affected(site: &Site, edited: &HashSet<usize>) -> (BTreeSet<usize>, BTreeSet<(usize, usize)>) {
+    let mut sections = BTreeSet::new();
+    let mut terms = BTreeSet::new();
+    for &page in edited {
+        let mut section = Some(site.pages[page].section);
+        while let Some(s) = section {
+            sections.insert(s);
+            section = site.sections[s].parent;
+        }
+        terms.extend(site.pages[page].terms.iter().copied());
+    }
+    (sections, terms)
+}
+
+/// Rebuilds the values that hold page values: sections (deepest first, so that a parent holds
+/// its updated subsections), terms, taxonomies and the `taxonomies` map.
+fn refresh_containers(
+    site: &Site,
+    values: &mut SiteValues,
+    sections: &BTreeSet<usize>,
+    terms: &BTreeSet<(usize, usize)>,
+) {
+    let mut order: Vec<usize> = sections.iter().copied().collect();
+    order.sort_by_key(|&s| {
+        std::cmp::Reverse(
+            site.sections[s].dir.matches('/').count()
+                + usize::from(!site.sections[s].dir.is_empty()),
+        )
+    });
+    for s in order {
+        let section = &site.sections[s];
+        let pages: Vec<tera::Value> = section
+            .pages
+            .iter()
+            .map(|&p| values.pages[p].clone())
+            .collect();
+        let subsections: Vec<tera::Value> = section
+            .subsections
+            .iter()
+            .map(|&c| values.sections[c].clone())
+            .collect();
+        let value = replace_field(&values.sections[s], "pages", tera::Value::from(pages));
+        values.sections[s] = replace_field(&value, "subsections", tera::Value::from(subsections));
+    }
+    let mut taxonomies = BTreeSet::new();
+    for &(t, i) in terms {
+        let pages: Vec<tera::Value> = site.taxonomies[t].terms[i]
+            .pages
+            .iter()
+            .map(|&p| values.pages[p].clone())
+            .collect();
+        values.term_values[t][i] =
+            replace_field(&values.term_values[t][i], "pages", tera::Value::from(pages));
+        taxonomies.insert(t);
+    }
+    for t in taxonomies {
+        values.taxonomy_values[t] = replace_field(
+            &values.taxonomy_values[t],
+            "terms",
+            tera::Value::from(values.term_values[t].clone()),
+        );
+    }
+    let by_name: BTreeMap<String, tera::Value> = site
+        .taxonomies
+        .iter()
+        .zip(&values.taxonomy_values)
+        .map(|(t, v)| (t.config.name.clone(), v.clone()))
+        .collect();
+    values.taxonomies = tera::Value::from(by_name);
+}

@@ -1,0 +1,221 @@
+//! Incremental rebuilds give the same bytes as a full build: random edit sequences on fixture
+//! sites, each followed by an incremental rebuild and a full build of the same files.
+
+mod common;
+use common::*;
+use pimap::incremental::{Files, MemoryOutput, Session};
+use pimap::{BuildOptions, generate};
+use std::path::{Path, PathBuf};
+
+/// A small deterministic random number generator (xorshift).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+fn full_build(options: &BuildOptions) -> Option<Files> {
+    let memory = MemoryOutput::default();
+    generate(options, &memory).ok().map(|_| memory.into_files())
+}
+
+fn assert_same(name: &str, step: usize, incremental: &Files, full: &Files) {
+    let mut a: Vec<&String> = incremental.keys().collect();
+    let mut b: Vec<&String> = full.keys().collect();
+    a.sort();
+    b.sort();
+    assert_eq!(a, b, "{name}, step {step}: different files");
+    for (path, bytes) in full {
+        assert!(
+            incremental[path] == *bytes,
+            "{name}, step {step}: {path} differs from a full build"
+        );
+    }
+}
+
+const WORDS: [&str; 12] = [
+    "laser",
+    "photonics",
+    "cluster",
+    "mission",
+    "optics",
+    "steel",
+    "market",
+    "partner",
+    "sensor",
+    "fair",
+    "Canada",
+    "Finland",
+];
+
+/// Applies one random edit; returns the changed path (relative) and the previous content.
+fn random_edit(
+    rng: &mut Rng,
+    root: &Path,
+    pages: &[&str],
+    extra: &[&str],
+) -> (PathBuf, Option<Vec<u8>>) {
+    let page = pages[rng.below(pages.len())];
+    let rel = PathBuf::from("content").join(page);
+    let path = root.join(&rel);
+    let before = std::fs::read(&path).ok();
+    let text = before
+        .as_ref()
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .unwrap_or_default();
+    let words: Vec<&str> = (0..6).map(|_| WORDS[rng.below(WORDS.len())]).collect();
+    let sentence = words.join(" ");
+    let new_text = match rng.below(9) {
+        0 => format!("{text}\n{sentence}.\n"),
+        1 => format!(
+            "{text}\n## {} {}\n\nMore about {sentence}.\n",
+            words[0],
+            rng.below(5)
+        ),
+        2 => format!(
+            "{text}\nSee [{}](@/{}).\n",
+            words[1],
+            pages[rng.below(pages.len())]
+        ),
+        3 => {
+            // Replace the body: its headings go, and links into them may break.
+            let end = text
+                .match_indices("---")
+                .nth(1)
+                .map_or(text.len(), |(i, _)| i + 4);
+            format!("{}\n{sentence}.\n", &text[..end.min(text.len())])
+        }
+        4 => text.replacen("title: ", &format!("title: {} ", words[2]), 1),
+        5 => format!("{text}\n{}\n", extra[rng.below(extra.len())]),
+        6 => {
+            let new = PathBuf::from("content").join(format!("new-{}.md", rng.below(3)));
+            let previous = std::fs::read(root.join(&new)).ok();
+            std::fs::write(
+                root.join(&new),
+                format!("---\ntitle: New {}\n---\n{sentence}.\n", words[3]),
+            )
+            .unwrap();
+            return (new, previous);
+        }
+        7 => {
+            let css = PathBuf::from("static/css/style.css");
+            let previous = std::fs::read(root.join(&css)).ok();
+            std::fs::write(
+                root.join(&css),
+                format!("body {{ color: #{:06x}; }}\n", rng.below(0xffffff)),
+            )
+            .unwrap();
+            return (css, previous);
+        }
+        _ => text.replacen("\n\n", &format!("\n\n{sentence}\n\n"), 1),
+    };
+    std::fs::write(&path, new_text).unwrap();
+    (rel, before)
+}
+
+fn random_edits(
+    fixture: &str,
+    pages: &[&str],
+    extra: &[&str],
+    cachebust: bool,
+    minify: bool,
+    seed: u64,
+) {
+    let site = copy_fixture(fixture);
+    std::fs::create_dir_all(site.path().join("static/css")).unwrap();
+    std::fs::write(
+        site.path().join("static/css/style.css"),
+        "body { color: black; }\n",
+    )
+    .unwrap();
+    let options = BuildOptions {
+        minify,
+        cachebust,
+        ..BuildOptions::new(site.path())
+    };
+    let mut session = Session::new(options.clone());
+    session.rebuild(&[]).expect("the fixture builds");
+    let mut rng = Rng(seed);
+    let mut fast = 0;
+    let name = format!("{fixture} (seed {seed})");
+    for step in 0..60 {
+        let (changed, previous) = random_edit(&mut rng, site.path(), pages, extra);
+        let incremental = session.rebuild(std::slice::from_ref(&changed));
+        match full_build(&options) {
+            Some(full) => {
+                let rebuild = incremental.unwrap_or_else(|e| panic!("{name}, step {step}: incremental failed where a full build succeeded: {e:?}"));
+                fast += usize::from(rebuild.incremental);
+                assert_same(&name, step, session.files(), &full);
+            }
+            None => {
+                assert!(
+                    incremental.is_err(),
+                    "{name}, step {step}: incremental succeeded where a full build failed"
+                );
+                // Undo the breaking edit; the next rebuild must recover.
+                match previous {
+                    Some(bytes) => std::fs::write(site.path().join(&changed), bytes).unwrap(),
+                    None => std::fs::remove_file(site.path().join(&changed)).unwrap(),
+                }
+                session
+                    .rebuild(std::slice::from_ref(&changed))
+                    .expect("recovers after the undo");
+                assert_same(&name, step, session.files(), &full_build(&options).unwrap());
+            }
+        }
+    }
+    assert!(
+        fast >= 20,
+        "{name}: only {fast} of 60 rebuilds took the incremental path"
+    );
+}
+
+const BASIC_PAGES: [&str; 4] = [
+    "about/history.md",
+    "about/team.md",
+    "news/mou-signed/index.md",
+    "news/workshop.md",
+];
+const BASIC_EXTRA: [&str; 3] = [
+    "See [the signing](@/news/mou-signed/index.md#signing).",
+    "A footnote.[^n]\n\n[^n]: The note.",
+    "<!-- more -->\n\nAfter the summary.",
+];
+
+#[test]
+fn random_edits_of_a_site_with_sections_taxonomies_and_anchors() {
+    for seed in [1, 7, 42] {
+        random_edits("basic-site", &BASIC_PAGES, &BASIC_EXTRA, true, false, seed);
+    }
+}
+
+#[test]
+fn random_edits_with_minified_output_and_no_cache_busting() {
+    random_edits("basic-site", &BASIC_PAGES, &BASIC_EXTRA, false, true, 99);
+}
+
+#[test]
+fn random_edits_of_a_site_with_data_and_shortcodes() {
+    for seed in [3, 11] {
+        random_edits(
+            "data-site",
+            &["showcase.md"],
+            &[
+                "{{ sme_card(id=\"beamworks\") }}",
+                "{{ partner_list(kind=\"cluster\") }}",
+                "{{ sme_card(id=\"nobody\") }}",
+            ],
+            false,
+            false,
+            seed,
+        );
+    }
+}
