@@ -7,7 +7,9 @@ how to read the table. This module has three parts:
   * corpus generation: `generate_bodies`, `write_pimap_site`, `write_hugo_site`
     (standard library only, seeded RNG, ~2 s for 10,000 pages);
   * tool discovery/installation: hyperfine, /usr/bin/time, Hugo, pimap;
-  * measurement: a checked build, hyperfine, one /usr/bin/time -v run, report.
+  * measurement: a checked build, hyperfine, one /usr/bin/time -v run, report;
+  * `--serve`: save-to-served latency of `pimap serve` and `hugo server`
+    (`serve_benchmark`): edit a page body, poll its URL until the edit shows.
 """
 
 from __future__ import annotations
@@ -15,15 +17,22 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import glob
+import http.client
 import json
 import os
 import random
 import re
 import shlex
 import shutil
+import signal
+import socket
+import statistics
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 # Bump when anything in the generated corpus changes (content, front matter,
@@ -429,6 +438,10 @@ def generate(n: int, pimap_dir: Path | None, hugo_dir: Path | None) -> None:
 
 def ensure_corpus(workdir: Path, n: int, want_pimap: bool, want_hugo: bool) -> tuple[Path, Path]:
     pimap_dir, hugo_dir = workdir / f"site-{n}", workdir / f"hugo-{n}"
+    # A --serve run that was killed mid-way may have left edited pages behind:
+    # put the original bytes back before trusting the stamps.
+    for d in (pimap_dir, hugo_dir):
+        restore_edits(workdir, d)
     stamp_text = f"format={CORPUS_FORMAT} pages={n}\n"
     todo = {}
     for kind, d, wanted in (("pimap", pimap_dir, want_pimap), ("hugo", hugo_dir, want_hugo)):
@@ -515,6 +528,11 @@ def find_pimap() -> Path:
         subprocess.run(["cargo", "build", "--release"], cwd=REPO, check=True)
         if not os.access(p, os.X_OK):
             die(f"cargo build --release did not produce {p}")
+    newest = max((f for f in (REPO / "src").rglob("*") if f.is_file()),
+                 key=lambda f: f.stat().st_mtime, default=None)
+    if newest is not None and newest.stat().st_mtime > p.stat().st_mtime:
+        log(f"warning: {p} is older than {newest.relative_to(REPO)}: "
+            "run `cargo build --release` to measure the current sources")
     return p
 
 
@@ -593,16 +611,390 @@ def peak_rss_mib(cmd: list[str], log_file: Path) -> float:
     return int(m.group(1)) / 1024
 
 
+# ---------------------------------------------------------------------------
+# Live-editing latency (--serve)
+# ---------------------------------------------------------------------------
+
+EDIT_JOURNAL = ".serve-edits"   # under the workdir: the original bytes of pages a --serve run edits
+SERVE_READY_TIMEOUT = 600.0     # s: a server's first build of 10,000 pages on a busy machine
+ROUND_TIMEOUT = 120.0           # s: from one edit until the page shows it
+BUILD_LINE_WAIT = 5.0           # s: for the rebuild line after the edit showed
+POLL_SLEEP = 0.001              # s between two GETs, so the poller leaves CPU to the server
+ROUND_GAP = 0.1                 # s between rounds
+
+
+def edit_journal(workdir: Path, corpus: Path) -> Path:
+    return workdir / EDIT_JOURNAL / corpus.name
+
+
+def backup_pages(workdir: Path, corpus: Path, rels: list[str]) -> dict[str, bytes]:
+    """Copies the pages about to be edited (bytes and times) into the journal
+    and returns their original bytes. `restore_edits` puts them back, also at
+    the start of a later run when this one was killed."""
+    journal = edit_journal(workdir, corpus)
+    originals = {}
+    for rel in rels:
+        if rel in originals:
+            continue
+        backup = journal / rel
+        if not backup.exists():  # an existing backup is older, so it holds the original
+            backup.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(corpus / rel, backup)
+        originals[rel] = backup.read_bytes()
+    return originals
+
+
+def restore_edits(workdir: Path, corpus: Path) -> int:
+    """Writes the journal's original bytes (and times) back into `corpus`, then
+    drops the journal. Returns how many pages had differed."""
+    journal = edit_journal(workdir, corpus)
+    if not journal.is_dir():
+        return 0
+    differed = 0
+    if corpus.is_dir():
+        for backup in sorted(p for p in journal.rglob("*") if p.is_file()):
+            target = corpus / backup.relative_to(journal)
+            if not target.is_file() or target.read_bytes() != backup.read_bytes():
+                differed += 1
+            shutil.copy2(backup, target)  # bytes, then mtime to the nanosecond
+    shutil.rmtree(journal)
+    try:
+        journal.parent.rmdir()
+    except OSError:
+        pass  # other corpora still have pending edits
+    return differed
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# No proxy for 127.0.0.1, whatever http_proxy says.
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def http_get(url: str, timeout: float = 5.0) -> tuple[int, bytes] | None:
+    """(status, body), or None when the server did not answer."""
+    try:
+        with _OPENER.open(url, timeout=timeout) as resp:
+            return resp.status, resp.read()
+    except urllib.error.HTTPError as e:
+        return e.code, b""
+    except (urllib.error.URLError, OSError, http.client.HTTPException):
+        return None
+
+
+class Server:
+    """A dev server child process. Two threads read its stdout and stderr line
+    by line (so its pipes never fill), keep each line with the time it was read,
+    and copy it to a log file."""
+
+    def __init__(self, cmd: list[str], env: dict[str, str], log_file: Path):
+        self.lines: list[tuple[float, str, str]] = []  # (perf_counter, "out"/"err", text)
+        self.cond = threading.Condition()
+        self.log = open(log_file, "w", encoding="utf-8")
+        self.log.write(f"# {shlex.join(cmd)}\n")
+        self.started = time.perf_counter()
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, env=env, text=True,
+                                     encoding="utf-8", errors="replace", bufsize=1)
+        self.readers = [threading.Thread(target=self._read, args=(stream, tag), daemon=True)
+                        for stream, tag in ((self.proc.stdout, "out"), (self.proc.stderr, "err"))]
+        for t in self.readers:
+            t.start()
+
+    def _read(self, stream, tag: str) -> None:
+        for line in stream:
+            now = time.perf_counter()
+            text = line.rstrip("\r\n")
+            with self.cond:
+                self.lines.append((now, tag, text))
+                self.log.write(f"{now - self.started:9.3f} {tag} {text}\n")
+                self.cond.notify_all()
+        with self.cond:
+            self.cond.notify_all()
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None or any(t.is_alive() for t in self.readers)
+
+    def count(self) -> int:
+        with self.cond:
+            return len(self.lines)
+
+    def since(self, start: int) -> list[tuple[float, str, str]]:
+        with self.cond:
+            return list(self.lines[start:])
+
+    def tail(self, k: int = 25) -> str:
+        with self.cond:
+            return "\n".join(f"  {tag}: {text}" for _, tag, text in self.lines[-k:])
+
+    def wait_line(self, pattern: str, start: int, timeout: float):
+        """The first line from index `start` on that matches: (index, match), or None."""
+        rx = re.compile(pattern)
+        deadline = time.perf_counter() + timeout
+        i = start
+        with self.cond:
+            while True:
+                while i < len(self.lines):
+                    m = rx.search(self.lines[i][2])
+                    if m:
+                        return i, m
+                    i += 1
+                left = deadline - time.perf_counter()
+                if left <= 0 or not self.alive():
+                    return None
+                self.cond.wait(min(left, 0.2))
+
+    def stop(self) -> None:
+        """SIGTERM, then SIGKILL after 10 s."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                log(f"pid {self.proc.pid} ignored SIGTERM for 10 s: killing it")
+                self.proc.kill()
+                self.proc.wait(10)
+        for t in self.readers:
+            t.join(5)
+        with self.cond:
+            self.log.close()
+
+
+def edit_plan(n: int, runs: int) -> list[tuple[int, str, str]]:
+    """(page index, source path, URL path) per round: a different page each
+    round (while there are enough), spread over the sections."""
+    plan = []
+    for r in range(runs):
+        i = (17 + 37 * r) % n
+        plan.append((i, f"content/section-{i % SECTIONS}/page-{i}.md", f"/section-{i % SECTIONS}/page-{i}/"))
+    return plan
+
+
+def measure_server(tool: str, mode: str, cmd_for_port, env: dict[str, str], site: Path, n: int,
+                   runs: int, ready_re: str, build_re: str, workdir: Path, results_dir: Path) -> dict:
+    """Starts one dev server on `site`, edits a page body `runs` times and
+    times each edit until the page's URL serves it. Always stops the server and
+    restores the edited pages."""
+    plan = edit_plan(n, runs)
+    originals = backup_pages(workdir, site, [rel for _, rel, _ in plan])
+    cmd = cmd_for_port(free_port())
+    label = f"{tool} ({mode}) N={n}"
+    log(f"{label}: {shlex.join(cmd)}")
+    server = None
+    try:
+        server = Server(cmd, env, results_dir / f"serve-{tool}-{mode}-{n}.log")
+        found = server.wait_line(ready_re, 0, SERVE_READY_TIMEOUT)
+        if found is None:
+            die(f"{label}: no ready line (/{ready_re}/) within {SERVE_READY_TIMEOUT:.0f}s"
+                f" or it exited (code {server.proc.poll()}); its last output:\n{server.tail()}")
+        ready_index, m = found
+        port_m = re.search(r":(\d+)/?$", m.group(1))
+        if not port_m:
+            die(f"{label}: no port in the URL it printed: {m.group(1)}")
+        base = f"http://127.0.0.1:{port_m.group(1)}"
+        deadline = time.perf_counter() + 60
+        while True:
+            res = http_get(base + "/")
+            if res is not None and res[0] == 200:
+                break
+            if time.perf_counter() > deadline or server.proc.poll() is not None:
+                die(f"{label}: {base}/ does not answer 200 (last: {res and res[0]}); its last output:\n{server.tail()}")
+            time.sleep(0.01)
+        startup_s = time.perf_counter() - server.started
+        first_build = next((text for _, _, text in server.since(0)[:ready_index + 1]
+                            if re.search(r"Built in \d+", text)), "")
+        log(f"{label}: serving at {base}/ after {startup_s:.2f}s ({first_build or 'no build line'})")
+
+        token = os.urandom(4).hex()
+        rounds = []
+        for r, (i, rel, path) in enumerate(plan):
+            url = base + path
+            # The page is open in a browser: fetch it once (Hugo's fast render
+            # mode only re-renders pages it has served).
+            res = http_get(url)
+            if res is None or res[0] != 200 or f"<h1>Page {i}</h1>".encode() not in res[1]:
+                die(f"{label}: {url} does not serve page {i} before the edit (status {res and res[0]})")
+            # Letters and digits only: one word that Markdown and minifiers leave alone.
+            marker = f"benchmark{token}round{r}"
+            edited = originals[rel] + f"\nEdited by scripts/bench --serve: {marker}.\n".encode()
+            mark = server.count()
+            t0 = time.perf_counter()
+            (site / rel).write_bytes(edited)
+            needle, polls, failed = marker.encode(), 0, 0
+            while True:
+                res = http_get(url)
+                polls += 1
+                if res is not None and res[0] == 200 and needle in res[1]:
+                    t1 = time.perf_counter()
+                    break
+                failed += res is None or res[0] != 200
+                if time.perf_counter() - t0 > ROUND_TIMEOUT:
+                    die(f"{label}: the edit of {rel} did not show at {url} within {ROUND_TIMEOUT:.0f}s;"
+                        f" its last output:\n{server.tail()}")
+                time.sleep(POLL_SLEEP)
+            # The rebuild line is printed before the new page is served, but
+            # its reader thread may not have got it yet.
+            server.wait_line(build_re, mark, BUILD_LINE_WAIT)
+            time.sleep(ROUND_GAP)
+            lines = server.since(mark)
+            builds = [(t, text, re.search(build_re, text)) for t, _, text in lines]
+            builds = [(t, text, bm) for t, text, bm in builds if bm]
+            rounds.append({
+                "page": rel,
+                "latency_ms": (t1 - t0) * 1000,
+                "polls": polls,
+                "failed_polls": failed,
+                "rebuild_ms": sum(float(bm.group(1)) for _, _, bm in builds) if builds else None,
+                "build_lines": [text for _, text, _ in builds],
+                "build_line_at_ms": [(t - t0) * 1000 for t, _, _ in builds],
+                "stderr": [text for _, tag, text in lines if tag == "err" and text.strip()],
+            })
+            log(f"{label}: round {r + 1}/{runs} {rel}: {(t1 - t0) * 1000:.1f} ms, {polls} GETs"
+                + "".join(f" | {text}" for _, text, _ in builds))
+    finally:
+        try:
+            if server is not None:
+                server.stop()
+        finally:
+            restore_edits(workdir, site)
+            wrong = [rel for rel, data in originals.items() if (site / rel).read_bytes() != data]
+            if wrong:
+                die(f"could not restore {', '.join(wrong)} in {site}")
+
+    lat = [r["latency_ms"] for r in rounds]
+    work = [r["rebuild_ms"] for r in rounds if r["rebuild_ms"] is not None]
+    notes = []
+    for k, r in enumerate(rounds, 1):
+        if len(r["build_lines"]) != 1:
+            notes.append(f"round {k} ({r['page']}): {len(r['build_lines'])} rebuild lines: {r['build_lines']}")
+        if tool == "pimap":
+            for text in r["build_lines"]:
+                if "re-rendered" not in text:
+                    notes.append(f"round {k} ({r['page']}): full rebuild, not incremental: {text!r}")
+        if r["failed_polls"]:
+            notes.append(f"round {k} ({r['page']}): {r['failed_polls']} GETs failed or were not 200 during the rebuild")
+    stderr = sorted({line for r in rounds for line in r["stderr"]})
+    if stderr:
+        notes.append(f"{len(stderr)} distinct stderr lines during the rounds, e.g. {stderr[:3]}")
+    total_polls = sum(r["polls"] for r in rounds)
+    return {
+        "tool": tool,
+        "mode": mode,
+        "pages": n,
+        "rounds": runs,
+        "command": shlex.join(cmd),
+        "startup_s": startup_s,
+        "first_build_line": first_build,
+        "median_ms": statistics.median(lat),
+        "min_ms": min(lat),
+        "max_ms": max(lat),
+        "rebuild_median_ms": statistics.median(work) if work else None,
+        "mean_get_ms": sum(lat) / total_polls if total_polls else None,
+        "notes": notes,
+        "per_round": rounds,
+    }
+
+
+PIMAP_READY = r"^Serving .* at (http://\S+) \(Ctrl\+C to stop\)"
+PIMAP_BUILD = r"^Built in (\d+) ms: "
+HUGO_READY = r"Web Server is available at (https?://\S+?)/? "
+HUGO_BUILD = r"^Total in (\d+(?:\.\d+)?) ?ms"
+
+
+def serve_benchmark(args: argparse.Namespace, workdir: Path, corpora: dict, want_pimap: bool,
+                    want_hugo: bool) -> None:
+    pimap = find_pimap() if want_pimap else None
+    hugo = find_hugo(workdir) if want_hugo else None
+    versions = {}
+    if pimap:
+        versions["pimap"] = tool_version([str(pimap), "--version"])
+        log(f"pimap: {pimap} ({versions['pimap']})")
+    if hugo:
+        versions["hugo"] = tool_version([str(hugo), "version"])
+        log(f"hugo: {hugo} ({versions['hugo']})")
+    results_dir = workdir / "results"
+    results_dir.mkdir(exist_ok=True)
+
+    def on_signal(signum, _frame):  # so the finally blocks stop the servers
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
+
+    env = dict(os.environ)
+    # pimap serve does not minify: neither does Hugo here (the corpus's
+    # hugo.toml minifies for the build benchmark).
+    hugo_env = {**env, "HUGO_MINIFY_MINIFYOUTPUT": "false"}
+    rows = []
+    for n, (pimap_site, hugo_site) in corpora.items():
+        pimap_median = None
+        if pimap:
+            row = measure_server(
+                "pimap", "serve",
+                lambda port: [str(pimap), "serve", "--root", str(pimap_site), "--port", str(port)],
+                env, pimap_site, n, args.runs, PIMAP_READY, PIMAP_BUILD, workdir, results_dir)
+            rows.append(row)
+            pimap_median = row["median_ms"]
+        if hugo:
+            for mode, extra in (("full", ["--disableFastRender"]), ("fastrender", [])):
+                row = measure_server(
+                    "hugo", mode,
+                    lambda port, extra=extra: [str(hugo), "server", "-s", str(hugo_site), "--port", str(port),
+                                               "--bind", "127.0.0.1", "--renderToMemory", *extra],
+                    hugo_env, hugo_site, n, args.runs, HUGO_READY, HUGO_BUILD, workdir, results_dir)
+                if pimap_median:
+                    row["hugo_over_pimap"] = row["median_ms"] / pimap_median
+                rows.append(row)
+
+    header = (f"{'tool':<6} {'mode':<10} {'N':>6} {'median ms':>10} {'min ms':>8} {'max ms':>8}"
+              f" {'rebuild ms':>11} {'startup s':>10} {'hugo/pimap':>11}")
+    lines = [header, "-" * len(header)]
+    for r in rows:
+        work = f"{r['rebuild_median_ms']:.0f}" if r["rebuild_median_ms"] is not None else "-"
+        ratio = f"{r['hugo_over_pimap']:.1f}x" if "hugo_over_pimap" in r else ""
+        lines.append(f"{r['tool']:<6} {r['mode']:<10} {r['pages']:>6} {r['median_ms']:>10.1f} {r['min_ms']:>8.1f}"
+                     f" {r['max_ms']:>8.1f} {work:>11} {r['startup_s']:>10.2f} {ratio:>11}")
+    table = "\n".join(lines)
+    notes = [f"{r['tool']} ({r['mode']}) N={r['pages']}: {note}" for r in rows for note in r["notes"]]
+    print()
+    for tool, v in versions.items():
+        print(f"{tool}: {v}")
+    print(f"save-to-served latency, {args.runs} edit rounds per server; machine: {os.cpu_count()} cores")
+    print(table)
+    if notes:
+        print("\nnotes:")
+        for note in notes:
+            print(f"  {note}")
+    (results_dir / "serve.json").write_text(
+        json.dumps({"versions": versions, "cpus": os.cpu_count(), "rows": rows}, indent=2) + "\n")
+    md = "```\n" + table + "\n```\n"
+    if notes:
+        md += "\nNotes:\n\n" + "".join(f"- {note}\n" for note in notes)
+    (results_dir / "serve.md").write_text(md)
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     ap = argparse.ArgumentParser(prog="scripts/bench", description="Benchmark pimap against Hugo.")
-    ap.add_argument("--sizes", default="1000,10000", help="comma-separated page counts (default 1000,10000)")
-    ap.add_argument("--runs", type=int, default=5, help="timed runs per build after 1 warmup (>= 3, default 5)")
+    ap.add_argument("--serve", action="store_true",
+                    help="measure live-editing latency (pimap serve, hugo server) instead of build time")
+    ap.add_argument("--sizes", default=None,
+                    help="comma-separated page counts (default 1000,10000; with --serve 100,10000)")
+    ap.add_argument("--runs", type=int, default=None,
+                    help="timed runs per build after 1 warmup (>= 3, default 5); "
+                         "with --serve, edit rounds per server (>= 3, default 10)")
     ap.add_argument("--no-hugo", action="store_true", help="benchmark pimap only")
     ap.add_argument("--no-pimap", action="store_true", help="benchmark Hugo only")
     ap.add_argument("--generate-only", action="store_true", help="only generate the corpora")
     ap.add_argument("--workdir", default=str(REPO / "target" / "bench"),
                     help="where corpora, outputs and results go (default target/bench)")
     args = ap.parse_args(argv)
+    if args.sizes is None:
+        args.sizes = "100,10000" if args.serve else "1000,10000"
+    if args.runs is None:
+        args.runs = 10 if args.serve else 5
     try:
         args.sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     except ValueError:
@@ -629,6 +1021,9 @@ def main(argv: list[str]) -> None:
     if args.generate_only:
         for n, (p, h) in corpora.items():
             log(f"N={n}: " + ", ".join(str(d) for d, w in ((p, want_pimap), (h, want_hugo)) if w))
+        return
+    if args.serve:
+        serve_benchmark(args, workdir, corpora, want_pimap, want_hugo)
         return
 
     ensure_system_tools()

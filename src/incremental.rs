@@ -7,9 +7,10 @@
 //! expands its shortcodes, swaps the new values in, and re-renders exactly the outputs whose
 //! templates can see them: the page; its sections and their ancestors; its terms and
 //! taxonomies; pages of those sections whose templates mention `section`; and every output whose
-//! templates reach arbitrary pages (`get_page`, `get_section`, `taxonomies`). Anything else (a
-//! front matter edit, a new or deleted file, data, templates, `site.yaml`, a link that breaks)
-//! takes the full path, which is the same pipeline as `pimap build`. Static files that are not
+//! templates reach arbitrary pages (`get_page`, `get_section`, `taxonomies`). A template edit
+//! recompiles the templates and re-renders the outputs whose template extends or includes it.
+//! Anything else (a front matter edit, a new or deleted file, data, shortcode templates,
+//! `site.yaml`, a link that breaks) takes the full path, which is the same pipeline as `pimap build`. Static files that are not
 //! referenced with a content hash are re-read alone. The result is byte-identical to a full build:
 //! `tests/incremental.rs` checks this over random edit sequences.
 
@@ -131,8 +132,12 @@ impl Session {
 
     /// The fast path; `None` when the change needs the full path.
     fn try_fast(&mut self, changed: &[PathBuf]) -> Option<Rebuild> {
-        let (bodies, statics) = classify(changed)?;
         let last = self.last.as_mut()?;
+        let Classified {
+            bodies,
+            statics,
+            templates,
+        } = classify(changed, &last.site.config.theme)?;
         let mut updates: BTreeMap<String, Vec<u8>> = BTreeMap::new();
         // Static files: only when no page carries their hash, and only files that exist already.
         if !statics.is_empty() {
@@ -151,7 +156,12 @@ impl Session {
             }
         }
         let mut rendered = 0;
-        if !bodies.is_empty() {
+        if !templates.is_empty() {
+            if !bodies.is_empty() {
+                return None;
+            }
+            rendered = update_templates(last, &self.options, &templates, &mut updates)?;
+        } else if !bodies.is_empty() {
             rendered = update_bodies(last, &self.options, &bodies, &mut updates)?;
         }
         let mut changed_outputs = Vec::new();
@@ -171,14 +181,30 @@ impl Session {
     }
 }
 
-/// Splits changed paths into page bodies (`content/**.md`, not sections) and static files
-/// (`static/**`); `None` if anything else changed.
-fn classify(changed: &[PathBuf]) -> Option<(Vec<String>, Vec<String>)> {
-    let mut bodies = Vec::new();
-    let mut statics = Vec::new();
+/// The changes a fast path can take.
+#[derive(Default)]
+struct Classified {
+    /// Pages (`content/**.md`, not sections) whose bodies may have changed.
+    bodies: Vec<String>,
+    /// Site static files (`static/**`).
+    statics: Vec<String>,
+    /// Templates, by name, of the site or of the theme `theme`.
+    templates: Vec<String>,
+}
+
+/// Sorts changed paths into what the fast paths handle; `None` if anything else changed.
+fn classify(changed: &[PathBuf], theme: &str) -> Option<Classified> {
+    let mut classified = Classified::default();
+    let (bodies, statics) = (&mut classified.bodies, &mut classified.statics);
+    let theme_templates = format!("themes/{theme}/templates/");
     for path in changed {
         let text = path.to_str()?.replace('\\', "/");
-        if let Some(rel) = text.strip_prefix("content/") {
+        if let Some(name) = text
+            .strip_prefix("templates/")
+            .or_else(|| text.strip_prefix(theme_templates.as_str()))
+        {
+            classified.templates.push(name.to_owned());
+        } else if let Some(rel) = text.strip_prefix("content/") {
             if !rel.ends_with(".md") || rel.ends_with("_index.md") {
                 return None;
             }
@@ -189,7 +215,7 @@ fn classify(changed: &[PathBuf]) -> Option<(Vec<String>, Vec<String>)> {
             return None;
         }
     }
-    Some((bodies, statics))
+    Some(classified)
 }
 
 fn changed_paths(old: &Files, new: &Files) -> Vec<String> {
@@ -338,21 +364,72 @@ fn update_bodies(
                 }
         })
         .collect();
-    let outputs: Vec<(String, Vec<u8>)> = jobs
-        .par_iter()
+    let outputs = render_jobs(site, templates, &last.values, &jobs, options.minify)?;
+    let count = outputs.len();
+    updates.extend(outputs);
+    Some(count)
+}
+
+/// Recompiles the templates after `changed` (names) were edited and re-renders every output whose
+/// template extends or includes one of them. `None` when the change needs the full path: a
+/// template added or removed, a shortcode template (it shapes page content), or an error.
+fn update_templates(
+    last: &mut Prepared,
+    options: &BuildOptions,
+    changed: &[String],
+    updates: &mut BTreeMap<String, Vec<u8>>,
+) -> Option<usize> {
+    if changed.iter().any(|name| name.starts_with("shortcodes/")) {
+        return None;
+    }
+    let sources =
+        crate::source::load_template_sources(&options.root, &last.site.config.theme).ok()?;
+    let old: BTreeSet<&str> = last.templates.texts().map(|(name, _)| name).collect();
+    let new: BTreeSet<&str> = sources.iter().map(|t| t.name.as_str()).collect();
+    if old != new {
+        return None;
+    }
+    let mut templates = render::Templates::compile(&sources).ok()?;
+    templates.rebind(&last.site, &last.values);
+    let site = &last.site;
+    let changed: HashSet<&str> = changed.iter().map(String::as_str).collect();
+    let jobs: Vec<&(String, OutputOwner)> = last
+        .planned
+        .iter()
+        .filter(|(_, owner)| {
+            render::template_name(site, *owner).is_some_and(|name| {
+                templates
+                    .closure(name)
+                    .iter()
+                    .any(|t| changed.contains(t.as_str()))
+            })
+        })
+        .collect();
+    let outputs = render_jobs(site, &templates, &last.values, &jobs, options.minify)?;
+    let count = outputs.len();
+    updates.extend(outputs);
+    last.templates = templates;
+    Some(count)
+}
+
+fn render_jobs(
+    site: &Site,
+    templates: &render::Templates,
+    values: &SiteValues,
+    jobs: &[&(String, OutputOwner)],
+    minify: bool,
+) -> Option<Vec<(String, Vec<u8>)>> {
+    jobs.par_iter()
         .map(|(path, owner)| {
-            let html = render::render_one(site, templates, &last.values, *owner)?.ok()?;
-            let bytes = if options.minify {
+            let html = render::render_one(site, templates, values, *owner)?.ok()?;
+            let bytes = if minify {
                 crate::output::minify_html(html.as_bytes())
             } else {
                 html.into_bytes()
             };
             Some((path.clone(), bytes))
         })
-        .collect::<Option<Vec<_>>>()?;
-    let count = outputs.len();
-    updates.extend(outputs);
-    Some(count)
+        .collect()
 }
 
 /// The sections (with their ancestors) and taxonomy terms whose values list an edited page.

@@ -146,3 +146,51 @@ fn new_scaffolds_valid_files_and_never_overwrites() {
     );
     assert_eq!(pimap(&["new", "widget", "X", "--root", root]).code, 2);
 }
+
+#[test]
+fn watch_rebuilds_on_a_change_and_not_on_its_own_output() {
+    use std::io::{BufRead, BufReader};
+    let site = copy_fixture("basic-site");
+    let output = site.path().join("public");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pimap"))
+        .args(["watch", "--root", site.path().to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let (lines_tx, lines) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = lines_tx.send(line);
+        }
+    });
+    let wait_for = |prefix: &str| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match lines.recv_timeout(left) {
+                Ok(line) if line.starts_with(prefix) => return line,
+                Ok(_) => {}
+                Err(_) => panic!("no line starting with {prefix:?}"),
+            }
+        }
+    };
+    wait_for("Built ");
+    wait_for("Watching ");
+    std::fs::write(
+        site.path().join("content/about/team.md"),
+        "---\ntitle: Team\nweight: 2\n---\nThe new team.\n",
+    )
+    .unwrap();
+    wait_for("Built ");
+    assert!(read(&output.join("about/team/index.html")).contains("The new team."));
+    // Its own writes to public/ must not start another build.
+    let quiet = lines.recv_timeout(std::time::Duration::from_millis(700));
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        quiet.is_err(),
+        "unexpected output after the rebuild: {quiet:?}"
+    );
+}

@@ -73,7 +73,7 @@ fn random_edit(
         .unwrap_or_default();
     let words: Vec<&str> = (0..6).map(|_| WORDS[rng.below(WORDS.len())]).collect();
     let sentence = words.join(" ");
-    let new_text = match rng.below(9) {
+    let new_text = match rng.below(11) {
         0 => format!("{text}\n{sentence}.\n"),
         1 => format!(
             "{text}\n## {} {}\n\nMore about {sentence}.\n",
@@ -114,6 +114,26 @@ fn random_edit(
             )
             .unwrap();
             return (css, previous);
+        }
+        8 | 9 if root.join("templates/page.html").exists() => {
+            // A template, a partial it includes, or a theme template that others extend.
+            let templates = [
+                "templates/page.html",
+                "templates/partials/list.html",
+                "themes/plain/templates/section.html",
+                "themes/plain/templates/base.html",
+            ];
+            let rel = PathBuf::from(templates[rng.below(templates.len())]);
+            let previous = std::fs::read(root.join(&rel)).ok();
+            let text =
+                String::from_utf8_lossy(previous.as_deref().unwrap_or_default()).into_owned();
+            let edited = if rng.below(8) == 0 {
+                format!("{text}{{% if %}}")
+            } else {
+                format!("{text}<p>{sentence}</p>\n")
+            };
+            std::fs::write(root.join(&rel), edited).unwrap();
+            return (rel, previous);
         }
         _ => text.replacen("\n\n", &format!("\n\n{sentence}\n\n"), 1),
     };

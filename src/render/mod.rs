@@ -94,6 +94,23 @@ impl Templates {
     }
 }
 
+/// Template names after `include` or `extends` in a template's text.
+fn referenced_templates(text: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for keyword in ["include", "extends"] {
+        for (at, _) in text.match_indices(keyword) {
+            let rest = text[at + keyword.len()..].trim_start();
+            let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+                continue;
+            };
+            if let Some(end) = rest[1..].find(quote) {
+                names.push(rest[1..1 + end].to_owned());
+            }
+        }
+    }
+    names
+}
+
 /// Splits Tera's text reports (`error: MESSAGE` then `  --> NAME:LINE:COL`) into their parts.
 fn parse_reports(text: &str) -> Vec<(String, usize, usize, String)> {
     let mut reports = Vec::new();
@@ -183,12 +200,7 @@ impl Templates {
     /// comment counts too.
     pub fn mentions(&self, name: &str) -> Mentions {
         let mut mentions = Mentions::default();
-        let mut seen = std::collections::HashSet::new();
-        let mut stack = vec![name.to_owned()];
-        while let Some(current) = stack.pop() {
-            if !seen.insert(current.clone()) {
-                continue;
-            }
+        for current in self.closure(name) {
             let Some(template) = self.sources.get(&current) else {
                 continue;
             };
@@ -205,29 +217,41 @@ impl Templates {
             ]
             .iter()
             .any(|word| text.contains(word));
-            for keyword in ["include", "extends"] {
-                for (at, _) in text.match_indices(keyword) {
-                    let rest = text[at + keyword.len()..].trim_start();
-                    let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'')
-                    else {
-                        continue;
-                    };
-                    if let Some(end) = rest[1..].find(quote) {
-                        stack.push(rest[1..1 + end].to_owned());
-                    }
-                }
-            }
         }
         mentions
     }
 
-    /// Points the template functions and the `taxonomies` variable at new values, after an
-    /// incremental update.
+    /// The names of `name` and of every template it extends or includes.
+    pub fn closure(&self, name: &str) -> std::collections::HashSet<String> {
+        let mut seen = std::collections::HashSet::new();
+        let mut stack = vec![name.to_owned()];
+        while let Some(current) = stack.pop() {
+            if !seen.insert(current.clone()) {
+                continue;
+            }
+            let Some(template) = self.sources.get(&current) else {
+                continue;
+            };
+            stack.extend(referenced_templates(&template.text));
+        }
+        seen
+    }
+
+    /// The text of every template, by name.
+    pub fn texts(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.sources
+            .iter()
+            .map(|(name, t)| (name.as_str(), t.text.as_str()))
+    }
+
+    /// Points the template functions and the global variables at `values`, after an incremental
+    /// update or a recompilation.
     pub(crate) fn rebind(&mut self, site: &Site, values: &std::sync::Arc<SiteValues>) {
         functions::register_site_functions(&mut self.tera, site, values);
-        self.tera
-            .global_context()
-            .insert_value("taxonomies", values.taxonomies.clone());
+        let context = self.tera.global_context();
+        context.insert_value("site", values.site.clone());
+        context.insert_value("data", values.data.clone());
+        context.insert_value("taxonomies", values.taxonomies.clone());
     }
 
     /// Builds the template values of `site` (moving its HTML into them) and registers the

@@ -261,6 +261,27 @@ fn hash_files(dir: &Path, rels: Vec<String>, errors: &mut Vec<Diagnostic>) -> Ve
         .collect()
 }
 
+/// Reads the templates alone (the theme's, then the site's), for an incremental rebuild after a
+/// template edit.
+pub fn load_template_sources(
+    root: &Path,
+    theme: &str,
+) -> Result<Vec<TemplateSource>, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let location = locate_theme(root, theme).ok_or_else(|| {
+        vec![Diagnostic::file_error(
+            CONFIG_FILE,
+            format!("theme `{theme}` not found"),
+        )]
+    })?;
+    let templates = load_templates(root, &location, &mut errors);
+    if errors.is_empty() {
+        Ok(templates)
+    } else {
+        Err(errors)
+    }
+}
+
 enum ThemeLocation {
     Dir(PathBuf),
     Embedded,
