@@ -441,7 +441,8 @@ def ensure_corpus(workdir: Path, n: int, want_pimap: bool, want_hugo: bool) -> t
     # A --serve run that was killed mid-way may have left edited pages behind:
     # put the original bytes back before trusting the stamps.
     for d in (pimap_dir, hugo_dir):
-        restore_edits(workdir, d)
+        if restore_edits(workdir, d):
+            log(f"restored the pages of {d} that an interrupted --serve run had edited")
     stamp_text = f"format={CORPUS_FORMAT} pages={n}\n"
     todo = {}
     for kind, d, wanted in (("pimap", pimap_dir, want_pimap), ("hugo", hugo_dir, want_hugo)):
@@ -620,7 +621,9 @@ SERVE_READY_TIMEOUT = 600.0     # s: a server's first build of 10,000 pages on a
 ROUND_TIMEOUT = 120.0           # s: from one edit until the page shows it
 BUILD_LINE_WAIT = 5.0           # s: for the rebuild line after the edit showed
 POLL_SLEEP = 0.001              # s between two GETs, so the poller leaves CPU to the server
-ROUND_GAP = 0.1                 # s between rounds
+ROUND_GAP = 0.1                 # s between rounds, plus a random 0 to GAP_JITTER s:
+GAP_JITTER = 0.5                # Hugo hands file events to its rebuild on a 500 ms tick; with a
+                                # fixed gap the edits lock onto one phase of that tick
 
 
 def edit_journal(workdir: Path, corpus: Path) -> Path:
@@ -792,7 +795,7 @@ def measure_server(tool: str, mode: str, cmd_for_port, env: dict[str, str], site
             die(f"{label}: no ready line (/{ready_re}/) within {SERVE_READY_TIMEOUT:.0f}s"
                 f" or it exited (code {server.proc.poll()}); its last output:\n{server.tail()}")
         ready_index, m = found
-        port_m = re.search(r":(\d+)/?$", m.group(1))
+        port_m = re.search(r":(\d+)$", m.group(1))
         if not port_m:
             die(f"{label}: no port in the URL it printed: {m.group(1)}")
         base = f"http://127.0.0.1:{port_m.group(1)}"
@@ -810,6 +813,7 @@ def measure_server(tool: str, mode: str, cmd_for_port, env: dict[str, str], site
         log(f"{label}: serving at {base}/ after {startup_s:.2f}s ({first_build or 'no build line'})")
 
         token = os.urandom(4).hex()
+        gaps = random.Random(f"{SEED}:serve:{n}")  # the same gaps for every server
         rounds = []
         for r, (i, rel, path) in enumerate(plan):
             url = base + path
@@ -839,7 +843,7 @@ def measure_server(tool: str, mode: str, cmd_for_port, env: dict[str, str], site
             # The rebuild line is printed before the new page is served, but
             # its reader thread may not have got it yet.
             server.wait_line(build_re, mark, BUILD_LINE_WAIT)
-            time.sleep(ROUND_GAP)
+            time.sleep(ROUND_GAP + gaps.uniform(0, GAP_JITTER))
             lines = server.since(mark)
             builds = [(t, text, re.search(build_re, text)) for t, _, text in lines]
             builds = [(t, text, bm) for t, text, bm in builds if bm]
@@ -899,9 +903,9 @@ def measure_server(tool: str, mode: str, cmd_for_port, env: dict[str, str], site
     }
 
 
-PIMAP_READY = r"^Serving .* at (http://\S+) \(Ctrl\+C to stop\)"
+PIMAP_READY = r"^Serving .* at (https?://[^\s/]+)/ \(Ctrl\+C to stop\)"
 PIMAP_BUILD = r"^Built in (\d+) ms: "
-HUGO_READY = r"Web Server is available at (https?://\S+?)/? "
+HUGO_READY = r"Web Server is available at (https?://[^\s/]+)"
 HUGO_BUILD = r"^Total in (\d+(?:\.\d+)?) ?ms"
 
 

@@ -81,6 +81,8 @@ pub struct Rebuild {
 pub struct Session {
     options: BuildOptions,
     last: Option<Prepared>,
+    /// URLs of content and asset files (what links resolve to) in `last`; body edits keep them.
+    link_urls: (HashMap<String, String>, HashMap<String, String>),
     files: Files,
     pages: usize,
 }
@@ -90,6 +92,7 @@ impl Session {
         Session {
             options,
             last: None,
+            link_urls: Default::default(),
             files: Files::new(),
             pages: 0,
         }
@@ -119,6 +122,7 @@ impl Session {
         let changed = changed_paths(&self.files, &files);
         let rendered = files.len();
         self.files = files;
+        self.link_urls = crate::site::link_target_urls(&prepared.site);
         self.last = Some(prepared);
         self.pages = generated.pages;
         Ok(Rebuild {
@@ -162,7 +166,7 @@ impl Session {
             }
             rendered = update_templates(last, &self.options, &templates, &mut updates)?;
         } else if !bodies.is_empty() {
-            rendered = update_bodies(last, &self.options, &bodies, &mut updates)?;
+            rendered = update_bodies(last, &self.options, &self.link_urls, &bodies, &mut updates)?;
         }
         let mut changed_outputs = Vec::new();
         for (path, bytes) in updates {
@@ -234,6 +238,7 @@ fn changed_paths(old: &Files, new: &Files) -> Vec<String> {
 fn update_bodies(
     last: &mut Prepared,
     options: &BuildOptions,
+    (content_urls, asset_urls): &(HashMap<String, String>, HashMap<String, String>),
     bodies: &[String],
     updates: &mut BTreeMap<String, Vec<u8>>,
 ) -> Option<usize> {
@@ -254,11 +259,10 @@ fn update_bodies(
         edits.push((index, source));
     }
     // Markdown, links and shortcodes of the new bodies.
-    let (content_urls, asset_urls) = crate::site::link_target_urls(site);
     let no_failures = HashSet::new();
     let targets = crate::markdown::LinkTargets {
-        content: &content_urls,
-        assets: &asset_urls,
+        content: content_urls,
+        assets: asset_urls,
         failed: &no_failures,
     };
     let names = render::shortcode_names_of(&last.templates);
@@ -337,12 +341,14 @@ fn update_bodies(
     let (sections, terms) = affected(site, &edited);
     refresh_containers(site, &mut values, &sections, &terms);
     let values = Arc::new(values);
-    last.templates.rebind(site, &values);
+    last.templates.rebind(&values);
     last.values = values;
 
     // Re-render what can show the new values.
     let templates = &last.templates;
     let taxonomies: HashSet<usize> = terms.iter().map(|(t, _)| *t).collect();
+    // A handful of templates render thousands of outputs: look at each template once.
+    let mut mentions_of: HashMap<&str, render::Mentions> = HashMap::new();
     let jobs: Vec<&(String, OutputOwner)> = last
         .planned
         .iter()
@@ -350,7 +356,9 @@ fn update_bodies(
             let Some(template) = render::template_name(site, *owner) else {
                 return false;
             };
-            let mentions = templates.mentions(template);
+            let mentions = *mentions_of
+                .entry(template)
+                .or_insert_with(|| templates.mentions(template));
             mentions.any_page
                 || match *owner {
                     OutputOwner::Page(i) => {
@@ -390,18 +398,21 @@ fn update_templates(
         return None;
     }
     let mut templates = render::Templates::compile(&sources).ok()?;
-    templates.rebind(&last.site, &last.values);
+    templates.attach(&last.site, &last.values);
     let site = &last.site;
     let changed: HashSet<&str> = changed.iter().map(String::as_str).collect();
+    let mut uses_changed: HashMap<&str, bool> = HashMap::new();
     let jobs: Vec<&(String, OutputOwner)> = last
         .planned
         .iter()
         .filter(|(_, owner)| {
             render::template_name(site, *owner).is_some_and(|name| {
-                templates
-                    .closure(name)
-                    .iter()
-                    .any(|t| changed.contains(t.as_str()))
+                *uses_changed.entry(name).or_insert_with(|| {
+                    templates
+                        .closure(name)
+                        .iter()
+                        .any(|t| changed.contains(t.as_str()))
+                })
             })
         })
         .collect();

@@ -10,6 +10,7 @@
     reason = "Diagnostic is the error of every fallible step; errors are rare and end the step, so their size costs nothing"
 )]
 
+pub mod charts;
 pub mod config;
 pub mod diagnostics;
 pub mod incremental;

@@ -59,6 +59,7 @@ pub struct RenderedMarkdown {
 }
 
 const SUMMARY_MARKER: &str = "<!-- more -->";
+const FOOTNOTE_REFERENCE: &str = "<sup class=\"footnote-reference\"";
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -115,9 +116,14 @@ pub fn render(source: &ContentSource, targets: &LinkTargets) -> RenderedMarkdown
     let mut html_out = String::with_capacity(body.len() * 3 / 2);
     match summary_at {
         Some(at) => {
-            html::push_html(&mut html_out, events[..at].iter().cloned());
-            state.out.summary = Some(html_out.clone());
-            html::push_html(&mut html_out, events[at..].iter().cloned());
+            // The summary is shown on list pages, which have no footnotes: it keeps no reference.
+            let summary_events = events[..at]
+                .iter()
+                .filter(|e| !matches!(e, Event::Html(h) if h.starts_with(FOOTNOTE_REFERENCE)));
+            let mut summary = String::new();
+            html::push_html(&mut summary, summary_events.cloned());
+            state.out.summary = Some(summary);
+            html::push_html(&mut html_out, events.into_iter());
         }
         None => html::push_html(&mut html_out, events.into_iter()),
     }
@@ -199,6 +205,15 @@ impl<'a> Pipeline<'_, '_> {
                 )
             }
             Event::End(TagEnd::FootnoteDefinition) => Event::Html("</div>".into()),
+            // A task list's checkbox needs an accessible name.
+            Event::TaskListMarker(done) => Event::Html(
+                if done {
+                    "<input type=\"checkbox\" disabled checked aria-label=\"Done\"> "
+                } else {
+                    "<input type=\"checkbox\" disabled aria-label=\"Not done\"> "
+                }
+                .into(),
+            ),
             event => event,
         }
     }
@@ -522,6 +537,26 @@ mod tests {
         );
         assert!(out.html.ends_with("<p>Second.</p>\n"));
         assert!(!out.html.contains("more"));
+    }
+
+    #[test]
+    fn summaries_drop_footnote_references_and_checkboxes_have_names() {
+        let out = render_body(
+            "a.md",
+            "Claim.[^1]\n\n<!-- more -->\n\n- [x] done\n- [ ] open\n\n[^1]: Source.\n",
+        );
+        assert_eq!(out.summary.as_deref(), Some("<p>Claim.</p>\n"));
+        assert!(out.html.contains("<a href=\"#fn:1\">1</a>"));
+        assert!(
+            out.html
+                .contains("<input type=\"checkbox\" disabled checked aria-label=\"Done\">"),
+            "{}",
+            out.html
+        );
+        assert!(
+            out.html
+                .contains("<input type=\"checkbox\" disabled aria-label=\"Not done\">")
+        );
     }
 
     #[test]

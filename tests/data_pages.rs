@@ -131,3 +131,52 @@ fn the_bundled_pimap_site_builds_without_errors_or_warnings() {
         .count();
     assert!(smes >= 16, "only {smes} SME pages");
 }
+
+#[test]
+fn charts_are_inline_svg_with_title_description_and_a_table() {
+    let (_, out) = built();
+    let page = read(&out.path().join("public/results/index.html"));
+    for (id, title, rows) in [
+        ("kpi-chart", "Key performance indicators", 1),
+        ("roadmap-chart", "Roadmap", 1),
+        ("partner-map", "Where the partners are", 2),
+    ] {
+        let start = page
+            .find(&format!("<figure class=\"chart\" id=\"{id}\">"))
+            .unwrap_or_else(|| panic!("no {id} in {page}"));
+        let figure = &page[start..start + page[start..].find("</figure>").unwrap()];
+        assert!(
+            figure.contains(&format!(
+                "role=\"img\" aria-labelledby=\"{id}-title {id}-desc\""
+            )),
+            "{figure}"
+        );
+        assert!(
+            figure.contains(&format!("<title id=\"{id}-title\">{title}</title>")),
+            "{figure}"
+        );
+        assert!(
+            figure.contains(&format!("<desc id=\"{id}-desc\">")),
+            "{figure}"
+        );
+        assert_eq!(
+            figure.matches("<tbody><tr>").count() + figure.matches("</tr><tr>").count(),
+            rows,
+            "{id}: table rows\n{figure}"
+        );
+        for size in figure
+            .split("font-size=\"")
+            .skip(1)
+            .map(|rest| rest.split('"').next().unwrap().parse::<f64>().unwrap())
+        {
+            assert!(size >= 14.0, "{id}: text of {size} px is too small to read");
+        }
+    }
+    // The KPI bar is as long as achieved / target: 90 of 100 on a 280-unit track.
+    assert!(page.contains("width=\"252.0\" height=\"14\""), "{page}");
+    // Lines join the MoU's partners.
+    assert!(
+        page.contains("class=\"line c2\" stroke-width=\"1.6\""),
+        "no MoU line"
+    );
+}

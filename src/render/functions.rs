@@ -10,7 +10,33 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use tera::{Error, Kwargs, State, TeraResult, Value};
 
-const SITE_FUNCTIONS: [&str; 3] = ["get_page", "get_section", "get_url"];
+const SITE_FUNCTIONS: [&str; 6] = [
+    "get_page",
+    "get_section",
+    "get_url",
+    "kpi_chart",
+    "roadmap_chart",
+    "partner_map",
+];
+
+/// Registers the pictures drawn from the data (`kpi_chart()`, `roadmap_chart()`,
+/// `partner_map()`), each drawn once per build.
+pub fn register_chart_functions(tera: &mut tera::Tera, site: &Site) {
+    let charts = [
+        ("kpi_chart", crate::charts::kpi_chart(&site.graph)),
+        ("roadmap_chart", crate::charts::roadmap_chart(&site.graph)),
+        (
+            "partner_map",
+            crate::charts::partner_map(&site.graph, &site.base.path),
+        ),
+    ];
+    for (name, svg) in charts {
+        let value = Value::safe_string(&svg);
+        tera.register_function(name, move |_: Kwargs, _: &State| -> TeraResult<Value> {
+            Ok(value.clone())
+        });
+    }
+}
 
 /// Registers the site functions with bodies that fail, so that templates can be compiled (and
 /// their references checked) before the site they will read is known.
@@ -41,6 +67,14 @@ fn suggestion<'a>(name: &str, candidates: impl Iterator<Item = &'a String>) -> S
 
 /// Registers the functions that read the site.
 pub fn register_site_functions(tera: &mut tera::Tera, site: &Site, values: &Arc<SiteValues>) {
+    register_chart_functions(tera, site);
+    register_page_functions(tera, values);
+    register_url_function(tera, site);
+}
+
+/// Registers `get_page` and `get_section`, which read the page values (again after an
+/// incremental update).
+pub fn register_page_functions(tera: &mut tera::Tera, values: &Arc<SiteValues>) {
     let v = Arc::clone(values);
     tera.register_function(
         "get_page",
@@ -72,7 +106,10 @@ pub fn register_site_functions(tera: &mut tera::Tera, site: &Site, values: &Arc<
             }
         },
     );
+}
 
+/// Registers `get_url`: content files by `@/path`, static and content files by path.
+pub fn register_url_function(tera: &mut tera::Tera, site: &Site) {
     // get_url: content files by `@/path`, static and content files by path, with a hash of their
     // bytes as a query string so that browsers refetch them when they change.
     let mut files: HashMap<String, u64> = site

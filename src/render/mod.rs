@@ -244,10 +244,20 @@ impl Templates {
             .map(|(name, t)| (name.as_str(), t.text.as_str()))
     }
 
-    /// Points the template functions and the global variables at `values`, after an incremental
-    /// update or a recompilation.
-    pub(crate) fn rebind(&mut self, site: &Site, values: &std::sync::Arc<SiteValues>) {
+    /// Points `get_page`, `get_section` and the global variables at new page values, after an
+    /// incremental update.
+    pub(crate) fn rebind(&mut self, values: &std::sync::Arc<SiteValues>) {
+        functions::register_page_functions(&mut self.tera, values);
+        self.set_globals(values);
+    }
+
+    /// Registers every site function on freshly compiled templates and sets the globals.
+    pub(crate) fn attach(&mut self, site: &Site, values: &std::sync::Arc<SiteValues>) {
         functions::register_site_functions(&mut self.tera, site, values);
+        self.set_globals(values);
+    }
+
+    fn set_globals(&mut self, values: &SiteValues) {
         let context = self.tera.global_context();
         context.insert_value("site", values.site.clone());
         context.insert_value("data", values.data.clone());
@@ -267,6 +277,7 @@ impl Templates {
         let context = self.tera.global_context();
         context.insert_value("site", globals.site.clone());
         context.insert_value("data", globals.data.clone());
+        functions::register_chart_functions(&mut self.tera, site);
         let errors = shortcodes::expand(self, site, &globals.entities);
         if !errors.is_empty() {
             return Err(errors);

@@ -23,8 +23,9 @@ pub struct SiteValues {
     /// `taxonomy_values[t]` is the taxonomy; `term_values[t][i]` its terms.
     pub taxonomy_values: Vec<Value>,
     pub term_values: Vec<Vec<Value>>,
-    pub page_by_path: HashMap<String, usize>,
-    pub section_by_path: HashMap<String, usize>,
+    /// Shared, so that an incremental update copies a pointer, not 10,000 paths.
+    pub page_by_path: std::sync::Arc<HashMap<String, usize>>,
+    pub section_by_path: std::sync::Arc<HashMap<String, usize>>,
     pub entities: super::entity_values::EntityValues,
 }
 
@@ -294,18 +295,20 @@ impl SiteValues {
             data,
             entities,
             taxonomies: Value::from(taxonomies_by_name),
-            page_by_path: site
-                .pages
-                .iter()
-                .enumerate()
-                .map(|(i, p)| (p.source.path.clone(), i))
-                .collect(),
-            section_by_path: site
-                .sections
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (section_path(&s.dir), i))
-                .collect(),
+            page_by_path: std::sync::Arc::new(
+                site.pages
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (p.source.path.clone(), i))
+                    .collect(),
+            ),
+            section_by_path: std::sync::Arc::new(
+                site.sections
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| (section_path(&s.dir), i))
+                    .collect(),
+            ),
             pages,
             sections,
             taxonomy_values,

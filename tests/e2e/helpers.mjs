@@ -1,7 +1,7 @@
 // Shared helpers for the browser tests: a temporary copy of a fixture site, `pimap serve` on it,
 // and Debian's Chromium driven by playwright-core.
-import { spawn } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
@@ -69,4 +69,13 @@ export async function launchBrowser() {
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** Makes sure the pimap binary exists: runs `cargo build` when `$PIMAP_BIN` is unset and it is missing. */
+export function ensurePimapBin() {
+  if (existsSync(pimapBin)) return pimapBin;
+  if (process.env.PIMAP_BIN) throw new Error(`PIMAP_BIN=${pimapBin} does not exist`);
+  const result = spawnSync("cargo", ["build"], { cwd: repo, stdio: "inherit" });
+  if (result.status !== 0 || !existsSync(pimapBin)) throw new Error(`cargo build failed (exit ${result.status})`);
+  return pimapBin;
 }

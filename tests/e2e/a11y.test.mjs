@@ -1,0 +1,408 @@
+// Accessibility and HTML validity of every kind of page of the bundled PIMAP site: the site is
+// built with `pimap build` into a temporary folder and served by a tiny static server, then each
+// kind of page is checked in Chromium with axe-core (its default WCAG 2.x A/AA and best-practice
+// rules, at desktop and phone widths, light and dark colour schemes), for horizontal scrolling at
+// 320 px, and for keyboard use; every generated HTML file is validated with html-validate.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { createReadStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createServer } from "node:http";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { extname, join, relative, resolve, sep } from "node:path";
+import { HtmlValidate, StaticConfigLoader } from "html-validate";
+import { ensurePimapBin, launchBrowser, repo } from "./helpers.mjs";
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const artifacts = join(repo, "target/e2e-artifacts");
+
+const contentTypes = {
+  ".html": "text/html; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".json": "application/json",
+  ".xml": "application/xml",
+  ".txt": "text/plain; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".jpg": "image/jpeg",
+  ".jpeg": "image/jpeg",
+  ".gif": "image/gif",
+  ".webp": "image/webp",
+  ".avif": "image/avif",
+  ".ico": "image/x-icon",
+  ".woff": "font/woff",
+  ".woff2": "font/woff2",
+  ".pdf": "application/pdf",
+};
+
+/** A static server for `root` on 127.0.0.1 and a free port: index.html for folders, 404.html otherwise. */
+function staticServer(root) {
+  const isFile = (path) => {
+    try {
+      return statSync(path).isFile();
+    } catch {
+      return false;
+    }
+  };
+  const send = (res, status, file) => {
+    res.writeHead(status, { "content-type": contentTypes[extname(file)] ?? "application/octet-stream" });
+    createReadStream(file).pipe(res);
+  };
+  const server = createServer((req, res) => {
+    let path;
+    try {
+      path = decodeURIComponent(new URL(req.url, "http://localhost").pathname);
+    } catch {
+      path = null;
+    }
+    const file = path === null ? null : resolve(root, `.${path}`);
+    if (file !== null && (file === root || file.startsWith(root + sep))) {
+      if (path.endsWith("/") && isFile(join(file, "index.html"))) return send(res, 200, join(file, "index.html"));
+      if (!path.endsWith("/") && isFile(file)) return send(res, 200, file);
+      if (!path.endsWith("/") && isFile(join(file, "index.html"))) {
+        res.writeHead(301, { location: `${path}/` });
+        return res.end();
+      }
+    }
+    if (isFile(join(root, "404.html"))) return send(res, 404, join(root, "404.html"));
+    res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
+    res.end("not found");
+  });
+  return new Promise((resolvePromise) => {
+    server.listen(0, "127.0.0.1", () => resolvePromise({ server, port: server.address().port }));
+  });
+}
+
+/** Every file under `dir` whose name ends with `.html`, as absolute paths, sorted. */
+function htmlFiles(dir) {
+  return readdirSync(dir, { recursive: true })
+    .filter((name) => name.endsWith(".html"))
+    .map((name) => join(dir, name))
+    .sort();
+}
+
+/** The first (by name) sub-folder of `dir` that holds an index.html, as a URL path. */
+function firstChild(output, folder) {
+  const names = readdirSync(join(output, folder), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && isIndex(join(output, folder, entry.name)))
+    .map((entry) => entry.name)
+    .sort();
+  assert.ok(names.length > 0, `no page under /${folder}/`);
+  return `/${folder}/${names[0]}/`;
+}
+
+function isIndex(dir) {
+  try {
+    return statSync(join(dir, "index.html")).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Human-readable axe violations: id, impact, help, and the selectors of each node. */
+function formatViolations(violations) {
+  return violations
+    .map((v) => {
+      const nodes = v.nodes.map((n) => `      ${n.target.join(" ")}\n        ${n.failureSummary?.replace(/\n/g, "\n        ") ?? ""}`);
+      return `  [${v.impact}] ${v.id}: ${v.help}\n    ${v.helpUrl}\n${nodes.join("\n")}`;
+    })
+    .join("\n");
+}
+
+/**
+ * Runs in the page: describes the focused element's focus indicator. It is visible when the
+ * element has an outline (`auto`, the browser's own two-tone ring, or a colour) or a box-shadow,
+ * and one of those colours has a contrast of at least 3:1 with the background around the element
+ * (WCAG 2.x, 1.4.11 non-text contrast).
+ */
+function focusIndicator() {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const parse = (colour) => {
+    const m = colour.match(/rgba?\(([\d.]+),? ([\d.]+),? ([\d.]+)(?:,? \/? ?([\d.]+))?\)/);
+    return m ? { rgb: [m[1], m[2], m[3]].map(Number), alpha: m[4] === undefined ? 1 : Number(m[4]) } : null;
+  };
+  const luminance = ({ rgb }) => {
+    const [r, g, b] = rgb.map((c) => (c / 255 <= 0.04045 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const contrast = (a, b) => {
+    const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+    return (hi + 0.05) / (lo + 0.05);
+  };
+  let background = null;
+  for (let node = el.parentElement; node && !background; node = node.parentElement) {
+    const colour = parse(getComputedStyle(node).backgroundColor);
+    if (colour && colour.alpha > 0.5) background = colour;
+  }
+  background ??= { rgb: [255, 255, 255], alpha: 1 };
+  const style = getComputedStyle(el);
+  const label = `${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 40)}"`;
+  const id = el.getAttribute("data-focus-id");
+  const colours = [];
+  if (style.outlineStyle === "auto") return { id, label, visible: true };
+  if (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0) colours.push(style.outlineColor);
+  if (style.boxShadow !== "none") colours.push(...(style.boxShadow.match(/rgba?\([^)]*\)/g) ?? []));
+  if (colours.length === 0) return { id, label, visible: false, why: "no outline and no box-shadow" };
+  const ratios = colours.map(parse).filter((c) => c && c.alpha > 0.5).map((c) => contrast(c, background));
+  const best = Math.max(0, ...ratios);
+  return { id, label, visible: best >= 3, why: `best contrast ${best.toFixed(2)}:1 of ${colours.join(", ")} on rgb(${background.rgb.join(", ")})` };
+}
+
+describe("accessibility of the bundled PIMAP site", () => {
+  // Every kind of page; the paths are filled in once the site is built.
+  const kinds = [
+    "home", "section", "newsPost", "contentPage", "contactPage", "partner", "partners", "sme", "smes",
+    "technologies", "technology", "sectors", "sector", "markets", "market", "missions", "mission",
+    "practices", "practice", "results", "roadmap", "tags", "tag", "notFound",
+  ];
+  let dir, output, server, base, browser;
+  const pages = {};
+
+  before(async () => {
+    const pimap = ensurePimapBin();
+    dir = mkdtempSync(join(tmpdir(), "pimap-e2e-a11y-"));
+    output = join(dir, "public");
+    const started = await staticServer(output);
+    server = started.server;
+    base = `http://127.0.0.1:${started.port}/`;
+    const build = spawnSync(pimap, ["build", "--root", repo, "--output", output, "--base-url", base], { encoding: "utf8" });
+    assert.equal(build.status, 0, `pimap build failed:\n${build.stdout}${build.stderr}`);
+    Object.assign(pages, {
+      home: "/",
+      section: "/news/",
+      newsPost: firstChild(output, "news"),
+      contentPage: "/about/",
+      contactPage: "/contact/",
+      partner: "/partners/alpha-rlh/",
+      partners: "/partners/",
+      sme: firstChild(output, "smes"),
+      smes: "/smes/",
+      technologies: "/technologies/",
+      technology: firstChild(output, "technologies"),
+      sectors: "/sectors/",
+      sector: firstChild(output, "sectors"),
+      markets: "/markets/",
+      market: firstChild(output, "markets"),
+      missions: "/missions/",
+      mission: firstChild(output, "missions"),
+      practices: "/best-practices/",
+      practice: firstChild(output, "best-practices"),
+      results: "/kpis/",
+      roadmap: "/roadmap/",
+      tags: "/tags/",
+      tag: firstChild(output, "tags"),
+      notFound: "/no-such-page/",
+    });
+    browser = await launchBrowser();
+    mkdirSync(artifacts, { recursive: true });
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Opens `path` in a new tab at the given viewport and colour scheme; checks the status. */
+  async function open(path, { width = 1280, height = 800, colorScheme = "light" } = {}) {
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width, height });
+    await page.emulateMedia({ colorScheme });
+    const response = await page.goto(new URL(path.slice(1), base).href, { waitUntil: "load" });
+    assert.equal(response.status(), path === pages.notFound ? 404 : 200, `status of ${path}`);
+    return page;
+  }
+
+  /** Runs axe-core with its default rules on the page; resolves with its violations. */
+  async function axeViolations(path, options) {
+    const page = await open(path, options);
+    try {
+      await page.addScriptTag({ content: axeSource });
+      const violations = await page.evaluate(async () => {
+        const results = await window.axe.run(document, { resultTypes: ["violations"] });
+        return results.violations.map(({ id, impact, help, helpUrl, nodes }) => ({
+          id,
+          impact,
+          help,
+          helpUrl,
+          nodes: nodes.map(({ target, failureSummary, html }) => ({ target, failureSummary, html })),
+        }));
+      });
+      return violations;
+    } finally {
+      await page.close();
+    }
+  }
+
+  /** Asserts that axe finds no violation on the page. */
+  async function assertNoViolations(path, options) {
+    const violations = await axeViolations(path, options);
+    if (violations.length > 0) {
+      const where = `${path} at ${options?.width ?? 1280} px, ${options?.colorScheme ?? "light"}`;
+      const report = `axe found ${violations.length} violation(s) on ${where}:\n${formatViolations(violations)}`;
+      console.log(report);
+      assert.fail(report);
+    }
+  }
+
+  describe("axe-core finds no violation", () => {
+    for (const kind of kinds) {
+      test(`${kind} at 1280×800`, () => assertNoViolations(pages[kind], { width: 1280 }));
+    }
+    for (const kind of ["home", "sme", "smes", "partner", "results"]) {
+      test(`${kind} at 375×800`, () => assertNoViolations(pages[kind], { width: 375 }));
+    }
+    for (const kind of kinds) {
+      test(`${kind} at 1280×800 in the dark colour scheme`, () => assertNoViolations(pages[kind], { width: 1280, colorScheme: "dark" }));
+    }
+    for (const kind of ["home", "sme"]) {
+      test(`${kind} at 375×800 in the dark colour scheme`, () => assertNoViolations(pages[kind], { width: 375, colorScheme: "dark" }));
+    }
+  });
+
+  describe("every in-page link has a target", () => {
+    for (const kind of kinds) {
+      test(kind, async () => {
+        const broken = await brokenFragmentLinks(pages[kind]);
+        assert.deepEqual(broken, [], `links to a missing id on ${pages[kind]}`);
+      });
+    }
+  });
+
+  /** The in-page links (`href="#id"`) of the page whose id is not on the page. */
+  async function brokenFragmentLinks(path) {
+    const page = await open(path);
+    try {
+      return await page.evaluate(() =>
+        [...document.querySelectorAll('a[href^="#"]')]
+          .filter((a) => a.getAttribute("href").length > 1 && !document.getElementById(decodeURIComponent(a.getAttribute("href").slice(1))))
+          .map((a) => ({ href: a.getAttribute("href"), inCard: a.closest(".card") !== null, text: a.textContent.trim() })),
+      );
+    } finally {
+      await page.close();
+    }
+  }
+
+  describe("no horizontal scrolling at 320 px", () => {
+    for (const kind of ["home", "sme", "smes", "partner", "results", "roadmap", "newsPost"]) {
+      test(kind, async () => {
+        const page = await open(pages[kind], { width: 320, height: 800 });
+        try {
+          const { scrollWidth, innerWidth, wide } = await page.evaluate(() => ({
+            scrollWidth: document.documentElement.scrollWidth,
+            innerWidth: window.innerWidth,
+            // The elements that stick out, to say what to fix.
+            wide: [...document.querySelectorAll("body *")]
+              .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5)
+              .filter((el) => !(el.parentElement?.getBoundingClientRect().right > window.innerWidth + 0.5))
+              .map((el) => `${el.tagName.toLowerCase()}${el.getAttribute("class") ? "." + el.getAttribute("class").trim().replace(/ +/g, ".") : ""}`)
+              .slice(0, 10),
+          }));
+          assert.ok(scrollWidth <= innerWidth, `${pages[kind]} scrolls sideways: scrollWidth ${scrollWidth} > ${innerWidth}; wide elements: ${wide.join(", ")}`);
+        } finally {
+          await page.close();
+        }
+      });
+    }
+  });
+
+  test("every generated HTML file is valid (html-validate:standard)", async () => {
+    const validator = new HtmlValidate(new StaticConfigLoader({ root: true, extends: ["html-validate:standard"] }));
+    const files = htmlFiles(output);
+    assert.ok(files.length > 50, `only ${files.length} HTML files were built`);
+    const problems = [];
+    for (const file of files) {
+      const report = await validator.validateString(readFileSync(file, "utf8"), file);
+      for (const result of report.results) {
+        for (const m of result.messages) {
+          problems.push(`${relative(output, file)}:${m.line}:${m.column}: ${m.severity === 2 ? "error" : "warning"} ${m.ruleId}: ${m.message}`);
+        }
+      }
+    }
+    if (problems.length > 0) console.log(problems.join("\n"));
+    assert.equal(problems.length, 0, `html-validate found ${problems.length} problem(s) in ${files.length} files:\n${problems.join("\n")}`);
+  });
+
+  describe("keyboard", () => {
+    test("the first Tab on the home page focuses a visible skip link to the main content", async () => {
+      const page = await open(pages.home);
+      try {
+        await page.keyboard.press("Tab");
+        const skip = await page.evaluate(() => {
+          const el = document.activeElement;
+          const rect = el.getBoundingClientRect();
+          const href = el.getAttribute("href") ?? "";
+          return {
+            tag: el.tagName,
+            text: el.textContent.trim(),
+            href,
+            targetExists: href.startsWith("#") && document.getElementById(decodeURIComponent(href.slice(1))) !== null,
+            inViewport: rect.width > 0 && rect.height > 0 && rect.left >= 0 && rect.top >= 0 && rect.right <= window.innerWidth && rect.bottom <= window.innerHeight,
+            visible: el.checkVisibility({ opacityProperty: true, visibilityProperty: true }),
+          };
+        });
+        assert.equal(skip.tag, "A", "the first Tab does not focus a link");
+        assert.match(skip.text, /skip to (main )?content/i);
+        assert.ok(skip.targetExists, `the skip link's target ${skip.href} does not exist`);
+        assert.ok(skip.visible && skip.inViewport, `the focused skip link is not visible: ${JSON.stringify(skip)}`);
+        // Following it moves the keyboard into the main content.
+        await page.keyboard.press("Enter");
+        await page.keyboard.press("Tab");
+        const inMain = await page.evaluate(() => document.querySelector("main").contains(document.activeElement));
+        assert.ok(inMain, "after following the skip link, Tab does not go into the main content");
+      } finally {
+        await page.close();
+      }
+    });
+
+    for (const kind of ["home", "sme", "newsPost", "partners", "results"]) {
+      test(`Tab reaches every link and button of ${kind}, each with a visible focus indicator`, async () => {
+        const page = await open(pages[kind]);
+        try {
+          const expected = await page.evaluate(() => {
+            const all = [...document.querySelectorAll("a[href], button, input, select, textarea, summary, [tabindex]")].filter(
+              (el) => el.tabIndex >= 0 && !el.disabled && el.checkVisibility({ visibilityProperty: true }),
+            );
+            all.forEach((el, i) => el.setAttribute("data-focus-id", String(i)));
+            return all.map((el) => `${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 40)}"`);
+          });
+          const seen = new Set();
+          const noIndicator = [];
+          for (let press = 0; press < expected.length + 5 && seen.size < expected.length; press++) {
+            await page.keyboard.press("Tab");
+            const focused = await page.evaluate(focusIndicator);
+            if (focused === null || focused.id === null || seen.has(focused.id)) continue;
+            seen.add(focused.id);
+            if (!focused.visible) noIndicator.push(`${focused.label}: ${focused.why}`);
+          }
+          const missed = expected.filter((_, i) => !seen.has(String(i)));
+          assert.deepEqual(missed, [], `Tab never reached these elements of ${pages[kind]}`);
+          assert.deepEqual(noIndicator, [], `these elements of ${pages[kind]} show no visible focus indicator`);
+        } finally {
+          await page.close();
+        }
+      });
+    }
+  });
+
+  test("screenshots of the home page and an SME page at 375 and 1280 px", async () => {
+    for (const [kind, path] of [["home", pages.home], ["sme", pages.sme]]) {
+      for (const width of [375, 1280]) {
+        const page = await open(path, { width, height: 800 });
+        try {
+          const file = join(artifacts, `${kind}-${width}.png`);
+          await page.screenshot({ path: file, fullPage: true });
+          console.log(`screenshot: ${file}`);
+          assert.ok(statSync(file).size > 1000);
+        } finally {
+          await page.close();
+        }
+      }
+    }
+  });
+});
