@@ -353,6 +353,10 @@ fn update_bodies(
         .planned
         .iter()
         .filter(|(_, owner)| {
+            // A feed carries its pages' content.
+            if let OutputOwner::Feed(section) = owner {
+                return sections.contains(section);
+            }
             let Some(template) = render::template_name(site, *owner) else {
                 return false;
             };
@@ -433,7 +437,7 @@ fn render_jobs(
     jobs.par_iter()
         .map(|(path, owner)| {
             let html = render::render_one(site, templates, values, *owner)?.ok()?;
-            let bytes = if minify {
+            let bytes = if minify && path.ends_with(".html") {
                 crate::output::minify_html(html.as_bytes())
             } else {
                 html.into_bytes()

@@ -11,6 +11,7 @@
 )]
 
 pub mod charts;
+pub mod check;
 pub mod config;
 pub mod diagnostics;
 pub mod incremental;
@@ -237,11 +238,17 @@ pub fn render_prepared(
     if errors.iter().any(Diagnostic::is_error) {
         return Err(BuildError::Site(diagnostics::normalize(errors)));
     }
-    let copied = site.static_files.len() + site.content_assets.len();
     let mut paths: Vec<String> = planned.iter().map(|(path, _)| path.clone()).collect();
     paths.sort_unstable();
+    let rendered_html = |(path, owner): &&(String, site::OutputOwner)| {
+        path.ends_with(".html")
+            && !matches!(
+                owner,
+                site::OutputOwner::Static(_) | site::OutputOwner::ContentAsset(_)
+            )
+    };
     Ok(Generated {
-        pages: paths.len() - copied,
+        pages: planned.iter().filter(rendered_html).count(),
         paths,
         warnings: diagnostics::normalize(errors),
     })

@@ -59,6 +59,19 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Build the site in memory and check every internal link, anchor, image and asset of its
+    /// output. Exit code 1 when a problem is found.
+    Check {
+        /// The site root: the folder that holds site.yaml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Check the site as published at another address.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Include pages and sections marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Rebuild the output folder on every change, for use with another web server.
     Watch {
         /// The site root: the folder that holds site.yaml.
@@ -141,6 +154,21 @@ fn main() -> ExitCode {
             };
             report(pimap::serve::watch(&options))
         }
+        Command::Check {
+            root,
+            base_url,
+            drafts,
+        } => {
+            let options = BuildOptions {
+                root,
+                output: None,
+                base_url,
+                drafts,
+                minify: true,
+                cachebust: true,
+            };
+            check(&options)
+        }
         Command::New { kind, name, root } => {
             let Some(kind) = pimap::scaffold::ScaffoldKind::parse(&kind) else {
                 return ExitCode::from(2);
@@ -155,6 +183,38 @@ fn main() -> ExitCode {
                     ExitCode::from(1)
                 }
             }
+        }
+    }
+}
+
+fn check(options: &BuildOptions) -> ExitCode {
+    match pimap::check::check(options) {
+        Ok(report) => {
+            for problem in &report.problems {
+                eprintln!("{problem}\n");
+            }
+            println!(
+                "Checked {} pages: {} internal links, {} problems; {} links to other sites not fetched",
+                report.pages,
+                report.links,
+                report.problems.len(),
+                report.external
+            );
+            if report.problems.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+        Err(BuildError::Site(diagnostics)) => {
+            for diagnostic in &diagnostics {
+                eprintln!("{diagnostic}\n");
+            }
+            ExitCode::from(1)
+        }
+        Err(BuildError::Usage(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
         }
     }
 }

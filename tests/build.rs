@@ -12,7 +12,7 @@ fn builds_pretty_urls_sections_bundles_taxonomies_and_static_files() {
     let files: Vec<String> = tree(&public).into_keys().collect();
     insta::assert_snapshot!("basic_site_files", files.join("\n"));
     assert!(
-        run.stdout.starts_with("Built 15 pages (19 files:"),
+        run.stdout.starts_with("Built 15 pages (22 files:"),
         "{}",
         run.stdout
     );
@@ -150,14 +150,14 @@ fn rebuilding_removes_files_that_lost_their_source_and_rewrites_only_changes() {
     let run = build(site.path(), &public, &[]);
     assert!(
         run.stdout
-            .contains("(17 files: 4 written, 13 unchanged, 2 removed)"),
+            .contains("(20 files: 6 written, 14 unchanged, 2 removed)"),
         "{}",
         run.stdout
     );
     let run = build(site.path(), &public, &[]);
     assert!(
         run.stdout
-            .contains("(17 files: 0 written, 17 unchanged, 0 removed)"),
+            .contains("(20 files: 0 written, 20 unchanged, 0 removed)"),
         "{}",
         run.stdout
     );

@@ -93,7 +93,7 @@ fn the_summary_line_counts_pages_and_files() {
     assert_eq!(run.code, 0);
     let line = run.stdout.trim();
     assert!(
-        line.starts_with("Built 15 pages (19 files: 19 written, 0 unchanged, 0 removed) into "),
+        line.starts_with("Built 15 pages (22 files: 22 written, 0 unchanged, 0 removed) into "),
         "{line}"
     );
     assert!(line.ends_with(" ms"), "{line}");
@@ -193,4 +193,25 @@ fn watch_rebuilds_on_a_change_and_not_on_its_own_output() {
         quiet.is_err(),
         "unexpected output after the rebuild: {quiet:?}"
     );
+}
+
+#[test]
+fn check_finds_broken_links_and_anchors_at_their_source_line() {
+    let root = fixture("check-site");
+    let run = pimap(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    insta::assert_snapshot!("check_problems", run.stderr);
+    assert!(
+        run.stdout
+            .contains("3 problems; 1 links to other sites not fetched"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn check_passes_on_the_bundled_site() {
+    let run = pimap(&["check", "--root", env!("CARGO_MANIFEST_DIR")]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains(" 0 problems;"), "{}", run.stdout);
 }

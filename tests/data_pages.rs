@@ -52,7 +52,12 @@ fn partner_sme_and_mission_pages_show_their_relations() {
 fn an_smes_script_handlers_and_javascript_links_never_reach_the_page() {
     let (_, out) = built();
     let page = read(&out.path().join("public/smes/beamworks/index.html"));
-    assert!(!page.contains("<script"), "{page}");
+    // The only script is the page's own JSON-LD.
+    assert_eq!(page.matches("<script").count(), 1, "{page}");
+    assert!(
+        page.contains("<script type=\"application/ld+json\">"),
+        "{page}"
+    );
     assert!(!page.contains("alert"), "{page}");
     assert!(!page.contains("onerror"), "{page}");
     assert!(!page.contains("javascript:"), "{page}");

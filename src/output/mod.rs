@@ -9,6 +9,8 @@
 //! next build repairs whatever the interruption left in the staging folder). Paths are checked
 //! so that nothing is written outside the staging folder.
 
+pub mod publish;
+
 use crate::diagnostics::Diagnostic;
 use crate::source::FileOrigin;
 use std::collections::HashSet;

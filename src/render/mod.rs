@@ -14,6 +14,7 @@ pub(crate) use shortcodes::{
 };
 mod entity_values;
 mod functions;
+mod meta;
 mod shortcodes;
 mod values;
 
@@ -308,7 +309,9 @@ where
         .par_iter()
         .filter_map(|(path, owner)| {
             let bytes = match render_one(site, templates, values, *owner)? {
-                Ok(html) if minify => crate::output::minify_html(html.as_bytes()),
+                Ok(html) if minify && path.ends_with(".html") => {
+                    crate::output::minify_html(html.as_bytes())
+                }
                 Ok(html) => html.into_bytes(),
                 Err(d) => return Some(d),
             };
@@ -349,9 +352,12 @@ pub(crate) fn template_name(site: &Site, owner: OutputOwner) -> Option<&str> {
         OutputOwner::Taxonomy(_) => "taxonomy_list.html",
         OutputOwner::Term(..) => "taxonomy_term.html",
         OutputOwner::NotFound => "404.html",
-        OutputOwner::Alias(_) | OutputOwner::ContentAsset(_) | OutputOwner::Static(_) => {
-            return None;
-        }
+        OutputOwner::Alias(_)
+        | OutputOwner::ContentAsset(_)
+        | OutputOwner::Static(_)
+        | OutputOwner::Sitemap
+        | OutputOwner::Robots
+        | OutputOwner::Feed(_) => return None,
     })
 }
 
@@ -361,8 +367,25 @@ pub(crate) fn render_one(
     values: &SiteValues,
     owner: OutputOwner,
 ) -> Option<Result<String, Diagnostic>> {
-    if let OutputOwner::Alias(i) = owner {
-        return Some(Ok(redirect_page(site, i)));
+    match owner {
+        OutputOwner::Alias(i) => return Some(Ok(redirect_page(site, i))),
+        OutputOwner::Sitemap => {
+            return Some(Ok(crate::output::publish::sitemap(
+                site,
+                &planned_outputs(site),
+            )));
+        }
+        OutputOwner::Robots => return Some(Ok(crate::output::publish::robots(site))),
+        OutputOwner::Feed(i) => {
+            let content_of = |page: usize| {
+                values.pages[page]
+                    .get_from_path("content")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_owned)
+            };
+            return Some(Ok(crate::output::publish::feed(site, i, &content_of)));
+        }
+        _ => {}
     }
     let template = template_name(site, owner)?;
     let mut context = Context::new();
@@ -488,9 +511,12 @@ pub(crate) fn render_one(
             )
         }
         OutputOwner::NotFound => (None, String::new(), "the 404 page".to_owned()),
-        OutputOwner::Alias(_) | OutputOwner::ContentAsset(_) | OutputOwner::Static(_) => {
-            return None;
-        }
+        OutputOwner::Alias(_)
+        | OutputOwner::ContentAsset(_)
+        | OutputOwner::Static(_)
+        | OutputOwner::Sitemap
+        | OutputOwner::Robots
+        | OutputOwner::Feed(_) => return None,
     };
     if !templates.has(template) {
         let message = format!("template `{template}` not found");
@@ -510,6 +536,11 @@ pub(crate) fn render_one(
         };
         return Some(Err(diagnostic.with_help(help)));
     }
+    let (title, description) = meta::describe(site, owner);
+    context.insert_value(
+        "meta",
+        meta::meta(site, owner, &title, description.as_deref(), &url),
+    );
     let current_url = if url.is_empty() {
         String::new()
     } else {

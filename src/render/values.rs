@@ -80,6 +80,8 @@ struct SiteCore<'a> {
     base_path: &'a str,
     language: &'a str,
     menu: &'a [crate::site::MenuEntry],
+    /// The Atom feeds of the site (`feed: true` sections), for `<link rel="alternate">`.
+    feeds: Vec<crate::site::MenuEntry>,
     extra: &'a serde_json::Map<String, serde_json::Value>,
 }
 
@@ -116,6 +118,20 @@ impl Globals {
             base_path: &site.base.path,
             language: &site.config.language,
             menu: &site.menu,
+            feeds: site
+                .sections
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.front.feed)
+                .map(|(i, s)| crate::site::MenuEntry {
+                    name: format!("{} · {}", s.front.title, site.config.title),
+                    url: format!(
+                        "{}/{}",
+                        site.base.path,
+                        crate::output::publish::feed_path(site, i)
+                    ),
+                })
+                .collect(),
             extra: &site.config.extra,
         })?;
         let entities = super::entity_values::build(site)?;

@@ -223,6 +223,7 @@ pub fn resolve(sources: SiteSources) -> (Site, Vec<Diagnostic>) {
             page_template: None,
             draft: false,
             aliases: Vec::new(),
+            feed: false,
             extra: Default::default(),
         };
         sections.push(Section {
@@ -723,6 +724,16 @@ pub fn planned_outputs(site: &Site) -> Vec<(String, OutputOwner)> {
         }
     }
     outputs.push(("404.html".to_owned(), OutputOwner::NotFound));
+    outputs.push(("sitemap.xml".to_owned(), OutputOwner::Sitemap));
+    outputs.push(("robots.txt".to_owned(), OutputOwner::Robots));
+    for (i, section) in site.sections.iter().enumerate() {
+        if section.front.feed {
+            outputs.push((
+                crate::output::publish::feed_path(site, i),
+                OutputOwner::Feed(i),
+            ));
+        }
+    }
     for (i, alias) in site.aliases.iter().enumerate() {
         outputs.push((alias.output_path.clone(), OutputOwner::Alias(i)));
     }
@@ -738,6 +749,10 @@ pub fn planned_outputs(site: &Site) -> Vec<(String, OutputOwner)> {
 /// Who produces an output file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputOwner {
+    Sitemap,
+    Robots,
+    /// The Atom feed of a section.
+    Feed(usize),
     EntityList(EntityKind),
     Entity(EntityKind, usize),
     FacetIndex(FacetKind),
@@ -776,6 +791,12 @@ impl OutputOwner {
                 site.taxonomies[t].config.name, site.taxonomies[t].terms[i].name
             ),
             OutputOwner::NotFound => "the 404 page".to_owned(),
+            OutputOwner::Sitemap => "the sitemap".to_owned(),
+            OutputOwner::Robots => "robots.txt".to_owned(),
+            OutputOwner::Feed(i) => format!(
+                "the feed of content/{}",
+                section_path(&site.sections[i].dir)
+            ),
             OutputOwner::Alias(i) => format!("an alias of {}", site.aliases[i].target_url),
             OutputOwner::ContentAsset(i) => format!("content/{}", site.content_assets[i].0.rel),
             OutputOwner::Static(i) => format!("static file {}", site.static_files[i].rel),
@@ -827,9 +848,12 @@ impl OutputOwner {
             OutputOwner::Static(i) => {
                 Diagnostic::file_error(format!("static/{}", site.static_files[i].rel), message)
             }
-            OutputOwner::Taxonomy(_) | OutputOwner::Term(..) | OutputOwner::NotFound => {
-                Diagnostic::file_error(CONFIG_FILE, message)
-            }
+            OutputOwner::Taxonomy(_)
+            | OutputOwner::Term(..)
+            | OutputOwner::NotFound
+            | OutputOwner::Sitemap
+            | OutputOwner::Robots
+            | OutputOwner::Feed(_) => Diagnostic::file_error(CONFIG_FILE, message),
         }
     }
 }

@@ -280,6 +280,9 @@ pub struct SectionFrontMatter {
     pub draft: bool,
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// Publish an Atom feed of the section's pages at `<section>/atom.xml`.
+    #[serde(default)]
+    pub feed: bool,
     #[serde(default)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }

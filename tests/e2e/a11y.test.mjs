@@ -5,77 +5,15 @@
 // 320 px, and for keyboard use; every generated HTML file is validated with html-validate.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { createReadStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { createServer } from "node:http";
+import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { extname, join, relative, resolve, sep } from "node:path";
+import { join, relative } from "node:path";
 import { HtmlValidate, StaticConfigLoader } from "html-validate";
-import { ensurePimapBin, launchBrowser, repo } from "./helpers.mjs";
+import { buildAndServeSite, firstChild, launchBrowser, repo } from "./helpers.mjs";
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const artifacts = join(repo, "target/e2e-artifacts");
-
-const contentTypes = {
-  ".html": "text/html; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".json": "application/json",
-  ".xml": "application/xml",
-  ".txt": "text/plain; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".jpg": "image/jpeg",
-  ".jpeg": "image/jpeg",
-  ".gif": "image/gif",
-  ".webp": "image/webp",
-  ".avif": "image/avif",
-  ".ico": "image/x-icon",
-  ".woff": "font/woff",
-  ".woff2": "font/woff2",
-  ".pdf": "application/pdf",
-};
-
-/** A static server for `root` on 127.0.0.1 and a free port: index.html for folders, 404.html otherwise. */
-function staticServer(root) {
-  const isFile = (path) => {
-    try {
-      return statSync(path).isFile();
-    } catch {
-      return false;
-    }
-  };
-  const send = (res, status, file) => {
-    res.writeHead(status, { "content-type": contentTypes[extname(file)] ?? "application/octet-stream" });
-    createReadStream(file).pipe(res);
-  };
-  const server = createServer((req, res) => {
-    let path;
-    try {
-      path = decodeURIComponent(new URL(req.url, "http://localhost").pathname);
-    } catch {
-      path = null;
-    }
-    const file = path === null ? null : resolve(root, `.${path}`);
-    if (file !== null && (file === root || file.startsWith(root + sep))) {
-      if (path.endsWith("/") && isFile(join(file, "index.html"))) return send(res, 200, join(file, "index.html"));
-      if (!path.endsWith("/") && isFile(file)) return send(res, 200, file);
-      if (!path.endsWith("/") && isFile(join(file, "index.html"))) {
-        res.writeHead(301, { location: `${path}/` });
-        return res.end();
-      }
-    }
-    if (isFile(join(root, "404.html"))) return send(res, 404, join(root, "404.html"));
-    res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
-    res.end("not found");
-  });
-  return new Promise((resolvePromise) => {
-    server.listen(0, "127.0.0.1", () => resolvePromise({ server, port: server.address().port }));
-  });
-}
 
 /** Every file under `dir` whose name ends with `.html`, as absolute paths, sorted. */
 function htmlFiles(dir) {
@@ -83,24 +21,6 @@ function htmlFiles(dir) {
     .filter((name) => name.endsWith(".html"))
     .map((name) => join(dir, name))
     .sort();
-}
-
-/** The first (by name) sub-folder of `dir` that holds an index.html, as a URL path. */
-function firstChild(output, folder) {
-  const names = readdirSync(join(output, folder), { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && isIndex(join(output, folder, entry.name)))
-    .map((entry) => entry.name)
-    .sort();
-  assert.ok(names.length > 0, `no page under /${folder}/`);
-  return `/${folder}/${names[0]}/`;
-}
-
-function isIndex(dir) {
-  try {
-    return statSync(join(dir, "index.html")).isFile();
-  } catch {
-    return false;
-  }
 }
 
 /** Human-readable axe violations: id, impact, help, and the selectors of each node. */
@@ -160,18 +80,12 @@ describe("accessibility of the bundled PIMAP site", () => {
     "technologies", "technology", "sectors", "sector", "markets", "market", "missions", "mission",
     "practices", "practice", "results", "roadmap", "tags", "tag", "notFound",
   ];
-  let dir, output, server, base, browser;
+  let site, output, base, browser;
   const pages = {};
 
   before(async () => {
-    const pimap = ensurePimapBin();
-    dir = mkdtempSync(join(tmpdir(), "pimap-e2e-a11y-"));
-    output = join(dir, "public");
-    const started = await staticServer(output);
-    server = started.server;
-    base = `http://127.0.0.1:${started.port}/`;
-    const build = spawnSync(pimap, ["build", "--root", repo, "--output", output, "--base-url", base], { encoding: "utf8" });
-    assert.equal(build.status, 0, `pimap build failed:\n${build.stdout}${build.stderr}`);
+    site = await buildAndServeSite("a11y");
+    ({ output, base } = site);
     Object.assign(pages, {
       home: "/",
       section: "/news/",
@@ -204,8 +118,7 @@ describe("accessibility of the bundled PIMAP site", () => {
 
   after(async () => {
     await browser?.close();
-    server?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    site?.close();
   });
 
   /** Opens `path` in a new tab at the given viewport and colour scheme; checks the status. */

@@ -1,9 +1,12 @@
 // Shared helpers for the browser tests: a temporary copy of a fixture site, `pimap serve` on it,
-// and Debian's Chromium driven by playwright-core.
+// the bundled site built with `pimap build` and served by a small static host, and Debian's
+// Chromium driven by playwright-core.
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { extname, join, resolve, sep } from "node:path";
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
 
 export const repo = resolve(import.meta.dirname, "../..");
@@ -78,4 +81,135 @@ export function ensurePimapBin() {
   const result = spawnSync("cargo", ["build"], { cwd: repo, stdio: "inherit" });
   if (result.status !== 0 || !existsSync(pimapBin)) throw new Error(`cargo build failed (exit ${result.status})`);
   return pimapBin;
+}
+
+const contentTypes = {
+  ".html": "text/html; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".json": "application/json",
+  ".xml": "application/xml",
+  ".txt": "text/plain; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".jpg": "image/jpeg",
+  ".jpeg": "image/jpeg",
+  ".gif": "image/gif",
+  ".webp": "image/webp",
+  ".avif": "image/avif",
+  ".ico": "image/x-icon",
+  ".woff": "font/woff",
+  ".woff2": "font/woff2",
+  ".pdf": "application/pdf",
+};
+/** Text types, sent compressed (brotli, else gzip) when the client accepts it. */
+const compressible = new Set([".html", ".css", ".js", ".mjs", ".json", ".xml", ".txt", ".svg", ".ico"]);
+/** Assets that a real host caches for a year (pimap's `get_url` adds a `?h=` hash); the rest is `no-cache`. */
+const longLived = new Set([
+  ".css", ".js", ".mjs", ".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".ico", ".woff", ".woff2",
+]);
+
+/**
+ * A static server for the folder `root` on 127.0.0.1 and a free port, behaving like a real static
+ * host: index.html for folders, a 301 to `path/` for a folder named without its slash, 404.html
+ * (status 404) otherwise; text responses compressed with brotli or gzip (compressed once, kept
+ * in memory); `Cache-Control: max-age=31536000` for stylesheets, scripts, images and fonts and
+ * `no-cache` for HTML and the rest. Resolves with `{ server, port }`.
+ */
+export function staticServer(root) {
+  const isFile = (path) => {
+    try {
+      return statSync(path).isFile();
+    } catch {
+      return false;
+    }
+  };
+  const compressed = new Map();
+  const body = (file, encoding) => {
+    const key = `${encoding}:${file}`;
+    if (!compressed.has(key)) {
+      const bytes = readFileSync(file);
+      compressed.set(
+        key,
+        encoding === "br"
+          ? brotliCompressSync(bytes, { params: { [zlibConstants.BROTLI_PARAM_SIZE_HINT]: bytes.length } })
+          : encoding === "gzip"
+            ? gzipSync(bytes, { level: 9 })
+            : bytes,
+      );
+    }
+    return compressed.get(key);
+  };
+  const send = (req, res, status, file) => {
+    const ext = extname(file);
+    const accepted = String(req.headers["accept-encoding"] ?? "");
+    const encoding = !compressible.has(ext) ? null : /\bbr\b/.test(accepted) ? "br" : /\bgzip\b/.test(accepted) ? "gzip" : null;
+    const bytes = body(file, encoding);
+    const headers = {
+      "content-type": contentTypes[ext] ?? "application/octet-stream",
+      "content-length": bytes.length,
+      "cache-control": longLived.has(ext) ? "public, max-age=31536000" : "no-cache",
+    };
+    if (compressible.has(ext)) headers.vary = "Accept-Encoding";
+    if (encoding) headers["content-encoding"] = encoding;
+    res.writeHead(status, headers);
+    res.end(req.method === "HEAD" ? undefined : bytes);
+  };
+  const server = createServer((req, res) => {
+    let path;
+    try {
+      path = decodeURIComponent(new URL(req.url, "http://localhost").pathname);
+    } catch {
+      path = null;
+    }
+    const file = path === null ? null : resolve(root, `.${path}`);
+    if (file !== null && (file === root || file.startsWith(root + sep))) {
+      if (path.endsWith("/") && isFile(join(file, "index.html"))) return send(req, res, 200, join(file, "index.html"));
+      if (!path.endsWith("/") && isFile(file)) return send(req, res, 200, file);
+      if (!path.endsWith("/") && isFile(join(file, "index.html"))) {
+        res.writeHead(301, { location: `${path}/` });
+        return res.end();
+      }
+    }
+    if (isFile(join(root, "404.html"))) return send(req, res, 404, join(root, "404.html"));
+    res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
+    res.end("not found");
+  });
+  return new Promise((resolvePromise) => {
+    server.listen(0, "127.0.0.1", () => resolvePromise({ server, port: server.address().port }));
+  });
+}
+
+/**
+ * Builds the bundled PIMAP site (the repository itself) with `pimap build` into a fresh temporary
+ * folder and serves it with `staticServer`. Resolves with `{ output, base, close() }`: `output` is
+ * the built folder, `base` the site's URL (`http://127.0.0.1:PORT/`, also its `--base-url`).
+ */
+export async function buildAndServeSite(name = "site") {
+  const pimap = ensurePimapBin();
+  const dir = mkdtempSync(join(tmpdir(), `pimap-e2e-${name}-`));
+  const output = join(dir, "public");
+  const { server, port } = await staticServer(output);
+  const base = `http://127.0.0.1:${port}/`;
+  const close = () => {
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const build = spawnSync(pimap, ["build", "--root", repo, "--output", output, "--base-url", base], { encoding: "utf8" });
+  if (build.status !== 0) {
+    close();
+    throw new Error(`pimap build failed (exit ${build.status}):\n${build.stdout}${build.stderr}`);
+  }
+  return { output, base, close };
+}
+
+/** The URL path of the first (by name) sub-folder of `output/folder` that holds an index.html. */
+export function firstChild(output, folder) {
+  const names = readdirSync(join(output, folder), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(output, folder, entry.name, "index.html")))
+    .map((entry) => entry.name)
+    .sort();
+  if (names.length === 0) throw new Error(`no page under /${folder}/`);
+  return `/${folder}/${names[0]}/`;
 }

@@ -1,0 +1,351 @@
+//! `pimap check`: build the site in memory and check every internal reference in its output: links
+//! and their `#anchors`, images, stylesheets, scripts, and the URLs of the sitemap and feeds.
+//!
+//! Each problem is reported at the source that produced the page (the Markdown, data or template
+//! file), at the line where the URL is written when it can be found there. Links to other sites
+//! are not fetched (CI may have no network); they are counted.
+
+use crate::diagnostics::Diagnostic;
+use crate::incremental::{Files, MemoryOutput};
+use crate::site::{OutputOwner, Site};
+use crate::{BuildError, BuildOptions, prepare, render_prepared};
+use std::collections::{HashMap, HashSet};
+
+/// What a check found.
+#[derive(Debug)]
+pub struct CheckReport {
+    pub pages: usize,
+    pub links: usize,
+    pub external: usize,
+    pub problems: Vec<Diagnostic>,
+}
+
+/// One `<tag attr=value>`'s URL-bearing attributes and ids, from minified or plain HTML.
+#[derive(Debug, Default, PartialEq)]
+struct Scanned {
+    urls: Vec<String>,
+    ids: HashSet<String>,
+}
+
+/// Reads tags and their attributes; skips comments and the text of `<script>` and `<style>`.
+fn scan_html(html: &str) -> Scanned {
+    let mut scanned = Scanned::default();
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    while let Some(offset) = html[i..].find('<') {
+        i += offset + 1;
+        if html[i..].starts_with("!--") {
+            i = html[i..].find("-->").map_or(html.len(), |end| i + end + 3);
+            continue;
+        }
+        let name_end = html[i..]
+            .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+            .map_or(html.len(), |e| i + e);
+        let tag = html[i..name_end].to_ascii_lowercase();
+        let mut j = name_end;
+        // Attributes until `>`.
+        loop {
+            while j < bytes.len() && (bytes[j].is_ascii_whitespace() || bytes[j] == b'/') {
+                j += 1;
+            }
+            if j >= bytes.len() || bytes[j] == b'>' {
+                break;
+            }
+            let name_start = j;
+            while j < bytes.len()
+                && !bytes[j].is_ascii_whitespace()
+                && bytes[j] != b'='
+                && bytes[j] != b'>'
+            {
+                j += 1;
+            }
+            let name = html[name_start..j].to_ascii_lowercase();
+            let mut value = String::new();
+            if j < bytes.len() && bytes[j] == b'=' {
+                j += 1;
+                match bytes.get(j) {
+                    Some(&quote @ (b'"' | b'\'')) => {
+                        let end = html[j + 1..]
+                            .find(quote as char)
+                            .map_or(html.len(), |e| j + 1 + e);
+                        value = html[j + 1..end].to_owned();
+                        j = (end + 1).min(html.len());
+                    }
+                    _ => {
+                        let start = j;
+                        while j < bytes.len() && !bytes[j].is_ascii_whitespace() && bytes[j] != b'>'
+                        {
+                            j += 1;
+                        }
+                        value = html[start..j].to_owned();
+                    }
+                }
+            }
+            let value = value.replace("&amp;", "&");
+            match name.as_str() {
+                "href" | "src" => scanned.urls.push(value),
+                "id" => {
+                    scanned.ids.insert(value);
+                }
+                _ => {}
+            }
+        }
+        i = (j + 1).min(html.len());
+        if tag == "script" || tag == "style" {
+            let close = format!("</{tag}");
+            i = html[i..]
+                .to_ascii_lowercase()
+                .find(&close)
+                .map_or(html.len(), |e| i + e);
+        }
+    }
+    scanned
+}
+
+/// The `<loc>` and `href` URLs of an XML file (sitemap, feed).
+fn scan_xml(xml: &str) -> Vec<String> {
+    let mut urls: Vec<String> = xml
+        .split("<loc>")
+        .skip(1)
+        .filter_map(|s| s.split("</loc>").next())
+        .map(str::to_owned)
+        .collect();
+    urls.extend(
+        xml.split("href=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+            .map(|u| u.replace("&amp;", "&")),
+    );
+    urls
+}
+
+enum Target {
+    Internal {
+        path: String,
+        fragment: Option<String>,
+    },
+    External,
+    Ignored,
+}
+
+/// Classifies a URL found in `from` (an output path).
+fn classify(site: &Site, from: &str, url: &str) -> Target {
+    let url = url.trim();
+    if url.is_empty()
+        || url.starts_with("mailto:")
+        || url.starts_with("tel:")
+        || url.starts_with("data:")
+    {
+        return Target::Ignored;
+    }
+    let (without_fragment, fragment) = match url.split_once('#') {
+        Some((u, f)) => (u, Some(f.to_owned())),
+        None => (url, None),
+    };
+    let without_query = without_fragment.split('?').next().unwrap_or("");
+    let origin = &site.base.origin;
+    let path = if without_query.is_empty() {
+        // `#anchor` on the same page.
+        return Target::Internal {
+            path: from.to_owned(),
+            fragment,
+        };
+    } else if !origin.is_empty() && without_query.starts_with(origin.as_str()) {
+        without_query[origin.len()..].to_owned()
+    } else if without_query.starts_with("//")
+        || without_query.contains("://")
+        || without_query.starts_with("javascript:")
+    {
+        return Target::External;
+    } else if without_query.starts_with('/') {
+        without_query.to_owned()
+    } else {
+        // Relative to the page's folder.
+        let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
+        let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+        for segment in without_query.split('/') {
+            match segment {
+                "." | "" => {}
+                ".." => {
+                    parts.pop();
+                }
+                s => parts.push(s),
+            }
+        }
+        let trailing = if without_query.ends_with('/') {
+            "/"
+        } else {
+            ""
+        };
+        format!("{}/{}{trailing}", site.base.path, parts.join("/"))
+    };
+    let Some(inside) = path.strip_prefix(&site.base.path) else {
+        return Target::Internal {
+            path: path.trim_start_matches('/').to_owned(),
+            fragment,
+        };
+    };
+    let inside = inside.trim_start_matches('/');
+    let key = if inside.is_empty() || inside.ends_with('/') {
+        format!("{inside}index.html")
+    } else {
+        inside.to_owned()
+    };
+    Target::Internal {
+        path: percent_decode(&key),
+        fragment,
+    }
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            if let Some(byte) = text
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
+                out.push(byte);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Where a problem in `output` should be reported: its source, at the line that holds `needle`.
+fn place(
+    site: &Site,
+    owner: Option<OutputOwner>,
+    output: &str,
+    needle: &str,
+    message: String,
+) -> Diagnostic {
+    let source = match owner {
+        Some(OutputOwner::Page(i)) => Some((
+            site.pages[i].source.file.clone(),
+            site.pages[i].source.text.clone(),
+        )),
+        Some(OutputOwner::Section(i)) => site.sections[i]
+            .source
+            .as_ref()
+            .map(|s| (s.file.clone(), s.text.clone())),
+        Some(OutputOwner::Entity(kind, i)) => {
+            let file = site.graph.source(kind, i);
+            Some((file.file.clone(), file.text.clone()))
+        }
+        _ => None,
+    };
+    let diagnostic = match source {
+        Some((file, text)) => match text
+            .find(needle.trim_start_matches('/'))
+            .filter(|_| !needle.is_empty())
+        {
+            Some(offset) => {
+                let (line, col) = crate::diagnostics::line_col(&text, offset);
+                Diagnostic::error_at(file, &text, line, col, message)
+            }
+            None => Diagnostic::file_error(file, message),
+        },
+        None => Diagnostic::file_error(output, message),
+    };
+    diagnostic.with_note(format!("in the generated file {output}"))
+}
+
+/// Builds the site in memory and checks it.
+pub fn check(options: &BuildOptions) -> Result<CheckReport, BuildError> {
+    let prepared = prepare(options)?;
+    let memory = MemoryOutput::default();
+    render_prepared(&prepared, options.minify, &memory)?;
+    let files: Files = memory.into_files();
+    let site = &prepared.site;
+    let owners: HashMap<&str, OutputOwner> = prepared
+        .planned
+        .iter()
+        .map(|(path, owner)| (path.as_str(), *owner))
+        .collect();
+    let mut ids: HashMap<&str, HashSet<String>> = HashMap::new();
+    let mut urls: Vec<(&str, String)> = Vec::new();
+    let mut paths: Vec<&String> = files.keys().collect();
+    paths.sort();
+    for path in &paths {
+        let Ok(text) = std::str::from_utf8(&files[*path]) else {
+            continue;
+        };
+        if path.ends_with(".html") {
+            let scanned = scan_html(text);
+            ids.insert(path.as_str(), scanned.ids);
+            urls.extend(scanned.urls.into_iter().map(|u| (path.as_str(), u)));
+        } else if path.ends_with(".xml") {
+            urls.extend(scan_xml(text).into_iter().map(|u| (path.as_str(), u)));
+        }
+    }
+    let mut report = CheckReport {
+        pages: ids.len(),
+        links: 0,
+        external: 0,
+        problems: Vec::new(),
+    };
+    for (from, url) in urls {
+        match classify(site, from, &url) {
+            Target::Ignored => {}
+            Target::External => report.external += 1,
+            Target::Internal { path, fragment } => {
+                report.links += 1;
+                let owner = owners.get(from).copied();
+                if !files.contains_key(&path) {
+                    report.problems.push(place(
+                        site,
+                        owner,
+                        from,
+                        &url,
+                        format!("broken link `{url}`: the site has no {path}"),
+                    ));
+                } else if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
+                    let fragment = percent_decode(&fragment);
+                    if ids
+                        .get(path.as_str())
+                        .is_some_and(|set| !set.contains(&fragment))
+                    {
+                        report.problems.push(place(
+                            site,
+                            owner,
+                            from,
+                            &url,
+                            format!("link `{url}`: {path} has no element with the id `{fragment}`"),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    report.problems = crate::diagnostics::normalize(report.problems);
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_quoted_unquoted_and_skips_scripts() {
+        let scanned = scan_html(
+            "<a href=/x/ id=top>x</a><img src='a.png'><script>var s = \"<a href=/no/>\";</script><!-- <a href=/gone/> --><p id=\"end\">",
+        );
+        assert_eq!(scanned.urls, vec!["/x/", "a.png"]);
+        assert!(scanned.ids.contains("top") && scanned.ids.contains("end"));
+    }
+
+    #[test]
+    fn reads_sitemap_and_feed_urls() {
+        assert_eq!(
+            scan_xml("<url><loc>https://e.org/a/</loc></url><link href=\"https://e.org/b/\"/>"),
+            vec!["https://e.org/a/", "https://e.org/b/"]
+        );
+    }
+}

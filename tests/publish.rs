@@ -1,0 +1,98 @@
+//! Publishing outputs: sitemap, robots.txt, the Atom feed, and what each page says about itself
+//! (canonical URL, OpenGraph, JSON-LD).
+
+mod common;
+use common::*;
+
+fn json_ld(html: &str) -> serde_json::Value {
+    let start = html
+        .find("<script type=\"application/ld+json\">")
+        .expect("a JSON-LD script")
+        + "<script type=\"application/ld+json\">".len();
+    let end = start + html[start..].find("</script>").unwrap();
+    serde_json::from_str(&html[start..end].replace("<\\/", "</")).expect("valid JSON-LD")
+}
+
+#[test]
+fn the_sitemap_lists_every_page_with_its_date_and_robots_points_at_it() {
+    let (run, out) = build_fixture("basic-site", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let public = out.path().join("public");
+    insta::assert_snapshot!("basic_site_sitemap", read(&public.join("sitemap.xml")));
+    assert_eq!(
+        read(&public.join("robots.txt")),
+        "User-agent: *\nAllow: /\n\nSitemap: https://example.org/sitemap.xml\n"
+    );
+}
+
+#[test]
+fn the_news_feed_is_atom_with_absolute_ids_and_dates() {
+    let (run, out) = build_fixture("basic-site", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!(
+        "basic_site_feed",
+        read(&out.path().join("public/news/atom.xml"))
+    );
+}
+
+#[test]
+fn a_sub_path_preview_build_moves_the_sitemap_feed_and_links() {
+    let (run, out) = build_fixture(
+        "basic-site",
+        &["--base-url", "https://preview.example.net/pimap/"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let public = out.path().join("public");
+    let sitemap = read(&public.join("sitemap.xml"));
+    assert!(sitemap.contains("<loc>https://preview.example.net/pimap/news/mou-signed/</loc><lastmod>2019-06-25</lastmod>"), "{sitemap}");
+    assert!(
+        !sitemap.contains("<loc>https://preview.example.net/news"),
+        "{sitemap}"
+    );
+    assert!(
+        read(&public.join("robots.txt"))
+            .ends_with("Sitemap: https://preview.example.net/pimap/sitemap.xml\n")
+    );
+    assert!(read(&public.join("news/atom.xml")).contains("<link rel=\"self\" type=\"application/atom+xml\" href=\"https://preview.example.net/pimap/news/atom.xml\"/>"));
+}
+
+#[test]
+fn pages_describe_themselves_with_canonical_opengraph_and_json_ld() {
+    let out = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = build(root, &out.path().join("public"), &["--no-minify"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let public = out.path().join("public");
+    let sme = read(&public.join("smes/lumicrest-ultrafast/index.html"));
+    assert!(sme.contains(
+        "<link rel=\"canonical\" href=\"https://pimap.example.org/smes/lumicrest-ultrafast/\">"
+    ));
+    assert!(sme.contains("<meta property=\"og:title\" content=\"Lumicrest Ultrafast\">"));
+    assert!(sme.contains("<meta name=\"twitter:card\" content=\"summary\">"));
+    let ld = json_ld(&sme);
+    assert_eq!(
+        (ld["@type"].as_str(), ld["name"].as_str()),
+        (Some("Organization"), Some("Lumicrest Ultrafast"))
+    );
+    assert_eq!(ld["address"]["addressCountry"], "FR");
+    let mission = json_ld(&read(
+        &public.join("missions/laser-world-of-photonics-2019/index.html"),
+    ));
+    assert_eq!(
+        (mission["@type"].as_str(), mission["startDate"].as_str()),
+        (Some("Event"), Some("2019-06-24"))
+    );
+    assert!(
+        mission["organizer"]
+            .as_array()
+            .is_some_and(|o| !o.is_empty())
+    );
+    let news = json_ld(&read(&public.join("news/pimap-plus-2022/index.html")));
+    assert_eq!(
+        (news["@type"].as_str(), news["datePublished"].as_str()),
+        (Some("NewsArticle"), Some("2022-08-16"))
+    );
+    let partner = json_ld(&read(&public.join("partners/alpha-rlh/index.html")));
+    assert_eq!(partner["@type"], "Organization");
+    assert!(read(&public.join("index.html")).contains("<link rel=\"alternate\" type=\"application/atom+xml\" title=\"News · PIMAP Partnership\" href=\"/news/atom.xml\">"));
+}
