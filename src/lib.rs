@@ -186,6 +186,7 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared, BuildError> {
     );
     let (mut site, mut problems) = resolved;
     site.cachebust = options.cachebust;
+    site.template_names = template_sources.iter().map(|t| t.name.clone()).collect();
     let mut templates = match compiled {
         Ok(templates) => {
             problems.extend(render::check_shortcodes(&site, &templates));

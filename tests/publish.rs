@@ -96,3 +96,106 @@ fn pages_describe_themselves_with_canonical_opengraph_and_json_ld() {
     assert_eq!(partner["@type"], "Organization");
     assert!(read(&public.join("index.html")).contains("<link rel=\"alternate\" type=\"application/atom+xml\" title=\"News · PIMAP Partnership\" href=\"/news/atom.xml\">"));
 }
+
+#[test]
+fn the_json_api_lists_every_entity_with_absolute_urls_and_related_ids() {
+    let (run, out) = build_fixture("data-site", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let api = |kind: &str| -> serde_json::Value {
+        serde_json::from_str(&read(
+            &out.path().join(format!("public/api/v1/{kind}.json")),
+        ))
+        .unwrap()
+    };
+    let smes = api("smes");
+    assert_eq!(
+        (
+            smes["version"].as_i64(),
+            smes["kind"].as_str(),
+            smes["site"].as_str()
+        ),
+        (Some(1), Some("smes"), Some("https://example.org/"))
+    );
+    let beamworks = &smes["items"][0];
+    assert_eq!(beamworks["id"], "beamworks");
+    assert_eq!(beamworks["url"], "https://example.org/smes/beamworks/");
+    assert_eq!(
+        beamworks["embed_url"],
+        "https://example.org/embed/smes/beamworks/"
+    );
+    assert_eq!(beamworks["cluster"], "nordlight");
+    assert_eq!(beamworks["missions"], serde_json::json!(["photonics-week"]));
+    assert!(
+        !beamworks["offer_html"]
+            .as_str()
+            .unwrap()
+            .contains("<script")
+    );
+    let partners = api("partners");
+    let nordlight = partners["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "nordlight")
+        .unwrap();
+    assert_eq!(nordlight["smes"], serde_json::json!(["beamworks"]));
+    for kind in ["missions", "practices"] {
+        assert_eq!(
+            api(kind)["items"].as_array().map(Vec::len),
+            Some(1),
+            "{kind}"
+        );
+    }
+}
+
+#[test]
+fn embeds_open_links_in_the_top_window_and_describe_themselves_with_oembed() {
+    let (run, out) = build_fixture("data-site", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let public = out.path().join("public");
+    let embed = read(&public.join("embed/smes/beamworks/index.html"));
+    assert!(embed.contains("pimap-embed-height"), "no resize script");
+    assert!(
+        embed.contains("<meta content=noindex name=robots>"),
+        "{embed}"
+    );
+    for link in embed.split("<a ").skip(1) {
+        assert!(
+            link.contains("target=_top"),
+            "a link that opens inside the frame: <a {}",
+            &link[..link.len().min(120)]
+        );
+    }
+    assert!(
+        embed.contains("class=embed-attribution href=https://example.org/smes/beamworks/"),
+        "{embed}"
+    );
+    assert!(
+        !embed.contains("<link rel=stylesheet") && !embed.contains("src=http"),
+        "the embed loads nothing else"
+    );
+    let list =
+        read(&public.join("embed/partners/nordlight/smes/technology/laser-welding/index.html"));
+    assert!(list.contains("Beamworks"));
+    let oembed: serde_json::Value =
+        serde_json::from_str(&read(&public.join("embed/smes/beamworks/oembed.json"))).unwrap();
+    assert_eq!(
+        (oembed["version"].as_str(), oembed["type"].as_str()),
+        (Some("1.0"), Some("rich"))
+    );
+    assert_eq!(
+        oembed["html"],
+        "<div data-pimap-embed=\"smes/beamworks\"></div><script src=\"https://example.org/embed.js\" async></script>"
+    );
+    let page = read(&public.join("smes/beamworks/index.html"));
+    assert!(
+        page.contains(
+            "<link href=https://example.org/embed/smes/beamworks/oembed.json rel=alternate"
+        ),
+        "no oEmbed discovery link"
+    );
+    assert!(
+        page.contains("data-pimap-embed=\"smes/beamworks\""),
+        "no embed snippet"
+    );
+}

@@ -135,6 +135,168 @@ pub fn feed_path(site: &Site, section: usize) -> String {
     }
 }
 
+/// The oEmbed description of an embed (`type: rich`), for tools that turn a link into an embed.
+pub fn oembed(site: &Site, embed: crate::site::Embed) -> String {
+    let g = &site.graph;
+    let (title, value) = match embed {
+        crate::site::Embed::Sme(i) => (
+            g.entities.smes[i].record.name.clone(),
+            format!("smes/{}", g.entities.smes[i].id),
+        ),
+        crate::site::Embed::ClusterSmes(p, _) => (
+            format!("SMEs of {}", g.entities.partners[p].record.name),
+            format!("partners/{}/smes", g.entities.partners[p].id),
+        ),
+    };
+    let root = site.permalink(&format!("{}/", site.base.path));
+    let html = format!(
+        "<div data-pimap-embed=\"{value}\"></div><script src=\"{root}embed.js\" async></script>"
+    );
+    serde_json::json!({
+        "version": "1.0",
+        "type": "rich",
+        "title": title,
+        "provider_name": site.config.title,
+        "provider_url": root,
+        "html": html,
+        "width": 640,
+        "height": 480,
+    })
+    .to_string()
+}
+
+fn absolute(site: &Site, dir: &str) -> String {
+    site.permalink(&format!("{}/{dir}/", site.base.path))
+}
+
+/// `api/v1/<kind>.json`: every entity of a kind with its fields, its page's absolute URL and the
+/// ids of related entities. The schema is in docs/api.md.
+pub fn api(site: &Site, kind: crate::site::EntityKind) -> String {
+    use crate::site::EntityKind;
+    let g = &site.graph;
+    let ids = |kind: EntityKind, list: &[usize]| -> Vec<String> {
+        list.iter().map(|&i| g.id(kind, i).to_owned()).collect()
+    };
+    let items: Vec<serde_json::Value> = (0..g.count(kind))
+        .map(|i| {
+            let mut item = match kind {
+                EntityKind::Partner => serde_json::to_value(&g.entities.partners[i].record),
+                EntityKind::Sme => serde_json::to_value(&g.entities.smes[i].record),
+                EntityKind::Mission => serde_json::to_value(&g.entities.missions[i].record),
+                EntityKind::Practice => serde_json::to_value(&g.entities.practices[i].record),
+            }
+            .unwrap_or_default();
+            item["id"] = g.id(kind, i).into();
+            item["url"] = absolute(site, &g.output_dir(kind, i)).into();
+            match kind {
+                EntityKind::Partner => {
+                    item["smes"] = ids(EntityKind::Sme, &g.partner_smes[i]).into();
+                    item["missions"] = ids(EntityKind::Mission, &g.partner_missions[i]).into();
+                    item["practices"] = ids(EntityKind::Practice, &g.partner_practices[i]).into();
+                    item["description_html"] = g.partner_html[i].clone().into();
+                }
+                EntityKind::Sme => {
+                    item["missions"] = ids(EntityKind::Mission, &g.sme_missions[i]).into();
+                    item["offer_html"] = g.sme_html[i].clone().into();
+                    item["embed_url"] =
+                        absolute(site, &format!("embed/smes/{}", g.id(kind, i))).into();
+                }
+                EntityKind::Mission => {
+                    item["practices"] = ids(EntityKind::Practice, &g.mission_practices[i]).into();
+                    item["outcomes_html"] = g.mission_html[i].clone().into();
+                }
+                EntityKind::Practice => item["body_html"] = g.practice_html[i].clone().into(),
+            }
+            item
+        })
+        .collect();
+    let body = serde_json::json!({ "version": 1, "kind": kind.variable().1, "site": absolute(site, "").trim_end_matches('/').to_owned() + "/", "items": items });
+    serde_json::to_string_pretty(&body).unwrap_or_default() + "\n"
+}
+
+/// The search index: one entry per page and entity, with the words a visitor may type.
+pub fn search_index(site: &Site) -> String {
+    let g = &site.graph;
+    let mut entries: Vec<serde_json::Value> = Vec::new();
+    let entry = |title: &str, url: String, kind: &str, text: String| serde_json::json!({ "title": title, "url": url, "kind": kind, "text": text });
+    for page in &site.pages {
+        let kind = if page.front.date.is_some() {
+            "News"
+        } else {
+            "Page"
+        };
+        let mut text = vec![
+            page.front.description.clone().unwrap_or_default(),
+            page.front.summary.clone().unwrap_or_default(),
+        ];
+        text.extend(page.front.taxonomies.values().flatten().cloned());
+        entries.push(entry(
+            &page.front.title,
+            page.url.clone(),
+            kind,
+            text.join(" ").trim().to_owned(),
+        ));
+    }
+    let url = |kind: crate::site::EntityKind, i: usize| {
+        format!("{}/{}/", site.base.path, g.output_dir(kind, i))
+    };
+    for (i, p) in g.entities.partners.iter().enumerate() {
+        let r = &p.record;
+        let text = format!(
+            "{} {} {} {} {}",
+            r.summary,
+            r.city,
+            r.region.clone().unwrap_or_default(),
+            r.country.name(),
+            r.sectors.join(" ")
+        );
+        entries.push(entry(
+            &r.name,
+            url(crate::site::EntityKind::Partner, i),
+            "Partner",
+            text,
+        ));
+    }
+    for (i, s) in g.entities.smes.iter().enumerate() {
+        let r = &s.record;
+        let markets: Vec<&str> = r.target_markets.iter().map(|c| c.name()).collect();
+        let text = format!(
+            "{} {} {} {} {} {}",
+            r.technologies.join(" "),
+            r.sectors.join(" "),
+            r.city,
+            r.country.name(),
+            markets.join(" "),
+            r.looking_for.join(" ")
+        );
+        entries.push(entry(
+            &r.name,
+            url(crate::site::EntityKind::Sme, i),
+            "SME",
+            text,
+        ));
+    }
+    for (i, m) in g.entities.missions.iter().enumerate() {
+        let r = &m.record;
+        entries.push(entry(
+            &r.title,
+            url(crate::site::EntityKind::Mission, i),
+            "Mission",
+            format!("{} {} {}", r.summary, r.city, r.country.name()),
+        ));
+    }
+    for (i, p) in g.entities.practices.iter().enumerate() {
+        let r = &p.record;
+        entries.push(entry(
+            &r.title,
+            url(crate::site::EntityKind::Practice, i),
+            "Best practice",
+            format!("{} {}", r.theme, r.summary),
+        ));
+    }
+    serde_json::json!({ "version": 1, "entries": entries }).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -128,6 +128,33 @@ pub fn meta(
         "json_ld",
         Value::safe_string(&json_ld(site, owner, title, description, url)),
     );
+    // oEmbed discovery for pages that have an embed.
+    let oembed = match owner {
+        OutputOwner::Entity(EntityKind::Sme, i)
+            if site.template_names.contains("embed_sme.html") =>
+        {
+            Some(format!(
+                "embed/smes/{}/oembed.json",
+                site.graph.entities.smes[i].id
+            ))
+        }
+        OutputOwner::Entity(EntityKind::Partner, i)
+            if !site.graph.partner_smes[i].is_empty()
+                && site.template_names.contains("embed_smes.html") =>
+        {
+            Some(format!(
+                "embed/partners/{}/smes/oembed.json",
+                site.graph.entities.partners[i].id
+            ))
+        }
+        _ => None,
+    };
+    fields.insert(
+        "oembed",
+        oembed.map_or_else(Value::none, |path| {
+            Value::from(site.permalink(&format!("{}/{path}", site.base.path)))
+        }),
+    );
     Value::from(fields)
 }
 
@@ -179,6 +206,20 @@ pub fn describe(site: &Site, owner: OutputOwner) -> (String, Option<String>) {
             )
         }
         OutputOwner::FacetIndex(kind) => (kind.title().to_owned(), None),
+        OutputOwner::Search => (
+            "Search".to_owned(),
+            Some(format!(
+                "Search the SMEs, partners, missions, practices and news of {}.",
+                site.config.title
+            )),
+        ),
+        OutputOwner::Embed(crate::site::Embed::Sme(i)) => {
+            (g.entities.smes[i].record.name.clone(), None)
+        }
+        OutputOwner::Embed(crate::site::Embed::ClusterSmes(p, _)) => (
+            format!("SMEs of {}", g.entities.partners[p].record.name),
+            None,
+        ),
         OutputOwner::Facet(kind, i) => (
             format!("{}: {}", kind.title(), g.facets(kind)[i].name),
             None,

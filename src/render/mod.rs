@@ -330,6 +330,10 @@ where
 /// The template that renders an output; `None` for outputs that are not rendered.
 pub(crate) fn template_name(site: &Site, owner: OutputOwner) -> Option<&str> {
     Some(match owner {
+        OutputOwner::Embed(crate::site::Embed::Sme(_)) => "embed_sme.html",
+        OutputOwner::Embed(crate::site::Embed::ClusterSmes(..)) => "embed_smes.html",
+        OutputOwner::Search => "search.html",
+        OutputOwner::OEmbed(_) | OutputOwner::Api(_) | OutputOwner::SearchIndex => return None,
         OutputOwner::EntityList(kind) => kind.list_template(),
         OutputOwner::Entity(kind, _) => kind.template(),
         OutputOwner::FacetIndex(_) => "facets.html",
@@ -376,6 +380,9 @@ pub(crate) fn render_one(
             )));
         }
         OutputOwner::Robots => return Some(Ok(crate::output::publish::robots(site))),
+        OutputOwner::OEmbed(embed) => return Some(Ok(crate::output::publish::oembed(site, embed))),
+        OutputOwner::Api(kind) => return Some(Ok(crate::output::publish::api(site, kind))),
+        OutputOwner::SearchIndex => return Some(Ok(crate::output::publish::search_index(site))),
         OutputOwner::Feed(i) => {
             let content_of = |page: usize| {
                 values.pages[page]
@@ -390,6 +397,60 @@ pub(crate) fn render_one(
     let template = template_name(site, owner)?;
     let mut context = Context::new();
     let (chosen_at, url, what) = match owner {
+        OutputOwner::Embed(crate::site::Embed::Sme(i)) => {
+            context.insert_value("sme", values.entities.smes[i].clone());
+            let id = &site.graph.entities.smes[i].id;
+            (
+                None,
+                format!("{}/embed/smes/{id}/", site.base.path),
+                format!("the embed of data/smes/{id}.yaml"),
+            )
+        }
+        OutputOwner::Embed(crate::site::Embed::ClusterSmes(p, filter)) => {
+            context.insert_value("partner", values.entities.partners[p].clone());
+            let mut smes = site.graph.partner_smes[p].clone();
+            let mut url = format!(
+                "{}/embed/partners/{}/smes/",
+                site.base.path, site.graph.entities.partners[p].id
+            );
+            if let Some((kind, f)) = filter {
+                let facet = &site.graph.facets(kind)[f];
+                smes.retain(|s| facet.smes.contains(s));
+                context.insert_value("filter", values.entities.facets_of(kind)[f].clone());
+                url.push_str(&format!(
+                    "{}/{}/",
+                    if kind == FacetKind::Sector {
+                        "sector"
+                    } else {
+                        "technology"
+                    },
+                    facet.slug
+                ));
+            } else {
+                context.insert_value("filter", Value::none());
+            }
+            context.insert_value(
+                "smes",
+                Value::from(
+                    smes.iter()
+                        .map(|&s| values.entities.smes[s].clone())
+                        .collect::<Vec<_>>(),
+                ),
+            );
+            (
+                None,
+                url,
+                format!(
+                    "the embed of data/partners/{}.yaml",
+                    site.graph.entities.partners[p].id
+                ),
+            )
+        }
+        OutputOwner::Search => (
+            None,
+            format!("{}/search/", site.base.path),
+            "the search page".to_owned(),
+        ),
         OutputOwner::EntityList(kind) => {
             context.insert_value(
                 kind.variable().1,
@@ -516,7 +577,10 @@ pub(crate) fn render_one(
         | OutputOwner::Static(_)
         | OutputOwner::Sitemap
         | OutputOwner::Robots
-        | OutputOwner::Feed(_) => return None,
+        | OutputOwner::Feed(_)
+        | OutputOwner::OEmbed(_)
+        | OutputOwner::Api(_)
+        | OutputOwner::SearchIndex => return None,
     };
     if !templates.has(template) {
         let message = format!("template `{template}` not found");

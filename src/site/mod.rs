@@ -38,6 +38,9 @@ pub struct Site {
     pub graph: DataGraph,
     /// Whether `get_url` adds content hashes to static file URLs.
     pub cachebust: bool,
+    /// Names of the templates, known once they are compiled: the embed and search pages are made
+    /// only when the theme has their templates.
+    pub template_names: std::collections::HashSet<String>,
     /// Problems that do not stop the build.
     pub warnings: Vec<Diagnostic>,
 }
@@ -431,6 +434,7 @@ pub fn resolve(sources: SiteSources) -> (Site, Vec<Diagnostic>) {
         aliases,
         graph,
         cachebust: true,
+        template_names: Default::default(),
         warnings: Vec::new(),
     };
     check_output_collisions(&site, &mut errors);
@@ -705,6 +709,71 @@ pub fn planned_outputs(site: &Site) -> Vec<(String, OutputOwner)> {
             ));
         }
     }
+    // Embeds for partners' sites, their oEmbed descriptions, the JSON API and the search index.
+    let has = |name: &str| site.template_names.contains(name);
+    for (i, sme) in site
+        .graph
+        .entities
+        .smes
+        .iter()
+        .enumerate()
+        .filter(|_| has("embed_sme.html"))
+    {
+        outputs.push((
+            format!("embed/smes/{}/index.html", sme.id),
+            OutputOwner::Embed(Embed::Sme(i)),
+        ));
+        outputs.push((
+            format!("embed/smes/{}/oembed.json", sme.id),
+            OutputOwner::OEmbed(Embed::Sme(i)),
+        ));
+    }
+    for (p, partner) in site.graph.entities.partners.iter().enumerate() {
+        if site.graph.partner_smes[p].is_empty() || !has("embed_smes.html") {
+            continue;
+        }
+        let dir = format!("embed/partners/{}/smes", partner.id);
+        outputs.push((
+            format!("{dir}/index.html"),
+            OutputOwner::Embed(Embed::ClusterSmes(p, None)),
+        ));
+        outputs.push((
+            format!("{dir}/oembed.json"),
+            OutputOwner::OEmbed(Embed::ClusterSmes(p, None)),
+        ));
+        for kind in [FacetKind::Sector, FacetKind::Technology] {
+            for (f, facet) in site.graph.facets(kind).iter().enumerate() {
+                if facet
+                    .smes
+                    .iter()
+                    .any(|s| site.graph.partner_smes[p].contains(s))
+                {
+                    let segment = if kind == FacetKind::Sector {
+                        "sector"
+                    } else {
+                        "technology"
+                    };
+                    outputs.push((
+                        format!("{dir}/{segment}/{}/index.html", facet.slug),
+                        OutputOwner::Embed(Embed::ClusterSmes(p, Some((kind, f)))),
+                    ));
+                }
+            }
+        }
+    }
+    for kind in EntityKind::ALL
+        .into_iter()
+        .filter(|&kind| site.graph.count(kind) > 0)
+    {
+        outputs.push((
+            format!("api/v1/{}.json", kind.variable().1),
+            OutputOwner::Api(kind),
+        ));
+    }
+    if has("search.html") {
+        outputs.push(("search-index.json".to_owned(), OutputOwner::SearchIndex));
+        outputs.push(("search/index.html".to_owned(), OutputOwner::Search));
+    }
     for kind in FacetKind::ALL {
         let facets = site.graph.facets(kind);
         if !facets.is_empty() {
@@ -746,9 +815,26 @@ pub fn planned_outputs(site: &Site) -> Vec<(String, OutputOwner)> {
     outputs
 }
 
+/// What an embed shows: one SME, or a cluster's SMEs (optionally those of one sector or
+/// technology).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Embed {
+    Sme(usize),
+    ClusterSmes(usize, Option<(FacetKind, usize)>),
+}
+
 /// Who produces an output file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputOwner {
+    /// A page made to be framed by partners' sites.
+    Embed(Embed),
+    /// The oEmbed description of an embed.
+    OEmbed(Embed),
+    /// `api/v1/<kind>.json`.
+    Api(EntityKind),
+    SearchIndex,
+    /// The search page.
+    Search,
     Sitemap,
     Robots,
     /// The Atom feed of a section.
@@ -792,6 +878,9 @@ impl OutputOwner {
             ),
             OutputOwner::NotFound => "the 404 page".to_owned(),
             OutputOwner::Sitemap => "the sitemap".to_owned(),
+            OutputOwner::Embed(_) | OutputOwner::OEmbed(_) => "an embed".to_owned(),
+            OutputOwner::Api(kind) => format!("the API of data/{}/", kind.variable().1),
+            OutputOwner::SearchIndex | OutputOwner::Search => "the search".to_owned(),
             OutputOwner::Robots => "robots.txt".to_owned(),
             OutputOwner::Feed(i) => format!(
                 "the feed of content/{}",
@@ -853,7 +942,12 @@ impl OutputOwner {
             | OutputOwner::NotFound
             | OutputOwner::Sitemap
             | OutputOwner::Robots
-            | OutputOwner::Feed(_) => Diagnostic::file_error(CONFIG_FILE, message),
+            | OutputOwner::Feed(_)
+            | OutputOwner::Embed(_)
+            | OutputOwner::OEmbed(_)
+            | OutputOwner::Api(_)
+            | OutputOwner::SearchIndex
+            | OutputOwner::Search => Diagnostic::file_error(CONFIG_FILE, message),
         }
     }
 }

@@ -213,3 +213,42 @@ export function firstChild(output, folder) {
   if (names.length === 0) throw new Error(`no page under /${folder}/`);
   return `/${folder}/${names[0]}/`;
 }
+
+/**
+ * Launches headless Chromium like `launchBrowser`, with Playwright context options (for example
+ * `{ javaScriptEnabled: false }`). Resolves with `{ context, close() }`.
+ */
+export async function launchBrowserWith(contextOptions) {
+  const profile = mkdtempSync(join(tmpdir(), "pimap-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: chromiumFlags,
+    ...contextOptions,
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A second web site on 127.0.0.1 and a free port, serving fixed HTML: `pages` maps a path
+ * (`/`, `/plain/`) to its HTML; other paths get 404. Resolves with `{ url, close() }`; `url` is
+ * `http://127.0.0.1:PORT/`, another origin than `buildAndServeSite`'s.
+ */
+export function htmlServer(pages) {
+  const server = createServer((req, res) => {
+    const html = pages[new URL(req.url, "http://localhost").pathname];
+    res.writeHead(html === undefined ? 404 : 200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-cache" });
+    res.end(html ?? "not found");
+  });
+  return new Promise((resolvePromise) => {
+    server.listen(0, "127.0.0.1", () =>
+      resolvePromise({ url: `http://127.0.0.1:${server.address().port}/`, close: () => server.close() }),
+    );
+  });
+}
