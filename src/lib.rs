@@ -232,7 +232,7 @@ pub fn render_prepared(
                 sink.write(&file.path, &file.bytes)
             })
         },
-        || copy_files(site, sink),
+        || copy_files(site, planned, sink),
     );
     errors.extend(copy_errors);
     errors.extend(warnings.iter().cloned());
@@ -288,18 +288,23 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     })
 }
 
-fn copy_files(site: &site::Site, sink: &dyn OutputSink) -> Vec<Diagnostic> {
+fn copy_files(
+    site: &site::Site,
+    planned: &[(String, site::OutputOwner)],
+    sink: &dyn OutputSink,
+) -> Vec<Diagnostic> {
     use rayon::prelude::*;
-    let statics = site
-        .static_files
+    planned
         .par_iter()
-        .map(|f| (f.rel.as_str(), &f.origin));
-    let assets = site
-        .content_assets
-        .par_iter()
-        .map(|(f, output)| (output.as_str(), &f.origin));
-    statics
-        .chain(assets)
-        .filter_map(|(rel, origin)| sink.copy(rel, origin).err())
+        .filter_map(|(path, owner)| {
+            let origin = match *owner {
+                site::OutputOwner::Static(i) | site::OutputOwner::Fingerprinted(i) => {
+                    &site.static_files[i].origin
+                }
+                site::OutputOwner::ContentAsset(i) => &site.content_assets[i].0.origin,
+                _ => return None,
+            };
+            sink.copy(path, origin).err()
+        })
         .collect()
 }

@@ -93,7 +93,7 @@ fn the_summary_line_counts_pages_and_files() {
     assert_eq!(run.code, 0);
     let line = run.stdout.trim();
     assert!(
-        line.starts_with("Built 15 pages (22 files: 22 written, 0 unchanged, 0 removed) into "),
+        line.starts_with("Built 15 pages (25 files: 25 written, 0 unchanged, 0 removed) into "),
         "{line}"
     );
     assert!(line.ends_with(" ms"), "{line}");

@@ -199,3 +199,19 @@ fn embeds_open_links_in_the_top_window_and_describe_themselves_with_oembed() {
         "no embed snippet"
     );
 }
+
+#[test]
+fn static_files_get_content_hashed_names_that_hosts_may_cache_for_ever() {
+    let (run, out) = build_fixture("basic-site", &["--base-url", "https://example.org/sub/"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let public = out.path().join("public");
+    assert_eq!(
+        read(&public.join("css/style.f279778f42.css")),
+        read(&public.join("css/style.css"))
+    );
+    assert!(read(&public.join("index.html")).contains("href=/sub/css/style.f279778f42.css"));
+    assert_eq!(
+        read(&public.join("_headers")),
+        "# Written by pimap. Files whose names carry a hash of their bytes never change.\n/sub/css/style.f279778f42.css\n  Cache-Control: public, max-age=31536000, immutable\n/sub/css/theme-only.a682a552f1.css\n  Cache-Control: public, max-age=31536000, immutable\n"
+    );
+}

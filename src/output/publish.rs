@@ -297,6 +297,35 @@ pub fn search_index(site: &Site) -> String {
     serde_json::json!({ "version": 1, "entries": entries }).to_string()
 }
 
+/// `_headers` (read by Netlify, Cloudflare Pages and others): fingerprinted files never change,
+/// so browsers may keep them for a year; `embed.js` keeps its name and is revalidated.
+pub fn headers(site: &Site) -> String {
+    let mut text = String::from(
+        "# Written by pimap. Files whose names carry a hash of their bytes never change.\n",
+    );
+    let mut hashed: Vec<String> = site
+        .static_files
+        .iter()
+        .filter_map(|f| crate::site::fingerprinted_path(site, f))
+        .collect();
+    hashed.sort();
+    for path in hashed {
+        let _ = write!(
+            text,
+            "{}/{path}\n  Cache-Control: public, max-age=31536000, immutable\n",
+            site.base.path
+        );
+    }
+    if site.static_files.iter().any(|f| f.rel == "embed.js") {
+        let _ = write!(
+            text,
+            "{}/embed.js\n  Cache-Control: public, max-age=3600\n",
+            site.base.path
+        );
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -134,6 +134,11 @@ pub fn register_url_function(tera: &mut tera::Tera, site: &Site) {
     );
     let base = site.base.clone();
     let default_cachebust = site.cachebust;
+    let hashed: HashMap<String, String> = site
+        .static_files
+        .iter()
+        .filter_map(|f| Some((f.rel.clone(), crate::site::fingerprinted_path(site, f)?)))
+        .collect();
     tera.register_function(
         "get_url",
         move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
@@ -158,7 +163,10 @@ pub fn register_url_function(tera: &mut tera::Tera, site: &Site) {
             } else {
                 let rel = path.trim_start_matches('/');
                 match files.get(rel) {
-                    Some(hash) if cachebust => format!("{}/{rel}?h={:010x}", base.path, hash >> 24),
+                    Some(hash) if cachebust => match hashed.get(rel) {
+                        Some(hashed) => format!("{}/{hashed}", base.path),
+                        None => format!("{}/{rel}?h={:010x}", base.path, hash >> 24),
+                    },
                     Some(_) => format!("{}/{rel}", base.path),
                     None => {
                         return Err(Error::message(format!(

@@ -333,7 +333,13 @@ pub(crate) fn template_name(site: &Site, owner: OutputOwner) -> Option<&str> {
         OutputOwner::Embed(crate::site::Embed::Sme(_)) => "embed_sme.html",
         OutputOwner::Embed(crate::site::Embed::ClusterSmes(..)) => "embed_smes.html",
         OutputOwner::Search => "search.html",
-        OutputOwner::OEmbed(_) | OutputOwner::Api(_) | OutputOwner::SearchIndex => return None,
+        OutputOwner::OEmbed(_)
+        | OutputOwner::Api(_)
+        | OutputOwner::SearchIndex
+        | OutputOwner::Headers
+        | OutputOwner::Fingerprinted(_) => {
+            return None;
+        }
         OutputOwner::EntityList(kind) => kind.list_template(),
         OutputOwner::Entity(kind, _) => kind.template(),
         OutputOwner::FacetIndex(_) => "facets.html",
@@ -383,6 +389,7 @@ pub(crate) fn render_one(
         OutputOwner::OEmbed(embed) => return Some(Ok(crate::output::publish::oembed(site, embed))),
         OutputOwner::Api(kind) => return Some(Ok(crate::output::publish::api(site, kind))),
         OutputOwner::SearchIndex => return Some(Ok(crate::output::publish::search_index(site))),
+        OutputOwner::Headers => return Some(Ok(crate::output::publish::headers(site))),
         OutputOwner::Feed(i) => {
             let content_of = |page: usize| {
                 values.pages[page]
@@ -580,7 +587,9 @@ pub(crate) fn render_one(
         | OutputOwner::Feed(_)
         | OutputOwner::OEmbed(_)
         | OutputOwner::Api(_)
-        | OutputOwner::SearchIndex => return None,
+        | OutputOwner::SearchIndex
+        | OutputOwner::Headers
+        | OutputOwner::Fingerprinted(_) => return None,
     };
     if !templates.has(template) {
         let message = format!("template `{template}` not found");

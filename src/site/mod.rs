@@ -811,8 +811,30 @@ pub fn planned_outputs(site: &Site) -> Vec<(String, OutputOwner)> {
     }
     for (i, file) in site.static_files.iter().enumerate() {
         outputs.push((file.rel.clone(), OutputOwner::Static(i)));
+        if let Some(hashed) = fingerprinted_path(site, file) {
+            outputs.push((hashed, OutputOwner::Fingerprinted(i)));
+        }
+    }
+    if site.cachebust && !site.static_files.is_empty() {
+        outputs.push(("_headers".to_owned(), OutputOwner::Headers));
     }
     outputs
+}
+
+/// File types whose URLs carry a hash of their bytes in the file name when cache busting is on.
+const FINGERPRINTED: [&str; 10] = [
+    "css", "js", "svg", "png", "jpg", "jpeg", "webp", "avif", "gif", "woff2",
+];
+
+/// `css/site.css` -> `css/site.7ef2914e4b.css`, for static files whose URL changes with their
+/// bytes (so hosts can cache them for ever); `None` when cache busting is off or for other types.
+/// `embed.js` keeps one stable name: partners' sites point at it.
+pub fn fingerprinted_path(site: &Site, file: &FileSource) -> Option<String> {
+    let (stem, extension) = file.rel.rsplit_once('.')?;
+    let fingerprint = site.cachebust
+        && FINGERPRINTED.contains(&extension.to_ascii_lowercase().as_str())
+        && file.rel != "embed.js";
+    fingerprint.then(|| format!("{stem}.{:010x}.{extension}", file.hash >> 24))
 }
 
 /// What an embed shows: one SME, or a cluster's SMEs (optionally those of one sector or
@@ -826,6 +848,10 @@ pub enum Embed {
 /// Who produces an output file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputOwner {
+    /// A static file under its content-hashed name.
+    Fingerprinted(usize),
+    /// `_headers`: long cache lifetimes for fingerprinted files, for hosts that read it.
+    Headers,
     /// A page made to be framed by partners' sites.
     Embed(Embed),
     /// The oEmbed description of an embed.
@@ -878,6 +904,10 @@ impl OutputOwner {
             ),
             OutputOwner::NotFound => "the 404 page".to_owned(),
             OutputOwner::Sitemap => "the sitemap".to_owned(),
+            OutputOwner::Fingerprinted(i) => {
+                format!("static file {} (fingerprinted)", site.static_files[i].rel)
+            }
+            OutputOwner::Headers => "_headers".to_owned(),
             OutputOwner::Embed(_) | OutputOwner::OEmbed(_) => "an embed".to_owned(),
             OutputOwner::Api(kind) => format!("the API of data/{}/", kind.variable().1),
             OutputOwner::SearchIndex | OutputOwner::Search => "the search".to_owned(),
@@ -934,7 +964,7 @@ impl OutputOwner {
             OutputOwner::ContentAsset(i) => {
                 Diagnostic::file_error(format!("content/{}", site.content_assets[i].0.rel), message)
             }
-            OutputOwner::Static(i) => {
+            OutputOwner::Static(i) | OutputOwner::Fingerprinted(i) => {
                 Diagnostic::file_error(format!("static/{}", site.static_files[i].rel), message)
             }
             OutputOwner::Taxonomy(_)
@@ -947,7 +977,8 @@ impl OutputOwner {
             | OutputOwner::OEmbed(_)
             | OutputOwner::Api(_)
             | OutputOwner::SearchIndex
-            | OutputOwner::Search => Diagnostic::file_error(CONFIG_FILE, message),
+            | OutputOwner::Search
+            | OutputOwner::Headers => Diagnostic::file_error(CONFIG_FILE, message),
         }
     }
 }

@@ -6,9 +6,12 @@
  */
 (function () {
   "use strict";
+  // Our own URL (search.js, or search.<hash>.js when the build fingerprints assets).
   const script =
     document.currentScript ||
-    Array.from(document.querySelectorAll("script[src]")).reverse().find((s) => /\/search\.js(?:[?#]|$)/.test(s.src));
+    Array.from(document.querySelectorAll("script[src]"))
+      .reverse()
+      .find((s) => /\/search(?:\.[0-9a-f]+)?\.js(?:[?#]|$)/.test(s.src));
   const form = document.querySelector('form[role="search"]');
   const input = document.getElementById("search-input");
   const list = document.getElementById("search-results");
