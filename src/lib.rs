@@ -46,6 +46,8 @@ pub struct BuildOptions {
     /// Add a hash of their bytes to static file URLs from `get_url` (`?h=`). `pimap serve` turns it
     /// off: it serves nothing from cache, and a stylesheet edit then changes no page.
     pub cachebust: bool,
+    /// Also write `.gz` and `.br` files next to every text output (`--precompress`).
+    pub precompress: bool,
 }
 
 impl BuildOptions {
@@ -57,6 +59,7 @@ impl BuildOptions {
             drafts: false,
             minify: true,
             cachebust: true,
+            precompress: false,
         }
     }
 
@@ -141,6 +144,40 @@ impl OutputSink for output::StagedOutput {
     }
     fn copy(&self, rel: &str, origin: &source::FileOrigin) -> Result<(), Diagnostic> {
         output::StagedOutput::copy(self, rel, origin)
+    }
+}
+
+/// A sink that also writes `.gz` and `.br` versions of every text file (`--precompress`).
+struct Precompressing<'a, S: OutputSink>(&'a S);
+
+impl<S: OutputSink> Precompressing<'_, S> {
+    fn compressed(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        if output::is_compressible(rel) {
+            let (gzip, brotli) = output::precompress(bytes);
+            self.0.write(&format!("{rel}.gz"), &gzip)?;
+            self.0.write(&format!("{rel}.br"), &brotli)?;
+        }
+        Ok(())
+    }
+}
+
+impl<S: OutputSink> OutputSink for Precompressing<'_, S> {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self.0.write(rel, bytes)?;
+        self.compressed(rel, bytes)
+    }
+
+    fn copy(&self, rel: &str, origin: &source::FileOrigin) -> Result<(), Diagnostic> {
+        self.0.copy(rel, origin)?;
+        if output::is_compressible(rel) {
+            let bytes = match origin {
+                source::FileOrigin::Embedded(bytes) => bytes.to_vec(),
+                source::FileOrigin::Disk(path) => std::fs::read(path)
+                    .map_err(|e| Diagnostic::file_error(path, format!("cannot read: {e}")))?,
+            };
+            self.compressed(rel, &bytes)?;
+        }
+        Ok(())
     }
 }
 
@@ -274,14 +311,25 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     check_output_location(&options.root, &output_dir)?;
     let staged =
         output::StagedOutput::prepare(&output_dir).map_err(|d| BuildError::Site(vec![d]))?;
-    let generated = generate(options, &staged)?;
-    let expected: HashSet<String> = generated.paths.iter().cloned().collect();
+    let generated = if options.precompress {
+        generate(options, &Precompressing(&staged))?
+    } else {
+        generate(options, &staged)?
+    };
+    let mut expected: HashSet<String> = generated.paths.iter().cloned().collect();
+    if options.precompress {
+        let compressed = generated
+            .paths
+            .iter()
+            .filter(|p| output::is_compressible(p));
+        expected.extend(compressed.flat_map(|p| [format!("{p}.gz"), format!("{p}.br")]));
+    }
     let stats = staged
         .commit(&expected)
         .map_err(|d| BuildError::Site(vec![d]))?;
     Ok(BuildSummary {
         pages: generated.pages,
-        files: generated.paths.len(),
+        files: expected.len(),
         stats,
         warnings: generated.warnings,
         elapsed: started.elapsed(),

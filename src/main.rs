@@ -1,7 +1,7 @@
 //! The `pimap` command line: parse arguments, call the library, print diagnostics, set the exit
 //! code (0 success, 1 the site has errors, 2 a usage error).
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use pimap::{BuildError, BuildOptions};
 use std::io::Write;
 use std::path::PathBuf;
@@ -18,25 +18,49 @@ struct Cli {
     command: Command,
 }
 
+/// What `build` and `watch` read and where they write.
+#[derive(Args)]
+struct SiteArgs {
+    /// The site root: the folder that holds site.yaml.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Where to write the site. Default: ROOT/public.
+    #[arg(long)]
+    output: Option<PathBuf>,
+    /// Publish for another address than site.yaml's base_url (e.g. https://example.org/sub/).
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Include pages and sections marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+}
+
+impl SiteArgs {
+    fn options(self, minify: bool, precompress: bool) -> BuildOptions {
+        BuildOptions {
+            root: self.root,
+            output: self.output,
+            base_url: self.base_url,
+            drafts: self.drafts,
+            minify,
+            cachebust: true,
+            precompress,
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Build the site into the output folder (default: public/).
     Build {
-        /// The site root: the folder that holds site.yaml.
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Where to write the site. Default: ROOT/public.
-        #[arg(long)]
-        output: Option<PathBuf>,
-        /// Publish for another address than site.yaml's base_url (e.g. https://example.org/sub/).
-        #[arg(long)]
-        base_url: Option<String>,
-        /// Include pages and sections marked `draft: true`.
-        #[arg(long)]
-        drafts: bool,
+        #[command(flatten)]
+        site: SiteArgs,
         /// Write HTML as rendered, without minifying it.
         #[arg(long)]
         no_minify: bool,
+        /// Also write gzip (.gz) and brotli (.br) files next to every text file.
+        #[arg(long)]
+        precompress: bool,
         /// Print nothing but errors.
         #[arg(long)]
         quiet: bool,
@@ -74,18 +98,8 @@ enum Command {
     },
     /// Rebuild the output folder on every change, for use with another web server.
     Watch {
-        /// The site root: the folder that holds site.yaml.
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Where to write the site. Default: ROOT/public.
-        #[arg(long)]
-        output: Option<PathBuf>,
-        /// Publish for another address than site.yaml's base_url.
-        #[arg(long)]
-        base_url: Option<String>,
-        /// Include pages and sections marked `draft: true`.
-        #[arg(long)]
-        drafts: bool,
+        #[command(flatten)]
+        site: SiteArgs,
     },
     /// Create a new file with every field present and explained: sme, partner, mission,
     /// practice, page or news.
@@ -105,23 +119,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build {
-            root,
-            output,
-            base_url,
-            drafts,
+            site,
             no_minify,
+            precompress,
             quiet,
-        } => {
-            let options = BuildOptions {
-                root,
-                output,
-                base_url,
-                drafts,
-                minify: !no_minify,
-                cachebust: true,
-            };
-            build(&options, quiet)
-        }
+        } => build(&site.options(!no_minify, precompress), quiet),
         Command::Serve {
             root,
             port,
@@ -138,22 +140,7 @@ fn main() -> ExitCode {
             };
             report(pimap::serve::serve(&options))
         }
-        Command::Watch {
-            root,
-            output,
-            base_url,
-            drafts,
-        } => {
-            let options = BuildOptions {
-                root,
-                output,
-                base_url,
-                drafts,
-                minify: true,
-                cachebust: true,
-            };
-            report(pimap::serve::watch(&options))
-        }
+        Command::Watch { site } => report(pimap::serve::watch(&site.options(true, false))),
         Command::Check {
             root,
             base_url,
@@ -166,6 +153,7 @@ fn main() -> ExitCode {
                 drafts,
                 minify: true,
                 cachebust: true,
+                precompress: false,
             };
             check(&options)
         }

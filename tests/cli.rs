@@ -215,3 +215,34 @@ fn check_passes_on_the_bundled_site() {
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(run.stdout.contains(" 0 problems;"), "{}", run.stdout);
 }
+
+#[test]
+fn precompress_writes_gzip_and_brotli_next_to_text_files() {
+    use std::io::Read;
+    let (run, out) = build_fixture("basic-site", &["--precompress"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let public = out.path().join("public");
+    let html = std::fs::read(public.join("about/index.html")).unwrap();
+    let mut gunzipped = Vec::new();
+    flate2::read::GzDecoder::new(&std::fs::read(public.join("about/index.html.gz")).unwrap()[..])
+        .read_to_end(&mut gunzipped)
+        .unwrap();
+    assert_eq!(gunzipped, html);
+    let mut unbrotli = Vec::new();
+    brotli::BrotliDecompress(
+        &mut &std::fs::read(public.join("about/index.html.br")).unwrap()[..],
+        &mut unbrotli,
+    )
+    .unwrap();
+    assert_eq!(unbrotli, html);
+    assert!(
+        !public.join("news/mou-signed/stand.jpg.gz").exists(),
+        "images are not compressed"
+    );
+    // Without the flag, a rebuild removes them.
+    let run = build(&fixture("basic-site"), &public, &[]);
+    assert_eq!(run.code, 0);
+    let run = build(&fixture("basic-site"), &public, &[]);
+    assert_eq!(run.code, 0);
+    assert!(!public.join("about/index.html.gz").exists());
+}

@@ -290,6 +290,16 @@ impl Projection {
     }
 }
 
+/// A curve from one point to another, bowed `lift` units above the higher of the two.
+fn arc(svg: &mut String, (x1, y1): (f64, f64), (x2, y2): (f64, f64), lift: f64, attributes: &str) {
+    let _ = write!(
+        svg,
+        "<path d=\"M{x1:.1} {y1:.1} Q{:.1} {:.1} {x2:.1} {y2:.1}\" {attributes}/>",
+        (x1 + x2) / 2.0,
+        y1.min(y2) - lift
+    );
+}
+
 /// Europe and North America with a pin for each partner and lines for MoUs and missions.
 pub fn partner_map(graph: &DataGraph, base_path: &str) -> String {
     let partners = &graph.entities.partners;
@@ -332,13 +342,12 @@ pub fn partner_map(graph: &DataGraph, base_path: &str) -> String {
     for (i, partner) in partners.iter().enumerate() {
         if partner.record.kind == PartnerKind::International {
             for &cluster in &graph.partner_mous[i] {
-                let ((x1, y1), (x2, y2)) = (at(i), at(cluster));
-                let _ = write!(
-                    svg,
-                    "<path d=\"M{x1:.1} {y1:.1} Q{:.1} {:.1} {x2:.1} {y2:.1}\" class=\"line {}\" stroke-width=\"1.6\"/>",
-                    (x1 + x2) / 2.0,
-                    y1.min(y2) - 60.0,
-                    SERIES[1]
+                arc(
+                    &mut svg,
+                    at(i),
+                    at(cluster),
+                    60.0,
+                    &format!("class=\"line {}\" stroke-width=\"1.6\"", SERIES[1]),
                 );
             }
         }
@@ -346,14 +355,11 @@ pub fn partner_map(graph: &DataGraph, base_path: &str) -> String {
     for (m, organisers) in graph.mission_organisers.iter().enumerate() {
         for &host in &graph.mission_hosts[m] {
             for &organiser in organisers {
-                let ((x1, y1), (x2, y2)) = (at(organiser), at(host));
-                let _ = write!(
-                    svg,
-                    "<path d=\"M{x1:.1} {y1:.1} Q{:.1} {:.1} {x2:.1} {y2:.1}\" class=\"line {}\" stroke-width=\"1.4\" stroke-dasharray=\"5 4\"/>",
-                    (x1 + x2) / 2.0,
-                    y1.min(y2) - 90.0,
+                let style = format!(
+                    "class=\"line {}\" stroke-width=\"1.4\" stroke-dasharray=\"5 4\"",
                     SERIES[2]
                 );
+                arc(&mut svg, at(organiser), at(host), 90.0, &style);
             }
         }
     }

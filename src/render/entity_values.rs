@@ -73,6 +73,15 @@ fn link_list(graph: &DataGraph, kind: FacetKind, names: &[String]) -> Value {
     )
 }
 
+/// Full values: each card with its relations.
+fn full(cards: &[Value], relations: impl Fn(usize) -> Vec<(&'static str, Value)>) -> Vec<Value> {
+    cards
+        .iter()
+        .enumerate()
+        .map(|(i, card)| merge(card.clone(), relations(i)))
+        .collect()
+}
+
 fn pick(cards: &[Value], indices: &[usize]) -> Value {
     Value::from(
         indices
@@ -188,68 +197,40 @@ pub fn build(site: &Site) -> Result<EntityValues, tera::Error> {
         })
         .collect::<Result<_, tera::Error>>()?;
 
-    let partners = partner_cards
-        .iter()
-        .enumerate()
-        .map(|(i, card)| {
-            merge(
-                card.clone(),
-                vec![
-                    ("smes", pick(&sme_cards, &g.partner_smes[i])),
-                    ("missions", pick(&mission_cards, &g.partner_missions[i])),
-                    ("mous", pick(&partner_cards, &g.partner_mous[i])),
-                    ("practices", pick(&practice_cards, &g.partner_practices[i])),
-                ],
-            )
-        })
-        .collect();
-    let smes = sme_cards
-        .iter()
-        .enumerate()
-        .map(|(i, card)| {
-            let cluster = g
-                .sme_cluster
-                .get(i)
-                .and_then(|&c| partner_cards.get(c))
-                .cloned()
-                .unwrap_or_else(Value::none);
-            merge(
-                card.clone(),
-                vec![
-                    ("cluster", cluster),
-                    ("missions", pick(&mission_cards, &g.sme_missions[i])),
-                ],
-            )
-        })
-        .collect();
-    let missions = mission_cards
-        .iter()
-        .enumerate()
-        .map(|(i, card)| {
-            merge(
-                card.clone(),
-                vec![
-                    ("organisers", pick(&partner_cards, &g.mission_organisers[i])),
-                    ("hosts", pick(&partner_cards, &g.mission_hosts[i])),
-                    ("participants", pick(&sme_cards, &g.mission_participants[i])),
-                    ("practices", pick(&practice_cards, &g.mission_practices[i])),
-                ],
-            )
-        })
-        .collect();
-    let practices = practice_cards
-        .iter()
-        .enumerate()
-        .map(|(i, card)| {
-            merge(
-                card.clone(),
-                vec![
-                    ("partners", pick(&partner_cards, &g.practice_partners[i])),
-                    ("missions", pick(&mission_cards, &g.practice_missions[i])),
-                ],
-            )
-        })
-        .collect();
+    let partners = full(&partner_cards, |i| {
+        vec![
+            ("smes", pick(&sme_cards, &g.partner_smes[i])),
+            ("missions", pick(&mission_cards, &g.partner_missions[i])),
+            ("mous", pick(&partner_cards, &g.partner_mous[i])),
+            ("practices", pick(&practice_cards, &g.partner_practices[i])),
+        ]
+    });
+    let smes = full(&sme_cards, |i| {
+        let cluster = g
+            .sme_cluster
+            .get(i)
+            .and_then(|&c| partner_cards.get(c))
+            .cloned()
+            .unwrap_or_else(Value::none);
+        vec![
+            ("cluster", cluster),
+            ("missions", pick(&mission_cards, &g.sme_missions[i])),
+        ]
+    });
+    let missions = full(&mission_cards, |i| {
+        vec![
+            ("organisers", pick(&partner_cards, &g.mission_organisers[i])),
+            ("hosts", pick(&partner_cards, &g.mission_hosts[i])),
+            ("participants", pick(&sme_cards, &g.mission_participants[i])),
+            ("practices", pick(&practice_cards, &g.mission_practices[i])),
+        ]
+    });
+    let practices = full(&practice_cards, |i| {
+        vec![
+            ("partners", pick(&partner_cards, &g.practice_partners[i])),
+            ("missions", pick(&mission_cards, &g.practice_missions[i])),
+        ]
+    });
 
     let facet_value = |kind: FacetKind, facet: &Facet| {
         let mut fields = BTreeMap::new();

@@ -145,6 +145,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), String> {
         drafts: options.drafts,
         minify: false,
         cachebust: false,
+        precompress: false,
     };
     let shared = Arc::new(Shared::default());
     let mut watcher = watch::SourceWatcher::new(&options.root)?;

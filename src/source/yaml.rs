@@ -58,32 +58,10 @@ fn convert(error: &serde_yaml::Error, text: &str) -> YamlError {
     // that confuse people who are not programmers.
     let mut help = None;
     if let Some((head, unknown, expected)) = split_unknown(&message, "unknown variant `") {
-        let candidates: Vec<&str> = expected
-            .split(", ")
-            .flat_map(|s| s.split(" or "))
-            .map(|s| s.trim_matches('`'))
-            .filter(|s| !s.is_empty())
-            .collect();
-        help = Some(
-            match crate::diagnostics::did_you_mean(unknown, candidates.iter().copied()) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => format!("write one of: {}", candidates.join(", ")),
-            },
-        );
+        help = Some(suggest(unknown, expected, "write one of"));
         message = format!("{head}`{unknown}` is not one of the allowed values");
     } else if let Some((head, unknown, expected)) = split_unknown(&message, "unknown field `") {
-        let candidates: Vec<&str> = expected
-            .split(", ")
-            .flat_map(|s| s.split(" or "))
-            .map(|s| s.trim_matches('`'))
-            .filter(|s| !s.is_empty())
-            .collect();
-        help = Some(
-            match crate::diagnostics::did_you_mean(unknown, candidates.iter().copied()) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => format!("the allowed keys are: {}", candidates.join(", ")),
-            },
-        );
+        help = Some(suggest(unknown, expected, "the allowed keys are"));
         message = format!("{head}unknown key `{unknown}`");
     } else if message.contains("missing field `") {
         message = message.replace("missing field", "missing required key");
@@ -120,6 +98,20 @@ fn relocate_value(message: &str, text: &str) -> Option<(usize, usize)> {
 
 fn line_is_inside(text: &str, line: usize) -> bool {
     line >= 1 && line <= text.lines().count()
+}
+
+/// "did you mean `x`?" for the closest of serde's expected names (`a`, `b` or `c`), or the list.
+fn suggest(unknown: &str, expected: &str, list_intro: &str) -> String {
+    let candidates: Vec<&str> = expected
+        .split(", ")
+        .flat_map(|s| s.split(" or "))
+        .map(|s| s.trim_matches('`'))
+        .filter(|s| !s.is_empty())
+        .collect();
+    match crate::diagnostics::did_you_mean(unknown, candidates.iter().copied()) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => format!("{list_intro}: {}", candidates.join(", ")),
+    }
 }
 
 /// Splits "PREFIX unknown field `x`, expected one of `a`, `b`" (or "expected `a`").
