@@ -258,7 +258,7 @@ fn place(
 }
 
 /// Builds the site in memory and checks it.
-pub fn check(options: &BuildOptions) -> Result<CheckReport, BuildError> {
+pub fn check(options: &BuildOptions, external: bool) -> Result<CheckReport, BuildError> {
     let prepared = prepare(options)?;
     let memory = MemoryOutput::default();
     render_prepared(&prepared, options.minify, &memory)?;
@@ -291,10 +291,17 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport, BuildError> {
         external: 0,
         problems: Vec::new(),
     };
+    // The first place each outside URL appears, to fetch each once.
+    let mut outside: std::collections::BTreeMap<String, &str> = std::collections::BTreeMap::new();
     for (from, url) in urls {
         match classify(site, from, &url) {
             Target::Ignored => {}
-            Target::External => report.external += 1,
+            Target::External => {
+                report.external += 1;
+                if url.starts_with("http://") || url.starts_with("https://") {
+                    outside.entry(url.clone()).or_insert(from);
+                }
+            }
             Target::Internal { path, fragment } => {
                 report.links += 1;
                 let owner = owners.get(from).copied();
@@ -324,8 +331,48 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport, BuildError> {
             }
         }
     }
+    if external {
+        use rayon::prelude::*;
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_global(Some(std::time::Duration::from_secs(15)))
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let failures: Vec<(String, &str, String)> = outside
+            .par_iter()
+            .filter_map(|(url, from)| {
+                fetch_problem(&agent, url).map(|problem| (url.clone(), *from, problem))
+            })
+            .collect();
+        for (url, from, problem) in failures {
+            let owner = owners.get(from).copied();
+            report.problems.push(place(
+                site,
+                owner,
+                from,
+                &url,
+                format!("outside link `{url}`: {problem}"),
+            ));
+        }
+    }
     report.problems = crate::diagnostics::normalize(report.problems);
     Ok(report)
+}
+
+/// What is wrong with an outside URL, if anything: HEAD first, GET when HEAD is refused.
+fn fetch_problem(agent: &ureq::Agent, url: &str) -> Option<String> {
+    let status = match agent.head(url).call() {
+        Ok(response) if matches!(response.status().as_u16(), 405 | 501) => {
+            agent.get(url).call().map(|r| r.status().as_u16())
+        }
+        Ok(response) => Ok(response.status().as_u16()),
+        Err(e) => Err(e),
+    };
+    match status {
+        Ok(code) if code < 400 => None,
+        Ok(code) => Some(format!("the server answered {code}")),
+        Err(e) => Some(format!("cannot be fetched: {e}")),
+    }
 }
 
 #[cfg(test)]

@@ -110,6 +110,9 @@ impl Session {
             if let Some(rebuild) = self.try_fast(changed) {
                 return Ok(rebuild);
             }
+            // The fast path may have given up half way: only a successful full build is a base
+            // for the next fast update.
+            self.last = None;
         }
         self.full()
     }
@@ -234,7 +237,7 @@ fn changed_paths(old: &Files, new: &Files) -> Vec<String> {
 
 /// Re-renders the pages whose bodies changed and everything that shows them; puts every
 /// re-rendered output in `updates`. Returns how many outputs were rendered, or `None` when the
-/// change needs the full path. Nothing in `last` changes unless it succeeds.
+/// change needs the full path; then `last` may be half updated, and the caller drops it.
 fn update_bodies(
     last: &mut Prepared,
     options: &BuildOptions,
@@ -264,6 +267,7 @@ fn update_bodies(
         content: content_urls,
         assets: asset_urls,
         failed: &no_failures,
+        base_path: &site.base.path,
     };
     let names = render::shortcode_names_of(&last.templates);
     let rendered: Vec<(
@@ -370,6 +374,13 @@ fn update_bodies(
                             || (mentions.section && sections.contains(&site.pages[i].section))
                     }
                     OutputOwner::Section(i) => sections.contains(&i),
+                    // An entity list shows the section of its folder, if it has one.
+                    OutputOwner::EntityList(kind) => {
+                        mentions.section
+                            && sections
+                                .iter()
+                                .any(|&s| site.sections[s].output_dir == kind.dir())
+                    }
                     OutputOwner::Taxonomy(t) => taxonomies.contains(&t),
                     OutputOwner::Term(t, i) => terms.contains(&(t, i)),
                     _ => false,
@@ -392,6 +403,14 @@ fn update_templates(
     updates: &mut BTreeMap<String, Vec<u8>>,
 ) -> Option<usize> {
     if changed.iter().any(|name| name.starts_with("shortcodes/")) {
+        return None;
+    }
+    // Components are global: any template may use one defined in the edited file.
+    if last
+        .templates
+        .texts()
+        .any(|(_, text)| text.contains("{% component") || text.contains("{%- component"))
+    {
         return None;
     }
     let sources =

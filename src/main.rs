@@ -95,6 +95,9 @@ enum Command {
         /// Include pages and sections marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Also fetch every link to another site (needs the network).
+        #[arg(long)]
+        external: bool,
     },
     /// Rebuild the output folder on every change, for use with another web server.
     Watch {
@@ -145,6 +148,7 @@ fn main() -> ExitCode {
             root,
             base_url,
             drafts,
+            external,
         } => {
             let options = BuildOptions {
                 root,
@@ -155,10 +159,11 @@ fn main() -> ExitCode {
                 cachebust: true,
                 precompress: false,
             };
-            check(&options)
+            check(&options, external)
         }
         Command::New { kind, name, root } => {
             let Some(kind) = pimap::scaffold::ScaffoldKind::parse(&kind) else {
+                eprintln!("error: cannot create a `{kind}`");
                 return ExitCode::from(2);
             };
             match pimap::scaffold::create(&root, kind, &name) {
@@ -175,18 +180,19 @@ fn main() -> ExitCode {
     }
 }
 
-fn check(options: &BuildOptions) -> ExitCode {
-    match pimap::check::check(options) {
+fn check(options: &BuildOptions, external: bool) -> ExitCode {
+    match pimap::check::check(options, external) {
         Ok(report) => {
             for problem in &report.problems {
                 eprintln!("{problem}\n");
             }
             println!(
-                "Checked {} pages: {} internal links, {} problems; {} links to other sites not fetched",
+                "Checked {} pages: {} internal links, {} problems; {} links to other sites {}",
                 report.pages,
                 report.links,
                 report.problems.len(),
-                report.external
+                report.external,
+                if external { "fetched" } else { "not fetched" }
             );
             if report.problems.is_empty() {
                 ExitCode::SUCCESS

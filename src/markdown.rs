@@ -21,6 +21,8 @@ pub struct LinkTargets<'a> {
     pub assets: &'a HashMap<String, String>,
     /// Content files that exist but failed to load: links to them are not errors of their own.
     pub failed: &'a std::collections::HashSet<String>,
+    /// The base URL's path (`/sub`, or empty): written before links to `/site/paths`.
+    pub base_path: &'a str,
 }
 
 /// One entry of a table of contents.
@@ -295,6 +297,12 @@ impl<'a> Pipeline<'_, '_> {
         };
         let content_path = if let Some(path) = path.strip_prefix("@/") {
             Some(path.to_owned())
+        } else if path.starts_with('/')
+            && !path.starts_with("//")
+            && !self.targets.base_path.is_empty()
+        {
+            // A path on this site: it moves with the base URL, like menu entries.
+            return format!("{}{text}", self.targets.base_path).into();
         } else if has_scheme(path) || path.starts_with('/') || path.is_empty() {
             return url;
         } else {
@@ -500,6 +508,7 @@ mod tests {
                 content: &content,
                 assets: &assets,
                 failed: &Default::default(),
+                base_path: "",
             },
         )
     }
@@ -603,6 +612,32 @@ mod tests {
         assert_eq!(
             out.diagnostics[0].help.as_deref(),
             Some("did you mean `@/news/mou.md`?")
+        );
+    }
+
+    #[test]
+    fn site_paths_follow_the_base_path() {
+        let content = HashMap::new();
+        let assets = HashMap::new();
+        let text =
+            "---\ntitle: t\n---\n[a](/about/) [b](//cdn.example.org/x) [c](https://e.org/)\n";
+        let source = split(
+            "a.md".into(),
+            "content/a.md".into(),
+            text.as_bytes().to_vec(),
+        )
+        .unwrap();
+        let targets = LinkTargets {
+            content: &content,
+            assets: &assets,
+            failed: &Default::default(),
+            base_path: "/sub",
+        };
+        let out = render(&source, &targets);
+        assert!(out.html.contains("href=\"/sub/about/\""), "{}", out.html);
+        assert!(
+            out.html.contains("href=\"//cdn.example.org/x\"")
+                && out.html.contains("href=\"https://e.org/\"")
         );
     }
 

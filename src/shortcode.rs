@@ -1,8 +1,10 @@
 //! Shortcodes: `{{ sme_card(id="lumen-lasers") }}` in Markdown, replaced by a template's HTML.
 //!
 //! Before Markdown is parsed, each call outside code is cut out of the text and replaced by an
-//! HTML comment of the same length (`<!--sc:3    -->`), so that byte offsets (and so the line and
-//! column of every later diagnostic) do not move and Markdown passes the marker through. After
+//! HTML comment padded to the same length (`<!--sc:3    -->`), so that byte offsets (and so the
+//! line and column of every later diagnostic) do not move and Markdown passes the marker through.
+//! A call shorter than the shortest marker (11 bytes; `{{ x() }}` has 9) shifts the columns after
+//! it on its line; lines and earlier columns stay right. After
 //! rendering, `render` puts each template's output where its marker is. A call is written
 //! `{{ name(key="text", n=3, flag=true) }}`; a malformed one is an error at its place.
 

@@ -173,8 +173,9 @@ pub fn roadmap_chart(graph: &DataGraph) -> String {
         .max()
         .unwrap_or(first);
     let months = f64::from((last - first + 1) * 12);
-    let x_of =
-        |(year, month): (u32, u32)| f64::from((year - first) * 12 + month - 1) / months * WIDTH;
+    let x_of = |(year, month): (u32, u32)| {
+        f64::from(year.saturating_sub(first) * 12 + month.saturating_sub(1)) / months * WIDTH
+    };
     let status_style = |status: Status| match status {
         Status::Done => (SERIES[0], "done"),
         Status::InProgress => (SERIES[3], "in progress"),

@@ -100,8 +100,8 @@ fn json_ld(site: &Site, owner: OutputOwner, title: &str, description: &str, url:
             "url": site.permalink(url),
         }),
     };
-    // `</` cannot appear inside a script element; `<\/` means the same in JSON.
-    value.to_string().replace("</", "<\\/")
+    // No `<` inside a script element (`</script>`, `<!--`): `\u003c` means the same in JSON.
+    value.to_string().replace('<', "\\u003c")
 }
 
 /// The `meta` variable of an output whose title, description and URL the caller knows.

@@ -109,9 +109,13 @@ fn rebuild(session: &mut Session, changed: &[PathBuf], shared: &Shared) -> Rebui
 /// Binds the first free port from `port` on.
 fn bind(address: IpAddr, port: u16) -> Result<(tiny_http::Server, u16), String> {
     let mut last_error = String::new();
-    for candidate in port..port.saturating_add(20) {
+    for candidate in port..=port.saturating_add(19) {
         match tiny_http::Server::http((address, candidate)) {
-            Ok(server) => return Ok((server, candidate)),
+            // Port 0 asks the system for a free port: use the one it gave.
+            Ok(server) => {
+                let bound = server.server_addr().to_ip().map_or(candidate, |a| a.port());
+                return Ok((server, bound));
+            }
             Err(e) => last_error = e.to_string(),
         }
     }

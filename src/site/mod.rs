@@ -1002,9 +1002,28 @@ fn check_output_collisions(site: &Site, errors: &mut Vec<Diagnostic>) {
             }
         }
     }
+    // A file where another output needs a folder (`static/news` and `news/index.html`).
+    let mut clashes: Vec<(&String, &str, &OutputOwner, &OutputOwner)> = Vec::new();
+    for (path, owner) in &seen {
+        for (at, _) in path.match_indices('/') {
+            if let Some(file) = seen.get(&path[..at]) {
+                clashes.push((path, &path[..at], owner, file));
+            }
+        }
+    }
+    clashes.sort_by(|a, b| a.0.cmp(b.0));
+    for (path, folder, owner, file) in clashes {
+        let message = format!(
+            "{} writes the file {folder}, where {} needs a folder for {path}",
+            file.describe(site),
+            owner.describe(site)
+        );
+        errors.push(file.diagnostic(site, message).with_help(
+            "rename the file or the page so that one does not sit where the other's folder goes",
+        ));
+    }
 }
 
-/// Renders every content file's Markdown in parallel, then checks the anchors links point at.
 /// The URL of every content file and of every file copied from `content/`, by path inside
 /// `content/`: what Markdown links resolve against.
 pub fn link_target_urls(site: &Site) -> (HashMap<String, String>, HashMap<String, String>) {
@@ -1027,6 +1046,7 @@ pub fn link_target_urls(site: &Site) -> (HashMap<String, String>, HashMap<String
     (content_urls, asset_urls)
 }
 
+/// Renders every content file's Markdown in parallel, then checks the anchors links point at.
 fn render_markdown(
     site: &mut Site,
     failed: &std::collections::HashSet<String>,
@@ -1037,6 +1057,7 @@ fn render_markdown(
         content: &content_urls,
         assets: &asset_urls,
         failed,
+        base_path: &site.base.path,
     };
     site.pages
         .par_iter_mut()

@@ -154,7 +154,12 @@ impl Date {
         let [y, m, d] = parts.as_slice() else {
             return Err(bad());
         };
-        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        let ascii_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if y.len() != 4
+            || m.len() != 2
+            || d.len() != 2
+            || ![y, m, d].iter().all(|s| ascii_digits(s))
+        {
             return Err(bad());
         }
         let (Ok(year), Ok(month), Ok(day)) = (y.parse::<u32>(), m.parse::<u32>(), d.parse::<u32>())
@@ -168,18 +173,7 @@ impl Date {
             return Err(format!("`{text}`: day {day} does not exist in that month"));
         }
         if let Some(time) = time {
-            let clock = time.trim_end_matches('Z');
-            let clock = clock.split(['+', '-']).next().unwrap_or_default();
-            let fields: Vec<&str> = clock.split(':').collect();
-            let valid = (2..=3).contains(&fields.len())
-                && fields.iter().zip([24, 60, 61]).all(|(f, max)| {
-                    f.len() >= 2
-                        && f.split('.')
-                            .next()
-                            .and_then(|n| n.parse::<u32>().ok())
-                            .is_some_and(|n| n < max)
-                });
-            if !valid {
+            if !is_clock(time) {
                 return Err(format!(
                     "`{text}` has an invalid time; write it as 2019-06-25T09:30:00Z"
                 ));
@@ -201,6 +195,37 @@ impl Date {
             parts.next().unwrap_or(1),
         )
     }
+}
+
+/// `HH:MM[:SS[.fraction]]`, then `Z`, `±HH:MM` or nothing; ASCII digits only.
+fn is_clock(time: &str) -> bool {
+    let (clock, zone) = match time.find(['Z', '+', '-']) {
+        Some(at) => time.split_at(at),
+        None => (time, ""),
+    };
+    let two = |s: &str, max: u32| {
+        s.len() == 2
+            && s.bytes().all(|b| b.is_ascii_digit())
+            && s.parse::<u32>().is_ok_and(|n| n < max)
+    };
+    let mut fields = clock.split(':');
+    let (Some(hours), Some(minutes)) = (fields.next(), fields.next()) else {
+        return false;
+    };
+    let seconds_ok = match fields.next() {
+        None => true,
+        Some(seconds) => {
+            let (whole, fraction) = seconds.split_once('.').unwrap_or((seconds, "0"));
+            two(whole, 61) && !fraction.is_empty() && fraction.bytes().all(|b| b.is_ascii_digit())
+        }
+    };
+    let zone_ok = match zone {
+        "" | "Z" => true,
+        zone => zone[1..]
+            .split_once(':')
+            .is_some_and(|(h, m)| two(h, 24) && two(m, 60)),
+    };
+    fields.next().is_none() && two(hours, 24) && two(minutes, 60) && seconds_ok && zone_ok
 }
 
 pub fn days_in_month(year: u32, month: u32) -> u32 {
@@ -346,5 +371,8 @@ mod tests {
         assert!(Date::parse("25/06/2019").is_err());
         assert!(Date::parse("2019-06-25T09:30:00Z").is_ok());
         assert!(Date::parse("2019-06-25T25:30:00Z").is_err());
+        assert!(Date::parse("2018-06-01T0.é:30").is_err());
+        assert!(Date::parse("2019-06-25T09:30+02:00").is_ok());
+        assert!(Date::parse("+019-06-25").is_err());
     }
 }

@@ -53,17 +53,21 @@ impl DataFile {
                 .is_some_and(|rest| rest.starts_with(':'))
         });
         let Some(key_line) = key_line else {
-            // A key inside a flow mapping: `location: {lat: 148.8, lon: 2.3}`.
-            let from = lines[..from_line.min(lines.len())]
-                .iter()
-                .map(|l| l.len() + 1)
-                .sum::<usize>()
-                .min(self.text.len());
-            return match self.text[from..].find(&format!("{key}:")) {
+            // A key inside a flow mapping: `location: {lat: 148.8, lon: 2.3}`. Byte offsets come
+            // from the text's own line ends, so CRLF files are counted right.
+            let from = self
+                .text
+                .split_inclusive('\n')
+                .take(from_line)
+                .map(str::len)
+                .sum::<usize>();
+            let after = &self.text[from..];
+            return match after.find(&format!("{key}:")) {
                 Some(at) => {
-                    let value = self.text[from + at + key.len() + 1..].len()
-                        - self.text[from + at + key.len() + 1..].trim_start().len();
-                    crate::diagnostics::line_col(&self.text, from + at + key.len() + 1 + value)
+                    let value = &after[at + key.len() + 1..];
+                    let offset =
+                        from + at + key.len() + 1 + (value.len() - value.trim_start().len());
+                    crate::diagnostics::line_col(&self.text, offset)
                 }
                 None => (1, 1),
             };
@@ -194,9 +198,17 @@ impl Month {
 impl<'de> Deserialize<'de> for Month {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
-        let valid = text.len() == 7
-            && text.as_bytes()[4] == b'-'
-            && text[..4].parse::<u32>().is_ok()
+        // ASCII digits only: `+999-01` parses as a number but is not a month.
+        let bytes = text.as_bytes();
+        let digits = |range: std::ops::Range<usize>| {
+            bytes
+                .get(range)
+                .is_some_and(|b| b.iter().all(u8::is_ascii_digit))
+        };
+        let valid = bytes.len() == 7
+            && bytes[4] == b'-'
+            && digits(0..4)
+            && digits(5..7)
             && text[5..]
                 .parse::<u32>()
                 .is_ok_and(|m| (1..=12).contains(&m));
@@ -361,16 +373,31 @@ pub struct RoadmapAction {
     pub status: Status,
 }
 
+/// Names under `data` that pimap fills itself (typed entities and facets): a free-form data file
+/// may not take them.
+pub const RESERVED: [&str; 9] = [
+    "partners",
+    "smes",
+    "missions",
+    "practices",
+    "sectors",
+    "technologies",
+    "markets",
+    "kpis",
+    "roadmap",
+];
+
 /// The folder of each entity kind under `data/`.
 pub const ENTITY_FOLDERS: [&str; 4] = ["partners", "smes", "missions", "practices"];
 
 /// Whether `rel` (a path inside `data/`) is a typed data file.
 pub fn is_typed(rel: &str) -> bool {
-    rel == "kpis.yaml"
-        || rel == "roadmap.yaml"
-        || ENTITY_FOLDERS
-            .iter()
-            .any(|folder| rel.strip_prefix(folder).is_some_and(|r| r.starts_with('/')))
+    matches!(
+        rel,
+        "kpis.yaml" | "kpis.yml" | "roadmap.yaml" | "roadmap.yml"
+    ) || ENTITY_FOLDERS
+        .iter()
+        .any(|folder| rel.strip_prefix(folder).is_some_and(|r| r.starts_with('/')))
 }
 
 pub fn is_valid_id(id: &str) -> bool {
@@ -395,7 +422,7 @@ pub fn add_file(
     source: DataFile,
     errors: &mut Vec<Diagnostic>,
 ) {
-    if rel == "kpis.yaml" {
+    if rel == "kpis.yaml" || rel == "kpis.yml" {
         if let Some(kpis) = ok(parse::<Vec<Kpi>>(&source), errors) {
             check_list(&source, kpis.iter().map(|k| k.id.as_str()), errors);
             for kpi in &kpis {
@@ -414,7 +441,7 @@ pub fn add_file(
         }
         return;
     }
-    if rel == "roadmap.yaml" {
+    if rel == "roadmap.yaml" || rel == "roadmap.yml" {
         if let Some(actions) = ok(parse::<Vec<RoadmapAction>>(&source), errors) {
             check_list(&source, actions.iter().map(|a| a.id.as_str()), errors);
             for action in &actions {
@@ -627,6 +654,8 @@ mod tests {
         assert!(yaml::parse::<Url>("www.example.com").is_err());
         assert!(yaml::parse::<Month>("2020-01").is_ok());
         assert!(yaml::parse::<Month>("2020-13").is_err());
+        assert!(yaml::parse::<Month>("+999-01").is_err());
+        assert!(yaml::parse::<Month>("2020-+9").is_err());
         assert!(yaml::parse::<Year>("1066").is_err());
     }
 

@@ -416,8 +416,19 @@ fn load_data(
             .warning(),
         );
     }
-    let (typed, generic): (Vec<String>, Vec<String>) =
+    let (typed, mut generic): (Vec<String>, Vec<String>) =
         rels.into_iter().partition(|rel| data::is_typed(rel));
+    generic.retain(|rel| {
+        let first = rel.split(['/', '.']).next().unwrap_or_default();
+        let reserved = data::RESERVED.contains(&first);
+        if reserved {
+            errors.push(
+                Diagnostic::file_error(Path::new("data").join(rel), format!("`data.{first}` is filled by pimap from the typed data; this file would hide it"))
+                    .with_help("rename the file, or move it to the folder of its kind (see docs/data-model.md)"),
+            );
+        }
+        !reserved
+    });
     let typed: Vec<(data::Entities, Vec<Diagnostic>)> = typed
         .par_iter()
         .map(|rel| {
