@@ -10,10 +10,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use tera::{Error, Kwargs, State, TeraResult, Value};
 
-const SITE_FUNCTIONS: [&str; 6] = [
+const SITE_FUNCTIONS: [&str; 7] = [
     "get_page",
     "get_section",
     "get_url",
+    "inline_css",
     "kpi_chart",
     "roadmap_chart",
     "partner_map",
@@ -108,8 +109,27 @@ pub fn register_page_functions(tera: &mut tera::Tera, values: &Arc<SiteValues>) 
     );
 }
 
-/// Registers `get_url`: content files by `@/path`, static and content files by path.
+/// Registers `get_url` (content files by `@/path`, static and content files by path) and
+/// `inline_css(path=...)`, the text of a static stylesheet, for pages that may load nothing else
+/// (embeds).
 pub fn register_url_function(tera: &mut tera::Tera, site: &Site) {
+    let stylesheets: HashMap<String, Value> = site
+        .static_files
+        .iter()
+        .filter_map(|f| Some((f.rel.clone(), Value::safe_string(f.css.as_deref()?))))
+        .collect();
+    tera.register_function(
+        "inline_css",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let path: &str = kwargs.must_get("path")?;
+            let rel = path.trim_start_matches('/');
+            stylesheets.get(rel).cloned().ok_or_else(|| {
+                Error::message(format!(
+                    "inline_css: there is no stylesheet `{rel}` among the static files"
+                ))
+            })
+        },
+    );
     // get_url: content files by `@/path`, static and content files by path, with a hash of their
     // bytes as a query string so that browsers refetch them when they change.
     let mut files: HashMap<String, u64> = site

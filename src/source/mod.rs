@@ -61,6 +61,14 @@ pub struct FileSource {
     pub origin: FileOrigin,
     /// xxh3 of the bytes, used for cache busting.
     pub hash: u64,
+    /// The text of a stylesheet (read while hashing), for templates that inline it.
+    pub css: Option<std::sync::Arc<str>>,
+}
+
+/// The text of `bytes` if `rel` names a stylesheet.
+fn css_text(rel: &str, bytes: &[u8]) -> Option<std::sync::Arc<str>> {
+    rel.ends_with(".css")
+        .then(|| String::from_utf8_lossy(bytes).into())
 }
 
 #[derive(Debug, Clone)]
@@ -250,6 +258,7 @@ fn hash_files(dir: &Path, rels: Vec<String>, errors: &mut Vec<Diagnostic>) -> Ve
                 .map_err(|e| Diagnostic::file_error(&path, format!("cannot read: {e}")))?;
             Ok(FileSource {
                 hash: xxhash_rust::xxh3::xxh3_64(&bytes),
+                css: css_text(&rel, &bytes),
                 rel,
                 origin: FileOrigin::Disk(path),
             })
@@ -382,6 +391,7 @@ fn load_static(
                 rel: rel.to_owned(),
                 origin: FileOrigin::Embedded(bytes),
                 hash: xxhash_rust::xxh3::xxh3_64(bytes),
+                css: css_text(rel, bytes),
             })
             .collect(),
     };
