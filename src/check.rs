@@ -396,3 +396,39 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod external_tests {
+    use super::fetch_problem;
+
+    #[test]
+    fn outside_links_are_fetched_and_errors_reported() {
+        let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+        let port = server.server_addr().to_ip().unwrap().port();
+        let answering = std::thread::spawn(move || {
+            for _ in 0..2 {
+                let request = server.recv().unwrap();
+                let status = if request.url() == "/ok" { 200 } else { 404 };
+                request.respond(tiny_http::Response::empty(status)).unwrap();
+            }
+        });
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        assert_eq!(
+            fetch_problem(&agent, &format!("http://127.0.0.1:{port}/ok")),
+            None
+        );
+        assert_eq!(
+            fetch_problem(&agent, &format!("http://127.0.0.1:{port}/gone")).as_deref(),
+            Some("the server answered 404")
+        );
+        answering.join().unwrap();
+        assert!(
+            fetch_problem(&agent, "http://127.0.0.1:1/")
+                .unwrap()
+                .starts_with("cannot be fetched")
+        );
+    }
+}
