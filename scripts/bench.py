@@ -909,8 +909,8 @@ HUGO_READY = r"Web Server is available at (https?://[^\s/]+)"
 HUGO_BUILD = r"^Total in (\d+(?:\.\d+)?) ?ms"
 
 
-def serve_benchmark(args: argparse.Namespace, workdir: Path, corpora: dict, want_pimap: bool,
-                    want_hugo: bool) -> None:
+def find_tools(workdir: Path, want_pimap: bool, want_hugo: bool):
+    """The pimap and Hugo binaries asked for, and the version each prints."""
     pimap = find_pimap() if want_pimap else None
     hugo = find_hugo(workdir) if want_hugo else None
     versions = {}
@@ -920,6 +920,12 @@ def serve_benchmark(args: argparse.Namespace, workdir: Path, corpora: dict, want
     if hugo:
         versions["hugo"] = tool_version([str(hugo), "version"])
         log(f"hugo: {hugo} ({versions['hugo']})")
+    return pimap, hugo, versions
+
+
+def serve_benchmark(args: argparse.Namespace, workdir: Path, corpora: dict, want_pimap: bool,
+                    want_hugo: bool) -> None:
+    pimap, hugo, versions = find_tools(workdir, want_pimap, want_hugo)
     results_dir = workdir / "results"
     results_dir.mkdir(exist_ok=True)
 
@@ -1031,15 +1037,7 @@ def main(argv: list[str]) -> None:
         return
 
     ensure_system_tools()
-    pimap = find_pimap() if want_pimap else None
-    hugo = find_hugo(workdir) if want_hugo else None
-    versions = {}
-    if pimap:
-        versions["pimap"] = tool_version([str(pimap), "--version"])
-        log(f"pimap: {pimap} ({versions['pimap']})")
-    if hugo:
-        versions["hugo"] = tool_version([str(hugo), "version"])
-        log(f"hugo: {hugo} ({versions['hugo']})")
+    pimap, hugo, versions = find_tools(workdir, want_pimap, want_hugo)
 
     results_dir = workdir / "results"
     results_dir.mkdir(exist_ok=True)
