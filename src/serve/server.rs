@@ -179,8 +179,9 @@ pub fn inject_live_reload(html: &[u8]) -> Vec<u8> {
     }
 }
 
-fn header(name: &str, value: &str) -> tiny_http::Header {
-    tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
+/// A header with a fixed value (never one taken from a request).
+fn header(name: &'static str, value: &'static str) -> tiny_http::Header {
+    tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("a fixed, valid header")
 }
 
 /// Serves requests until the server stops.
@@ -208,8 +209,12 @@ fn respond(request: tiny_http::Request, shared: &Shared) {
     let (status, path) = match resolve(&site.files, request.url()) {
         Resolved::File(path) => (200, Some(path)),
         Resolved::Redirect(location) => {
+            // The location comes from the request: a value that cannot be a header gets a 404.
             let response =
-                tiny_http::Response::empty(301).with_header(header("Location", &location));
+                match tiny_http::Header::from_bytes(&b"Location"[..], location.as_bytes()) {
+                    Ok(location) => tiny_http::Response::empty(301).with_header(location),
+                    Err(()) => tiny_http::Response::empty(404),
+                };
             let _ = request.respond(response);
             return;
         }
