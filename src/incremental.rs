@@ -1,8 +1,9 @@
 //! Incremental rebuilds for `pimap serve`: keep the last good build and, when only the Markdown
-//! bodies of pages changed, redo only what those bodies reach.
+//! bodies of pages or sections changed, redo only what those bodies reach.
 //!
 //! A body edit changes the page's HTML, headings, word count and summary, and so the values of
-//! its section (and the sections above it), of its taxonomy terms and of `taxonomies`. The fast
+//! its section (and the sections above it), of its taxonomy terms and of `taxonomies`; a section's
+//! body edit changes its own value and those of the sections above it. The fast
 //! path re-renders the page's Markdown, checks its links and the links that point into it,
 //! expands its shortcodes, swaps the new values in, and re-renders exactly the outputs whose
 //! templates can see them: the page; its sections and their ancestors; its terms and
@@ -191,7 +192,7 @@ impl Session {
 /// The changes a fast path can take.
 #[derive(Default)]
 struct Classified {
-    /// Pages (`content/**.md`, not sections) whose bodies may have changed.
+    /// Pages and sections (`content/**.md`) whose bodies may have changed.
     bodies: Vec<String>,
     /// Site static files (`static/**`).
     statics: Vec<String>,
@@ -212,7 +213,7 @@ fn classify(changed: &[PathBuf], theme: &str) -> Option<Classified> {
         {
             classified.templates.push(name.to_owned());
         } else if let Some(rel) = text.strip_prefix("content/") {
-            if !rel.ends_with(".md") || rel.ends_with("_index.md") {
+            if !rel.ends_with(".md") {
                 return None;
             }
             bodies.push(rel.to_owned());
@@ -247,19 +248,27 @@ fn update_bodies(
 ) -> Option<usize> {
     let site = &last.site;
     // Read the new bodies; the front matter must be as it was.
-    let mut edits: Vec<(usize, content::ContentSource)> = Vec::new();
+    let mut edits: Vec<(Doc, content::ContentSource)> = Vec::new();
     for rel in bodies {
-        let index = site
+        let (doc, old) = match site
             .pages
             .binary_search_by(|p| p.source.path.as_str().cmp(rel))
-            .ok()?;
-        let old = &site.pages[index].source;
+        {
+            Ok(index) => (Doc::Page(index), &site.pages[index].source),
+            Err(_) => {
+                let index = site
+                    .sections
+                    .iter()
+                    .position(|s| s.source.as_ref().is_some_and(|source| &source.path == rel))?;
+                (Doc::Section(index), site.sections[index].source.as_ref()?)
+            }
+        };
         let bytes = std::fs::read(options.root.join(&old.file)).ok()?;
         let source = content::split(rel.clone(), old.file.clone(), bytes).ok()?;
         if source.front_matter() != old.front_matter() {
             return None;
         }
-        edits.push((index, source));
+        edits.push((doc, source));
     }
     // Markdown, links and shortcodes of the new bodies.
     let no_failures = HashSet::new();
@@ -271,12 +280,12 @@ fn update_bodies(
     };
     let names = render::shortcode_names_of(&last.templates);
     let rendered: Vec<(
-        usize,
+        Doc,
         content::ContentSource,
         crate::markdown::RenderedMarkdown,
     )> = edits
         .into_par_iter()
-        .map(|(index, source)| {
+        .map(|(doc, source)| {
             let mut markdown = crate::markdown::render(&source, &targets);
             let mut problems = std::mem::take(&mut markdown.diagnostics);
             problems.extend(render::check_shortcodes_of(
@@ -294,7 +303,7 @@ fn update_bodies(
                     &mut markdown,
                 ));
             }
-            problems.is_empty().then_some((index, source, markdown))
+            problems.is_empty().then_some((doc, source, markdown))
         })
         .collect::<Option<Vec<_>>>()?;
     // Every anchor link must still resolve: from the new bodies, and into them.
@@ -309,7 +318,26 @@ fn update_bodies(
             .or_else(|| site.page_by_path(path).map(|p| &p.markdown.anchors))
             .or_else(|| site.section_by_path(path).map(|s| &s.markdown.anchors))
     };
-    let edited: HashSet<usize> = rendered.iter().map(|(i, _, _)| *i).collect();
+    let edited: HashSet<usize> = rendered
+        .iter()
+        .filter_map(|(doc, _, _)| {
+            if let Doc::Page(i) = doc {
+                Some(*i)
+            } else {
+                None
+            }
+        })
+        .collect();
+    let edited_sections: HashSet<usize> = rendered
+        .iter()
+        .filter_map(|(doc, _, _)| {
+            if let Doc::Section(i) = doc {
+                Some(*i)
+            } else {
+                None
+            }
+        })
+        .collect();
     let links_from_new = rendered.iter().flat_map(|(_, _, m)| m.anchor_links.iter());
     let links_into_new = site
         .pages
@@ -320,7 +348,9 @@ fn update_bodies(
         .chain(
             site.sections
                 .iter()
-                .flat_map(|s| s.markdown.anchor_links.iter()),
+                .enumerate()
+                .filter(|(i, _)| !edited_sections.contains(i))
+                .flat_map(|(_, s)| s.markdown.anchor_links.iter()),
         )
         .filter(|link| new_anchors.contains_key(link.target.as_str()));
     for link in links_from_new.chain(links_into_new) {
@@ -332,17 +362,51 @@ fn update_bodies(
     // Commit: new sources and Markdown, then new values.
     let site = &mut last.site;
     let mut html = Vec::new();
-    for (index, source, mut markdown) in rendered {
-        html.push((index, std::mem::take(&mut markdown.html)));
-        site.pages[index].source = source;
-        site.pages[index].markdown = markdown;
+    for (doc, source, mut markdown) in rendered {
+        html.push((doc, std::mem::take(&mut markdown.html)));
+        match doc {
+            Doc::Page(index) => {
+                site.pages[index].source = source;
+                site.pages[index].markdown = markdown;
+            }
+            Doc::Section(index) => {
+                site.sections[index].source = Some(source);
+                site.sections[index].markdown = markdown;
+            }
+        }
     }
     let site = &last.site;
     let mut values: SiteValues = (*last.values).clone();
-    for (index, html) in html {
-        values.pages[index] = page_value(site, &site.pages[index], html).ok()?;
+    for (doc, html) in html {
+        match doc {
+            Doc::Page(index) => {
+                values.pages[index] = page_value(site, &site.pages[index], html).ok()?
+            }
+            Doc::Section(index) => {
+                let markdown = &site.sections[index].markdown;
+                let value = replace_field(
+                    &values.sections[index],
+                    "content",
+                    tera::Value::safe_string(&html),
+                );
+                let value = replace_field(
+                    &value,
+                    "toc",
+                    tera::Value::try_from_serializable(&markdown.toc).ok()?,
+                );
+                values.sections[index] =
+                    replace_field(&value, "word_count", tera::Value::from(markdown.word_count));
+            }
+        }
     }
-    let (sections, terms) = affected(site, &edited);
+    let (mut sections, terms) = affected(site, &edited);
+    for &index in &edited_sections {
+        let mut section = Some(index);
+        while let Some(s) = section {
+            sections.insert(s);
+            section = site.sections[s].parent;
+        }
+    }
     refresh_containers(site, &mut values, &sections, &terms);
     let values = Arc::new(values);
     last.templates.rebind(&values);
@@ -464,6 +528,13 @@ fn render_jobs(
             Some((path.clone(), bytes))
         })
         .collect()
+}
+
+/// A content file whose body changed.
+#[derive(Clone, Copy)]
+enum Doc {
+    Page(usize),
+    Section(usize),
 }
 
 /// The sections (with their ancestors) and taxonomy terms whose values list an edited page.
