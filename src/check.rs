@@ -192,30 +192,14 @@ fn classify(site: &Site, from: &str, url: &str) -> Target {
         inside.to_owned()
     };
     Target::Internal {
-        path: percent_decode(&key),
+        path: decode(&key),
         fragment,
     }
 }
 
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            if let Some(byte) = text
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-            {
-                out.push(byte);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+/// A URL path with its `%XX` escapes decoded, or as written when they are malformed.
+fn decode(text: &str) -> String {
+    crate::output::percent_decode(text).unwrap_or_else(|| text.to_owned())
 }
 
 /// Where a problem in `output` should be reported: its source, at the line that holds `needle`.
@@ -226,18 +210,18 @@ fn place(
     needle: &str,
     message: String,
 ) -> Diagnostic {
-    let source = match owner {
-        Some(OutputOwner::Page(i)) => Some((
-            site.pages[i].source.file.clone(),
-            site.pages[i].source.text.clone(),
-        )),
+    // The source file and its text, borrowed: most reports need only one line of it.
+    let source: Option<(&std::path::Path, &str)> = match owner {
+        Some(OutputOwner::Page(i)) => {
+            Some((&site.pages[i].source.file, &site.pages[i].source.text))
+        }
         Some(OutputOwner::Section(i)) => site.sections[i]
             .source
             .as_ref()
-            .map(|s| (s.file.clone(), s.text.clone())),
+            .map(|s| (s.file.as_path(), s.text.as_str())),
         Some(OutputOwner::Entity(kind, i)) => {
             let file = site.graph.source(kind, i);
-            Some((file.file.clone(), file.text.clone()))
+            Some((&file.file, &file.text))
         }
         _ => None,
     };
@@ -247,8 +231,8 @@ fn place(
             .filter(|_| !needle.is_empty())
         {
             Some(offset) => {
-                let (line, col) = crate::diagnostics::line_col(&text, offset);
-                Diagnostic::error_at(file, &text, line, col, message)
+                let (line, col) = crate::diagnostics::line_col(text, offset);
+                Diagnostic::error_at(file, text, line, col, message)
             }
             None => Diagnostic::file_error(file, message),
         },
@@ -314,7 +298,7 @@ pub fn check(options: &BuildOptions, external: bool) -> Result<CheckReport, Buil
                         format!("broken link `{url}`: the site has no {path}"),
                     ));
                 } else if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
-                    let fragment = percent_decode(&fragment);
+                    let fragment = decode(&fragment);
                     if ids
                         .get(path.as_str())
                         .is_some_and(|set| !set.contains(&fragment))

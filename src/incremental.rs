@@ -52,16 +52,8 @@ impl OutputSink for MemoryOutput {
     }
 
     fn copy(&self, rel: &str, origin: &crate::source::FileOrigin) -> Result<(), Diagnostic> {
-        self.store(rel, read_origin(origin)?);
+        self.store(rel, origin.read()?);
         Ok(())
-    }
-}
-
-fn read_origin(origin: &crate::source::FileOrigin) -> Result<Vec<u8>, Diagnostic> {
-    match origin {
-        crate::source::FileOrigin::Embedded(bytes) => Ok(bytes.to_vec()),
-        crate::source::FileOrigin::Disk(path) => std::fs::read(path)
-            .map_err(|e| Diagnostic::file_error(path, format!("cannot read: {e}"))),
     }
 }
 

@@ -170,12 +170,7 @@ impl<S: OutputSink> OutputSink for Precompressing<'_, S> {
     fn copy(&self, rel: &str, origin: &source::FileOrigin) -> Result<(), Diagnostic> {
         self.0.copy(rel, origin)?;
         if output::is_compressible(rel) {
-            let bytes = match origin {
-                source::FileOrigin::Embedded(bytes) => bytes.to_vec(),
-                source::FileOrigin::Disk(path) => std::fs::read(path)
-                    .map_err(|e| Diagnostic::file_error(path, format!("cannot read: {e}")))?,
-            };
-            self.compressed(rel, &bytes)?;
+            self.compressed(rel, &origin.read()?)?;
         }
         Ok(())
     }

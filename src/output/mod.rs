@@ -338,6 +338,24 @@ mod tests {
     }
 }
 
+/// Decodes `%XX` escapes; `None` for malformed escapes or bytes that are not UTF-8.
+pub fn percent_decode(path: &str) -> Option<String> {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 /// Whether a file is text worth compressing ahead of time.
 pub fn is_compressible(path: &str) -> bool {
     let extension = path.rsplit_once('.').map_or("", |(_, e)| e);

@@ -86,24 +86,6 @@ pub const LIVE_RELOAD_PATH: &str = "/__pimap/live-reload.js";
 const EVENTS_PATH: &str = "/__pimap/events";
 const LIVE_RELOAD_JS: &str = include_str!("live-reload.js");
 
-/// Decodes `%XX` escapes; `None` for malformed escapes or bytes that are not UTF-8.
-fn percent_decode(path: &str) -> Option<String> {
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
 /// What a request for `url` gets.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Resolved {
@@ -115,7 +97,7 @@ pub enum Resolved {
 /// Maps a request URL to a file of the built site.
 pub fn resolve(files: &Files, url: &str) -> Resolved {
     let path = url.split(['?', '#']).next().unwrap_or("");
-    let Some(decoded) = percent_decode(path) else {
+    let Some(decoded) = crate::output::percent_decode(path) else {
         return Resolved::NotFound;
     };
     if !decoded.starts_with('/') || decoded.contains(['\\', '\0']) {

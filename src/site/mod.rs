@@ -262,14 +262,12 @@ pub fn resolve(sources: SiteSources) -> (Site, Vec<Diagnostic>) {
     }
 
     // Pages. A page named `index.md` is a bundle: its folder holds its files.
-    let mut bundles: HashMap<String, usize> = HashMap::new();
     let mut pages: Vec<Page> = Vec::with_capacity(page_sources.len());
     for (source, front) in page_sources {
-        let (dir, stem, bundle_dir) = match source.path.strip_suffix("/index.md") {
+        let (dir, stem) = match source.path.strip_suffix("/index.md") {
             Some(folder) => (
                 parent_dir(folder).to_owned(),
                 folder.rsplit('/').next().unwrap_or(folder).to_owned(),
-                Some(folder.to_owned()),
             ),
             None if source.path == "index.md" => {
                 errors.push(
@@ -287,7 +285,7 @@ pub fn resolve(sources: SiteSources) -> (Site, Vec<Diagnostic>) {
                     .unwrap_or(&source.path)
                     .trim_end_matches(".md")
                     .to_owned();
-                (parent_dir(&source.path).to_owned(), stem, None)
+                (parent_dir(&source.path).to_owned(), stem)
             }
         };
         let slug =
@@ -325,9 +323,6 @@ pub fn resolve(sources: SiteSources) -> (Site, Vec<Diagnostic>) {
         } else {
             format!("{parent_output}/{slug}")
         };
-        if let Some(folder) = bundle_dir {
-            bundles.insert(folder, pages.len());
-        }
         pages.push(Page {
             url: url_for_dir(&base, &output_dir),
             output_dir,
@@ -340,7 +335,7 @@ pub fn resolve(sources: SiteSources) -> (Site, Vec<Diagnostic>) {
         });
     }
     pages.sort_by(|a, b| a.source.path.cmp(&b.source.path));
-    bundles = pages
+    let bundles: HashMap<String, usize> = pages
         .iter()
         .enumerate()
         .filter_map(|(i, p)| {

@@ -71,6 +71,17 @@ fn css_text(rel: &str, bytes: &[u8]) -> Option<std::sync::Arc<str>> {
         .then(|| String::from_utf8_lossy(bytes).into())
 }
 
+impl FileOrigin {
+    /// The file's bytes.
+    pub fn read(&self) -> Result<Vec<u8>, Diagnostic> {
+        match self {
+            FileOrigin::Embedded(bytes) => Ok(bytes.to_vec()),
+            FileOrigin::Disk(path) => std::fs::read(path)
+                .map_err(|e| Diagnostic::file_error(path, format!("cannot read: {e}"))),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum FileOrigin {
     Disk(PathBuf),
