@@ -113,13 +113,13 @@ pub fn scaffold(
         ScaffoldKind::Partner => (
             format!("data/partners/{id}.yaml"),
             format!(
-                "# A cluster of the partnership or an international partner. See docs/data-model.md.\nname: {quoted}\n# cluster or international.\nkind: cluster\n# ISO 3166-1 alpha-2 code, in capitals.\ncountry: FR\ncity: \"\"\n# region: \"\"\n# website: https://example.com/\n# founded: 2010\n# members: 100\nsectors: []\n# One or two sentences, shown on cards.\nsummary: \"\"\n# The page's text, in Markdown.\ndescription: |\n  Describe the partner here.\n# Decimal degrees, for the partner map.\nlocation: {{lat: 0.0, lon: 0.0}}\n# For an international partner that signed a memorandum of understanding:\n# mou:\n#   signed: 2019-06-24\n#   place: Munich, Germany\n#   signatories: [a-cluster-id]\n#   scope: What the partners agreed.\n"
+                "# A cluster of the partnership or an international partner. See docs/data-model.md.\nname: {quoted}\n# cluster or international.\nkind: cluster\n# ISO 3166-1 alpha-2 code, in capitals.\ncountry: FR\ncity: \"\"\n# region: \"\"\n# website: https://example.com/\n# founded: 2010\n# members: 100\nsectors: []\n# One or two sentences, shown on cards.\nsummary: \"\"\n# The page's text, in Markdown.\ndescription: |\n  Describe the partner here.\n# Decimal degrees, for the partner map.\nlocation: {{lat: 0.0, lon: 0.0}}\n# For an international partner that signed a memorandum of understanding:\n# mou:\n#   signed: 2019-06-24   (or 2019-06, or 2019-06-24/2019-06-27 when only the event is known)\n#   place: Munich, Germany\n#   signatories: [a-cluster-id]   (only where a source names them)\n#   scope: What the partners agreed.\n# Where the facts come from; for an invented example write `illustrative: true` instead.\nsources:\n  - url: https://example.com/\n    title: \"Title of the page\"\n"
             ),
         ),
         ScaffoldKind::Mission => (
             format!("data/missions/{id}.yaml"),
             format!(
-                "# A mission, fair, matchmaking event or workshop. See docs/data-model.md.\ntitle: {quoted}\n# trade-fair, matchmaking, business-mission or workshop.\nkind: business-mission\nstart: {date}\nend: {date}\ncity: \"\"\ncountry: US\n# Partner ids (file names in data/partners/); at least one.\norganisers: [{}]\nhosts: []\n# SME ids (file names in data/smes/).\nparticipants: []\nsummary: \"\"\n# outcomes: |\n#   What came of it, in Markdown.\n",
+                "# A mission, fair, matchmaking event or workshop. See docs/data-model.md.\ntitle: {quoted}\n# trade-fair, matchmaking, business-mission or workshop.\nkind: business-mission\n# A day (2019-06-24), a month (2019-06) or a year (2019), as precise as the source.\nstart: {date}\n# The last day; remove this line for a one-day event or when the days are not known.\nend: {date}\ncity: \"\"\ncountry: US\n# Who ran the event: partner ids (file names in data/partners/), or another organisation\n# written as {{name: SPIE, website: https://spie.org}}; at least one.\norganisers: [{}]\n# Partner ids of the partners that took part, only where a source names them.\npartners: []\nhosts: []\n# SME ids (file names in data/smes/).\nparticipants: []\nsummary: \"\"\n# outcomes: |\n#   What came of it, in Markdown.\n# Where the facts come from; for an invented example write `illustrative: true` instead.\nsources:\n  - url: https://example.com/\n    title: \"Title of the page\"\n",
                 first_cluster(root)
                     .ok_or(
                         "there is no cluster in data/partners/ yet: a mission needs an organiser"
@@ -170,7 +170,7 @@ mod tests {
 
     #[test]
     fn today_is_a_valid_date() {
-        assert!(crate::source::content::Date::parse(&today()).is_ok());
+        assert!(crate::source::dates::Date::parse(&today()).is_ok());
     }
 
     #[test]

@@ -49,6 +49,46 @@ fn partner_sme_and_mission_pages_show_their_relations() {
 }
 
 #[test]
+fn dates_show_as_precisely_as_they_are_known_with_roles_and_sources() {
+    let (_, out) = built();
+    let public = out.path().join("public");
+    insta::assert_snapshot!(
+        "data_site_outside_organiser",
+        main_of(&read(&public.join("missions/laser-fair/index.html")))
+    );
+    insta::assert_snapshot!(
+        "data_site_mou_with_the_partnership",
+        main_of(&read(&public.join("partners/lakeside-optics/index.html")))
+    );
+    insta::assert_snapshot!(
+        "data_site_news_dates",
+        main_of(&read(&public.join("news/index.html")))
+    );
+    let page = read(&public.join("news/fair-days/index.html"));
+    assert!(
+        page.contains(r#"<time datetime="2019-06-24">24–27 June 2019</time>"#),
+        "{page}"
+    );
+    assert!(
+        page.contains(
+            r#"<a href="https://example.org/fair/report" rel="noopener">The fair in figures</a>"#
+        ),
+        "{page}"
+    );
+    // Feeds need a full timestamp: a month or a range stands for its first day.
+    let feed = read(&public.join("news/atom.xml"));
+    assert!(
+        feed.contains("<updated>2018-05-01T00:00:00Z</updated>"),
+        "{feed}"
+    );
+    let sitemap = read(&public.join("sitemap.xml"));
+    assert!(
+        sitemap.contains("news/spring/</loc><lastmod>2018-05</lastmod>"),
+        "{sitemap}"
+    );
+}
+
+#[test]
 fn an_smes_script_handlers_and_javascript_links_never_reach_the_page() {
     let (_, out) = built();
     let page = read(&out.path().join("public/smes/beamworks/index.html"));
@@ -141,7 +181,7 @@ fn charts_are_inline_svg_with_title_description_and_a_table() {
     let (_, out) = built();
     let page = read(&out.path().join("public/results/index.html"));
     for (id, title, rows) in [
-        ("kpi-chart", "Key performance indicators", 1),
+        ("kpi-chart", "Key performance indicators", 2),
         ("roadmap-chart", "Roadmap", 1),
         ("partner-map", "Where the partners are", 2),
     ] {
@@ -178,9 +218,23 @@ fn charts_are_inline_svg_with_title_description_and_a_table() {
     }
     // The KPI bar is as long as achieved / target: 90 of 100 on a 280-unit track.
     assert!(page.contains("width=\"252.0\" height=\"14\""), "{page}");
-    // Lines join the MoU's partners.
+    // A figure without a published target has no bar; "more than" and "illustrative" show.
     assert!(
-        page.contains("class=\"line c2\" stroke-width=\"1.6\""),
-        "no MoU line"
+        page.contains(">SMEs represented (illustrative)</tspan>"),
+        "{page}"
     );
+    assert!(
+        page.contains(">more than 40 SMEs (no target published)</text>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<td>not published</td><td>more than 40 SMEs</td>"),
+        "{page}"
+    );
+    // An MoU with the partnership as a whole (no named signatories) rings the partner's pin.
+    assert!(
+        page.contains("r=\"12\" fill=\"none\" class=\"line c2\""),
+        "no MoU ring"
+    );
+    assert!(page.contains("<td>The PIMAP Partnership</td>"), "{page}");
 }

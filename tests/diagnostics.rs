@@ -48,5 +48,6 @@ diagnostics_test! {
     unknown_taxonomies_and_empty_terms_are_errors => "unknown-taxonomy",
     invalid_data_yaml_is_an_error_at_its_line => "data-errors",
     every_data_rule_is_checked_in_one_run => "data-validation",
+    impossible_dates_reversed_ranges_and_roles_are_errors => "date-and-role-errors",
     unknown_shortcodes_and_ids_are_errors_at_their_line => "shortcode-errors",
 }

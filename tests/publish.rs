@@ -139,13 +139,17 @@ fn the_json_api_lists_every_entity_with_absolute_urls_and_related_ids() {
         .find(|p| p["id"] == "nordlight")
         .unwrap();
     assert_eq!(nordlight["smes"], serde_json::json!(["beamworks"]));
-    for kind in ["missions", "practices"] {
-        assert_eq!(
-            api(kind)["items"].as_array().map(Vec::len),
-            Some(1),
-            "{kind}"
-        );
-    }
+    assert_eq!(api("practices")["items"].as_array().map(Vec::len), Some(1));
+    let missions = api("missions");
+    let fair = &missions["items"][0];
+    assert_eq!(fair["id"], "laser-fair");
+    // Organisers outside the data keep their name and website; dates keep their precision.
+    assert_eq!(
+        fair["organisers"][0],
+        serde_json::json!({"name": "Fair Company", "website": "https://example.org/fair"})
+    );
+    assert_eq!(fair["start"], "2019-06");
+    assert_eq!(fair["partners"], serde_json::json!(["nordlight"]));
 }
 
 #[test]

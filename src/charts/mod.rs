@@ -94,43 +94,55 @@ pub fn kpi_chart(graph: &DataGraph) -> String {
         );
         y += LINE * (heading.len() as f64 - 1.0) + 8.0;
         for kpi in kpis.iter().filter(|k| k.objective == *objective) {
-            let label = wrap(&kpi.label, 50);
+            let label = wrap(&labelled(&kpi.label, kpi.illustrative), 50);
             y += LINE;
             text_lines(&mut svg, 0.0, y, &label, "class=\"label\"");
             y += LINE * (label.len() as f64 - 1.0) + 8.0;
-            let share = if kpi.target > 0.0 {
-                (kpi.achieved / kpi.target).min(1.0)
-            } else {
-                1.0
-            };
             let bar = WIDTH - 120.0;
+            let achieved = format!(
+                "{}{}",
+                if kpi.more_than { "more than " } else { "" },
+                number(kpi.achieved)
+            );
+            // A bar needs a target to measure against; without one, the figure stands alone.
+            let (value_x, value) = match kpi.target {
+                Some(target) => {
+                    let share = if target > 0.0 {
+                        (kpi.achieved / target).min(1.0)
+                    } else {
+                        1.0
+                    };
+                    let _ = write!(
+                        svg,
+                        "<rect x=\"0\" y=\"{y:.0}\" width=\"{bar:.0}\" height=\"14\" rx=\"3\" class=\"track\"/><rect x=\"0\" y=\"{y:.0}\" width=\"{:.1}\" height=\"14\" rx=\"3\" class=\"{colour}\"/>",
+                        bar * share
+                    );
+                    (
+                        bar + 8.0,
+                        format!("{achieved} / {} {}", number(target), kpi.unit),
+                    )
+                }
+                None => (
+                    0.0,
+                    format!("{achieved} {} (no target published)", kpi.unit),
+                ),
+            };
             let _ = write!(
                 svg,
-                "<rect x=\"0\" y=\"{y:.0}\" width=\"{bar:.0}\" height=\"14\" rx=\"3\" class=\"track\"/><rect x=\"0\" y=\"{y:.0}\" width=\"{:.1}\" height=\"14\" rx=\"3\" class=\"{colour}\"/>",
-                bar * share
-            );
-            let value = format!(
-                "{} / {} {}",
-                number(kpi.achieved),
-                number(kpi.target),
-                kpi.unit
-            );
-            let _ = write!(
-                svg,
-                "<text x=\"{:.0}\" y=\"{:.0}\" class=\"label\">{}</text>",
-                bar + 8.0,
+                "<text x=\"{value_x:.0}\" y=\"{:.0}\" class=\"label\">{}</text>",
                 y + 12.0,
                 escape(&value)
             );
             y += 24.0;
             let _ = write!(
                 rows,
-                "<tr><td>{}</td><td>{}</td><td>{} {}</td><td>{} {}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{achieved} {}</td></tr>",
                 escape(objective),
-                escape(&kpi.label),
-                number(kpi.target),
-                escape(&kpi.unit),
-                number(kpi.achieved),
+                escape(&labelled(&kpi.label, kpi.illustrative)),
+                kpi.target.map_or_else(
+                    || "not published".to_owned(),
+                    |t| format!("{} {}", number(t), escape(&kpi.unit))
+                ),
                 escape(&kpi.unit)
             );
         }
@@ -140,7 +152,7 @@ pub fn kpi_chart(graph: &DataGraph) -> String {
         "<table><thead><tr><th scope=\"col\">Objective</th><th scope=\"col\">Indicator</th><th scope=\"col\">Target</th><th scope=\"col\">Achieved</th></tr></thead><tbody>{rows}</tbody></table>"
     );
     let description = format!(
-        "{} indicators in {} objectives; each bar shows what was achieved against its target.",
+        "{} indicators in {} objectives; each bar shows what was achieved against its target, and figures without a published target stand alone.",
         kpis.len(),
         objectives.len()
     );
@@ -152,6 +164,15 @@ pub fn kpi_chart(graph: &DataGraph) -> String {
         &svg,
         &table,
     )
+}
+
+/// A label, with "(illustrative)" after it when the item is an example.
+fn labelled(label: &str, illustrative: bool) -> String {
+    if illustrative {
+        format!("{label} (illustrative)")
+    } else {
+        label.to_owned()
+    }
 }
 
 /// The roadmap as a Gantt chart by year and quarter, coloured by status.
@@ -211,7 +232,7 @@ pub fn roadmap_chart(graph: &DataGraph) -> String {
                     .collect()
             })
             .unwrap_or_default();
-        let title = wrap(&action.title, 50);
+        let title = wrap(&labelled(&action.title, action.illustrative), 50);
         y += LINE;
         text_lines(&mut svg, 0.0, y, &title, "class=\"label\"");
         y += LINE * (title.len() as f64 - 1.0) + 6.0;
@@ -339,7 +360,8 @@ pub fn partner_map(graph: &DataGraph, base_path: &str) -> String {
             partners[i].record.location.lat,
         )
     };
-    // Memoranda (solid) and missions from organisers to hosts (dashed).
+    // Memoranda with named signatories (solid) and missions from organisers to hosts (dashed).
+    // A memorandum with the partnership as a whole is shown by a ring around the partner's pin.
     for (i, partner) in partners.iter().enumerate() {
         if partner.record.kind == PartnerKind::International {
             for &cluster in &graph.partner_mous[i] {
@@ -377,17 +399,26 @@ pub fn partner_map(graph: &DataGraph, base_path: &str) -> String {
         } else {
             (x + 10.0, "start")
         };
+        if partner.record.mou.is_some() {
+            let _ = write!(
+                svg,
+                "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"12\" fill=\"none\" class=\"line {colour}\" stroke-width=\"2\"/>"
+            );
+        }
         let _ = write!(
             svg,
             "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"7\" class=\"pin {colour}\" stroke-width=\"2\"/><text x=\"{label_x:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\" class=\"label halo\" font-size=\"16\" font-weight=\"700\" paint-order=\"stroke\" stroke-width=\"3\">{}</text>",
             y + 5.0,
             escape(&partner.record.name)
         );
-        let mou = graph.partner_mous[i]
+        let mut mou = graph.partner_mous[i]
             .iter()
             .map(|&p| partners[p].record.name.as_str())
             .collect::<Vec<_>>()
             .join(", ");
+        if mou.is_empty() && partner.record.mou.is_some() {
+            mou = "The PIMAP Partnership".to_owned();
+        }
         let url = format!("{base_path}/partners/{}/", partner.id);
         let _ = write!(
             rows,
@@ -407,7 +438,7 @@ pub fn partner_map(graph: &DataGraph, base_path: &str) -> String {
         .filter(|p| p.record.kind == PartnerKind::Cluster)
         .count();
     let description = format!(
-        "A map of Europe and North America with {clusters} PIMAP clusters and {} international partners; solid lines join the partners of a memorandum of understanding, dashed lines the organisers and hosts of a mission.",
+        "A map of Europe and North America with {clusters} PIMAP clusters and {} international partners; a ring marks a partner that signed a memorandum of understanding with the partnership, solid lines join the named signatories of a memorandum, dashed lines the organisers and hosts of a mission.",
         partners.len() - clusters
     );
     figure(

@@ -4,16 +4,18 @@
 
 use crate::markdown::escape;
 use crate::site::{OutputOwner, Site};
-use crate::source::content::Date;
+use crate::source::dates::Date;
 use std::fmt::Write;
 
-/// `2019-06-24` -> `2019-06-24T00:00:00Z`; date-times pass through.
+/// `2019-06-24` -> `2019-06-24T00:00:00Z`; date-times pass through. A month, a year or a range
+/// stands for its first day.
 fn rfc3339(date: &Date) -> String {
-    let text = date.as_str();
-    if text.len() == 10 {
-        format!("{text}T00:00:00Z")
-    } else {
-        text.replacen(' ', "T", 1)
+    match date.time() {
+        Some(_) => date.start_str().replacen(' ', "T", 1),
+        None => {
+            let (year, month, day) = date.ymd();
+            format!("{year:04}-{month:02}-{day:02}T00:00:00Z")
+        }
     }
 }
 
@@ -54,7 +56,7 @@ pub fn sitemap(site: &Site, outputs: &[(String, OutputOwner)]) -> String {
         };
         entries.push((
             site.permalink(&url),
-            date.map(|d| d.as_str()[..10].to_owned()),
+            date.map(|d| d.start_str().get(..10).unwrap_or(d.start_str()).to_owned()),
         ));
     }
     entries.sort();
@@ -340,5 +342,12 @@ mod tests {
             rfc3339(&Date::parse("2019-06-24T09:30:00Z").unwrap()),
             "2019-06-24T09:30:00Z"
         );
+        for (text, first_day) in [
+            ("2018-05", "2018-05-01T00:00:00Z"),
+            ("2019", "2019-01-01T00:00:00Z"),
+            ("2019-06-24/2019-06-27", "2019-06-24T00:00:00Z"),
+        ] {
+            assert_eq!(rfc3339(&Date::parse(text).unwrap()), first_day);
+        }
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::site::Site;
 use crate::site::entities::{DataGraph, EntityKind, Facet, FacetKind};
+use crate::source::data::Organiser;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use tera::Value;
@@ -91,6 +92,34 @@ fn pick(cards: &[Value], indices: &[usize]) -> Value {
     )
 }
 
+/// A mission's organisers in the order written: partners as their cards, other organisations
+/// as `{name, website, outside: true}`.
+fn organisers(g: &DataGraph, partner_cards: &[Value], mission: usize) -> Value {
+    let list = g.entities.missions[mission]
+        .record
+        .organisers
+        .iter()
+        .filter_map(|organiser| match organiser {
+            Organiser::Partner(id) => g
+                .find(EntityKind::Partner, id)
+                .and_then(|p| partner_cards.get(p).cloned()),
+            Organiser::Outside(o) => {
+                let mut map = tera::Map::new();
+                map.insert("name".into(), Value::from(o.name.as_str()));
+                map.insert(
+                    "website".into(),
+                    o.website
+                        .as_ref()
+                        .map_or_else(Value::none, |w| Value::from(w.0.as_str())),
+                );
+                map.insert("outside".into(), Value::from(true));
+                Some(Value::from(map))
+            }
+        })
+        .collect::<Vec<_>>();
+    Value::from(list)
+}
+
 pub fn build(site: &Site) -> Result<EntityValues, tera::Error> {
     let g = &site.graph;
     let e = &g.entities;
@@ -176,6 +205,13 @@ pub fn build(site: &Site) -> Result<EntityValues, tera::Error> {
                 crate::source::data::MissionKind::Workshop => "Workshop",
             };
             fields.push(("kind_label", Value::from(kind_label)));
+            fields.push(("dates", Value::from(m.record.dates().as_str())));
+            let pimap_organised = m
+                .record
+                .organisers
+                .iter()
+                .all(|o| matches!(o, Organiser::Partner(_)));
+            fields.push(("pimap_organised", Value::from(pimap_organised)));
             Ok(merge(Value::try_from_serializable(&m.record)?, fields))
         })
         .collect::<Result<_, tera::Error>>()?;
@@ -219,7 +255,8 @@ pub fn build(site: &Site) -> Result<EntityValues, tera::Error> {
     });
     let missions = full(&mission_cards, |i| {
         vec![
-            ("organisers", pick(&partner_cards, &g.mission_organisers[i])),
+            ("organisers", organisers(g, &partner_cards, i)),
+            ("partners", pick(&partner_cards, &g.mission_partners[i])),
             ("hosts", pick(&partner_cards, &g.mission_hosts[i])),
             ("participants", pick(&sme_cards, &g.mission_participants[i])),
             ("practices", pick(&practice_cards, &g.mission_practices[i])),

@@ -49,16 +49,6 @@ pub fn register_placeholders(tera: &mut tera::Tera) {
     }
 }
 
-pub fn register_filters(tera: &mut tera::Tera) {
-    tera.register_filter(
-        "date",
-        |value: &str, kwargs: Kwargs, _: &State| -> TeraResult<String> {
-            let format = kwargs.get::<&str>("format")?.unwrap_or("%Y-%m-%d");
-            format_date(value, format).map_err(Error::message)
-        },
-    );
-}
-
 fn suggestion<'a>(name: &str, candidates: impl Iterator<Item = &'a String>) -> String {
     let names: Vec<&str> = candidates.map(String::as_str).collect();
     did_you_mean(name, names.iter().copied())
@@ -203,72 +193,4 @@ pub fn register_url_function(tera: &mut tera::Tera, site: &Site) {
             }))
         },
     );
-}
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-/// Formats a `YYYY-MM-DD[THH:MM...]` date. Supports `%Y %m %d %e %B %b %H %M %%`.
-pub fn format_date(value: &str, format: &str) -> Result<String, String> {
-    let date = crate::source::content::Date::parse(value.trim())
-        .map_err(|e| format!("date filter: {e}"))?;
-    let (year, month, day) = date.ymd();
-    let time = value.get(11..16).unwrap_or("00:00");
-    let mut out = String::new();
-    let mut chars = format.chars();
-    while let Some(c) = chars.next() {
-        if c != '%' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('Y') => out.push_str(&year.to_string()),
-            Some('m') => out.push_str(&format!("{month:02}")),
-            Some('d') => out.push_str(&format!("{day:02}")),
-            Some('e') => out.push_str(&day.to_string()),
-            Some('B') => out.push_str(MONTHS[(month - 1) as usize]),
-            Some('b') => out.push_str(&MONTHS[(month - 1) as usize][..3]),
-            Some('H') => out.push_str(&time[..2]),
-            Some('M') => out.push_str(&time[3..]),
-            Some('%') => out.push('%'),
-            other => {
-                return Err(format!(
-                    "date filter: unsupported format `%{}`; use %Y %m %d %e %B %b %H %M",
-                    other.map(String::from).unwrap_or_default()
-                ));
-            }
-        }
-    }
-    Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formats_dates() {
-        assert_eq!(
-            format_date("2019-06-05", "%e %B %Y").unwrap(),
-            "5 June 2019"
-        );
-        assert_eq!(
-            format_date("2019-06-05T09:30:00Z", "%d %b %Y %H:%M").unwrap(),
-            "05 Jun 2019 09:30"
-        );
-        assert!(format_date("2019-06-05", "%Q").is_err());
-        assert!(format_date("yesterday", "%Y").is_err());
-    }
 }

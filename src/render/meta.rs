@@ -3,6 +3,7 @@
 //! and SMEs, `Event` for missions, `NewsArticle` for dated pages, `WebPage` otherwise).
 
 use crate::site::{EntityKind, OutputOwner, Site};
+use crate::source::data::Organiser;
 use serde_json::{Value as Json, json};
 use tera::Value;
 
@@ -61,17 +62,27 @@ fn json_ld(site: &Site, owner: OutputOwner, title: &str, description: &str, url:
         }
         OutputOwner::Entity(EntityKind::Mission, i) => {
             let m = &graph.entities.missions[i].record;
-            let organisers: Vec<Json> = graph.mission_organisers[i]
+            let organisers: Vec<Json> = m
+                .organisers
                 .iter()
-                .map(|&p| json!({ "@type": "Organization", "name": graph.entities.partners[p].record.name }))
+                .map(|o| match o {
+                    Organiser::Partner(id) => graph
+                        .find(EntityKind::Partner, id)
+                        .map_or(id.as_str(), |p| {
+                            graph.entities.partners[p].record.name.as_str()
+                        }),
+                    Organiser::Outside(o) => o.name.as_str(),
+                })
+                .map(|name| json!({ "@type": "Organization", "name": name }))
                 .collect();
+            let dates = m.dates();
             json!({
                 "@context": "https://schema.org",
                 "@type": "Event",
                 "name": m.title,
                 "description": m.summary,
-                "startDate": m.start.as_str(),
-                "endDate": m.end.as_str(),
+                "startDate": dates.start_str(),
+                "endDate": dates.end_str(),
                 "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
                 "location": { "@type": "Place", "name": m.city, "address": { "@type": "PostalAddress", "addressLocality": m.city, "addressCountry": m.country.0 } },
                 "organizer": organisers,
@@ -80,14 +91,14 @@ fn json_ld(site: &Site, owner: OutputOwner, title: &str, description: &str, url:
         }
         OutputOwner::Page(i) if site.pages[i].front.date.is_some() => {
             let p = &site.pages[i].front;
-            let published = p.date.as_ref().map(|d| d.as_str().to_owned());
+            let published = p.date.as_ref().map(|d| d.start_str().to_owned());
             json!({
                 "@context": "https://schema.org",
                 "@type": "NewsArticle",
                 "headline": title,
                 "description": description,
                 "datePublished": published,
-                "dateModified": p.updated.as_ref().map(|d| d.as_str().to_owned()).or(published),
+                "dateModified": p.updated.as_ref().map(|d| d.start_str().to_owned()).or(published),
                 "url": site.permalink(url),
                 "publisher": { "@type": "Organization", "name": site.config.title },
             })

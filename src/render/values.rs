@@ -47,6 +47,7 @@ struct PageCore<'a> {
     lang: &'a str,
     section: String,
     aliases: &'a [String],
+    sources: &'a [crate::source::data::Source],
     extra: &'a serde_json::Map<String, serde_json::Value>,
 }
 
@@ -69,6 +70,7 @@ struct SectionCore<'a> {
     weight: Option<i64>,
     sort_by: crate::source::content::SortBy,
     lang: &'a str,
+    sources: &'a [crate::source::data::Source],
     extra: &'a serde_json::Map<String, serde_json::Value>,
 }
 
@@ -166,6 +168,7 @@ pub fn page_value(
         lang: &site.config.language,
         section: section_path(&site.sections[page.section].dir),
         aliases: &page.front.aliases,
+        sources: &page.front.sources,
         extra: &page.front.extra,
     })?;
     let mut by_taxonomy: std::collections::BTreeMap<String, Vec<Value>> = Default::default();
@@ -238,6 +241,7 @@ impl SiteValues {
                 weight: section.front.weight,
                 sort_by: section.front.sort_by,
                 lang,
+                sources: &section.front.sources,
                 extra: &section.front.extra,
             })?;
             let subsections: Vec<Value> = section

@@ -10,7 +10,7 @@
 use crate::config::BaseUrl;
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::markdown::{render_untrusted, slugify};
-use crate::source::data::{DataFile, Entities, Entity, PartnerKind};
+use crate::source::data::{DataFile, Entities, Entity, Organiser, PartnerKind};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
@@ -125,7 +125,7 @@ pub struct Facet {
 pub struct DataGraph {
     pub entities: Entities,
     pub partner_smes: Vec<Vec<usize>>,
-    /// Missions a partner organised or hosted.
+    /// Missions a partner organised, took part in or hosted.
     pub partner_missions: Vec<Vec<usize>>,
     /// International partners whose MoU a cluster signed; for an international partner, the
     /// clusters that signed its MoU.
@@ -133,7 +133,10 @@ pub struct DataGraph {
     pub partner_practices: Vec<Vec<usize>>,
     pub sme_cluster: Vec<usize>,
     pub sme_missions: Vec<Vec<usize>>,
+    /// Organisers that are partners of the data (other organisers are named in the record).
     pub mission_organisers: Vec<Vec<usize>>,
+    /// Partners recorded as taking part.
+    pub mission_partners: Vec<Vec<usize>>,
     pub mission_hosts: Vec<Vec<usize>>,
     pub mission_participants: Vec<Vec<usize>>,
     pub mission_practices: Vec<Vec<usize>>,
@@ -411,11 +414,26 @@ pub fn resolve(
     }
     for (i, mission) in entities.missions.iter().enumerate() {
         let m = &mission.record;
+        let organiser_ids: Vec<String> = m
+            .organisers
+            .iter()
+            .filter_map(|o| match o {
+                Organiser::Partner(id) => Some(id.clone()),
+                Organiser::Outside(_) => None,
+            })
+            .collect();
         let organisers = r.ids(
             &mission.source,
             None,
             "organisers",
-            &m.organisers,
+            &organiser_ids,
+            Wanted::AnyPartner,
+        );
+        let took_part = r.ids(
+            &mission.source,
+            None,
+            "partners",
+            &m.partners,
             Wanted::AnyPartner,
         );
         let hosts = r.ids(&mission.source, None, "hosts", &m.hosts, Wanted::AnyPartner);
@@ -426,7 +444,7 @@ pub fn resolve(
             &m.participants,
             Wanted::Sme,
         );
-        for &p in organisers.iter().chain(&hosts) {
+        for &p in organisers.iter().chain(&took_part).chain(&hosts) {
             if !g.partner_missions[p].contains(&i) {
                 g.partner_missions[p].push(i);
             }
@@ -435,6 +453,7 @@ pub fn resolve(
             g.sme_missions[s].push(i);
         }
         g.mission_organisers.push(organisers);
+        g.mission_partners.push(took_part);
         g.mission_hosts.push(hosts);
         g.mission_participants.push(participants);
     }

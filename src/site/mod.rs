@@ -227,6 +227,7 @@ pub fn resolve(sources: SiteSources) -> (Site, Vec<Diagnostic>) {
             draft: false,
             aliases: Vec::new(),
             feed: false,
+            sources: Vec::new(),
             extra: Default::default(),
         };
         sections.push(Section {

@@ -5,8 +5,9 @@
 //! checks the shape of each file; where pages go and how they link is decided in `site`.
 
 use crate::diagnostics::Diagnostic;
+use crate::source::dates::Date;
 use crate::source::yaml;
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -139,111 +140,6 @@ pub fn split(path: String, file: PathBuf, bytes: Vec<u8>) -> Result<ContentSourc
     .with_help("add a line with only `---` after the last front matter key"))
 }
 
-/// A date (`2019-06-25`) or date-time (`2019-06-25T09:30:00Z`, with an offset), checked.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
-pub struct Date(String);
-
-impl Date {
-    pub fn parse(text: &str) -> Result<Date, String> {
-        let bad = || format!("`{text}` is not a date; write it as YYYY-MM-DD, e.g. 2019-06-25");
-        let (date, time) = match text.split_once(['T', ' ']) {
-            Some((d, t)) => (d, Some(t)),
-            None => (text, None),
-        };
-        let parts: Vec<&str> = date.split('-').collect();
-        let [y, m, d] = parts.as_slice() else {
-            return Err(bad());
-        };
-        let ascii_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-        if y.len() != 4
-            || m.len() != 2
-            || d.len() != 2
-            || ![y, m, d].iter().all(|s| ascii_digits(s))
-        {
-            return Err(bad());
-        }
-        let (Ok(year), Ok(month), Ok(day)) = (y.parse::<u32>(), m.parse::<u32>(), d.parse::<u32>())
-        else {
-            return Err(bad());
-        };
-        if !(1..=12).contains(&month) {
-            return Err(format!("`{text}`: month {month} does not exist"));
-        }
-        if day == 0 || day > days_in_month(year, month) {
-            return Err(format!("`{text}`: day {day} does not exist in that month"));
-        }
-        if let Some(time) = time {
-            if !is_clock(time) {
-                return Err(format!(
-                    "`{text}` has an invalid time; write it as 2019-06-25T09:30:00Z"
-                ));
-            }
-        }
-        Ok(Date(text.to_owned()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// Year, month and day.
-    pub fn ymd(&self) -> (u32, u32, u32) {
-        let mut parts = self.0[..10].split('-').map(|p| p.parse().unwrap_or(1));
-        (
-            parts.next().unwrap_or(1970),
-            parts.next().unwrap_or(1),
-            parts.next().unwrap_or(1),
-        )
-    }
-}
-
-/// `HH:MM[:SS[.fraction]]`, then `Z`, `±HH:MM` or nothing; ASCII digits only.
-fn is_clock(time: &str) -> bool {
-    let (clock, zone) = match time.find(['Z', '+', '-']) {
-        Some(at) => time.split_at(at),
-        None => (time, ""),
-    };
-    let two = |s: &str, max: u32| {
-        s.len() == 2
-            && s.bytes().all(|b| b.is_ascii_digit())
-            && s.parse::<u32>().is_ok_and(|n| n < max)
-    };
-    let mut fields = clock.split(':');
-    let (Some(hours), Some(minutes)) = (fields.next(), fields.next()) else {
-        return false;
-    };
-    let seconds_ok = match fields.next() {
-        None => true,
-        Some(seconds) => {
-            let (whole, fraction) = seconds.split_once('.').unwrap_or((seconds, "0"));
-            two(whole, 61) && !fraction.is_empty() && fraction.bytes().all(|b| b.is_ascii_digit())
-        }
-    };
-    let zone_ok = match zone {
-        "" | "Z" => true,
-        zone => zone[1..]
-            .split_once(':')
-            .is_some_and(|(h, m)| two(h, 24) && two(m, 60)),
-    };
-    fields.next().is_none() && two(hours, 24) && two(minutes, 60) && seconds_ok && zone_ok
-}
-
-pub fn days_in_month(year: u32, month: u32) -> u32 {
-    match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-impl<'de> Deserialize<'de> for Date {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        Date::parse(text.trim()).map_err(serde::de::Error::custom)
-    }
-}
-
 /// Front matter of a page.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -269,6 +165,9 @@ pub struct PageFrontMatter {
     pub aliases: Vec<String>,
     #[serde(default)]
     pub taxonomies: BTreeMap<String, Vec<String>>,
+    /// Where the page's facts come from, listed under it.
+    #[serde(default)]
+    pub sources: Vec<crate::source::fields::Source>,
     #[serde(default)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -308,6 +207,9 @@ pub struct SectionFrontMatter {
     /// Publish an Atom feed of the section's pages at `<section>/atom.xml`.
     #[serde(default)]
     pub feed: bool,
+    /// Where the section page's facts come from, listed under it.
+    #[serde(default)]
+    pub sources: Vec<crate::source::fields::Source>,
     #[serde(default)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -360,19 +262,5 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!((d.line, d.col), (2, 1));
-    }
-
-    #[test]
-    fn dates_are_checked() {
-        assert!(Date::parse("2019-06-25").is_ok());
-        assert!(Date::parse("2020-02-29").is_ok());
-        assert!(Date::parse("2019-02-29").is_err());
-        assert!(Date::parse("2019-13-01").is_err());
-        assert!(Date::parse("25/06/2019").is_err());
-        assert!(Date::parse("2019-06-25T09:30:00Z").is_ok());
-        assert!(Date::parse("2019-06-25T25:30:00Z").is_err());
-        assert!(Date::parse("2018-06-01T0.é:30").is_err());
-        assert!(Date::parse("2019-06-25T09:30+02:00").is_ok());
-        assert!(Date::parse("+019-06-25").is_err());
     }
 }

@@ -8,10 +8,10 @@
 //! entity is known.
 
 use crate::diagnostics::Diagnostic;
-use crate::source::content::Date;
-use crate::source::countries::country_name;
+use crate::source::dates::Date;
+pub use crate::source::fields::{Country, Month, Organiser, OutsideOrganiser, Source, Url, Year};
 use crate::source::yaml;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// The text of a data file, kept to place diagnostics found after parsing.
@@ -111,117 +111,6 @@ pub struct Entities {
     pub failed: std::collections::HashSet<String>,
 }
 
-/// An ISO 3166-1 alpha-2 country code.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub struct Country(pub String);
-
-impl<'de> Deserialize<'de> for Country {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let code = String::deserialize(deserializer)?;
-        if country_name(&code).is_some() {
-            return Ok(Country(code));
-        }
-        let upper = code.to_uppercase();
-        let hint = match upper.as_str() {
-            "UK" => " (the United Kingdom is `GB`)".to_owned(),
-            "EL" => " (Greece is `GR`)".to_owned(),
-            _ if country_name(&upper).is_some() => format!(" (write it in capitals: `{upper}`)"),
-            _ => String::new(),
-        };
-        Err(serde::de::Error::custom(format!(
-            "`{code}` is not an ISO 3166-1 alpha-2 country code{hint}"
-        )))
-    }
-}
-
-impl Country {
-    pub fn name(&self) -> &'static str {
-        country_name(&self.0).unwrap_or("")
-    }
-}
-
-/// An absolute http(s) URL.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Url(pub String);
-
-impl<'de> Deserialize<'de> for Url {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let url = String::deserialize(deserializer)?;
-        let rest = url
-            .strip_prefix("https://")
-            .or_else(|| url.strip_prefix("http://"));
-        let host = rest.map(|r| r.split(['/', '?', '#']).next().unwrap_or_default());
-        match host {
-            Some(host)
-                if host.contains('.')
-                    && !url.contains(char::is_whitespace)
-                    && !host.contains(['"', '<', '>']) =>
-            {
-                Ok(Url(url))
-            }
-            _ => Err(serde::de::Error::custom(format!(
-                "`{url}` is not a web address; write it like https://example.com/"
-            ))),
-        }
-    }
-}
-
-/// A year such as 2014.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Year(pub u16);
-
-impl<'de> Deserialize<'de> for Year {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let year = i64::deserialize(deserializer)?;
-        if (1800..=2100).contains(&year) {
-            Ok(Year(year as u16))
-        } else {
-            Err(serde::de::Error::custom(format!(
-                "`{year}` is not a plausible year"
-            )))
-        }
-    }
-}
-
-/// A month: `2020-01`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct Month(pub String);
-
-impl Month {
-    /// (year, month)
-    pub fn parts(&self) -> (u32, u32) {
-        let (y, m) = self.0.split_once('-').unwrap_or(("1970", "1"));
-        (y.parse().unwrap_or(1970), m.parse().unwrap_or(1))
-    }
-}
-
-impl<'de> Deserialize<'de> for Month {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        // ASCII digits only: `+999-01` parses as a number but is not a month.
-        let bytes = text.as_bytes();
-        let digits = |range: std::ops::Range<usize>| {
-            bytes
-                .get(range)
-                .is_some_and(|b| b.iter().all(u8::is_ascii_digit))
-        };
-        let valid = bytes.len() == 7
-            && bytes[4] == b'-'
-            && digits(0..4)
-            && digits(5..7)
-            && text[5..]
-                .parse::<u32>()
-                .is_ok_and(|m| (1..=12).contains(&m));
-        if valid {
-            Ok(Month(text))
-        } else {
-            Err(serde::de::Error::custom(format!(
-                "`{text}` is not a month; write it as YYYY-MM, e.g. 2020-01"
-            )))
-        }
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum PartnerKind {
@@ -241,6 +130,9 @@ pub struct Location {
 pub struct Mou {
     pub signed: Date,
     pub place: String,
+    /// The clusters that signed, only where a source names them; otherwise the memorandum is
+    /// with the partnership as a whole.
+    #[serde(default)]
     pub signatories: Vec<String>,
     pub scope: String,
 }
@@ -270,6 +162,10 @@ pub struct Partner {
     pub location: Location,
     #[serde(default)]
     pub mou: Option<Mou>,
+    #[serde(default)]
+    pub sources: Vec<Source>,
+    #[serde(default)]
+    pub illustrative: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -318,10 +214,16 @@ pub struct Mission {
     pub title: String,
     pub kind: MissionKind,
     pub start: Date,
-    pub end: Date,
+    /// The last day; the mission is on the `start` date alone when absent.
+    #[serde(default)]
+    pub end: Option<Date>,
     pub city: String,
     pub country: Country,
-    pub organisers: Vec<String>,
+    /// Who ran the event: partner ids, or organisations outside the data (`{name, website}`).
+    pub organisers: Vec<Organiser>,
+    /// The partners that took part, only where a source names them.
+    #[serde(default)]
+    pub partners: Vec<String>,
     #[serde(default)]
     pub hosts: Vec<String>,
     #[serde(default)]
@@ -329,6 +231,23 @@ pub struct Mission {
     pub summary: String,
     #[serde(default)]
     pub outcomes: Option<String>,
+    #[serde(default)]
+    pub sources: Vec<Source>,
+    #[serde(default)]
+    pub illustrative: bool,
+}
+
+impl Mission {
+    /// The mission's dates as one span: `start`, or `start/end` when it has a distinct end.
+    pub fn dates(&self) -> Date {
+        match &self.end {
+            Some(end) if end != &self.start => {
+                Date::parse(&format!("{}/{}", self.start.start_str(), end.end_str()))
+                    .unwrap_or_else(|_| self.start.clone())
+            }
+            _ => self.start.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -341,6 +260,10 @@ pub struct Practice {
     pub related_missions: Vec<String>,
     pub summary: String,
     pub body: String,
+    #[serde(default)]
+    pub sources: Vec<Source>,
+    #[serde(default)]
+    pub illustrative: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -349,9 +272,18 @@ pub struct Kpi {
     pub id: String,
     pub label: String,
     pub unit: String,
-    pub target: f64,
+    /// The target, only where one was published.
+    #[serde(default)]
+    pub target: Option<f64>,
     pub achieved: f64,
+    /// The source gives the achieved figure as "more than" it.
+    #[serde(default)]
+    pub more_than: bool,
     pub objective: String,
+    #[serde(default)]
+    pub sources: Vec<Source>,
+    #[serde(default)]
+    pub illustrative: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -371,6 +303,8 @@ pub struct RoadmapAction {
     pub end: Month,
     pub owners: Vec<String>,
     pub status: Status,
+    #[serde(default)]
+    pub illustrative: bool,
 }
 
 /// Names under `data` that pimap fills itself (typed entities and facets): a free-form data file
@@ -426,7 +360,10 @@ pub fn add_file(
         if let Some(kpis) = ok(parse::<Vec<Kpi>>(&source), errors) {
             check_list(&source, kpis.iter().map(|k| k.id.as_str()), errors);
             for kpi in &kpis {
-                for (key, value) in [("target", kpi.target), ("achieved", kpi.achieved)] {
+                for (key, value) in [
+                    ("target", kpi.target.unwrap_or(0.0)),
+                    ("achieved", kpi.achieved),
+                ] {
                     if !(value.is_finite() && value >= 0.0) {
                         errors.push(source.at_item(
                             &kpi.id,
@@ -486,6 +423,12 @@ pub fn add_file(
         "partners" => {
             if let Some(record) = ok(parse::<Partner>(&source), errors) {
                 check_partner(&source, &record, errors);
+                check_sourced(
+                    &source,
+                    "partner",
+                    record.sources.is_empty() && !record.illustrative,
+                    errors,
+                );
                 entities.partners.push(Entity { id, source, record });
             }
         }
@@ -509,13 +452,17 @@ pub fn add_file(
         }
         "missions" => {
             if let Some(record) = ok(parse::<Mission>(&source), errors) {
-                if record.end < record.start {
+                if let Some(end) = record
+                    .end
+                    .as_ref()
+                    .filter(|end| end.last_day() < record.start.ymd())
+                {
                     errors.push(source.at(
                         "end",
                         None,
                         format!(
                             "`end` ({}) is before `start` ({})",
-                            record.end.as_str(),
+                            end.as_str(),
                             record.start.as_str()
                         ),
                     ));
@@ -524,9 +471,15 @@ pub fn add_file(
                     errors.push(source.at(
                         "organisers",
                         None,
-                        "`organisers` needs at least one partner id".to_owned(),
-                    ));
+                        "`organisers` needs at least one partner id or organisation".to_owned(),
+                    ).with_help("write who ran the event: a partner id such as `alpha-rlh`, or `{name: SPIE, website: https://spie.org}`"));
                 }
+                check_sourced(
+                    &source,
+                    "mission",
+                    record.sources.is_empty() && !record.illustrative,
+                    errors,
+                );
                 entities.missions.push(Entity { id, source, record });
             }
         }
@@ -592,23 +545,27 @@ fn check_partner(source: &DataFile, partner: &Partner, errors: &mut Vec<Diagnost
             format!("longitude {lon} is not between -180 and 180"),
         ));
     }
-    match (partner.kind, &partner.mou) {
-        (PartnerKind::Cluster, Some(_)) => errors.push(
+    if partner.kind == PartnerKind::Cluster && partner.mou.is_some() {
+        errors.push(
             source.at(
                 "mou",
                 None,
                 "a cluster has no `mou`: memoranda are recorded on the international partner"
                     .to_owned(),
             ),
-        ),
-        (PartnerKind::International, Some(mou)) if mou.signatories.is_empty() => {
-            errors.push(source.at(
-                "signatories",
-                None,
-                "`signatories` needs at least one cluster id".to_owned(),
-            ));
-        }
-        _ => {}
+        );
+    }
+}
+
+/// Facts about real organisations carry their sources: a warning for a partner or mission
+/// (`what`) that has none and is not marked `illustrative`.
+fn check_sourced(source: &DataFile, what: &str, unsourced: bool, errors: &mut Vec<Diagnostic>) {
+    if unsourced {
+        errors.push(
+            Diagnostic::error_at(&source.file, &source.text, 1, 1, format!("this {what} has no `sources` and is not marked `illustrative`"))
+                .with_help("add the web pages its facts come from:\nsources:\n  - url: https://example.org/report\n    title: Title of the page\nor, for an invented example, `illustrative: true`")
+                .warning(),
+        );
     }
 }
 
@@ -634,29 +591,6 @@ mod tests {
             file: "data/smes/x.yaml".into(),
             text: text.into(),
         }
-    }
-
-    #[test]
-    fn typed_values_are_checked() {
-        assert!(yaml::parse::<Country>("FR").is_ok());
-        let e = yaml::parse::<Country>("UK").unwrap_err();
-        assert_eq!(
-            e.message,
-            "`UK` is not an ISO 3166-1 alpha-2 country code (the United Kingdom is `GB`)"
-        );
-        assert!(
-            yaml::parse::<Country>("fr")
-                .unwrap_err()
-                .message
-                .contains("capitals")
-        );
-        assert!(yaml::parse::<Url>("https://example.com/x").is_ok());
-        assert!(yaml::parse::<Url>("www.example.com").is_err());
-        assert!(yaml::parse::<Month>("2020-01").is_ok());
-        assert!(yaml::parse::<Month>("2020-13").is_err());
-        assert!(yaml::parse::<Month>("+999-01").is_err());
-        assert!(yaml::parse::<Month>("2020-+9").is_err());
-        assert!(yaml::parse::<Year>("1066").is_err());
     }
 
     #[test]

@@ -8,6 +8,8 @@
 pub mod content;
 pub mod countries;
 pub mod data;
+pub mod dates;
+pub mod fields;
 pub mod yaml;
 
 use crate::config::{BaseUrl, CONFIG_FILE, SiteConfig};
@@ -157,7 +159,7 @@ pub fn load(options: &LoadOptions) -> Result<SiteSources, Vec<Diagnostic>> {
         match item {
             Ok(ContentFile::Page(source, front)) => {
                 if options.drafts || !front.draft {
-                    pages.push((source, front));
+                    pages.push((source, *front));
                 }
             }
             Ok(ContentFile::Section(source, front)) => {
@@ -204,7 +206,7 @@ pub fn load(options: &LoadOptions) -> Result<SiteSources, Vec<Diagnostic>> {
 }
 
 enum ContentFile {
-    Page(ContentSource, PageFrontMatter),
+    Page(ContentSource, Box<PageFrontMatter>),
     Section(ContentSource, SectionFrontMatter),
 }
 
@@ -218,7 +220,7 @@ fn read_content(root: &Path, rel: &str) -> Result<ContentFile, Diagnostic> {
         Ok(ContentFile::Section(source, front))
     } else {
         let front = source.parse_front_matter()?;
-        Ok(ContentFile::Page(source, front))
+        Ok(ContentFile::Page(source, Box::new(front)))
     }
 }
 
