@@ -12,7 +12,9 @@
 //! recompiles the templates and re-renders the outputs whose template extends or includes it.
 //! Anything else (a front matter edit, a new or deleted file, data, shortcode templates,
 //! `site.yaml`, a link that breaks) takes the full path, which is the same pipeline as `pimap build`. Static files that are not
-//! referenced with a content hash are re-read alone. The result is byte-identical to a full build:
+//! referenced with a content hash are re-read alone. Every re-read goes through the same rule as
+//! a full load (`source::files`): a file replaced by a link out of the site takes the full path,
+//! which reports it. The result is byte-identical to a full build:
 //! `tests/incremental.rs` checks this over random edit sequences.
 
 use crate::render::{self, SiteValues, page_value, replace_field};

@@ -3,6 +3,8 @@
 //! The result, [`SiteSources`], holds the configuration, the content files with their front
 //! matter, the data files, the templates (theme first, the site's own overriding them) and the
 //! static files with their content hashes. Every problem is collected; loading stops at none.
+//! Every file is found and read through [`files::SiteRoot`], so nothing outside the site folder
+//! is read, even through a link.
 //! Nothing here knows about URLs or templates' meaning: that is `site` and `render`.
 
 pub mod content;
