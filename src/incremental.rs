@@ -12,16 +12,19 @@
 //! recompiles the templates and re-renders the outputs whose template extends or includes it.
 //! Anything else (a front matter edit, a new or deleted file, data, shortcode templates,
 //! `site.yaml`, a link that breaks) takes the full path, which is the same pipeline as `pimap build`. Static files that are not
-//! referenced with a content hash are re-read alone. The result is byte-identical to a full build:
+//! referenced with a content hash are re-read alone. Every re-read goes through the same rule as
+//! a full load (`source::files`): a file replaced by a link out of the site takes the full path,
+//! which reports it. The result is byte-identical to a full build:
 //! `tests/incremental.rs` checks this over random edit sequences.
 
 use crate::render::{self, SiteValues, page_value, replace_field};
 use crate::site::{OutputOwner, Site};
 use crate::source::content;
+use crate::source::files::SiteRoot;
 use crate::{BuildError, BuildOptions, Diagnostic, OutputSink, Prepared, prepare, render_prepared};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 /// A built site held in memory: output path -> bytes.
@@ -138,6 +141,8 @@ impl Session {
             statics,
             templates,
         } = classify(changed, &last.site.config.theme)?;
+        // Files are re-read through the same rule as a full load: nothing outside the site.
+        let root = SiteRoot::new(&self.options.root).ok()?;
         let mut updates: BTreeMap<String, Vec<u8>> = BTreeMap::new();
         // Static files: only when no page carries their hash, and only files that exist already.
         if !statics.is_empty() {
@@ -152,7 +157,8 @@ impl Session {
                 {
                     return None;
                 }
-                updates.insert(rel.clone(), std::fs::read(&path).ok()?);
+                let bytes = root.read(&Path::new("static").join(rel)).ok()?;
+                updates.insert(rel.clone(), bytes);
             }
         }
         let mut rendered = 0;
@@ -162,7 +168,14 @@ impl Session {
             }
             rendered = update_templates(last, &self.options, &templates, &mut updates)?;
         } else if !bodies.is_empty() {
-            rendered = update_bodies(last, &self.options, &self.link_urls, &bodies, &mut updates)?;
+            rendered = update_bodies(
+                last,
+                &self.options,
+                &root,
+                &self.link_urls,
+                &bodies,
+                &mut updates,
+            )?;
         }
         let mut changed_outputs = Vec::new();
         for (path, bytes) in updates {
@@ -234,6 +247,7 @@ fn changed_paths(old: &Files, new: &Files) -> Vec<String> {
 fn update_bodies(
     last: &mut Prepared,
     options: &BuildOptions,
+    root: &SiteRoot,
     (content_urls, asset_urls): &(HashMap<String, String>, HashMap<String, String>),
     bodies: &[String],
     updates: &mut BTreeMap<String, Vec<u8>>,
@@ -255,7 +269,7 @@ fn update_bodies(
                 (Doc::Section(index), site.sections[index].source.as_ref()?)
             }
         };
-        let bytes = std::fs::read(options.root.join(&old.file)).ok()?;
+        let bytes = root.read(&old.file).ok()?;
         let source = content::split(rel.clone(), old.file.clone(), bytes).ok()?;
         if source.front_matter() != old.front_matter() {
             return None;

@@ -91,29 +91,16 @@ pub enum BuildError {
     Usage(String),
 }
 
-/// Checks that writing to `output` cannot destroy the sources.
+/// Checks that writing to `output` (resolved by [`output::folder::resolve`]) cannot destroy
+/// the sources.
 fn check_output_location(root: &Path, output: &Path) -> Result<(), BuildError> {
-    let absolute = |p: &Path| -> PathBuf {
-        let p = if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            std::env::current_dir().unwrap_or_default().join(p)
-        };
-        let mut clean = PathBuf::new();
-        for part in p.components() {
-            match part {
-                std::path::Component::ParentDir => {
-                    clean.pop();
-                }
-                std::path::Component::CurDir => {}
-                part => clean.push(part),
-            }
-        }
-        // Resolve symlinks in the part that exists.
-        clean.canonicalize().unwrap_or(clean)
-    };
-    let (root, output) = (absolute(root), absolute(output));
-    if root.starts_with(&output) {
+    let root = root.canonicalize().map_err(|e| {
+        BuildError::Usage(format!(
+            "cannot read the site folder {}: {e}",
+            root.display()
+        ))
+    })?;
+    if root.starts_with(output) {
         return Err(BuildError::Usage(format!(
             "the output folder {} holds the site itself; choose another --output",
             output.display()
@@ -293,8 +280,12 @@ pub fn generate(options: &BuildOptions, sink: &dyn OutputSink) -> Result<Generat
     render_prepared(&prepare(options)?, options.minify, sink)
 }
 
-/// Builds the site at `options.root` into its output folder.
-pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
+/// Builds the site at `options.root` into its output folder. When another build is writing to
+/// that folder, calls `on_wait` with a message and waits for it to finish.
+pub fn build(
+    options: &BuildOptions,
+    on_wait: impl FnOnce(&str),
+) -> Result<BuildSummary, BuildError> {
     let started = Instant::now();
     if !options.root.is_dir() {
         return Err(BuildError::Usage(format!(
@@ -302,8 +293,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
             options.root.display()
         )));
     }
-    let output_dir = options.output_dir();
+    let output_dir = output::folder::resolve(&options.output_dir()).map_err(BuildError::Usage)?;
     check_output_location(&options.root, &output_dir)?;
+    let _lock = output::folder::OutputLock::acquire(&output_dir, on_wait)
+        .map_err(|d| BuildError::Site(vec![d]))?;
     let staged =
         output::StagedOutput::prepare(&output_dir).map_err(|d| BuildError::Site(vec![d]))?;
     let generated = if options.precompress {

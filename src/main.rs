@@ -225,7 +225,7 @@ fn report(result: Result<(), String>) -> ExitCode {
 
 fn build(options: &BuildOptions, quiet: bool) -> ExitCode {
     let mut stderr = std::io::stderr().lock();
-    match pimap::build(options) {
+    match pimap::build(options, |waiting| eprintln!("{waiting}")) {
         Ok(summary) => {
             if !quiet {
                 for warning in &summary.warnings {

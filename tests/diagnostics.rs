@@ -51,3 +51,10 @@ diagnostics_test! {
     impossible_dates_reversed_ranges_and_roles_are_errors => "date-and-role-errors",
     unknown_shortcodes_and_ids_are_errors_at_their_line => "shortcode-errors",
 }
+
+#[test]
+fn a_file_that_is_not_our_data_is_quoted_no_further_than_its_line() {
+    let text = diagnostics_of("data-not-ours");
+    assert!(!text.contains("daemon"), "{text}");
+    insta::assert_snapshot!(text);
+}

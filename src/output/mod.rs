@@ -7,8 +7,11 @@
 //! are exchanged in one `renameat2(RENAME_EXCHANGE)` call: readers see the old site or the new
 //! one, never a mix, and a failed or interrupted build leaves the output folder untouched (the
 //! next build repairs whatever the interruption left in the staging folder). Paths are checked
-//! so that nothing is written outside the staging folder.
+//! so that nothing is written outside the staging folder, and nothing over the marker that says
+//! a folder is pimap's. Where the output folder really is and the lock that keeps two builds
+//! from writing it at once are in [`folder`].
 
+pub mod folder;
 pub mod publish;
 
 use crate::diagnostics::Diagnostic;
@@ -49,36 +52,30 @@ pub struct StagedOutput {
     unchanged: AtomicUsize,
 }
 
-/// The sibling folder a build stages into.
-pub fn stage_path(output: &Path) -> PathBuf {
-    let name = output
-        .file_name()
-        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-    output.with_file_name(format!(".{name}.pimap-stage"))
-}
-
 fn io_error(path: &Path, action: &str, error: std::io::Error) -> Diagnostic {
     Diagnostic::file_error(path, format!("cannot {action}: {error}"))
 }
 
 impl StagedOutput {
-    /// Prepares the staging folder for `output`, refusing folders pimap did not make.
+    /// Prepares the staging folder for `output` (a folder resolved by [`folder::resolve`]),
+    /// refusing folders pimap did not make.
     pub fn prepare(output: &Path) -> Result<StagedOutput, Diagnostic> {
-        for folder in [output.to_path_buf(), stage_path(output)] {
-            let is_foreign = folder.is_dir()
-                && !folder.join(MARKER).is_file()
-                && std::fs::read_dir(&folder)
+        let stage = folder::sibling(output, "stage");
+        for candidate in [output, &stage] {
+            let is_foreign = candidate.is_dir()
+                && !candidate.join(MARKER).is_file()
+                && std::fs::read_dir(candidate)
                     .map(|mut d| d.next().is_some())
                     .unwrap_or(true);
-            if is_foreign || folder.is_file() {
+            let is_link = std::fs::symlink_metadata(candidate).is_ok_and(|m| m.is_symlink());
+            if is_foreign || is_link || candidate.is_file() {
                 return Err(Diagnostic::file_error(
-                    &folder,
+                    candidate,
                     "this exists and was not made by pimap; pimap will not replace it",
                 )
                 .with_help("delete it, or choose another folder with --output"));
             }
         }
-        let stage = stage_path(output);
         std::fs::create_dir_all(&stage)
             .map_err(|e| io_error(&stage, "create the staging folder", e))?;
         std::fs::write(stage.join(MARKER), MARKER_TEXT)
@@ -98,7 +95,7 @@ impl StagedOutput {
             && rel
                 .split('/')
                 .all(|s| !s.is_empty() && s != "." && s != "..");
-        if safe && rel != MARKER {
+        if safe && folder::reserved_reason(rel).is_none() {
             Ok(self.stage.join(rel))
         } else {
             Err(Diagnostic::file_error(
@@ -229,12 +226,7 @@ fn exchange(stage: &Path, output: &Path) -> Result<(), Diagnostic> {
         return Ok(());
     }
     // Without an atomic exchange, three renames; the output is missing only between two of them.
-    let parked = output.with_file_name(format!(
-        ".{}.pimap-old",
-        output
-            .file_name()
-            .map_or_else(|| "public".into(), |n| n.to_string_lossy())
-    ));
+    let parked = folder::sibling(output, "old");
     let _ = remove_any(&parked);
     std::fs::rename(output, &parked).map_err(|e| io_error(output, "move the old site aside", e))?;
     if let Err(e) = std::fs::rename(stage, output) {
@@ -281,7 +273,16 @@ mod tests {
     fn refuses_paths_that_climb_out() {
         let dir = tempfile::tempdir().unwrap();
         let staged = StagedOutput::prepare(&dir.path().join("public")).unwrap();
-        for bad in ["../x", "/etc/passwd", "a/../../b", "", "a//b", MARKER] {
+        let onto_marker = format!("{MARKER}/index.html");
+        for bad in [
+            "../x",
+            "/etc/passwd",
+            "a/../../b",
+            "",
+            "a//b",
+            MARKER,
+            &onto_marker,
+        ] {
             assert!(staged.write(bad, b"x").is_err(), "{bad}");
         }
     }

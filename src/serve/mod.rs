@@ -193,13 +193,14 @@ pub fn watch(options: &BuildOptions) -> Result<(), String> {
     }
     let mut watcher = watch::SourceWatcher::new(&options.root)?;
     let build_once = || {
-        let result =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| crate::build(options)))
-                .unwrap_or_else(|_| {
-                    Err(BuildError::Usage(
-                        "pimap crashed while building; this is a bug, please report it".to_owned(),
-                    ))
-                });
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            crate::build(options, |waiting| eprintln!("{waiting}"))
+        }))
+        .unwrap_or_else(|_| {
+            Err(BuildError::Usage(
+                "pimap crashed while building; this is a bug, please report it".to_owned(),
+            ))
+        });
         match result {
             Ok(summary) => {
                 for warning in &summary.warnings {

@@ -4,7 +4,9 @@
 //! sorts section pages, collects taxonomy terms, resolves menu entries and aliases, renders every
 //! content file's Markdown (in parallel) with its links rewritten and checks every `#anchor` that a
 //! link points at. Two things that would be written to the same output path are an error at the
-//! file that came second. Nothing here reads files or knows about templates.
+//! file that came second, and so is an output path that pimap keeps for itself (the marker of
+//! the output folder, names with control characters). Nothing here reads files or knows about
+//! templates.
 
 use crate::config::CONFIG_FILE;
 use crate::config::{BaseUrl, SiteConfig, TaxonomyConfig};
@@ -657,18 +659,28 @@ fn resolve_aliases(
                     page: owner,
                 }),
                 (None, Some(source)) => errors.push(
-                    source
-                        .error_at_text(
-                            alias,
-                            format!("alias `{alias}` is not a plain path on this site"),
-                        )
-                        .with_help("write it like /old/address/"),
+                    alias_error(
+                        source,
+                        alias,
+                        format!("alias `{alias}` is not a plain path on this site"),
+                    )
+                    .with_help("write it like /old/address/"),
                 ),
                 (None, None) => {}
             }
         }
     }
     aliases
+}
+
+/// An error at the alias `written` in the front matter of `source`; at the `aliases` key when the
+/// text of the file spells it differently (with YAML escapes).
+fn alias_error(source: &ContentSource, written: &str, message: String) -> Diagnostic {
+    if source.front_matter().contains(written) {
+        source.error_at_text(written, message)
+    } else {
+        source.error_at_key("aliases", message)
+    }
 }
 
 /// Every output path the site will write, with a description of who writes it.
@@ -953,7 +965,7 @@ impl OutputOwner {
                     .iter()
                     .find(|a| alias_output(a).as_deref() == Some(alias.output_path.as_str()));
                 match (source, written) {
-                    (Some(source), Some(written)) => source.error_at_text(written, message),
+                    (Some(source), Some(written)) => alias_error(source, written, message),
                     _ => Diagnostic::file_error("content", message),
                 }
             }
@@ -982,6 +994,10 @@ impl OutputOwner {
 fn check_output_collisions(site: &Site, errors: &mut Vec<Diagnostic>) {
     let mut seen: HashMap<String, OutputOwner> = HashMap::new();
     for (path, owner) in planned_outputs(site) {
+        if let Some(reason) = crate::output::folder::reserved_reason(&path) {
+            errors.push(reserved_output(site, &path, owner, &reason));
+            continue;
+        }
         match seen.get(&path) {
             Some(first) => {
                 let message = format!(
@@ -1018,6 +1034,18 @@ fn check_output_collisions(site: &Site, errors: &mut Vec<Diagnostic>) {
             "rename the file or the page so that one does not sit where the other's folder goes",
         ));
     }
+}
+
+/// The error for an output path that pimap keeps for itself, at the source that claims it.
+fn reserved_output(site: &Site, path: &str, owner: OutputOwner, reason: &str) -> Diagnostic {
+    use crate::output::folder::printable;
+    let message = format!(
+        "{} would be written to {path}, {reason}",
+        owner.describe(site)
+    );
+    let mut d = owner.diagnostic(site, printable(&message));
+    d.path = printable(&d.path.to_string_lossy()).into();
+    d.with_help("change the alias, slug or file name")
 }
 
 /// The URL of every content file and of every file copied from `content/`, by path inside

@@ -3,6 +3,8 @@
 //! The result, [`SiteSources`], holds the configuration, the content files with their front
 //! matter, the data files, the templates (theme first, the site's own overriding them) and the
 //! static files with their content hashes. Every problem is collected; loading stops at none.
+//! Every file is found and read through [`files::SiteRoot`], so nothing outside the site folder
+//! is read, even through a link.
 //! Nothing here knows about URLs or templates' meaning: that is `site` and `render`.
 
 pub mod content;
@@ -10,11 +12,13 @@ pub mod countries;
 pub mod data;
 pub mod dates;
 pub mod fields;
+pub mod files;
 pub mod yaml;
 
 use crate::config::{BaseUrl, CONFIG_FILE, SiteConfig};
 use crate::diagnostics::Diagnostic;
 use content::{ContentSource, PageFrontMatter, SectionFrontMatter};
+use files::SiteRoot;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -113,13 +117,14 @@ pub fn is_ignored_file_name(name: &str) -> bool {
 /// Reads a whole site. Fails only without a readable `site.yaml`; every other problem is in
 /// `SiteSources::diagnostics`.
 pub fn load(options: &LoadOptions) -> Result<SiteSources, Vec<Diagnostic>> {
-    let root = &options.root;
+    let root = &SiteRoot::new(&options.root).map_err(|d| vec![d])?;
     let mut errors = Vec::new();
-    let config_text = match std::fs::read_to_string(root.join(CONFIG_FILE)) {
+    let config_path = root.resolve(Path::new(CONFIG_FILE)).map_err(|d| vec![d])?;
+    let config_text = match std::fs::read_to_string(config_path) {
         Ok(text) => text,
         Err(e) => {
             let message = if e.kind() == std::io::ErrorKind::NotFound {
-                format!("no {CONFIG_FILE} in {}", root.display())
+                format!("no {CONFIG_FILE} in {}", root.path().display())
             } else {
                 format!("cannot read {CONFIG_FILE}: {e}")
             };
@@ -142,15 +147,14 @@ pub fn load(options: &LoadOptions) -> Result<SiteSources, Vec<Diagnostic>> {
         }
     };
 
-    let content_dir = root.join("content");
-    let content_files = list_files(&content_dir, &mut errors);
+    let content_files = root.list(Path::new("content"), &mut errors);
     let (markdown, assets): (Vec<_>, Vec<_>) = content_files
         .into_iter()
         .partition(|rel| rel.ends_with(".md"));
 
     let parsed: Vec<Result<ContentFile, Diagnostic>> = markdown
         .par_iter()
-        .map(|rel| read_content(root, rel))
+        .map(|rel| read_content(root.path(), rel))
         .collect();
     let mut pages = Vec::new();
     let mut sections = Vec::new();
@@ -173,9 +177,12 @@ pub fn load(options: &LoadOptions) -> Result<SiteSources, Vec<Diagnostic>> {
             }
         }
     }
-    let content_assets = hash_files(&content_dir, assets, &mut errors);
+    let content_assets = hash_files(&root.path().join("content"), assets, &mut errors);
 
-    let theme = locate_theme(root, &config.theme);
+    let theme = locate_theme(root, &config.theme).unwrap_or_else(|d| {
+        errors.push(d);
+        Some(ThemeLocation::Refused)
+    });
     if theme.is_none() {
         let (line, col) = yaml::key_position(&config_text, "theme").unwrap_or((0, 0));
         errors.push(
@@ -224,44 +231,6 @@ fn read_content(root: &Path, rel: &str) -> Result<ContentFile, Diagnostic> {
     }
 }
 
-/// Files under `dir`, relative, with `/` separators, sorted, without editor leftovers.
-fn list_files(dir: &Path, errors: &mut Vec<Diagnostic>) -> Vec<String> {
-    if !dir.is_dir() {
-        return Vec::new();
-    }
-    let mut files = Vec::new();
-    let walker = walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            e.depth() == 0 || !is_ignored_file_name(&e.file_name().to_string_lossy())
-        });
-    for entry in walker {
-        match entry {
-            Ok(entry)
-                if entry.file_type().is_file()
-                    || (entry.file_type().is_symlink() && entry.path().is_file()) =>
-            {
-                if let Ok(rel) = entry.path().strip_prefix(dir) {
-                    match rel.to_str() {
-                        Some(rel) => files.push(rel.replace('\\', "/")),
-                        None => errors.push(Diagnostic::file_error(
-                            entry.path(),
-                            "this file name is not valid UTF-8; rename it",
-                        )),
-                    }
-                }
-            }
-            Ok(_) => {}
-            Err(e) => errors.push(Diagnostic::file_error(
-                e.path().unwrap_or(dir).to_path_buf(),
-                format!("cannot read: {e}"),
-            )),
-        }
-    }
-    files
-}
-
 fn hash_files(dir: &Path, rels: Vec<String>, errors: &mut Vec<Diagnostic>) -> Vec<FileSource> {
     let hashed: Vec<Result<FileSource, Diagnostic>> = rels
         .into_par_iter()
@@ -289,13 +258,16 @@ pub fn load_template_sources(
     root: &Path,
     theme: &str,
 ) -> Result<Vec<TemplateSource>, Vec<Diagnostic>> {
+    let root = &SiteRoot::new(root).map_err(|d| vec![d])?;
     let mut errors = Vec::new();
-    let location = locate_theme(root, theme).ok_or_else(|| {
-        vec![Diagnostic::file_error(
-            CONFIG_FILE,
-            format!("theme `{theme}` not found"),
-        )]
-    })?;
+    let location = locate_theme(root, theme)
+        .map_err(|d| vec![d])?
+        .ok_or_else(|| {
+            vec![Diagnostic::file_error(
+                CONFIG_FILE,
+                format!("theme `{theme}` not found"),
+            )]
+        })?;
     let templates = load_templates(root, &location, &mut errors);
     if errors.is_empty() {
         Ok(templates)
@@ -305,18 +277,24 @@ pub fn load_template_sources(
 }
 
 enum ThemeLocation {
+    /// The theme's folder, relative to the site root.
     Dir(PathBuf),
     Embedded,
+    /// The theme's folder is a link out of the site (an error already reported): the bundled
+    /// theme stands in, without the site's own templates, which were written for the other.
+    Refused,
 }
 
-fn locate_theme(root: &Path, name: &str) -> Option<ThemeLocation> {
-    let dir = root.join("themes").join(name);
-    if dir.is_dir() {
-        Some(ThemeLocation::Dir(dir))
+/// The theme `name`: `None` if there is none; an error if its folder is a link out of the site.
+fn locate_theme(root: &SiteRoot, name: &str) -> Result<Option<ThemeLocation>, Diagnostic> {
+    let dir = Path::new("themes").join(name);
+    if root.path().join(&dir).is_dir() {
+        root.resolve(&dir)?;
+        Ok(Some(ThemeLocation::Dir(dir)))
     } else if name == "pimap" {
-        Some(ThemeLocation::Embedded)
+        Ok(Some(ThemeLocation::Embedded))
     } else {
-        None
+        Ok(None)
     }
 }
 
@@ -327,7 +305,7 @@ fn embedded_files(prefix: &str) -> impl Iterator<Item = (&'static str, &'static 
 }
 
 fn load_templates(
-    root: &Path,
+    root: &SiteRoot,
     theme: &ThemeLocation,
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<TemplateSource> {
@@ -336,7 +314,7 @@ fn load_templates(
         ThemeLocation::Dir(dir) => {
             read_templates(root, &dir.join("templates"), &mut by_name, errors)
         }
-        ThemeLocation::Embedded => {
+        ThemeLocation::Embedded | ThemeLocation::Refused => {
             for (name, bytes) in embedded_files("templates/") {
                 let text = String::from_utf8_lossy(bytes).into_owned();
                 let file = PathBuf::from("<bundled theme>/templates").join(name);
@@ -351,23 +329,25 @@ fn load_templates(
             }
         }
     }
-    read_templates(root, &root.join("templates"), &mut by_name, errors);
+    if !matches!(theme, ThemeLocation::Refused) {
+        read_templates(root, Path::new("templates"), &mut by_name, errors);
+    }
     by_name.into_values().collect()
 }
 
+/// Reads the templates under `dir` (relative to the root) into `by_name`.
 fn read_templates(
-    root: &Path,
+    root: &SiteRoot,
     dir: &Path,
     by_name: &mut std::collections::BTreeMap<String, TemplateSource>,
     errors: &mut Vec<Diagnostic>,
 ) {
-    let names = list_files(dir, errors);
+    let names = root.list(dir, errors);
     let read: Vec<_> = names
         .into_par_iter()
         .map(|name| {
-            let path = dir.join(&name);
-            let file = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-            match std::fs::read(&path).map(String::from_utf8) {
+            let file = dir.join(&name);
+            match std::fs::read(root.path().join(&file)).map(String::from_utf8) {
                 Ok(Ok(text)) => Ok(TemplateSource { name, file, text }),
                 Ok(Err(_)) => Err(Diagnostic::file_error(
                     file,
@@ -388,7 +368,7 @@ fn read_templates(
 }
 
 fn load_static(
-    root: &Path,
+    root: &SiteRoot,
     theme: &ThemeLocation,
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<FileSource> {
@@ -396,10 +376,10 @@ fn load_static(
     let theme_files = match theme {
         ThemeLocation::Dir(dir) => {
             let dir = dir.join("static");
-            let rels = list_files(&dir, errors);
-            hash_files(&dir, rels, errors)
+            let rels = root.list(&dir, errors);
+            hash_files(&root.path().join(dir), rels, errors)
         }
-        ThemeLocation::Embedded => embedded_files("static/")
+        ThemeLocation::Embedded | ThemeLocation::Refused => embedded_files("static/")
             .map(|(rel, bytes)| FileSource {
                 rel: rel.to_owned(),
                 origin: FileOrigin::Embedded(bytes),
@@ -408,8 +388,8 @@ fn load_static(
             })
             .collect(),
     };
-    let site_dir = root.join("static");
-    let site_rels = list_files(&site_dir, errors);
+    let site_dir = root.path().join("static");
+    let site_rels = root.list(Path::new("static"), errors);
     for file in theme_files
         .into_iter()
         .chain(hash_files(&site_dir, site_rels, errors))
@@ -422,12 +402,12 @@ fn load_static(
 /// Reads `data/**/*.yaml` into one nested value: `data/partners/x.yaml` is `data.partners.x`.
 /// Typed entities go to `entities`; every other YAML file is returned as free-form data.
 fn load_data(
-    root: &Path,
+    root: &SiteRoot,
     entities: &mut data::Entities,
     errors: &mut Vec<Diagnostic>,
 ) -> serde_json::Value {
-    let dir = root.join("data");
-    let (rels, others): (Vec<String>, Vec<String>) = list_files(&dir, errors)
+    let (rels, others): (Vec<String>, Vec<String>) = root
+        .list(Path::new("data"), errors)
         .into_iter()
         .partition(|rel| rel.ends_with(".yaml") || rel.ends_with(".yml"));
     for other in others {
@@ -457,7 +437,7 @@ fn load_data(
         .map(|rel| {
             let mut entities = data::Entities::default();
             let mut problems = Vec::new();
-            match data::read(root, rel) {
+            match data::read(root.path(), rel) {
                 Ok(source) => data::add_file(&mut entities, rel, source, &mut problems),
                 Err(d) => problems.push(d),
             }
@@ -480,7 +460,7 @@ fn load_data(
     let parsed: Vec<_> = generic
         .par_iter()
         .map(|rel| {
-            let source = data::read(root, rel)?;
+            let source = data::read(root.path(), rel)?;
             yaml::parse_value(&source.text)
                 .map(|value| (rel.clone(), value))
                 .map_err(|e| {

@@ -72,6 +72,7 @@ fn convert(error: &serde_yaml::Error, text: &str) -> YamlError {
         None if line_is_inside(text, line) => (line, col),
         None => (line, 1),
     };
+    let message = quote_within_line(&message, text.lines().nth(line.saturating_sub(1)));
     YamlError {
         line: line.max(1),
         col: col.max(1),
@@ -94,6 +95,56 @@ fn relocate_value(message: &str, text: &str) -> Option<(usize, usize)> {
         .map(|(i, _)| i)
         .find(|&i| text[..i].ends_with([' ', '"', '\'', '[', '-']))?;
     Some(crate::diagnostics::line_col(text, offset))
+}
+
+/// serde quotes the value it rejects (`invalid type: string "..."`), and a file that is not
+/// YAML at all reads as one long string: the whole file. Quoted values are cut to what the
+/// offending line shows (the diagnostic prints that line anyway), so an error never prints more
+/// of a file than the line it points at.
+fn quote_within_line(message: &str, line: Option<&str>) -> String {
+    const LONGEST: usize = 80;
+    let line = line.unwrap_or_default();
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(open) = rest.find('"') {
+        let (before, after) = rest.split_at(open + 1);
+        out.push_str(before);
+        let Some(close) = closing_quote(after) else {
+            rest = after;
+            break;
+        };
+        let quoted = &after[..close];
+        if quoted.chars().count() <= LONGEST && line.contains(quoted) {
+            out.push_str(quoted);
+        } else {
+            let shown: String = quoted
+                .chars()
+                .zip(line.trim_start().chars())
+                .take_while(|(a, b)| a == b)
+                .take(LONGEST)
+                .map(|(a, _)| a)
+                .collect();
+            out.push_str(&shown);
+            out.push('…');
+        }
+        out.push('"');
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The index of the `"` that ends a Rust-escaped string starting at `text`.
+fn closing_quote(text: &str) -> Option<usize> {
+    let mut escaped = false;
+    for (i, c) in text.char_indices() {
+        match c {
+            '\\' if !escaped => escaped = true,
+            '"' if !escaped => return Some(i),
+            _ => escaped = false,
+        }
+    }
+    None
 }
 
 fn line_is_inside(text: &str, line: usize) -> bool {
@@ -157,6 +208,21 @@ mod tests {
             error.message.starts_with("weight: invalid type"),
             "{}",
             error.message
+        );
+    }
+
+    #[test]
+    fn a_file_that_is_not_yaml_is_quoted_no_further_than_its_line() {
+        let text = "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1::/usr/sbin:/bin/sh\n";
+        let error = parse::<Sample>(text).unwrap_err();
+        assert_eq!(
+            error.message,
+            "invalid type: string \"root:x:0:0:root:/root:/bin/bash…\", expected struct Sample"
+        );
+        let short = parse::<Sample>("title: a\nweight: \"heavy\"\n").unwrap_err();
+        assert_eq!(
+            short.message,
+            "weight: invalid type: string \"heavy\", expected i64"
         );
     }
 
