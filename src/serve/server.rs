@@ -73,7 +73,9 @@ fn sse_message(event: &Event) -> String {
         Event::Errors(text) => ("errors", text.clone()),
     };
     let mut message = format!("event: {name}\n");
-    for line in data.split('\n') {
+    // The event-stream format ends a line at CR, LF or CRLF: a carriage return inside a
+    // diagnostic must not end a field early and let the rest be read as another field.
+    for line in data.replace("\r\n", "\n").split(['\r', '\n']) {
         message.push_str("data: ");
         message.push_str(line);
         message.push('\n');
@@ -314,5 +316,13 @@ mod tests {
             "event: errors\ndata: a\ndata: b\n\n"
         );
         assert_eq!(sse_message(&Event::Reload), "event: reload\ndata: \n\n");
+    }
+
+    #[test]
+    fn every_line_of_event_data_is_its_own_data_field_whatever_ends_it() {
+        assert_eq!(
+            sse_message(&Event::Errors("a\rb\r\nc\nd\r\revent: reload\r".into())),
+            "event: errors\ndata: a\ndata: b\ndata: c\ndata: d\ndata: \ndata: event: reload\ndata: \n\n"
+        );
     }
 }
