@@ -82,6 +82,14 @@ enum Command {
         /// Include pages and sections marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Also answer requests for this host name (repeatable); only this computer's own
+        /// names (localhost, *.localhost, IP addresses) are answered otherwise.
+        #[arg(
+            long = "allowed-host",
+            value_name = "NAME",
+            value_parser = pimap::serve::hosts::parse_allowed_host
+        )]
+        allowed_hosts: Vec<String>,
     },
     /// Build the site in memory and check every internal link, anchor, image and asset of its
     /// output. Exit code 1 when a problem is found.
@@ -133,6 +141,7 @@ fn main() -> ExitCode {
             bind,
             open,
             drafts,
+            allowed_hosts,
         } => {
             let options = pimap::serve::ServeOptions {
                 root,
@@ -140,6 +149,7 @@ fn main() -> ExitCode {
                 bind,
                 open,
                 drafts,
+                allowed_hosts,
             };
             report(pimap::serve::serve(&options))
         }

@@ -48,4 +48,6 @@
   source.addEventListener("css", function () { hideErrors(); swapStylesheets(); });
   source.addEventListener("errors", function (event) { showErrors(event.data); });
   source.addEventListener("fixed", hideErrors);
+  // The server closed this stream to make room for a newer page's: do not reconnect.
+  source.addEventListener("closed", function () { source.close(); });
 })();

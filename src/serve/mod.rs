@@ -3,17 +3,22 @@
 //!
 //! Both run the same pipeline as `pimap build` (`crate::generate`) on every batch of changes
 //! from [`watch::SourceWatcher`]. `serve` keeps the last good build in memory and serves it with
-//! [`server`]; when a build fails it keeps serving that build and shows the diagnostics in every
+//! [`server`] (over [`http`], checking [`hosts`]), telling open pages what changed over
+//! [`events`]; when a build fails it keeps serving that build and shows the diagnostics in every
 //! open page until a build succeeds. Nothing it does writes to disk. Neither command stops on a
 //! broken site, and a panic in a rebuild is reported as an error instead of ending the process.
 
+pub mod events;
+pub mod hosts;
+pub mod http;
 pub mod server;
 pub mod watch;
 
 use crate::incremental::Session;
 use crate::{BuildError, BuildOptions};
-use server::{Event, ServedSite, Shared};
-use std::net::IpAddr;
+use events::Event;
+use server::{ServedSite, Shared};
+use std::net::{IpAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
@@ -26,6 +31,8 @@ pub struct ServeOptions {
     pub bind: IpAddr,
     pub open: bool,
     pub drafts: bool,
+    /// Names besides this computer's own that requests may carry in `Host` (`--allowed-host`).
+    pub allowed_hosts: Vec<String>,
 }
 
 /// The result of one rebuild, for the terminal and the open pages.
@@ -107,14 +114,14 @@ fn rebuild(session: &mut Session, changed: &[PathBuf], shared: &Shared) -> Rebui
 }
 
 /// Binds the first free port from `port` on.
-fn bind(address: IpAddr, port: u16) -> Result<(tiny_http::Server, u16), String> {
+fn bind(address: IpAddr, port: u16) -> Result<(TcpListener, u16), String> {
     let mut last_error = String::new();
     for candidate in port..=port.saturating_add(19) {
-        match tiny_http::Server::http((address, candidate)) {
+        match TcpListener::bind((address, candidate)) {
             // Port 0 asks the system for a free port: use the one it gave.
-            Ok(server) => {
-                let bound = server.server_addr().to_ip().map_or(candidate, |a| a.port());
-                return Ok((server, bound));
+            Ok(listener) => {
+                let bound = listener.local_addr().map_or(candidate, |a| a.port());
+                return Ok((listener, bound));
             }
             Err(e) => last_error = e.to_string(),
         }
@@ -130,7 +137,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), String> {
     if !options.root.is_dir() {
         return Err(format!("{} is not a folder", options.root.display()));
     }
-    let (server, port) = bind(options.bind, options.port)?;
+    let (listener, port) = bind(options.bind, options.port)?;
     let host = if options.bind.is_unspecified() {
         "127.0.0.1".to_owned()
     } else {
@@ -156,7 +163,8 @@ pub fn serve(options: &ServeOptions) -> Result<(), String> {
     let mut session = Session::new(build_options);
     rebuild(&mut session, &[], &shared);
     let serving = Arc::clone(&shared);
-    std::thread::spawn(move || server::run(server, serving));
+    let hosts = hosts::AllowedHosts::new(&options.allowed_hosts);
+    std::thread::spawn(move || server::run(listener, serving, hosts));
     println!(
         "Serving {} at {address} (Ctrl+C to stop)",
         options.root.display()

@@ -1,18 +1,40 @@
 //! The development server: serves the last good build from memory, tells open pages to reload
-//! over server-sent events, and shows build errors in the page.
+//! over server-sent events ([`super::events`]), and shows build errors in the page.
 //!
 //! Only paths of the built site are served: the URL path is percent-decoded and any `.` or `..`
 //! segment, backslash or NUL gets 404, and since files come from memory no symlink can lead out.
 //! A folder URL without its slash is redirected; a missing page gets `404.html` with status 404.
 //! HTML responses get the live-reload script; the stored site is the same as `pimap build` would
-//! write.
+//! write. Requests must name this computer or an `--allowed-host` in `Host`
+//! ([`super::hosts`]), else they get 403.
+//!
+//! One slow client cannot hold up the others. One thread accepts connections and gives each its
+//! own thread, at most [`MAX_CONNECTIONS`] at a time (a connection beyond that gets 503 at
+//! once). Each connection carries one request ([`super::http`]): its head must arrive within 5 s
+//! and within fixed sizes, a body is refused rather than waited for, and every write must make
+//! progress within 5 s, so a client that stalls holds only its own thread, for seconds. A thread
+//! per connection, rather than a fixed pool, lets a quick request start at once instead of
+//! queueing behind slow ones; the cap and the timeouts bound what that costs. A live-reload
+//! request hands its connection to [`EventStreams`] and ends its thread.
+//!
+//! The HTTP is our own, over `httparse`: tiny_http 0.12 (its latest release) reads request
+//! lines and headers without a limit, has no timeouts, reads a request's unread body on the
+//! thread that answers it, and starts a thread per connection without a cap, none of which its
+//! API lets a caller change; hyper would bring a tokio runtime to serve one person's browser,
+//! and still leave the write timeouts, the host check and the event streams to us.
 
-use std::io::Write;
-use std::sync::mpsc::{Receiver, Sender, channel};
-use std::sync::{Arc, Mutex, RwLock};
+use super::events::{Event, EventStreams};
+use super::hosts::{self, AllowedHosts};
+use super::http::{self, DeadlineReader, Response};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 pub use crate::incremental::Files;
+
+/// The most connections served at once, besides live-reload streams.
+pub const MAX_CONNECTIONS: usize = 64;
 
 /// What the server shows: the last good build, and the errors of the last build if it failed.
 #[derive(Default)]
@@ -26,60 +48,26 @@ pub struct ServedSite {
 #[derive(Default)]
 pub struct Shared {
     pub site: RwLock<Arc<ServedSite>>,
-    clients: Mutex<Vec<Sender<String>>>,
-}
-
-/// A message to open pages.
-pub enum Event {
-    Reload,
-    Css,
-    Errors(String),
-    Fixed,
+    streams: EventStreams,
 }
 
 impl Shared {
-    /// Sends an event to every open page, forgetting pages that went away.
+    /// Sends an event to every open page.
     pub fn broadcast(&self, event: &Event) {
-        let message = sse_message(event);
-        if let Ok(mut clients) = self.clients.lock() {
-            clients.retain(|client| client.send(message.clone()).is_ok());
-        }
+        self.streams.broadcast(event);
     }
 
-    fn subscribe(&self) -> Receiver<String> {
-        let (sender, receiver) = channel();
-        let site = self.current();
-        let first = match &site.errors {
-            Some(text) => sse_message(&Event::Errors(text.clone())),
-            None => sse_message(&Event::Fixed),
-        };
-        let _ = sender.send(first);
-        if let Ok(mut clients) = self.clients.lock() {
-            clients.push(sender);
-        }
-        receiver
+    /// Makes `stream` a live-reload stream; its first event is the state of the last build.
+    fn subscribe(&self, stream: TcpStream) {
+        self.streams.add(stream, || match &self.current().errors {
+            Some(text) => Event::Errors(text.clone()),
+            None => Event::Fixed,
+        });
     }
 
     pub fn current(&self) -> Arc<ServedSite> {
         self.site.read().map(|s| Arc::clone(&s)).unwrap_or_default()
     }
-}
-
-fn sse_message(event: &Event) -> String {
-    let (name, data) = match event {
-        Event::Reload => ("reload", String::new()),
-        Event::Css => ("css", String::new()),
-        Event::Fixed => ("fixed", String::new()),
-        Event::Errors(text) => ("errors", text.clone()),
-    };
-    let mut message = format!("event: {name}\n");
-    for line in data.split('\n') {
-        message.push_str("data: ");
-        message.push_str(line);
-        message.push('\n');
-    }
-    message.push('\n');
-    message
 }
 
 pub const LIVE_RELOAD_PATH: &str = "/__pimap/live-reload.js";
@@ -161,93 +149,175 @@ pub fn inject_live_reload(html: &[u8]) -> Vec<u8> {
     }
 }
 
-/// A header with a fixed value (never one taken from a request).
-fn header(name: &'static str, value: &'static str) -> tiny_http::Header {
-    tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("a fixed, valid header")
-}
+/// A place among the [`MAX_CONNECTIONS`] connections served at once, given back when dropped.
+struct ConnectionSlot(Arc<AtomicUsize>);
 
-/// Serves requests until the server stops.
-pub fn run(server: tiny_http::Server, shared: Arc<Shared>) {
-    for request in server.incoming_requests() {
-        let shared = Arc::clone(&shared);
-        if request.url() == EVENTS_PATH {
-            std::thread::spawn(move || stream_events(request, &shared));
-        } else {
-            respond(request, &shared);
-        }
+impl ConnectionSlot {
+    fn take(count: &Arc<AtomicUsize>) -> Option<ConnectionSlot> {
+        count
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < MAX_CONNECTIONS).then_some(n + 1)
+            })
+            .ok()
+            .map(|_| ConnectionSlot(Arc::clone(count)))
     }
 }
 
-fn respond(request: tiny_http::Request, shared: &Shared) {
-    let no_cache = header("Cache-Control", "no-store");
-    if request.url() == LIVE_RELOAD_PATH {
-        let response = tiny_http::Response::from_data(LIVE_RELOAD_JS.as_bytes())
-            .with_header(header("Content-Type", "text/javascript; charset=utf-8"))
-            .with_header(no_cache);
-        let _ = request.respond(response);
-        return;
+impl Drop for ConnectionSlot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
     }
-    let site = shared.current();
-    let (status, path) = match resolve(&site.files, request.url()) {
-        Resolved::File(path) => (200, Some(path)),
-        Resolved::Redirect(location) => {
-            // The location comes from the request: a value that cannot be a header gets a 404.
-            let response =
-                match tiny_http::Header::from_bytes(&b"Location"[..], location.as_bytes()) {
-                    Ok(location) => tiny_http::Response::empty(301).with_header(location),
-                    Err(()) => tiny_http::Response::empty(404),
-                };
-            let _ = request.respond(response);
+}
+
+/// Serves connections from `listener` until the process ends.
+pub fn run(listener: TcpListener, shared: Arc<Shared>, hosts: AllowedHosts) {
+    let hosts = Arc::new(hosts);
+    let keeping = Arc::clone(&shared);
+    std::thread::spawn(move || keeping.streams.keep_alive());
+    let connections = Arc::new(AtomicUsize::new(0));
+    for stream in listener.incoming() {
+        let Ok(stream) = stream else {
+            // Out of file descriptors, most likely: give the open connections time to end.
+            std::thread::sleep(Duration::from_millis(50));
+            continue;
+        };
+        let Some(slot) = ConnectionSlot::take(&connections) else {
+            refuse_when_busy(&stream);
+            continue;
+        };
+        let (shared, hosts) = (Arc::clone(&shared), Arc::clone(&hosts));
+        // When no thread can be started, the closure is dropped and the connection closed.
+        let _ = std::thread::Builder::new()
+            .name("pimap-serve".to_owned())
+            .spawn(move || {
+                let _slot = slot;
+                handle(stream, &shared, &hosts);
+            });
+    }
+}
+
+/// Answers 503 without waiting: the answer fits in the socket's buffer or is not sent.
+fn refuse_when_busy(stream: &TcpStream) {
+    if stream.set_nonblocking(true).is_ok() {
+        let busy = Response::text(503, "pimap serve is busy; try again in a moment.\n")
+            .with_header("Retry-After", "1");
+        let mut writer = stream;
+        let _ = busy.write(&mut writer, false);
+    }
+}
+
+/// Reads one request from `stream` and answers it.
+fn handle(stream: TcpStream, shared: &Shared, hosts: &AllowedHosts) {
+    let _ = stream.set_nodelay(true);
+    let _ = stream.set_write_timeout(Some(http::WRITE_TIMEOUT));
+    let head = match http::read_head(&mut DeadlineReader::new(&stream, http::HEAD_DEADLINE)) {
+        Ok(head) => head,
+        Err(error) => {
+            if let Some((status, text)) = error.response() {
+                refuse(&stream, &Response::text(status, text), false);
+            }
             return;
         }
-        Resolved::NotFound => (
+    };
+    let head_only = head.method == "HEAD";
+    if let Some((status, text)) = refusal(&head, hosts) {
+        let response = Response::text(status, &text);
+        let response = if status == 405 {
+            response.with_header("Allow", "GET, HEAD")
+        } else {
+            response
+        };
+        refuse(&stream, &response, head_only);
+        return;
+    }
+    if head.method == "GET" && head.target == EVENTS_PATH {
+        shared.subscribe(stream);
+        return;
+    }
+    let mut writer = &stream;
+    let _ = respond(&mut writer, &head.target, shared, head_only);
+    let _ = stream.shutdown(Shutdown::Write);
+}
+
+/// Why a request is not served, if it is not: its status and an explanation.
+fn refusal(head: &http::RequestHead, hosts: &AllowedHosts) -> Option<(u16, String)> {
+    let Some(host) = &head.host else {
+        return Some((400, "The request needs one Host header field.\n".to_owned()));
+    };
+    if !hosts.allows(host) {
+        return Some((403, hosts::refusal(host)));
+    }
+    if head.method != "GET" && head.method != "HEAD" {
+        return Some((
+            405,
+            "pimap serve only answers GET and HEAD requests.\n".to_owned(),
+        ));
+    }
+    if head.has_body {
+        return Some((413, "pimap serve takes no request bodies.\n".to_owned()));
+    }
+    None
+}
+
+/// Sends a refusal, then closes the connection without losing it (see [`http::close_after_refusal`]).
+fn refuse(stream: &TcpStream, response: &Response, head_only: bool) {
+    let mut writer = stream;
+    if response.write(&mut writer, head_only).is_ok() {
+        http::close_after_refusal(stream);
+    }
+}
+
+/// Answers a GET (or, without the body, a HEAD) of `target`.
+fn respond(
+    writer: &mut impl std::io::Write,
+    target: &str,
+    shared: &Shared,
+    head_only: bool,
+) -> std::io::Result<()> {
+    if target == LIVE_RELOAD_PATH {
+        let script = Response {
+            status: 200,
+            headers: vec![("Content-Type", "text/javascript; charset=utf-8")],
+            body: LIVE_RELOAD_JS.as_bytes(),
+        };
+        return script.write(writer, head_only);
+    }
+    let site = shared.current();
+    let (status, path) = match resolve(&site.files, target) {
+        Resolved::File(path) => (200, Some(path)),
+        // The location comes from the request: one that cannot be a header value gets a 404.
+        Resolved::Redirect(location) if http::is_header_value(&location) => {
+            let redirect = Response {
+                status: 301,
+                headers: vec![("Location", &location)],
+                body: b"",
+            };
+            return redirect.write(writer, head_only);
+        }
+        Resolved::Redirect(_) | Resolved::NotFound => (
             404,
             site.files
                 .contains_key("404.html")
                 .then(|| "404.html".to_owned()),
         ),
     };
-    let response = match path.and_then(|p| site.files.get(&p).map(|bytes| (p, bytes))) {
-        Some((path, bytes)) => {
-            let body = if path.ends_with(".html") {
-                inject_live_reload(bytes)
-            } else {
-                bytes.to_vec()
-            };
-            tiny_http::Response::from_data(body)
-                .with_header(header("Content-Type", content_type(&path)))
-        }
-        None => tiny_http::Response::from_data(b"Not found".to_vec())
-            .with_header(header("Content-Type", "text/plain; charset=utf-8")),
+    let Some((path, bytes)) = path.and_then(|p| site.files.get(&p).map(|bytes| (p, bytes))) else {
+        return Response::text(404, "Not found").write(writer, head_only);
     };
-    let _ = request.respond(response.with_status_code(status).with_header(no_cache));
-}
-
-fn stream_events(request: tiny_http::Request, shared: &Shared) {
-    let receiver = shared.subscribe();
-    let mut writer = request.into_writer();
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n";
-    if writer
-        .write_all(head.as_bytes())
-        .and_then(|()| writer.flush())
-        .is_err()
-    {
-        return;
+    let injected;
+    let body = if path.ends_with(".html") {
+        injected = inject_live_reload(bytes);
+        &injected
+    } else {
+        bytes.as_slice()
+    };
+    let headers = vec![("Content-Type", content_type(&path))];
+    Response {
+        status,
+        headers,
+        body,
     }
-    loop {
-        let message = match receiver.recv_timeout(Duration::from_secs(15)) {
-            Ok(message) => message,
-            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_owned(),
-            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
-        };
-        if writer
-            .write_all(message.as_bytes())
-            .and_then(|()| writer.flush())
-            .is_err()
-        {
-            return;
-        }
-    }
+    .write(writer, head_only)
 }
 
 #[cfg(test)]
@@ -305,14 +375,5 @@ mod tests {
                 .unwrap()
                 .ends_with("</script>")
         );
-    }
-
-    #[test]
-    fn events_are_server_sent_events() {
-        assert_eq!(
-            sse_message(&Event::Errors("a\nb".into())),
-            "event: errors\ndata: a\ndata: b\n\n"
-        );
-        assert_eq!(sse_message(&Event::Reload), "event: reload\ndata: \n\n");
     }
 }

@@ -1,6 +1,6 @@
 // `pimap serve` in a real browser: live reload on a Markdown edit, stylesheet swap without a
-// reload, the error overlay and its removal, kept scroll position, and a server that never
-// serves a file from outside the site.
+// reload, the error overlay and its removal (also for a diagnostic holding a carriage return),
+// kept scroll position, and a server that never serves a file from outside the site.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { appendFileSync, readFileSync, writeFileSync, rmSync } from "node:fs";
@@ -88,6 +88,29 @@ describe("pimap serve", () => {
     await second.locator("#pimap-error-overlay").waitFor({ state: "detached", timeout: 2000 });
     await page.close();
     await second.close();
+  });
+
+  test("a diagnostic with a carriage return shows in the overlay and the page does not reload", async () => {
+    const page = await browser.context.newPage();
+    let loads = 0;
+    page.on("load", () => loads++);
+    await page.goto(server.url);
+    const file = join(root, "content/_index.md");
+    const good = readFileSync(file, "utf8");
+    // The diagnostic quotes the source line, carriage return included; the text after it must
+    // reach the overlay as text, not act as a field of the event stream.
+    writeFileSync(file, good.replace("title: Live site", "title: [unclosed\revent: reload"));
+    const overlay = page.locator("#pimap-error-overlay");
+    await overlay.waitFor({ state: "visible", timeout: 2000 });
+    const text = await overlay.textContent();
+    assert.match(text, /content\/_index\.md:2:\d+: error/);
+    assert.match(text, /\[unclosed\nevent: reload/);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.equal(loads, 1, "the page reloaded");
+    assert.equal(await overlay.isVisible(), true);
+    writeFileSync(file, good);
+    await overlay.waitFor({ state: "detached", timeout: 2000 });
+    await page.close();
   });
 
   test("paths outside the site get 404", async () => {
