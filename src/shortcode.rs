@@ -6,7 +6,8 @@
 //! A call shorter than the shortest marker (11 bytes; `{{ x() }}` has 9) shifts the columns after
 //! it on its line; lines and earlier columns stay right. After
 //! rendering, `render` puts each template's output where its marker is. A call is written
-//! `{{ name(key="text", n=3, flag=true) }}`; a malformed one is an error at its place.
+//! `{{ name(key="text", n=3, flag=true) }}`; a malformed one is an error at its place. The scan
+//! takes time linear in the length of the text, whatever mix of code spans and braces it holds.
 
 use std::collections::BTreeMap;
 
@@ -70,48 +71,48 @@ fn scan_line(
     calls: &mut Vec<ShortcodeCall>,
     errors: &mut Vec<ShortcodeError>,
 ) {
-    let mut rest = line;
     let mut consumed = 0;
     let mut in_code = false;
-    while !rest.is_empty() {
-        let next_tick = rest.find('`');
-        let next_call = if in_code { None } else { find_call(rest) };
-        match (next_tick, next_call) {
+    // Where the next call starts (in `line`), searched once and kept until the scan passes it:
+    // searching again after every backquote would make a line of many code spans quadratic.
+    let mut next_call = find_call(line);
+    while consumed < line.len() {
+        let rest = &line[consumed..];
+        if next_call.is_some_and(|call| call < consumed) {
+            next_call = find_call(rest).map(|call| consumed + call);
+        }
+        let next_tick = rest.find('`').map(|tick| consumed + tick);
+        let call = next_call.filter(|_| !in_code);
+        match (next_tick, call) {
             (Some(tick), call) if call.is_none_or(|c| tick < c) => {
-                out.push_str(&rest[..=tick]);
+                out.push_str(&line[consumed..=tick]);
                 in_code = !in_code;
-                consumed += tick + 1;
-                rest = &rest[tick + 1..];
+                consumed = tick + 1;
             }
             (_, Some(start)) => {
-                out.push_str(&rest[..start]);
-                let offset = line_start + consumed + start;
-                let text = &rest[start..];
-                match text.find("}}") {
-                    Some(end) => {
-                        let call_text = &text[..end + 2];
-                        match parse_call(&call_text[2..end]) {
-                            Ok((name, args)) => {
-                                out.push_str(&marker(calls.len(), call_text.len()));
-                                calls.push(ShortcodeCall { name, args, offset });
-                            }
-                            Err(message) => {
-                                errors.push(ShortcodeError { offset, message });
-                                out.push_str(call_text);
-                            }
-                        }
-                        consumed += start + end + 2;
-                        rest = &text[end + 2..];
+                out.push_str(&line[consumed..start]);
+                let offset = line_start + start;
+                let text = &line[start..];
+                let Some(end) = text.find("}}") else {
+                    errors.push(ShortcodeError {
+                        offset,
+                        message: "this shortcode is never closed with `}}`".to_owned(),
+                    });
+                    out.push_str(text);
+                    return;
+                };
+                let call_text = &text[..end + 2];
+                match parse_call(&call_text[2..end]) {
+                    Ok((name, args)) => {
+                        out.push_str(&marker(calls.len(), call_text.len()));
+                        calls.push(ShortcodeCall { name, args, offset });
                     }
-                    None => {
-                        errors.push(ShortcodeError {
-                            offset,
-                            message: "this shortcode is never closed with `}}`".to_owned(),
-                        });
-                        out.push_str(text);
-                        return;
+                    Err(message) => {
+                        errors.push(ShortcodeError { offset, message });
+                        out.push_str(call_text);
                     }
                 }
+                consumed = start + end + 2;
             }
             _ => {
                 out.push_str(rest);
@@ -262,6 +263,21 @@ mod tests {
             calls.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
             vec!["z"]
         );
+    }
+
+    #[test]
+    fn calls_between_code_spans_are_found_and_calls_inside_them_are_not() {
+        let body = "`{{ a() }}` {{ bbbb() }} `x` `{{ c() }}` {{ dddd() }}`{{ e() }}`\n";
+        let (text, calls, errors) = extract(body);
+        assert!(errors.is_empty());
+        assert_eq!(
+            calls
+                .iter()
+                .map(|c| (c.name.as_str(), c.offset))
+                .collect::<Vec<_>>(),
+            vec![("bbbb", 12), ("dddd", 41)]
+        );
+        assert_eq!(text.len(), body.len());
     }
 
     #[test]

@@ -300,30 +300,31 @@ pub fn search_index(site: &Site) -> String {
 }
 
 /// `_headers` (read by Netlify, Cloudflare Pages and others): fingerprinted files never change,
-/// so browsers may keep them for a year; `embed.js` keeps its name and is revalidated.
+/// so browsers may keep them for a year; `embed.js` keeps its name and is revalidated. Each rule
+/// is a path on a line of its own, so a path with a control character (a line break in a file
+/// name would start a header line of its own) gets no rule.
 pub fn headers(site: &Site) -> String {
-    let mut text = String::from(
-        "# Written by pimap. Files whose names carry a hash of their bytes never change.\n",
-    );
-    let mut hashed: Vec<String> = site
+    const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+    let mut rules: Vec<(String, &str)> = site
         .static_files
         .iter()
         .filter_map(|f| crate::site::fingerprinted_path(site, f))
+        .map(|path| (format!("{}/{path}", site.base.path), IMMUTABLE))
         .collect();
-    hashed.sort();
-    for path in hashed {
-        let _ = write!(
-            text,
-            "{}/{path}\n  Cache-Control: public, max-age=31536000, immutable\n",
-            site.base.path
-        );
-    }
+    rules.sort();
     if site.static_files.iter().any(|f| f.rel == "embed.js") {
-        let _ = write!(
-            text,
-            "{}/embed.js\n  Cache-Control: public, max-age=3600\n",
-            site.base.path
-        );
+        rules.push((
+            format!("{}/embed.js", site.base.path),
+            "public, max-age=3600",
+        ));
+    }
+    let mut text = String::from(
+        "# Written by pimap. Files whose names carry a hash of their bytes never change.\n",
+    );
+    for (path, cache_control) in rules {
+        if !path.contains(char::is_control) {
+            let _ = write!(text, "{path}\n  Cache-Control: {cache_control}\n");
+        }
     }
     text
 }
