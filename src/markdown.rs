@@ -21,7 +21,7 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag
 use serde::Serialize;
 use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
-pub use untrusted::render_untrusted;
+pub use untrusted::{for_embed, render_untrusted};
 
 /// What the Markdown stage needs to know about the site: the URL of every content file and of
 /// every file copied from `content/`, by path inside `content/`.

@@ -31,6 +31,15 @@ pub fn render_untrusted(text: &str) -> Result<String, (usize, TooDeep)> {
     Ok(sanitiser().clean(&html).to_string())
 }
 
+/// HTML for a page that other sites show in a frame: `html` sanitised as data text is, with
+/// every link opening in the top window (`target="_top"`), not inside the frame.
+pub fn for_embed(html: &str) -> String {
+    sanitiser()
+        .set_tag_attribute_value("a", "target", "_top")
+        .clean(html)
+        .to_string()
+}
+
 fn demote_headings(event: Event) -> Event {
     match event {
         Event::Start(Tag::Heading {
@@ -93,5 +102,16 @@ mod tests {
         let quotes = format!("Intro.\n\n{} deep", "> ".repeat(100));
         let (offset, _) = render_untrusted(&quotes).unwrap_err();
         assert_eq!(offset, 8 + 64 * 2, "the 65th quote");
+    }
+
+    #[test]
+    fn embedded_links_open_in_the_top_window_and_stay_sanitised() {
+        let html = for_embed(
+            "<p><a href=\"https://example.com\" rel=\"noopener noreferrer\">site</a></p><img src=x onerror=alert(1)>",
+        );
+        assert_eq!(
+            html,
+            "<p><a href=\"https://example.com\" target=\"_top\" rel=\"noopener noreferrer\">site</a></p><img src=\"x\">"
+        );
     }
 }

@@ -1,4 +1,5 @@
-//! Template functions and filters: `get_page`, `get_section`, `get_url`, and `date`.
+//! Template functions and filters: `get_page`, `get_section`, `get_url`, and the filters `date`
+//! and `embed_links`.
 //!
 //! Each function reads only the values built for this build; none reads the clock or a file,
 //! so the same site renders to the same bytes.
@@ -50,6 +51,11 @@ pub fn register_placeholders(tera: &mut tera::Tera) {
 }
 
 pub fn register_filters(tera: &mut tera::Tera) {
+    // `embed_links`: HTML sanitised again, with every link opening in the top window, for pages
+    // that other sites show in a frame. Safe to print whatever it is given.
+    tera.register_filter("embed_links", |html: &str, _: Kwargs, _: &State| {
+        Value::safe_string(&crate::markdown::for_embed(html))
+    });
     tera.register_filter(
         "date",
         |value: &str, kwargs: Kwargs, _: &State| -> TeraResult<String> {
