@@ -14,6 +14,7 @@ pub mod charts;
 pub mod check;
 pub mod config;
 pub mod diagnostics;
+pub mod html_nesting;
 pub mod incremental;
 pub mod markdown;
 pub mod output;

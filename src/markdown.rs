@@ -6,13 +6,22 @@
 //! clash with headings (`fn:label`), and rewrites links written to source files (`@/news/x.md`,
 //! `../about.md`, `photo.jpg`) into the URLs they have on the site. A link to a missing file is a
 //! diagnostic at its line; links to anchors in other pages are returned so that the caller can
-//! check them once every page's headings are known. It reads no file and knows no template.
+//! check them once every page's headings are known. HTML nested deeper than
+//! [`CONTENT_LIMITS`](crate::html_nesting::CONTENT_LIMITS) (quotes in quotes, lists in lists,
+//! HTML elements left open) is an error at the line that goes too deep, and is not passed on.
+//! It reads no file and knows no template; the Markdown fields of data are rendered by
+//! [`untrusted`].
+
+mod untrusted;
 
 use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::html_nesting::{CONTENT_LIMITS, TooDeep, first_too_deep};
 use crate::source::content::ContentSource;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
+pub use untrusted::{for_embed, render_untrusted};
 
 /// What the Markdown stage needs to know about the site: the URL of every content file and of
 /// every file copied from `content/`, by path inside `content/`.
@@ -60,6 +69,9 @@ pub struct RenderedMarkdown {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// An event, with the offset in the file of the text it comes from.
+type Located<'a> = (Event<'a>, usize);
+
 const SUMMARY_MARKER: &str = "<!-- more -->";
 const FOOTNOTE_REFERENCE: &str = "<sup class=\"footnote-reference\"";
 
@@ -89,25 +101,25 @@ pub fn render(source: &ContentSource, targets: &LinkTargets) -> RenderedMarkdown
         let d = source.error_at_offset(source.body_start + error.offset, error.message);
         state.out.diagnostics.push(d);
     }
-    let mut events: Vec<Event> = Vec::new();
+    let mut events: Vec<Located> = Vec::new();
     let mut summary_at = None;
-    let mut heading: Option<(HeadingLevel, Option<String>, usize, Vec<Event>)> = None;
+    let mut heading: Option<(HeadingLevel, Option<String>, usize, Vec<Located>)> = None;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         let offset = source.body_start + range.start;
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
-                heading = Some((level, id.map(|id| id.to_string()), events.len(), Vec::new()));
+                heading = Some((level, id.map(|id| id.to_string()), offset, Vec::new()));
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, id, _, inner)) = heading.take() {
-                    state.heading(level, id, inner, &mut events);
+                if let Some((level, id, at, inner)) = heading.take() {
+                    state.heading(level, id, at, inner, &mut events);
                 }
             }
             Event::Html(ref text) if text.trim() == SUMMARY_MARKER && heading.is_none() => {
                 summary_at.get_or_insert(events.len());
             }
             event => {
-                let event = state.event(event, offset);
+                let event = (state.event(event, offset), offset);
                 match heading.as_mut() {
                     Some((_, _, _, inner)) => inner.push(event),
                     None => events.push(event),
@@ -115,23 +127,96 @@ pub fn render(source: &ContentSource, targets: &LinkTargets) -> RenderedMarkdown
             }
         }
     }
-    let mut html_out = String::with_capacity(body.len() * 3 / 2);
-    match summary_at {
-        Some(at) => {
-            // The summary is shown on list pages, which have no footnotes: it keeps no reference.
-            let summary_events = events[..at]
-                .iter()
-                .filter(|e| !matches!(e, Event::Html(h) if h.starts_with(FOOTNOTE_REFERENCE)));
-            let mut summary = String::new();
-            html::push_html(&mut summary, summary_events.cloned());
-            state.out.summary = Some(summary);
-            html::push_html(&mut html_out, events.into_iter());
+    match bounded_html(&events, &source.text) {
+        Ok(html) => state.out.html = html,
+        Err((offset, deep)) => {
+            let d = source.error_at_offset(offset, deep.message());
+            state.out.diagnostics.push(d.with_help(deep.help()));
+            return state.out;
         }
-        None => html::push_html(&mut html_out, events.into_iter()),
     }
-    state.out.html = html_out;
+    if let Some(at) = summary_at {
+        // The summary is shown on list pages, which have no footnotes: it keeps no reference.
+        let summary_events = events[..at]
+            .iter()
+            .map(|(event, _)| event.clone())
+            .filter(|e| !matches!(e, Event::Html(h) if h.starts_with(FOOTNOTE_REFERENCE)));
+        let mut summary = String::new();
+        html::push_html(&mut summary, summary_events);
+        state.out.summary = Some(summary);
+    }
     state.out.toc = nest_toc(std::mem::take(&mut state.headings));
     state.out
+}
+
+/// Writes `events` (each with the offset in `text` it comes from) as HTML. HTML nested deeper
+/// than [`CONTENT_LIMITS`] must reach neither the sanitiser nor the minifier: for it, the offset
+/// in `text` that goes too deep, and what does, come back instead.
+fn bounded_html(events: &[Located], text: &str) -> Result<String, (usize, TooDeep)> {
+    let mut html = String::new();
+    html::push_html(&mut html, events.iter().map(|(event, _)| event.clone()));
+    let Some(deep) = first_too_deep(&html, CONTENT_LIMITS) else {
+        return Ok(html);
+    };
+    // Rare: write the HTML again, up to the place found, noting which event writes it.
+    let current = Cell::new(0);
+    let mut writer = HtmlUpTo {
+        written: 0,
+        end: deep.offset,
+        current: &current,
+        event: usize::MAX,
+        event_start: 0,
+        found: None,
+    };
+    let _ = html::write_html_fmt(
+        &mut writer,
+        events.iter().enumerate().map(|(index, (event, _))| {
+            current.set(index);
+            event.clone()
+        }),
+    );
+    let Some((index, into_event)) = writer.found else {
+        return Err((0, deep));
+    };
+    let (event, offset) = &events[index];
+    // Raw HTML is written as it is: point at the tag itself when the text has it there.
+    let offset = match event {
+        Event::Html(raw) | Event::InlineHtml(raw)
+            if text
+                .get(*offset..)
+                .is_some_and(|rest| rest.starts_with(&**raw)) =>
+        {
+            offset + into_event
+        }
+        _ => *offset,
+    };
+    Err((offset, deep))
+}
+
+/// Counts the HTML written until byte `end`, then notes which event writes it (and how far
+/// into that event's HTML), and stops.
+struct HtmlUpTo<'c> {
+    written: usize,
+    end: usize,
+    current: &'c Cell<usize>,
+    event: usize,
+    event_start: usize,
+    found: Option<(usize, usize)>,
+}
+
+impl std::fmt::Write for HtmlUpTo<'_> {
+    fn write_str(&mut self, text: &str) -> std::fmt::Result {
+        if self.current.get() != self.event {
+            self.event = self.current.get();
+            self.event_start = self.written;
+        }
+        self.written += text.len();
+        if self.written > self.end {
+            self.found = Some((self.event, self.end - self.event_start));
+            return Err(std::fmt::Error);
+        }
+        Ok(())
+    }
 }
 
 struct Pipeline<'s, 't> {
@@ -234,11 +319,12 @@ impl<'a> Pipeline<'_, '_> {
         &mut self,
         level: HeadingLevel,
         explicit: Option<String>,
-        inner: Vec<Event<'a>>,
-        events: &mut Vec<Event<'a>>,
+        offset: usize,
+        inner: Vec<Located<'a>>,
+        events: &mut Vec<Located<'a>>,
     ) {
         let mut title = String::new();
-        for event in &inner {
+        for (event, _) in &inner {
             if let Event::Text(text) | Event::Code(text) = event {
                 title.push_str(text);
             }
@@ -254,15 +340,14 @@ impl<'a> Pipeline<'_, '_> {
         let id = self.unique_id(base);
         let level_number = level as u32;
         self.out.anchors.insert(id.clone());
-        events.push(Event::Html(format!("<h{level_number} id=\"{id}\">").into()));
+        let open = format!("<h{level_number} id=\"{id}\">");
+        events.push((Event::Html(open.into()), offset));
         events.extend(inner);
         let label = escape(&title);
-        events.push(Event::Html(
-            format!(
-                " <a class=\"heading-anchor\" href=\"#{id}\"><span aria-hidden=\"true\">#</span><span class=\"visually-hidden\">Link to the section “{label}”</span></a></h{level_number}>\n"
-            )
-            .into(),
-        ));
+        let close = format!(
+            " <a class=\"heading-anchor\" href=\"#{id}\"><span aria-hidden=\"true\">#</span><span class=\"visually-hidden\">Link to the section “{label}”</span></a></h{level_number}>\n"
+        );
+        events.push((Event::Html(close.into()), offset));
         self.headings.push((level_number, id, title));
     }
 
@@ -648,69 +733,5 @@ mod tests {
         assert_eq!(slugify("C++ code"), "c-plus-plus-code");
         assert_eq!(slugify("Ça va été"), "ca-va-ete");
         assert_eq!(slugify("../etc"), "etc");
-    }
-}
-
-/// Renders a Markdown field of a data entity (an SME's offer, a mission's outcomes) to HTML that
-/// is safe to show whatever its author wrote: headings move down two levels (the page has its own
-/// `h1` and `h2`s), raw HTML is sanitised with ammonia (no scripts, event handlers or
-/// `javascript:` links), and links to other sites get `rel="noopener noreferrer"`.
-pub fn render_untrusted(text: &str) -> String {
-    let events = Parser::new_ext(text, options()).map(|event| match event {
-        Event::Start(Tag::Heading {
-            level,
-            id,
-            classes,
-            attrs,
-        }) => Event::Start(Tag::Heading {
-            level: demote(level),
-            id,
-            classes,
-            attrs,
-        }),
-        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(demote(level))),
-        event => event,
-    });
-    let mut html_out = String::with_capacity(text.len() * 3 / 2);
-    html::push_html(&mut html_out, events);
-    ammonia::Builder::default()
-        .add_tag_attributes("input", ["type", "checked", "disabled"])
-        .add_tags(["input"])
-        .clean(&html_out)
-        .to_string()
-}
-
-/// The field sits under the page's `h2`s: its headings start at `h3`.
-fn demote(level: HeadingLevel) -> HeadingLevel {
-    match level {
-        HeadingLevel::H1 | HeadingLevel::H2 => HeadingLevel::H3,
-        HeadingLevel::H3 => HeadingLevel::H4,
-        HeadingLevel::H4 => HeadingLevel::H5,
-        _ => HeadingLevel::H6,
-    }
-}
-
-#[cfg(test)]
-mod untrusted_tests {
-    use super::render_untrusted;
-
-    #[test]
-    fn scripts_handlers_and_javascript_links_never_survive() {
-        let html = render_untrusted(
-            "# Offer\n\n<script>alert(1)</script>\n\n<img src=x onerror=\"alert(2)\">\n\n[click](javascript:alert(3)) [site](https://example.com)\n",
-        );
-        assert!(
-            !html.contains("script") && !html.contains("alert"),
-            "{html}"
-        );
-        assert!(
-            !html.contains("onerror") && !html.contains("javascript"),
-            "{html}"
-        );
-        assert!(html.contains("<h3>Offer</h3>"), "{html}");
-        assert!(
-            html.contains("<a href=\"https://example.com\" rel=\"noopener noreferrer\">site</a>"),
-            "{html}"
-        );
     }
 }

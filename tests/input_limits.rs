@@ -77,3 +77,109 @@ fn a_line_of_backquoted_braces_is_scanned_in_linear_time() {
     let html = read(&site.path().join("public/page/index.html"));
     assert_eq!(html.matches("<code>{{</code>").count(), 20_000);
 }
+
+/// The diagnostics of a failed run, with the output folder of `site` replaced by `OUT`.
+fn diagnostics(run: &Run, site: &Path) -> String {
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(!run.stderr.contains("overflow"), "{}", run.stderr);
+    run.stderr
+        .replace(site.join("public").to_str().unwrap(), "OUT")
+}
+
+/// Replaces `key: |` and its first text line in a data file of `site` by `key: |`, `line` and
+/// the old text.
+fn add_line_to_field(site: &Path, file: &str, key: &str, line: &str) {
+    let path = site.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let opening = format!("{key}: |\n");
+    assert!(text.contains(&opening), "{file} has no `{key}: |`");
+    std::fs::write(
+        &path,
+        text.replacen(&opening, &format!("{opening}  {line}\n\n"), 1),
+    )
+    .unwrap();
+}
+
+#[test]
+fn quotes_nested_past_the_bound_in_a_page_are_an_error_at_their_line() {
+    let site = site_with_page(&(">".repeat(50_000) + " deep"));
+    let run = build_within_deadline(site.path(), &[]);
+    insta::assert_snapshot!("deep_quotes_in_a_page", diagnostics(&run, site.path()));
+    let root = site.path().to_str().unwrap();
+    let check = pimap_within_deadline(&["check", "--root", root]);
+    assert_eq!(check.code, 1, "{}", check.stderr);
+    assert!(
+        check.stderr.starts_with(
+            "content/page.md:6:65: error: quotes, lists and HTML elements are nested more than 64 levels deep here"
+        ),
+        "{}",
+        check.stderr
+    );
+}
+
+#[test]
+fn html_and_quotes_nested_past_the_bound_in_data_are_errors_at_their_lines() {
+    let site = copy_fixture("data-site");
+    let divs = format!("{}x{}", "<div>".repeat(3_000), "</div>".repeat(3_000));
+    add_line_to_field(site.path(), "data/smes/beamworks.yaml", "offer", &divs);
+    let quotes = ">".repeat(3_000) + " deep";
+    add_line_to_field(
+        site.path(),
+        "data/partners/nordlight.yaml",
+        "description",
+        &quotes,
+    );
+    let run = build_within_deadline(site.path(), &[]);
+    insta::assert_snapshot!("deep_text_in_data", diagnostics(&run, site.path()));
+}
+
+#[test]
+fn formatting_tags_left_open_in_data_are_an_error_not_a_long_wait() {
+    // An HTML parser reopens every formatting element still open at each new block: this
+    // line made the sanitiser build millions of elements.
+    let site = copy_fixture("data-site");
+    let reopened: String = (0..3_000)
+        .map(|i| format!("<div><b title={i}></div>"))
+        .collect();
+    add_line_to_field(site.path(), "data/smes/beamworks.yaml", "offer", &reopened);
+    let run = build_within_deadline(site.path(), &[]);
+    let stderr = diagnostics(&run, site.path());
+    assert!(
+        stderr.starts_with(
+            "data/smes/beamworks.yaml:13:481: error: `offer`: quotes, lists and HTML elements are nested more than 64 levels deep here"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn text_nested_within_the_bound_builds_and_is_minified() {
+    let quotes = ">".repeat(40) + " deep";
+    let list = format!("<ul>{}</ul>", "<li>item".repeat(300));
+    let site = site_with_page(&format!("{quotes}\n\n{list}"));
+    let run = build_within_deadline(site.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = read(&site.path().join("public/page/index.html"));
+    assert_eq!(html.matches("<blockquote>").count(), 40);
+    assert!(!html.contains("<blockquote>\n"), "not minified:\n{html}");
+}
+
+#[test]
+fn a_template_that_nests_deeper_than_the_minifier_follows_is_written_unminified() {
+    let site = site_with_page("Body.");
+    let template = format!(
+        "<!doctype html>\n<html lang=en>\n<title>{{{{ page.title }}}}</title>\n{}{{{{ page.content }}}}{}\n</html>\n",
+        "<div>\n".repeat(3_000),
+        "</div>\n".repeat(3_000)
+    );
+    write(site.path(), "templates/page.html", &template);
+    let run = build_within_deadline(site.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = read(&site.path().join("public/page/index.html"));
+    assert!(
+        html.starts_with("<!doctype html>\n<html lang=en>\n<title>Page</title>\n<div>\n<div>\n"),
+        "{}",
+        &html[..200]
+    );
+    assert_eq!(html.matches("<div>").count(), 3_000);
+}

@@ -25,3 +25,22 @@ fn a_file_name_with_line_breaks_adds_no_line_to_headers() {
     );
     assert!(!out.path().join("public").exists());
 }
+
+#[test]
+fn an_embed_shows_the_links_of_an_offer_as_links_that_open_in_the_top_window() {
+    let (run, out) = build_fixture("data-site", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let embed = read(&out.path().join("public/embed/smes/beamworks/index.html"));
+    assert!(!embed.contains("&lt;"), "markup shown as text:\n{embed}");
+    assert!(
+        embed.contains(
+            "<a rel=\"noopener noreferrer\" href=https://example.com/beamworks target=_top>our site</a>"
+        ),
+        "{embed}"
+    );
+    // The offer is sanitised on the way, as on the SME's own page.
+    assert!(
+        !embed.contains("alert") && !embed.contains("javascript"),
+        "{embed}"
+    );
+}

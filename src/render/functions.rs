@@ -1,4 +1,5 @@
-//! Template functions and filters: `get_page`, `get_section`, `get_url`, and `date`.
+//! Template functions and filters: `get_page`, `get_section`, `get_url`, and the filters `date`
+//! and `embed_links`.
 //!
 //! Each function reads only the values built for this build; none reads the clock or a file,
 //! so the same site renders to the same bytes.
@@ -47,6 +48,16 @@ pub fn register_placeholders(tera: &mut tera::Tera) {
             Err(Error::message(format!("`{name}` is not available here")))
         });
     }
+}
+
+/// Registers the filters: `date` and `datetime` (see `render::dates`) and `embed_links`.
+pub fn register_filters(tera: &mut tera::Tera) {
+    super::dates::register_filters(tera);
+    // `embed_links`: HTML sanitised again, with every link opening in the top window, for pages
+    // that other sites show in a frame. Safe to print whatever it is given.
+    tera.register_filter("embed_links", |html: &str, _: Kwargs, _: &State| {
+        Value::safe_string(&crate::markdown::for_embed(html))
+    });
 }
 
 fn suggestion<'a>(name: &str, candidates: impl Iterator<Item = &'a String>) -> String {

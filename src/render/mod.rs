@@ -3,8 +3,8 @@
 //! Templates come from the theme, overridden by name by the site's `templates/`. Each kind of
 //! output has its template (`index.html`, `section.html`, `page.html`, `taxonomy_list.html`,
 //! `taxonomy_term.html`, `404.html`); a page or section may name another with `template:`.
-//! Functions `get_page`, `get_section`, `get_url` and the filters `date` and `datetime` are
-//! registered here.
+//! Functions `get_page`, `get_section`, `get_url` and the filters `date`, `datetime` and
+//! `embed_links` are registered here.
 //! Tera errors become diagnostics at `template:line:col`, with the page being rendered as a
 //! note. Rendering reads no file and writes none: each result goes to the caller's sink.
 
@@ -44,7 +44,7 @@ impl Templates {
             .collect();
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
-        dates::register_filters(&mut tera);
+        functions::register_filters(&mut tera);
         functions::register_placeholders(&mut tera);
         match tera.add_raw_templates(templates.iter().map(|t| (t.name.as_str(), t.text.as_str()))) {
             Ok(()) => Ok(Templates { tera, sources }),
@@ -54,7 +54,7 @@ impl Templates {
                     .par_iter()
                     .filter_map(|t| {
                         let mut alone = Tera::new();
-                        dates::register_filters(&mut alone);
+                        functions::register_filters(&mut alone);
                         functions::register_placeholders(&mut alone);
                         match alone.add_raw_template(&t.name, &t.text) {
                             Err(e) if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) => {

@@ -329,11 +329,46 @@ fn place(
     }
 }
 
+/// The HTML of the Markdown field `key` of each entity (empty where it has none); a field
+/// nested too deep is an error at the place in its file.
+fn field_html<T: Sync>(
+    list: &[Entity<T>],
+    key: &str,
+    errors: &mut Vec<Diagnostic>,
+    field: impl Fn(&T) -> Option<&str> + Sync,
+) -> Vec<String> {
+    let rendered: Vec<Result<String, Diagnostic>> = list
+        .par_iter()
+        .map(|entity| {
+            let Some(text) = field(&entity.record) else {
+                return Ok(String::new());
+            };
+            render_untrusted(text).map_err(|(offset, deep)| {
+                // The rest of the line, as the file has it, finds the place.
+                let line_end = text[offset..].find('\n').map_or(text.len(), |e| offset + e);
+                let rest = Some(&text[offset..line_end]).filter(|rest| !rest.is_empty());
+                let message = format!("`{key}`: {}", deep.message());
+                entity.source.at(key, rest, message).with_help(deep.help())
+            })
+        })
+        .collect();
+    rendered
+        .into_iter()
+        .map(|html| {
+            html.unwrap_or_else(|error| {
+                errors.push(error);
+                String::new()
+            })
+        })
+        .collect()
+}
+
 fn sort_by_id<T>(list: &mut [Entity<T>]) {
     list.sort_by(|a, b| a.id.cmp(&b.id));
 }
 
-/// Checks every reference and builds the graph, with the warnings found; or every problem.
+/// Checks every reference and builds the graph, with the warnings found (and errors in Markdown
+/// fields, which leave the graph whole); or every problem.
 pub fn resolve(
     mut entities: Entities,
     base: &BaseUrl,
@@ -493,11 +528,21 @@ pub fn resolve(
             g.roadmap_owners.push(owners);
         }
     }
-    let errors = std::mem::take(&mut r.errors);
+    let mut errors = std::mem::take(&mut r.errors);
     drop(r);
     if errors.iter().any(Diagnostic::is_error) {
         return Err(errors);
     }
+    // A field nested too deep is left empty: the graph stays whole, so that references to its
+    // entity are not reported as missing.
+    g.partner_html = field_html(&entities.partners, "description", &mut errors, |p| {
+        p.description.as_deref()
+    });
+    g.sme_html = field_html(&entities.smes, "offer", &mut errors, |s| Some(&s.offer));
+    g.mission_html = field_html(&entities.missions, "outcomes", &mut errors, |m| {
+        m.outcomes.as_deref()
+    });
+    g.practice_html = field_html(&entities.practices, "body", &mut errors, |p| Some(&p.body));
     // Missions newest first everywhere they are listed.
     let by_date = |list: &mut Vec<usize>| {
         list.sort_by(|&a, &b| {
@@ -510,39 +555,6 @@ pub fn resolve(
     };
     g.partner_missions.iter_mut().for_each(by_date);
     g.sme_missions.iter_mut().for_each(by_date);
-
-    g.partner_html = entities
-        .partners
-        .par_iter()
-        .map(|p| {
-            p.record
-                .description
-                .as_deref()
-                .map(render_untrusted)
-                .unwrap_or_default()
-        })
-        .collect();
-    g.sme_html = entities
-        .smes
-        .par_iter()
-        .map(|s| render_untrusted(&s.record.offer))
-        .collect();
-    g.mission_html = entities
-        .missions
-        .par_iter()
-        .map(|m| {
-            m.record
-                .outcomes
-                .as_deref()
-                .map(render_untrusted)
-                .unwrap_or_default()
-        })
-        .collect();
-    g.practice_html = entities
-        .practices
-        .par_iter()
-        .map(|p| render_untrusted(&p.record.body))
-        .collect();
 
     let mut facets: BTreeMap<FacetKindKey, BTreeMap<String, Facet>> = BTreeMap::new();
     let mut add =
