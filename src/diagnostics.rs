@@ -117,6 +117,20 @@ fn truncate_line(line: &str) -> &str {
     &line[..end]
 }
 
+/// A quoted line as a terminal or a browser can show it: a tab as a space, other control
+/// characters (a stray carriage return, a vertical tab from a word processor) as their visible
+/// symbol (`␍`, `␋`), one character each so that the caret stays in place.
+fn visible(line: &str) -> String {
+    line.chars()
+        .map(|c| match c {
+            '\t' => ' ',
+            '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('?'),
+            '\u{7f}' => '␡',
+            c => c,
+        })
+        .collect()
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let severity = match self.severity {
@@ -134,7 +148,7 @@ impl fmt::Display for Diagnostic {
         if let Some(text) = &self.source_line {
             let number = self.line.to_string();
             let pad = " ".repeat(number.len());
-            write!(f, "\n {number} | {}", text.replace('\t', " "))?;
+            write!(f, "\n {number} | {}", visible(text))?;
             if self.col > 0 {
                 let caret_at = text.chars().take(self.col.saturating_sub(1)).count();
                 write!(f, "\n {pad} | {}^", " ".repeat(caret_at))?;
@@ -232,6 +246,15 @@ mod tests {
             d.to_string(),
             "content/a.md:2:1: error: unknown field `titel`\n 2 | titel: x\n   | ^\n  = help: did you mean `title`?"
         );
+    }
+
+    #[test]
+    fn control_characters_in_a_quoted_line_are_shown_not_obeyed() {
+        let d = Diagnostic::error_at("a.md", "title: a\rb\u{b}c\td\n", 1, 8, "m");
+        let text = d.to_string();
+        assert!(text.contains(" 1 | title: a␍b␋c d\n"), "{text}");
+        assert!(!text.contains('\r'), "{text}");
+        assert!(text.ends_with("   |        ^"), "{text:?}");
     }
 
     #[test]

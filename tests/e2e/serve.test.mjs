@@ -97,14 +97,14 @@ describe("pimap serve", () => {
     await page.goto(server.url);
     const file = join(root, "content/_index.md");
     const good = readFileSync(file, "utf8");
-    // The diagnostic quotes the source line, carriage return included; the text after it must
-    // reach the overlay as text, not act as a field of the event stream.
+    // The diagnostic quotes the source line with its carriage return shown as a symbol; the text
+    // after it must reach the overlay as text, not act as a field of the event stream.
     writeFileSync(file, good.replace("title: Live site", "title: [unclosed\revent: reload"));
     const overlay = page.locator("#pimap-error-overlay");
     await overlay.waitFor({ state: "visible", timeout: 2000 });
     const text = await overlay.textContent();
     assert.match(text, /content\/_index\.md:2:\d+: error/);
-    assert.match(text, /\[unclosed\nevent: reload/);
+    assert.match(text, /\[unclosed\u240devent: reload/);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     assert.equal(loads, 1, "the page reloaded");
     assert.equal(await overlay.isVisible(), true);
