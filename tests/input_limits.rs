@@ -183,3 +183,24 @@ fn a_template_that_nests_deeper_than_the_minifier_follows_is_written_unminified(
     );
     assert_eq!(html.matches("<div>").count(), 3_000);
 }
+
+#[test]
+fn yaml_nested_past_the_bound_is_an_error_at_its_line_not_a_long_wait() {
+    let site = site_with_page("Body.");
+    let flow = format!(
+        "title: Deep\nlist: {}{}\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    write(site.path(), "data/deep.yaml", &flow);
+    let block: String = (0..100)
+        .map(|i| format!("{}- \n", "  ".repeat(i + 2)))
+        .collect();
+    write(
+        site.path(),
+        "content/blocks.md",
+        &format!("---\ntitle: Blocks\nextra:\n  nested:\n{block}---\nBody.\n"),
+    );
+    let run = build_within_deadline(site.path(), &[]);
+    insta::assert_snapshot!("deep_yaml", diagnostics(&run, site.path()));
+}
