@@ -204,3 +204,51 @@ fn yaml_nested_past_the_bound_is_an_error_at_its_line_not_a_long_wait() {
     let run = build_within_deadline(site.path(), &[]);
     insta::assert_snapshot!("deep_yaml", diagnostics(&run, site.path()));
 }
+
+#[test]
+fn templates_that_include_each_other_past_the_bound_are_an_error() {
+    let site = site_with_page("Body.");
+    write(
+        site.path(),
+        "templates/page.html",
+        "<!doctype html>\n<title>x</title>\n{% include \"chain/0.html\" %}\n",
+    );
+    for i in 0..40 {
+        write(
+            site.path(),
+            &format!("templates/chain/{i}.html"),
+            &format!("<p>{i} {{% include \"chain/{}.html\" %}}</p>\n", i + 1),
+        );
+    }
+    write(site.path(), "templates/chain/40.html", "end\n");
+    let run = build_within_deadline(site.path(), &[]);
+    insta::assert_snapshot!("deep_includes", diagnostics(&run, site.path()));
+}
+
+#[test]
+fn the_longest_include_chain_renders_with_components_recursing_at_its_end() {
+    // Tera stops components at 20 levels; each level, like each include, takes a large stack
+    // frame: pimap's render threads have room for both bounds at once.
+    let site = site_with_page("Body.");
+    write(
+        site.path(),
+        "templates/page.html",
+        "<!doctype html>\n<title>x</title>\n{% include \"chain/1.html\" %}\n",
+    );
+    for i in 1..15 {
+        write(
+            site.path(),
+            &format!("templates/chain/{i}.html"),
+            &format!("<p>{i} {{% include \"chain/{}.html\" %}}</p>\n", i + 1),
+        );
+    }
+    write(
+        site.path(),
+        "templates/chain/15.html",
+        "{% component nest(n) %}<i>{% if n < 19 %}{{<nest n={n + 1}/>}}{% endif %}</i>{% endcomponent nest %}{{<nest n={0}/>}}\n",
+    );
+    let run = build_within_deadline(site.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = read(&site.path().join("public/page/index.html"));
+    assert_eq!(html.matches("<i>").count(), 20, "{html}");
+}
