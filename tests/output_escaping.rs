@@ -89,3 +89,21 @@ fn control_characters_in_titles_and_text_leave_feeds_and_the_sitemap_well_formed
     let check = pimap(&["check", "--root", root]);
     assert_eq!(check.code, 0, "{}", check.stderr);
 }
+
+#[test]
+fn check_reports_xml_and_json_outputs_that_do_not_parse() {
+    let site = copy_fixture("basic-site");
+    let write = |name: &str, text: &str| {
+        std::fs::write(site.path().join("static").join(name), text).unwrap()
+    };
+    write(
+        "feed.xml",
+        "<?xml version=\"1.0\"?>\n<feed>\n  <title>A\u{1}B</title>\n</feed>\n",
+    );
+    write("broken.json", "{\n  \"items\": [1, 2,]\n}\n");
+    write("fine.json", "{\"items\": [1, 2]}\n");
+    let root = site.path().to_str().unwrap();
+    let check = pimap(&["check", "--root", root]);
+    assert_eq!(check.code, 1, "{}", check.stderr);
+    insta::assert_snapshot!("unparsable_outputs", check.stderr);
+}
