@@ -94,11 +94,7 @@ fn scan_html(html: &str) -> Scanned {
         }
         i = (j + 1).min(html.len());
         if tag == "script" || tag == "style" {
-            let close = format!("</{tag}");
-            i = html[i..]
-                .to_ascii_lowercase()
-                .find(&close)
-                .map_or(html.len(), |e| i + e);
+            i = crate::html_nesting::find_end_tag(html, i, &tag);
         }
     }
     scanned
@@ -413,6 +409,18 @@ mod tests {
         );
         assert_eq!(scanned.urls, vec!["/x/", "a.png"]);
         assert!(scanned.ids.contains("top") && scanned.ids.contains("end"));
+    }
+
+    #[test]
+    fn many_scripts_are_scanned_in_linear_time() {
+        let html = "<script>x</script><a href=/a/>".repeat(20_000);
+        let started = std::time::Instant::now();
+        assert_eq!(scan_html(&html).urls.len(), 20_000);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "{:?}",
+            started.elapsed()
+        );
     }
 
     #[test]

@@ -448,8 +448,9 @@ fn after_gt(html: &str, from: usize) -> usize {
     html[from..].find('>').map_or(html.len(), |e| from + e + 1)
 }
 
-/// Where `</name` starts after `from`, in any case, or the end of `html`.
-fn find_end_tag(html: &str, from: usize, name: &str) -> usize {
+/// Where `</name` starts after `from`, in any case, or the end of `html`: the end of the text of
+/// a `<script>` or `<style>`.
+pub fn find_end_tag(html: &str, from: usize, name: &str) -> usize {
     html[from..]
         .match_indices("</")
         .map(|(i, _)| from + i)
