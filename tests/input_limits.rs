@@ -252,3 +252,35 @@ fn the_longest_include_chain_renders_with_components_recursing_at_its_end() {
     let html = read(&site.path().join("public/page/index.html"));
     assert_eq!(html.matches("<i>").count(), 20, "{html}");
 }
+
+#[test]
+fn a_field_nested_too_deep_is_reported_with_broken_references_in_one_run() {
+    let site = copy_fixture("data-site");
+    let path = site.path().join("data/smes/beamworks.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("cluster: nordlight", "cluster: nordlihgt"),
+    )
+    .unwrap();
+    add_line_to_field(
+        site.path(),
+        "data/smes/beamworks.yaml",
+        "offer",
+        &"> ".repeat(100),
+    );
+    let run = build_within_deadline(site.path(), &[]);
+    let stderr = diagnostics(&run, site.path());
+    let messages: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("data/") && l.contains(": error: "))
+        .collect();
+    assert_eq!(
+        messages,
+        vec![
+            "data/smes/beamworks.yaml:3:10: error: there is no cluster with the id `nordlihgt`",
+            "data/smes/beamworks.yaml:13:3: error: `offer`: quotes, lists and HTML elements are nested more than 64 levels deep here",
+        ],
+        "{stderr}"
+    );
+}
