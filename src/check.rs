@@ -1,5 +1,7 @@
 //! `pimap check`: build the site in memory and check every internal reference in its output: links
-//! and their `#anchors`, images, stylesheets, scripts, and the URLs of the sitemap and feeds.
+//! and their `#anchors`, images, stylesheets, scripts, and the URLs of the sitemap and feeds. Every
+//! XML and JSON file it would write must parse (with roxmltree, which checks that XML is
+//! well-formed, characters included, and serde_json).
 //!
 //! Each problem is reported at the source that produced the page (the Markdown, data or template
 //! file), at the line where the URL is written when it can be found there. Links to other sites
@@ -92,11 +94,7 @@ fn scan_html(html: &str) -> Scanned {
         }
         i = (j + 1).min(html.len());
         if tag == "script" || tag == "style" {
-            let close = format!("</{tag}");
-            i = html[i..]
-                .to_ascii_lowercase()
-                .find(&close)
-                .map_or(html.len(), |e| i + e);
+            i = crate::html_nesting::find_end_tag(html, i, &tag);
         }
     }
     scanned
@@ -257,10 +255,19 @@ pub fn check(options: &BuildOptions, external: bool) -> Result<CheckReport, Buil
     let mut urls: Vec<(&str, String)> = Vec::new();
     let mut paths: Vec<&String> = files.keys().collect();
     paths.sort();
+    let mut unparsable = Vec::new();
     for path in &paths {
         let Ok(text) = std::str::from_utf8(&files[*path]) else {
+            if path.ends_with(".json") {
+                let owner = owners.get(path.as_str());
+                let problem = Diagnostic::file_error(path.as_str(), "this JSON file is not UTF-8");
+                unparsable.push(problem.with_help(where_to_fix(owner)));
+            }
             continue;
         };
+        if let Some(problem) = parse_error(path, text, owners.get(path.as_str())) {
+            unparsable.push(problem);
+        }
         if path.ends_with(".html") {
             let scanned = scan_html(text);
             ids.insert(path.as_str(), scanned.ids);
@@ -273,7 +280,7 @@ pub fn check(options: &BuildOptions, external: bool) -> Result<CheckReport, Buil
         pages: ids.len(),
         links: 0,
         external: 0,
-        problems: Vec::new(),
+        problems: unparsable,
     };
     // The first place each outside URL appears, to fetch each once.
     let mut outside: std::collections::BTreeMap<String, &str> = std::collections::BTreeMap::new();
@@ -343,6 +350,38 @@ pub fn check(options: &BuildOptions, external: bool) -> Result<CheckReport, Buil
     Ok(report)
 }
 
+/// The problem with an output whose name says XML or JSON, if it does not parse as that.
+fn parse_error(path: &str, text: &str, owner: Option<&OutputOwner>) -> Option<Diagnostic> {
+    // Both parsers end their messages with the place, which the diagnostic gives on its own.
+    let (message, line, col) = if path.ends_with(".xml") {
+        let error = roxmltree::Document::parse(text).err()?;
+        let place = error.pos();
+        let at = format!(" at {}:{}", place.row, place.col);
+        let reason = error.to_string().replace(&at, "");
+        let message = format!("this XML file is not well-formed: {reason}");
+        (message, place.row as usize, place.col as usize)
+    } else if path.ends_with(".json") {
+        let error = serde_json::from_str::<serde::de::IgnoredAny>(text).err()?;
+        let at = format!(" at line {} column {}", error.line(), error.column());
+        let reason = error.to_string().replace(&at, "");
+        let message = format!("this JSON file does not parse: {reason}");
+        (message, error.line(), error.column())
+    } else {
+        return None;
+    };
+    Some(Diagnostic::error_at(path, text, line, col, message).with_help(where_to_fix(owner)))
+}
+
+/// Where to fix an output that does not parse.
+fn where_to_fix(owner: Option<&OutputOwner>) -> &'static str {
+    match owner {
+        Some(
+            OutputOwner::Static(_) | OutputOwner::Fingerprinted(_) | OutputOwner::ContentAsset(_),
+        ) => "pimap copies this file as it is from `static/` or `content/`: fix it there",
+        _ => "pimap wrote this file from the site: please report this as a bug in pimap",
+    }
+}
+
 /// What is wrong with an outside URL, if anything: HEAD first, GET when HEAD is refused.
 fn fetch_problem(agent: &ureq::Agent, url: &str) -> Option<String> {
     let status = match agent.head(url).call() {
@@ -370,6 +409,18 @@ mod tests {
         );
         assert_eq!(scanned.urls, vec!["/x/", "a.png"]);
         assert!(scanned.ids.contains("top") && scanned.ids.contains("end"));
+    }
+
+    #[test]
+    fn many_scripts_are_scanned_in_linear_time() {
+        let html = "<script>x</script><a href=/a/>".repeat(20_000);
+        let started = std::time::Instant::now();
+        assert_eq!(scan_html(&html).urls.len(), 20_000);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "{:?}",
+            started.elapsed()
+        );
     }
 
     #[test]

@@ -17,6 +17,10 @@
 //!
 //! It reads and writes nothing, and never fails: any text has a depth.
 
+mod brackets;
+
+use brackets::{Code, bracket_depth};
+
 /// How deep HTML may nest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
@@ -98,92 +102,31 @@ pub fn first_too_deep(html: &str, limits: Limits) -> Option<TooDeep> {
     scan.run().err()
 }
 
+#[rustfmt::skip]
 const VOID: &[&str] = &[
     "area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta", "param",
     "source", "track", "wbr",
 ];
 /// Elements an HTML parser keeps a list of, to reopen them.
+#[rustfmt::skip]
 const FORMATTING: &[&str] = &[
-    "a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u",
+    "a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt",
+    "u",
 ];
 /// Start tags that end an open `<p>` (both minify-html and HTML parsers close it).
+#[rustfmt::skip]
 const ENDS_P: &[&str] = &[
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "details",
-    "div",
-    "dl",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hgroup",
-    "main",
-    "menu",
-    "nav",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "table",
-    "ul",
+    "address", "article", "aside", "blockquote", "details", "div", "dl", "fieldset", "figcaption",
+    "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "main",
+    "menu", "nav", "ol", "p", "pre", "section", "table", "ul",
 ];
 /// HTML start tags that leave SVG in an HTML parser: inside SVG they are HTML elements.
+#[rustfmt::skip]
 const LEAVE_SVG: &[&str] = &[
-    "b",
-    "big",
-    "blockquote",
-    "body",
-    "br",
-    "center",
-    "code",
-    "dd",
-    "div",
-    "dl",
-    "dt",
-    "em",
-    "embed",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "head",
-    "hr",
-    "i",
-    "img",
-    "li",
-    "listing",
-    "menu",
-    "meta",
-    "nobr",
-    "ol",
-    "p",
-    "pre",
-    "ruby",
-    "s",
-    "small",
-    "span",
-    "strong",
-    "strike",
-    "sub",
-    "sup",
-    "table",
-    "tt",
-    "u",
-    "ul",
-    "var",
+    "b", "big", "blockquote", "body", "br", "center", "code", "dd", "div", "dl", "dt", "em",
+    "embed", "h1", "h2", "h3", "h4", "h5", "h6", "head", "hr", "i", "img", "li", "listing", "menu",
+    "meta", "nobr", "ol", "p", "pre", "ruby", "s", "small", "span", "strong", "strike", "sub",
+    "sup", "table", "tt", "u", "ul", "var",
 ];
 
 fn is(name: &str, list: &[&str]) -> bool {
@@ -448,8 +391,9 @@ fn after_gt(html: &str, from: usize) -> usize {
     html[from..].find('>').map_or(html.len(), |e| from + e + 1)
 }
 
-/// Where `</name` starts after `from`, in any case, or the end of `html`.
-fn find_end_tag(html: &str, from: usize, name: &str) -> usize {
+/// Where `</name` starts after `from`, in any case, or the end of `html`: the end of the text of
+/// a `<script>` or `<style>`.
+pub fn find_end_tag(html: &str, from: usize, name: &str) -> usize {
     html[from..]
         .match_indices("</")
         .map(|(i, _)| from + i)
@@ -459,71 +403,6 @@ fn find_end_tag(html: &str, from: usize, name: &str) -> usize {
                 .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()))
         })
         .unwrap_or(html.len())
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Code {
-    Css,
-    JavaScript,
-}
-
-/// The offset of the first bracket in `text` nested deeper than `limit`, if any. Template
-/// literals and their `${}` count as levels too.
-fn bracket_depth(text: &str, code: Code, limit: usize) -> Option<usize> {
-    let bytes = text.as_bytes();
-    // Open brackets, and for JavaScript `` ` `` while in a template literal.
-    let mut open: Vec<u8> = Vec::new();
-    let mut at = 0;
-    while at < bytes.len() {
-        let b = bytes[at];
-        if open.last() == Some(&b'`') {
-            match b {
-                b'\\' => at += 1,
-                b'`' => {
-                    open.pop();
-                }
-                b'$' if bytes.get(at + 1) == Some(&b'{') => {
-                    open.push(b'{');
-                    at += 1;
-                }
-                _ => {}
-            }
-        } else {
-            match b {
-                b'"' | b'\'' => at = string_end(bytes, at),
-                b'/' if bytes.get(at + 1) == Some(&b'*') => {
-                    at = text[at + 2..]
-                        .find("*/")
-                        .map_or(bytes.len(), |e| at + 2 + e + 1);
-                }
-                b'/' if code == Code::JavaScript && bytes.get(at + 1) == Some(&b'/') => {
-                    at = text[at..].find('\n').map_or(bytes.len(), |e| at + e);
-                }
-                b'(' | b'[' | b'{' => open.push(b),
-                b'`' if code == Code::JavaScript => open.push(b),
-                b')' | b']' | b'}' => {
-                    open.pop();
-                }
-                _ => {}
-            }
-        }
-        if open.len() > limit {
-            return Some(at);
-        }
-        at += 1;
-    }
-    None
-}
-
-/// The offset of the quote that ends the string starting at `start` (or of the line break or
-/// end of text that ends it without one).
-fn string_end(bytes: &[u8], start: usize) -> usize {
-    let quote = bytes[start];
-    let mut at = start + 1;
-    while at < bytes.len() && bytes[at] != quote && bytes[at] != b'\n' {
-        at += if bytes[at] == b'\\' { 2 } else { 1 };
-    }
-    at.min(bytes.len())
 }
 
 #[cfg(test)]

@@ -126,7 +126,17 @@ enum Command {
     },
 }
 
+/// The stack of each worker thread. Rendering recurses within bounds pimap checks (nesting of
+/// content, include chains, Tera's own limits on components); in a debug build Tera's frames
+/// alone outgrow the default 2 MiB within those bounds. Stack a thread never touches costs no
+/// memory.
+const WORKER_STACK: usize = 16 * 1024 * 1024;
+
 fn main() -> ExitCode {
+    // Fails only when the pool exists already, which it cannot before this line.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(WORKER_STACK)
+        .build_global();
     let cli = Cli::parse();
     match cli.command {
         Command::Build {

@@ -183,3 +183,104 @@ fn a_template_that_nests_deeper_than_the_minifier_follows_is_written_unminified(
     );
     assert_eq!(html.matches("<div>").count(), 3_000);
 }
+
+#[test]
+fn yaml_nested_past_the_bound_is_an_error_at_its_line_not_a_long_wait() {
+    let site = site_with_page("Body.");
+    let flow = format!(
+        "title: Deep\nlist: {}{}\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    write(site.path(), "data/deep.yaml", &flow);
+    let block: String = (0..100)
+        .map(|i| format!("{}- \n", "  ".repeat(i + 2)))
+        .collect();
+    write(
+        site.path(),
+        "content/blocks.md",
+        &format!("---\ntitle: Blocks\nextra:\n  nested:\n{block}---\nBody.\n"),
+    );
+    let run = build_within_deadline(site.path(), &[]);
+    insta::assert_snapshot!("deep_yaml", diagnostics(&run, site.path()));
+}
+
+#[test]
+fn templates_that_include_each_other_past_the_bound_are_an_error() {
+    let site = site_with_page("Body.");
+    write(
+        site.path(),
+        "templates/page.html",
+        "<!doctype html>\n<title>x</title>\n{% include \"chain/0.html\" %}\n",
+    );
+    for i in 0..40 {
+        write(
+            site.path(),
+            &format!("templates/chain/{i}.html"),
+            &format!("<p>{i} {{% include \"chain/{}.html\" %}}</p>\n", i + 1),
+        );
+    }
+    write(site.path(), "templates/chain/40.html", "end\n");
+    let run = build_within_deadline(site.path(), &[]);
+    insta::assert_snapshot!("deep_includes", diagnostics(&run, site.path()));
+}
+
+#[test]
+fn the_longest_include_chain_renders_with_components_recursing_at_its_end() {
+    // Tera stops components at 20 levels; each level, like each include, takes a large stack
+    // frame: pimap's render threads have room for both bounds at once.
+    let site = site_with_page("Body.");
+    write(
+        site.path(),
+        "templates/page.html",
+        "<!doctype html>\n<title>x</title>\n{% include \"chain/1.html\" %}\n",
+    );
+    for i in 1..15 {
+        write(
+            site.path(),
+            &format!("templates/chain/{i}.html"),
+            &format!("<p>{i} {{% include \"chain/{}.html\" %}}</p>\n", i + 1),
+        );
+    }
+    write(
+        site.path(),
+        "templates/chain/15.html",
+        "{% component nest(n) %}<i>{% if n < 19 %}{{<nest n={n + 1}/>}}{% endif %}</i>{% endcomponent nest %}{{<nest n={0}/>}}\n",
+    );
+    let run = build_within_deadline(site.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = read(&site.path().join("public/page/index.html"));
+    assert_eq!(html.matches("<i>").count(), 20, "{html}");
+}
+
+#[test]
+fn a_field_nested_too_deep_is_reported_with_broken_references_in_one_run() {
+    let site = copy_fixture("data-site");
+    let path = site.path().join("data/smes/beamworks.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("cluster: nordlight", "cluster: nordlihgt"),
+    )
+    .unwrap();
+    add_line_to_field(
+        site.path(),
+        "data/smes/beamworks.yaml",
+        "offer",
+        &"> ".repeat(100),
+    );
+    let run = build_within_deadline(site.path(), &[]);
+    let stderr = diagnostics(&run, site.path());
+    let messages: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("data/") && l.contains(": error: "))
+        .collect();
+    assert_eq!(
+        messages,
+        vec![
+            "data/smes/beamworks.yaml:3:10: error: there is no cluster with the id `nordlihgt`",
+            "data/smes/beamworks.yaml:13:3: error: `offer`: quotes, lists and HTML elements are nested more than 64 levels deep here",
+        ],
+        "{stderr}"
+    );
+}

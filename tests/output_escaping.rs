@@ -44,3 +44,60 @@ fn an_embed_shows_the_links_of_an_offer_as_links_that_open_in_the_top_window() {
         "{embed}"
     );
 }
+
+/// A copy of the basic site with a news page whose title, summary and text hold control
+/// characters, as text pasted from a word processor does.
+fn site_with_control_characters() -> tempfile::TempDir {
+    let site = copy_fixture("basic-site");
+    std::fs::write(
+        site.path().join("content/news/pasted.md"),
+        "---\ntitle: \"Line\\vbreak and \\x01start\"\ndate: 2020-01-01\nsummary: \"Tab\\tand\\x0cfeed\"\n---\nText with a\u{b}vertical tab and a \u{1} control.\n",
+    )
+    .unwrap();
+    site
+}
+
+#[test]
+fn control_characters_in_titles_and_text_leave_feeds_and_the_sitemap_well_formed() {
+    let site = site_with_control_characters();
+    let out = tempfile::tempdir().unwrap();
+    let run = build(site.path(), &out.path().join("public"), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for file in ["news/atom.xml", "sitemap.xml"] {
+        let xml = read(&out.path().join("public").join(file));
+        if let Err(e) = roxmltree::Document::parse(&xml) {
+            panic!("{file} is not well-formed XML: {e}\n{xml}");
+        }
+    }
+    let feed = read(&out.path().join("public/news/atom.xml"));
+    assert!(
+        feed.contains("<title>Line break and start</title>"),
+        "{feed}"
+    );
+    assert!(feed.contains("<summary>Tab\tand feed</summary>"), "{feed}");
+    assert!(
+        feed.contains("Text with a vertical tab and a  control."),
+        "{feed}"
+    );
+    let root = site.path().to_str().unwrap();
+    let check = pimap(&["check", "--root", root]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+}
+
+#[test]
+fn check_reports_xml_and_json_outputs_that_do_not_parse() {
+    let site = copy_fixture("basic-site");
+    let write = |name: &str, text: &str| {
+        std::fs::write(site.path().join("static").join(name), text).unwrap()
+    };
+    write(
+        "feed.xml",
+        "<?xml version=\"1.0\"?>\n<feed>\n  <title>A\u{1}B</title>\n</feed>\n",
+    );
+    write("broken.json", "{\n  \"items\": [1, 2,]\n}\n");
+    write("fine.json", "{\"items\": [1, 2]}\n");
+    let root = site.path().to_str().unwrap();
+    let check = pimap(&["check", "--root", root]);
+    assert_eq!(check.code, 1, "{}", check.stderr);
+    insta::assert_snapshot!("unparsable_outputs", check.stderr);
+}

@@ -1,11 +1,33 @@
 //! Files for publishing, generated without templates: `sitemap.xml` (with `lastmod` from content
 //! dates), `robots.txt` pointing at it, and an Atom feed for each section that asks for one
-//! (`feed: true` in its `_index.md`). XML text is escaped; nothing depends on the clock.
+//! (`feed: true` in its `_index.md`). XML text is escaped, and characters that XML 1.0 forbids
+//! are left out, so that a control character pasted into a title cannot make a feed unreadable.
+//! Nothing depends on the clock.
 
-use crate::markdown::escape;
 use crate::site::{OutputOwner, Site};
 use crate::source::dates::Date;
 use std::fmt::Write;
+
+/// Text for XML content and attribute values: escaped, without the characters XML 1.0 forbids
+/// (controls other than tab, line feed and carriage return; U+FFFE and U+FFFF). A vertical tab
+/// or form feed, which word processors write for a line break, becomes a space.
+fn xml_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            '\u{b}' | '\u{c}' => out.push(' '),
+            '\0'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
 
 /// `2019-06-24` -> `2019-06-24T00:00:00Z`; date-times pass through. A month, a year or a range
 /// stands for its first day.
@@ -61,7 +83,7 @@ pub fn sitemap(site: &Site, outputs: &[(String, OutputOwner)]) -> String {
     }
     entries.sort();
     for (url, lastmod) in entries {
-        let _ = write!(xml, "  <url><loc>{}</loc>", escape(&url));
+        let _ = write!(xml, "  <url><loc>{}</loc>", xml_text(&url));
         if let Some(lastmod) = lastmod {
             let _ = write!(xml, "<lastmod>{lastmod}</lastmod>");
         }
@@ -84,13 +106,13 @@ pub fn feed(site: &Site, section: usize, content_of: &dyn Fn(usize) -> Option<St
         section_date(site, section).map_or_else(|| "1970-01-01T00:00:00Z".to_owned(), rfc3339);
     let mut xml = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{} · {}</title>\n  <id>{}</id>\n  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n  <updated>{updated}</updated>\n  <author><name>{}</name></author>\n  <generator>pimap</generator>\n",
-        escape(&site.config.language),
-        escape(&s.front.title),
-        escape(&site.config.title),
-        escape(&site.permalink(&s.url)),
-        escape(&self_url),
-        escape(&site.permalink(&s.url)),
-        escape(&site.config.title),
+        xml_text(&site.config.language),
+        xml_text(&s.front.title),
+        xml_text(&site.config.title),
+        xml_text(&site.permalink(&s.url)),
+        xml_text(&self_url),
+        xml_text(&site.permalink(&s.url)),
+        xml_text(&site.config.title),
     );
     for &page in s
         .pages
@@ -107,18 +129,18 @@ pub fn feed(site: &Site, section: usize, content_of: &dyn Fn(usize) -> Option<St
         let _ = write!(
             xml,
             "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n    <published>{published}</published>\n    <updated>{updated}</updated>\n",
-            escape(&p.front.title),
-            escape(&permalink),
-            escape(&permalink)
+            xml_text(&p.front.title),
+            xml_text(&permalink),
+            xml_text(&permalink)
         );
         if let Some(summary) = p.front.description.as_ref().or(p.front.summary.as_ref()) {
-            let _ = writeln!(xml, "    <summary>{}</summary>", escape(summary));
+            let _ = writeln!(xml, "    <summary>{}</summary>", xml_text(summary));
         }
         if let Some(html) = content_of(page) {
             let _ = writeln!(
                 xml,
                 "    <content type=\"html\">{}</content>",
-                escape(&html)
+                xml_text(&html)
             );
         }
         xml.push_str("  </entry>\n");
@@ -332,6 +354,14 @@ pub fn headers(site: &Site) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn xml_text_is_escaped_and_keeps_only_characters_xml_allows() {
+        assert_eq!(
+            xml_text("a<b> & \"c\"\u{b}d\u{c}e\u{1}\u{0}f\tg\u{fffe}\u{ffff}h é"),
+            "a&lt;b&gt; &amp; &quot;c&quot; d ef\tgh é"
+        );
+    }
 
     #[test]
     fn dates_become_rfc3339() {

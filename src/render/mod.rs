@@ -13,6 +13,7 @@ pub(crate) use shortcodes::{
     check_document as check_shortcodes_of, expand_document as expand_shortcodes_of,
     shortcode_names as shortcode_names_of,
 };
+mod chains;
 mod dates;
 mod entity_values;
 mod functions;
@@ -36,12 +37,19 @@ pub struct Templates {
 }
 
 impl Templates {
-    /// Compiles every template. Syntax errors are reported for every template at once.
+    /// Compiles every template. Syntax errors are reported for every template at once, with
+    /// include chains longer than pimap follows.
     pub fn compile(templates: &[TemplateSource]) -> Result<Templates, Vec<Diagnostic>> {
         let sources: HashMap<String, TemplateSource> = templates
             .iter()
             .map(|t| (t.name.clone(), t.clone()))
             .collect();
+        let chain_errors = chains::check(templates);
+        if !chain_errors.is_empty() {
+            let mut errors = syntax_errors(templates, &sources);
+            errors.extend(chain_errors);
+            return Err(errors);
+        }
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
         functions::register_filters(&mut tera);
@@ -50,23 +58,7 @@ impl Templates {
             Ok(()) => Ok(Templates { tera, sources }),
             Err(batch_error) => {
                 // The batch stops at its first error; check each template alone to find them all.
-                let mut errors: Vec<Diagnostic> = templates
-                    .par_iter()
-                    .filter_map(|t| {
-                        let mut alone = Tera::new();
-                        functions::register_filters(&mut alone);
-                        functions::register_placeholders(&mut alone);
-                        match alone.add_raw_template(&t.name, &t.text) {
-                            Err(e) if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) => {
-                                Some(e)
-                            }
-                            _ => None,
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .into_iter()
-                    .map(|e| tera_diagnostic(&e, &sources, None))
-                    .collect();
+                let mut errors = syntax_errors(templates, &sources);
                 if errors.is_empty() {
                     errors = match batch_error.kind() {
                         // Unknown filters, functions, includes and blocks of every template come
@@ -95,6 +87,28 @@ impl Templates {
     fn has(&self, name: &str) -> bool {
         self.sources.contains_key(name)
     }
+}
+
+/// The syntax errors of every template, each compiled alone.
+fn syntax_errors(
+    templates: &[TemplateSource],
+    sources: &HashMap<String, TemplateSource>,
+) -> Vec<Diagnostic> {
+    templates
+        .par_iter()
+        .filter_map(|t| {
+            let mut alone = Tera::new();
+            functions::register_filters(&mut alone);
+            functions::register_placeholders(&mut alone);
+            match alone.add_raw_template(&t.name, &t.text) {
+                Err(e) if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) => Some(e),
+                _ => None,
+            }
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|e| tera_diagnostic(&e, sources, None))
+        .collect()
 }
 
 /// Template names after `include` or `extends` in a template's text.

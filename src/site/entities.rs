@@ -530,11 +530,9 @@ pub fn resolve(
     }
     let mut errors = std::mem::take(&mut r.errors);
     drop(r);
-    if errors.iter().any(Diagnostic::is_error) {
-        return Err(errors);
-    }
-    // A field nested too deep is left empty: the graph stays whole, so that references to its
-    // entity are not reported as missing.
+    let broken_references = errors.iter().any(Diagnostic::is_error);
+    // A field nested too deep is an error too, but only its field is left empty: the graph stays
+    // whole, so that references to its entity are not reported as missing.
     g.partner_html = field_html(&entities.partners, "description", &mut errors, |p| {
         p.description.as_deref()
     });
@@ -543,6 +541,9 @@ pub fn resolve(
         m.outcomes.as_deref()
     });
     g.practice_html = field_html(&entities.practices, "body", &mut errors, |p| Some(&p.body));
+    if broken_references {
+        return Err(errors);
+    }
     // Missions newest first everywhere they are listed.
     let by_date = |list: &mut Vec<usize>| {
         list.sort_by(|&a, &b| {

@@ -1,0 +1,182 @@
+//! How many templates deep an include or extends chain goes, checked before Tera compiles them.
+//!
+//! Tera renders each included template in a new, large stack frame (tens of kilobytes in a
+//! debug build) and has no bound of its own on how deep includes go: a chain of a few dozen
+//! templates, each including the next, overflowed the stack and aborted pimap. Tera already
+//! reports loops, and nesting within one template file (at 40 levels); this module bounds the
+//! chains between files. It walks them without recursion, since a chain can be any length.
+
+use super::referenced_templates;
+use crate::diagnostics::Diagnostic;
+use crate::source::TemplateSource;
+use std::collections::{HashMap, HashSet};
+
+/// The longest chain of templates, each including or extending the next, that pimap renders.
+pub const MAX_CHAIN: usize = 16;
+
+/// An error for each template that starts a chain longer than [`MAX_CHAIN`] and is not itself
+/// in a longer one.
+pub fn check(templates: &[TemplateSource]) -> Vec<Diagnostic> {
+    let by_name: HashMap<&str, &TemplateSource> =
+        templates.iter().map(|t| (t.name.as_str(), t)).collect();
+    let references: HashMap<&str, Vec<String>> = templates
+        .iter()
+        .map(|t| (t.name.as_str(), referenced_templates(&t.text)))
+        .collect();
+    let lengths = chain_lengths(&by_name, &references);
+    let too_long = |name: &str| lengths.get(name).is_some_and(|&n| n > MAX_CHAIN);
+    let referenced_by_too_long: HashSet<&str> = references
+        .iter()
+        .filter(|(name, _)| too_long(name))
+        .flat_map(|(_, refs)| refs.iter().map(String::as_str))
+        .collect();
+    let mut starts: Vec<&TemplateSource> = templates
+        .iter()
+        .filter(|t| too_long(&t.name) && !referenced_by_too_long.contains(t.name.as_str()))
+        .collect();
+    starts.sort_by(|a, b| a.name.cmp(&b.name));
+    starts
+        .into_iter()
+        .map(|start| too_long_error(start, &lengths, &references))
+        .collect()
+}
+
+/// The length of the longest chain from each template (1 for one that includes nothing). A
+/// reference back into a chain being walked (a loop, which Tera reports) adds nothing.
+fn chain_lengths<'t>(
+    by_name: &HashMap<&'t str, &'t TemplateSource>,
+    references: &'t HashMap<&str, Vec<String>>,
+) -> HashMap<&'t str, usize> {
+    let mut lengths: HashMap<&str, usize> = HashMap::new();
+    let mut walking: HashSet<&str> = HashSet::new();
+    let mut names: Vec<&str> = by_name.keys().copied().collect();
+    names.sort_unstable();
+    for start in names {
+        if lengths.contains_key(start) {
+            continue;
+        }
+        // Each template being walked, with how many of its references are done.
+        let mut stack: Vec<(&str, usize)> = vec![(start, 0)];
+        walking.insert(start);
+        while let Some((name, done)) = stack.last_mut() {
+            let refs = &references[*name];
+            if let Some(next) = refs.get(*done) {
+                *done += 1;
+                if let Some((&next, _)) = by_name.get_key_value(next.as_str()) {
+                    if !lengths.contains_key(next) && walking.insert(next) {
+                        stack.push((next, 0));
+                    }
+                }
+                continue;
+            }
+            let longest = refs
+                .iter()
+                .filter_map(|r| lengths.get(r.as_str()))
+                .max()
+                .copied()
+                .unwrap_or(0);
+            let name = *name;
+            lengths.insert(name, longest + 1);
+            walking.remove(name);
+            stack.pop();
+        }
+    }
+    lengths
+}
+
+fn too_long_error(
+    start: &TemplateSource,
+    lengths: &HashMap<&str, usize>,
+    references: &HashMap<&str, Vec<String>>,
+) -> Diagnostic {
+    // The chain, following the longest reference of each template.
+    let mut chain = vec![start.name.as_str()];
+    let mut seen: HashSet<&str> = chain.iter().copied().collect();
+    while let Some(next) = references[chain[chain.len() - 1]]
+        .iter()
+        .filter(|r| lengths.contains_key(r.as_str()) && !seen.contains(r.as_str()))
+        .max_by_key(|r| lengths[r.as_str()])
+    {
+        seen.insert(next);
+        chain.push(next);
+    }
+    let shown = if chain.len() > 4 {
+        format!(
+            "{} → … → {}",
+            chain[..3].join(" → "),
+            chain[chain.len() - 1]
+        )
+    } else {
+        chain.join(" → ")
+    };
+    let message = format!(
+        "templates include or extend each other {} deep from here ({shown}); pimap follows at \
+         most {MAX_CHAIN}",
+        lengths[start.name.as_str()]
+    );
+    let help = "include the templates at the end of the chain directly, or merge some of them";
+    let place = chain
+        .get(1)
+        .and_then(|next| start.text.find(next))
+        .map(|offset| crate::diagnostics::line_col(&start.text, offset));
+    match place {
+        Some((line, col)) => Diagnostic::error_at(&start.file, &start.text, line, col, message),
+        None => Diagnostic::file_error(&start.file, message),
+    }
+    .with_help(help)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn template(name: &str, text: &str) -> TemplateSource {
+        TemplateSource {
+            name: name.to_owned(),
+            file: format!("templates/{name}").into(),
+            text: text.to_owned(),
+        }
+    }
+
+    fn chain(length: usize) -> Vec<TemplateSource> {
+        (0..length)
+            .map(|i| {
+                let text = if i + 1 < length {
+                    format!("<p>{{% include \"t{}.html\" %}}</p>", i + 1)
+                } else {
+                    "end".to_owned()
+                };
+                template(&format!("t{i}.html"), &text)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn chains_up_to_the_bound_pass() {
+        assert!(check(&chain(MAX_CHAIN)).is_empty());
+    }
+
+    #[test]
+    fn a_longer_chain_is_one_error_at_its_first_include() {
+        let errors = check(&chain(MAX_CHAIN + 5));
+        assert_eq!(errors.len(), 1);
+        assert_eq!(
+            errors[0].path,
+            std::path::PathBuf::from("templates/t0.html")
+        );
+        assert_eq!((errors[0].line, errors[0].col), (1, 16));
+        assert_eq!(
+            errors[0].message,
+            "templates include or extend each other 21 deep from here (t0.html → t1.html → t2.html → … → t20.html); pimap follows at most 16"
+        );
+    }
+
+    #[test]
+    fn loops_and_long_chains_are_walked_without_recursion() {
+        let mut templates = chain(20_000);
+        templates.push(template("a.html", "{% include \"b.html\" %}"));
+        templates.push(template("b.html", "{% extends \"a.html\" %}"));
+        let errors = check(&templates);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+    }
+}
