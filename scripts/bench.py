@@ -33,7 +33,11 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
+
+import bench_data
 
 # Bump when anything in the generated corpus changes (content, front matter,
 # templates, config): existing corpora are then regenerated.
@@ -381,6 +385,55 @@ HUGO_LAYOUTS = {
     "404.html": PIMAP_TEMPLATES["404.html"],
 }
 
+# Zola: the same pages, tags and template structure. Its `@/` internal links
+# are pimap's, so the bodies are the same bytes. Zola cannot turn minifying on
+# from the command line, so a second config file turns it on and the timed
+# build picks one with --config.
+ZOLA_CONFIG = """base_url = "https://bench.example.org"
+title = "Bench"
+taxonomies = [{ name = "tags" }]
+generate_sitemap = false
+generate_robots_txt = false
+minify_html = false
+
+[markdown]
+highlight_code = false
+smart_punctuation = true
+"""
+ZOLA_CONFIG_MINIFY = ZOLA_CONFIG.replace("minify_html = false", "minify_html = true")
+
+_ZOLA_HEAD = '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+_ZOLA_NAV = '<nav><a href="{{ get_url(path="/") }}">Home</a></nav>'
+ZOLA_TEMPLATES = {
+    "page.html": (
+        _ZOLA_HEAD + "<title>{{ page.title }} – {{ config.title }}</title></head><body>" + _ZOLA_NAV
+        + "<main><h1>{{ page.title }}</h1>{{ page.content | safe }}</main></body></html>\n"
+    ),
+    "section.html": (
+        _ZOLA_HEAD + "<title>{{ section.title }} – {{ config.title }}</title></head><body>" + _ZOLA_NAV
+        + "<main><h1>{{ section.title }}</h1>{{ section.content | safe }}<ul>"
+        '{% for p in section.pages %}<li><a href="{{ p.path }}">{{ p.title }}</a></li>{% endfor %}'
+        "</ul></main></body></html>\n"
+    ),
+    "index.html": (
+        _ZOLA_HEAD + "<title>{{ section.title }} – {{ config.title }}</title></head><body>" + _ZOLA_NAV
+        + "<main><h1>{{ section.title }}</h1>{{ section.content | safe }}</main></body></html>\n"
+    ),
+    "taxonomy_list.html": (
+        _ZOLA_HEAD + "<title>Tags – {{ config.title }}</title></head><body>" + _ZOLA_NAV
+        + "<main><h1>Tags</h1><p>"
+        '{% for t in terms %}<a href="{{ t.path }}">{{ t.name }}</a> ({{ t.page_count }}) {% endfor %}'
+        "</p></main></body></html>\n"
+    ),
+    "taxonomy_single.html": (
+        _ZOLA_HEAD + "<title>{{ term.name }} – {{ config.title }}</title></head><body>" + _ZOLA_NAV
+        + "<main><h1>{{ term.name }}</h1><ul>"
+        '{% for p in term.pages %}<li><a href="{{ p.path }}">{{ p.title }}</a></li>{% endfor %}'
+        "</ul></main></body></html>\n"
+    ),
+    "404.html": PIMAP_TEMPLATES["404.html"],
+}
+
 _REF_RE = re.compile(r"\]\(@/([^)\s]+\.md)\)")
 
 
@@ -393,74 +446,108 @@ def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def generate(n: int, pimap_dir: Path | None, hugo_dir: Path | None) -> None:
-    """Writes the pimap and/or Hugo corpus for n pages (into fresh dirs)."""
-    t0 = time.perf_counter()
-    for d in (pimap_dir, hugo_dir):
-        if d is not None:
-            (d / "content").mkdir(parents=True)
-    for d, is_hugo in ((pimap_dir, False), (hugo_dir, True)):
-        if d is None:
-            continue
-        home = to_hugo_links(HOME_BODY) if is_hugo else HOME_BODY
+def _write_skeleton(kind: str, d: Path) -> None:
+    """The home page, section pages, config and templates of one tool's corpus."""
+    home = to_hugo_links(HOME_BODY) if kind == "hugo" else HOME_BODY
+    if kind == "zola":
+        _write(d / "content" / "_index.md", f'+++\ntitle = "Bench"\n+++\n\n{home}')
+    else:
         _write(d / "content" / "_index.md", f'---\ntitle: "Bench"\n---\n\n{home}')
-        for k in range(SECTIONS):
-            sort = "" if is_hugo else "sort_by: date\n"
-            _write(
-                d / "content" / f"section-{k}" / "_index.md",
-                f'---\ntitle: "Section {k}"\n{sort}---\n\nPages of section {k}, newest first.\n',
-            )
-        if is_hugo:
-            _write(d / "hugo.toml", HUGO_TOML)
-            for name, text in HUGO_LAYOUTS.items():
-                _write(d / "layouts" / name, text)
+    for k in range(SECTIONS):
+        intro = f"Pages of section {k}, newest first.\n"
+        if kind == "zola":
+            fm = f'+++\ntitle = "Section {k}"\nsort_by = "date"\n+++\n'
         else:
-            _write(d / "site.yaml", PIMAP_SITE_YAML)
-            for name, text in PIMAP_TEMPLATES.items():
-                _write(d / "templates" / name, text)
+            fm = f'---\ntitle: "Section {k}"\n' + ("" if kind == "hugo" else "sort_by: date\n") + "---\n"
+        _write(d / "content" / f"section-{k}" / "_index.md", f"{fm}\n{intro}")
+    config, templates, folder = {
+        "pimap": ({"site.yaml": PIMAP_SITE_YAML}, PIMAP_TEMPLATES, "templates"),
+        "hugo": ({"hugo.toml": HUGO_TOML}, HUGO_LAYOUTS, "layouts"),
+        "zola": ({"config.toml": ZOLA_CONFIG, "config-minify.toml": ZOLA_CONFIG_MINIFY},
+                 ZOLA_TEMPLATES, "templates"),
+    }[kind]
+    for name, text in config.items():
+        _write(d / name, text)
+    for name, text in templates.items():
+        _write(d / folder / name, text)
+
+
+def _page_source(kind: str, i: int, date: dt.date, tags: list[str], body: str) -> str:
+    tag_list = ", ".join(tags)
+    if kind == "pimap":
+        return f'---\ntitle: "Page {i}"\ndate: {date.isoformat()}\ntaxonomies:\n  tags: [{tag_list}]\n---\n\n{body}'
+    if kind == "hugo":
+        return f'---\ntitle: "Page {i}"\ndate: {date.isoformat()}\ntags: [{tag_list}]\n---\n\n{to_hugo_links(body)}'
+    quoted = ", ".join(f'"{t}"' for t in tags)
+    return f'+++\ntitle = "Page {i}"\ndate = {date.isoformat()}\n\n[taxonomies]\ntags = [{quoted}]\n+++\n\n{body}'
+
+
+def generate(n: int, dirs: dict[str, Path]) -> None:
+    """Writes the corpus of n pages for each tool in `dirs` (kind -> fresh dir)."""
+    t0 = time.perf_counter()
+    for kind, d in dirs.items():
+        (d / "content").mkdir(parents=True)
+        _write_skeleton(kind, d)
     sizes = []
     for i, date, tags, body in generate_bodies(n):
         sizes.append(len(body.encode("utf-8")))
         rel = Path("content") / f"section-{i % SECTIONS}" / f"page-{i}.md"
-        tag_list = ", ".join(tags)
-        if pimap_dir is not None:
-            fm = f'---\ntitle: "Page {i}"\ndate: {date.isoformat()}\ntaxonomies:\n  tags: [{tag_list}]\n---\n\n'
-            (pimap_dir / rel).write_text(fm + body, encoding="utf-8")
-        if hugo_dir is not None:
-            fm = f'---\ntitle: "Page {i}"\ndate: {date.isoformat()}\ntags: [{tag_list}]\n---\n\n'
-            (hugo_dir / rel).write_text(fm + to_hugo_links(body), encoding="utf-8")
-    which = " + ".join(x for x, d in (("pimap", pimap_dir), ("hugo", hugo_dir)) if d is not None)
+        for kind, d in dirs.items():
+            (d / rel).write_text(_page_source(kind, i, date, tags, body), encoding="utf-8")
     log(
-        f"generated {which} corpus, {n} pages in {time.perf_counter() - t0:.1f}s "
+        f"generated {' + '.join(dirs)} corpus, {n} pages in {time.perf_counter() - t0:.1f}s "
         f"(body bytes min {min(sizes)}, mean {sum(sizes) // len(sizes)}, max {max(sizes)})"
     )
 
 
-def ensure_corpus(workdir: Path, n: int, want_pimap: bool, want_hugo: bool) -> tuple[Path, Path]:
-    pimap_dir, hugo_dir = workdir / f"site-{n}", workdir / f"hugo-{n}"
+CORPUS_DIRS = {"pimap": "site-{n}", "hugo": "hugo-{n}", "zola": "zola-{n}"}
+
+
+def _stale(workdir: Path, d: Path, stamp_text: str) -> bool:
+    """Whether corpus folder `d` must be (re)generated; if so, removes it and its stamp."""
+    stamp = workdir / f"{d.name}.stamp"
+    if stamp.is_file() and stamp.read_text() == stamp_text and (d / "content").is_dir():
+        return False
+    if stamp.exists():
+        stamp.unlink()
+    if d.exists():
+        shutil.rmtree(d)
+    return True
+
+
+def ensure_corpus(workdir: Path, n: int, kinds: list[str]) -> dict[str, Path]:
+    """The synthetic corpus of n pages for each tool in `kinds` (kind -> folder),
+    generated when missing or out of date."""
+    dirs = {kind: workdir / CORPUS_DIRS[kind].format(n=n) for kind in kinds}
     # A --serve run that was killed mid-way may have left edited pages behind:
     # put the original bytes back before trusting the stamps.
-    for d in (pimap_dir, hugo_dir):
+    for d in dirs.values():
         if restore_edits(workdir, d):
             log(f"restored the pages of {d} that an interrupted --serve run had edited")
     stamp_text = f"format={CORPUS_FORMAT} pages={n}\n"
-    todo = {}
-    for kind, d, wanted in (("pimap", pimap_dir, want_pimap), ("hugo", hugo_dir, want_hugo)):
-        stamp = workdir / f"{d.name}.stamp"
-        if not wanted:
-            continue
-        if stamp.is_file() and stamp.read_text() == stamp_text and (d / "content").is_dir():
-            continue
-        if stamp.exists():
-            stamp.unlink()
-        if d.exists():
-            shutil.rmtree(d)
-        todo[kind] = (d, stamp)
+    todo = {kind: d for kind, d in dirs.items() if _stale(workdir, d, stamp_text)}
     if todo:
-        generate(n, todo.get("pimap", (None,))[0], todo.get("hugo", (None,))[0])
-        for d, stamp in todo.values():
-            stamp.write_text(stamp_text)  # written last: an interrupted run regenerates
-    return pimap_dir, hugo_dir
+        generate(n, todo)
+        for d in todo.values():
+            (workdir / f"{d.name}.stamp").write_text(stamp_text)  # written last: an interrupted run regenerates
+    return dirs
+
+
+def ensure_sme_corpus(workdir: Path, n: int) -> Path:
+    """The bundled PIMAP site plus n demo SMEs, in workdir/smes-N; regenerated
+    when missing, when its format changes or when the site's sources change."""
+    d = workdir / f"smes-{n}"
+    if restore_edits(workdir, d):
+        log(f"restored the files of {d} that an interrupted --serve run had edited")
+    stamp_text = (f"format={CORPUS_FORMAT}.{bench_data.SME_FORMAT} smes={n}"
+                  f" site={bench_data.site_digest(REPO)}\n")
+    if _stale(workdir, d, stamp_text):
+        t0 = time.perf_counter()
+        written = bench_data.write_sme_corpus(d, n, REPO, WORDS, SEED)
+        log(f"generated the bundled site + {n} demo SMEs ({written / max(n, 1):.0f} bytes of YAML each)"
+            f" in {d} in {time.perf_counter() - t0:.1f}s")
+        (workdir / f"{d.name}.stamp").write_text(stamp_text)
+    return d
 
 
 # ---------------------------------------------------------------------------
@@ -537,6 +624,48 @@ def find_pimap() -> Path:
     return p
 
 
+def find_zola(workdir: Path) -> Path:
+    """$ZOLA, else the Zola that an earlier run built into <workdir>/zola, else
+    `zola` on PATH, else Zola built from source now (`cargo install zola
+    --locked`: about 20 minutes on 2 cores)."""
+    env = os.environ.get("ZOLA")
+    if env:
+        p = Path(env)
+        if not os.access(p, os.X_OK):
+            die(f"ZOLA={env} is not an executable file")
+        return p
+    root = workdir / "zola"
+    built = root / "bin" / "zola"
+    if os.access(built, os.X_OK):
+        return built
+    on_path = shutil.which("zola")
+    if on_path:
+        return Path(on_path)
+    log(f"zola is missing: building it from source into {root} with `cargo install zola --locked`"
+        " (about 20 minutes on 2 cores; later runs reuse it)")
+    subprocess.run(["cargo", "install", "zola", "--locked", "--root", str(root)], check=True)
+    if not os.access(built, os.X_OK):
+        die(f"cargo install zola did not produce {built}")
+    return built
+
+
+FLOOR_DIR = REPO / "scripts" / "floor"
+
+
+def find_floor(workdir: Path) -> Path:
+    """The floor program of scripts/floor/, built in release mode into
+    <workdir>/floor-target (cargo only rebuilds it when its sources changed)."""
+    target = workdir / "floor-target"
+    log("building scripts/floor (cargo build --release)")
+    subprocess.run(["cargo", "build", "--release", "--locked", "--quiet",
+                    "--manifest-path", str(FLOOR_DIR / "Cargo.toml"), "--target-dir", str(target)],
+                   check=True)
+    exe = target / "release" / "pimap-bench-floor"
+    if not os.access(exe, os.X_OK):
+        die(f"cargo build did not produce {exe}")
+    return exe
+
+
 def tool_version(cmd: list[str]) -> str:
     try:
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
@@ -550,14 +679,68 @@ def tool_version(cmd: list[str]) -> str:
 # Measurement
 # ---------------------------------------------------------------------------
 
-def count_html(out: Path) -> int:
-    return sum(1 for _root, _dirs, files in os.walk(out) for f in files if f.endswith(".html"))
+@dataclass
+class BuildOutput:
+    """What one build wrote."""
+    html_files: int
+    files: int
+    bytes: int
 
 
-def checked_build(name: str, cmd: list[str], out: Path, n: int) -> int:
+def output_size(out: Path) -> BuildOutput:
+    html = files = size = 0
+    for root, _dirs, names in os.walk(out):
+        for f in names:
+            files += 1
+            html += f.endswith(".html")
+            size += os.path.getsize(os.path.join(root, f))
+    return BuildOutput(html, files, size)
+
+
+def verify_pages(n: int, full_site: bool = True) -> Callable[[str, Path], None]:
+    """Checks the output of the synthetic page corpus; `full_site` False for the
+    floor, which writes the pages alone (no tags, no 404, links left as written)."""
+    def verify(name: str, out: Path) -> None:
+        page0 = out / "section-0" / "page-0" / "index.html"
+        for must in (out / "index.html", page0):
+            if not must.is_file():
+                die(f"{name} exited 0 but did not write {must}: is it a real build?")
+        html = page0.read_text(encoding="utf-8", errors="replace")
+        if "Page 0" not in html or "<table" not in html:
+            die(f"{name}: {page0} does not look like the rendered page (no title or table)")
+        if full_site and "@/" in html:
+            log(f"warning: {name} left unresolved '@/' links in {page0}")
+        for rel in ("tags/index.html", "404.html") if full_site else ():
+            if not (out / rel).is_file():
+                log(f"warning: {name} wrote no {rel}")
+        files = output_size(out).html_files
+        if files < n:
+            log(f"warning: {name} wrote only {files} .html files for {n} pages")
+    return verify
+
+
+def verify_smes(site: Path, n: int) -> Callable[[str, Path], None]:
+    """Checks the output of the data corpus: the home page, the SME list and
+    the page of the last generated SME, with its name."""
+    def verify(name: str, out: Path) -> None:
+        for must in (out / "index.html", out / "smes" / "index.html"):
+            if not must.is_file():
+                die(f"{name} exited 0 but did not write {must}: is it a real build?")
+        if n:
+            sme = bench_data.sme_id(n)
+            page = out / "smes" / sme / "index.html"
+            yaml_text = (site / "data" / "smes" / f"{sme}.yaml").read_text(encoding="utf-8")
+            if not page.is_file() or bench_data.sme_name(yaml_text) not in page.read_text(encoding="utf-8"):
+                die(f"{name}: {page} is missing or does not show the SME's name")
+    return verify
+
+
+def checked_build(name: str, cmd: list[str], out: Path, verify: Callable[[str, Path], None],
+                  env: dict[str, str]) -> BuildOutput:
     """Runs one build into an emptied `out`, fails loudly on errors and
-    sanity-checks what was written (so stale files from an earlier run can't
-    hide a binary that does nothing). Leaves `out` in place for the timed runs."""
+    sanity-checks what was written with `verify` (so stale files from an
+    earlier run can't hide a binary that does nothing). Leaves `out` in place
+    for the timed runs."""
     # The output folder and what a tool keeps beside it (pimap stages its build
     # in `.<name>.pimap-stage` next to the output folder).
     for stale in [out, *out.parent.glob(f".{out.name}.*")]:
@@ -565,7 +748,7 @@ def checked_build(name: str, cmd: list[str], out: Path, n: int) -> int:
             shutil.rmtree(stale)
     log(f"check build: {shlex.join(cmd)}")
     t0 = time.perf_counter()
-    res = subprocess.run(cmd, capture_output=True, text=True)
+    res = subprocess.run(cmd, capture_output=True, text=True, env=env)
     secs = time.perf_counter() - t0
     noise = (res.stdout + res.stderr).strip()
     if res.returncode != 0:
@@ -574,38 +757,26 @@ def checked_build(name: str, cmd: list[str], out: Path, n: int) -> int:
     warnings = [l for l in noise.splitlines() if re.search(r"\b(WARN|ERROR|warning|error)\b", l)]
     for line in warnings[:10]:
         log(f"{name}: {line}")
-    page0 = out / "section-0" / "page-0" / "index.html"
-    for must in (out / "index.html", page0):
-        if not must.is_file():
-            die(f"{name} exited 0 but did not write {must}: is it a real build?")
-    html = page0.read_text(encoding="utf-8", errors="replace")
-    if "Page 0" not in html or "<table" not in html:
-        die(f"{name}: {page0} does not look like the rendered page (no title or table)")
-    if "@/" in html:
-        log(f"warning: {name} left unresolved '@/' links in {page0}")
-    for rel in ("tags/index.html", "404.html"):
-        if not (out / rel).is_file():
-            log(f"warning: {name} wrote no {rel}")
-    files = count_html(out)
-    if files < n:
-        log(f"warning: {name} wrote only {files} .html files for {n} pages")
-    log(f"{name}: {files} .html files in {secs:.2f}s")
-    return files
+    verify(name, out)
+    written = output_size(out)
+    log(f"{name}: {written.html_files} .html files, {written.files} files, {written.bytes / 2**20:.1f} MiB"
+        f" in {secs:.2f}s")
+    return written
 
 
-def hyperfine(name: str, cmd: list[str], runs: int, json_out: Path) -> tuple[float, float]:
+def hyperfine(name: str, cmd: list[str], runs: int, json_out: Path, env: dict[str, str]) -> tuple[float, float]:
     hcmd = [
         "hyperfine", "-N", "--warmup", "1", "--runs", str(runs),
         "--command-name", name, "--export-json", str(json_out), shlex.join(cmd),
     ]
-    subprocess.run(hcmd, check=True)
+    subprocess.run(hcmd, check=True, env=env)
     result = json.loads(json_out.read_text())["results"][0]
     return result["mean"], result.get("stddev") or 0.0
 
 
-def peak_rss_mib(cmd: list[str], log_file: Path) -> float:
+def peak_rss_mib(cmd: list[str], log_file: Path, env: dict[str, str]) -> float:
     subprocess.run(["/usr/bin/time", "-v", "-o", str(log_file), *cmd],
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=env)
     m = re.search(r"Maximum resident set size \(kbytes\):\s*(\d+)", log_file.read_text())
     if not m:
         die(f"no 'Maximum resident set size' in {log_file}")
@@ -767,29 +938,56 @@ class Server:
             self.log.close()
 
 
-def edit_plan(n: int, runs: int) -> list[tuple[int, str, str]]:
-    """(page index, source path, URL path) per round: a different page each
-    round (while there are enough), spread over the sections."""
+@dataclass
+class PageEdit:
+    """One round of a --serve run: the source file edited, the URL path that
+    must show the edit, bytes that page shows before it, and how to edit."""
+    rel: str
+    url: str
+    before: bytes
+    edit: Callable[[bytes, str], bytes]  # (original bytes, marker word) -> edited bytes
+
+
+def append_sentence(original: bytes, marker: str) -> bytes:
+    return original + f"\nEdited by scripts/bench --serve: {marker}.\n".encode()
+
+
+def body_edit_plan(n: int, runs: int) -> list[PageEdit]:
+    """A sentence appended to a page body, a different page each round (while
+    there are enough), spread over the sections."""
     plan = []
     for r in range(runs):
         i = (17 + 37 * r) % n
-        plan.append((i, f"content/section-{i % SECTIONS}/page-{i}.md", f"/section-{i % SECTIONS}/page-{i}/"))
+        plan.append(PageEdit(f"content/section-{i % SECTIONS}/page-{i}.md", f"/section-{i % SECTIONS}/page-{i}/",
+                             f"<h1>Page {i}</h1>".encode(), append_sentence))
     return plan
 
 
-def measure_server(tool: str, mode: str, cmd_for_port, env: dict[str, str], site: Path, n: int,
-                   runs: int, ready_re: str, build_re: str, workdir: Path, results_dir: Path) -> dict:
-    """Starts one dev server on `site`, edits a page body `runs` times and
-    times each edit until the page's URL serves it. Always stops the server and
-    restores the edited pages."""
-    plan = edit_plan(n, runs)
-    originals = backup_pages(workdir, site, [rel for _, rel, _ in plan])
+def sme_edit_plan(site: Path, n: int, runs: int) -> list[PageEdit]:
+    """A word appended to one generated SME's name, a different SME each
+    round (while there are enough); its page must show the new name."""
+    plan = []
+    for r in range(runs):
+        sme = bench_data.sme_id((16 + 37 * r) % n + 1)
+        rel = f"data/smes/{sme}.yaml"
+        name = bench_data.sme_name((site / rel).read_text(encoding="utf-8"))
+        plan.append(PageEdit(rel, f"/smes/{sme}/", name.encode(), bench_data.sme_name_edit))
+    return plan
+
+
+def measure_server(tool: str, mode: str, cmd_for_port, env: dict[str, str], site: Path, corpus: str, n: int,
+                   plan: list[PageEdit], ready_re: str, build_re: str, workdir: Path, results_dir: Path) -> dict:
+    """Starts one dev server on `site`, makes the edits of `plan` one by one
+    and times each until the page's URL serves it. Always stops the server and
+    restores the edited files. `corpus` ("pages" or "smes") and `n` name it."""
+    runs = len(plan)
+    originals = backup_pages(workdir, site, [e.rel for e in plan])
     cmd = cmd_for_port(free_port())
-    label = f"{tool} ({mode}) N={n}"
+    label = f"{tool} ({mode}) {corpus}={n}"
     log(f"{label}: {shlex.join(cmd)}")
     server = None
     try:
-        server = Server(cmd, env, results_dir / f"serve-{tool}-{mode}-{n}.log")
+        server = Server(cmd, env, results_dir / f"serve-{tool}-{mode}-{corpus}-{n}.log")
         found = server.wait_line(ready_re, 0, SERVE_READY_TIMEOUT)
         if found is None:
             die(f"{label}: no ready line (/{ready_re}/) within {SERVE_READY_TIMEOUT:.0f}s"
@@ -815,16 +1013,17 @@ def measure_server(tool: str, mode: str, cmd_for_port, env: dict[str, str], site
         token = os.urandom(4).hex()
         gaps = random.Random(f"{SEED}:serve:{n}")  # the same gaps for every server
         rounds = []
-        for r, (i, rel, path) in enumerate(plan):
-            url = base + path
+        for r, page_edit in enumerate(plan):
+            rel, url = page_edit.rel, base + page_edit.url
             # The page is open in a browser: fetch it once (Hugo's fast render
             # mode only re-renders pages it has served).
             res = http_get(url)
-            if res is None or res[0] != 200 or f"<h1>Page {i}</h1>".encode() not in res[1]:
-                die(f"{label}: {url} does not serve page {i} before the edit (status {res and res[0]})")
+            if res is None or res[0] != 200 or page_edit.before not in res[1]:
+                die(f"{label}: {url} does not serve {page_edit.before.decode()!r} before the edit"
+                    f" (status {res and res[0]})")
             # Letters and digits only: one word that Markdown and minifiers leave alone.
             marker = f"benchmark{token}round{r}"
-            edited = originals[rel] + f"\nEdited by scripts/bench --serve: {marker}.\n".encode()
+            edited = page_edit.edit(originals[rel], marker)
             mark = server.count()
             t0 = time.perf_counter()
             (site / rel).write_bytes(edited)
@@ -888,12 +1087,14 @@ def measure_server(tool: str, mode: str, cmd_for_port, env: dict[str, str], site
     return {
         "tool": tool,
         "mode": mode,
-        "pages": n,
+        "corpus": corpus,
+        "n": n,
         "rounds": runs,
         "command": shlex.join(cmd),
         "startup_s": startup_s,
         "first_build_line": first_build,
         "median_ms": statistics.median(lat),
+        "p90_ms": statistics.quantiles(lat, n=10, method="inclusive")[8],
         "min_ms": min(lat),
         "max_ms": max(lat),
         "rebuild_median_ms": statistics.median(work) if work else None,
@@ -909,23 +1110,33 @@ HUGO_READY = r"Web Server is available at (https?://[^\s/]+)"
 HUGO_BUILD = r"^Total in (\d+(?:\.\d+)?) ?ms"
 
 
-def find_tools(workdir: Path, want_pimap: bool, want_hugo: bool):
-    """The pimap and Hugo binaries asked for, and the version each prints."""
-    pimap = find_pimap() if want_pimap else None
-    hugo = find_hugo(workdir) if want_hugo else None
-    versions = {}
-    if pimap:
-        versions["pimap"] = tool_version([str(pimap), "--version"])
-        log(f"pimap: {pimap} ({versions['pimap']})")
-    if hugo:
-        versions["hugo"] = tool_version([str(hugo), "version"])
-        log(f"hugo: {hugo} ({versions['hugo']})")
-    return pimap, hugo, versions
+def find_tools(workdir: Path, kinds: list[str]) -> tuple[dict[str, Path], dict[str, str]]:
+    """The binaries of the tools in `kinds` (pimap, hugo, zola, floor) and the
+    version each prints."""
+    finders = {"pimap": find_pimap, "hugo": lambda: find_hugo(workdir), "zola": lambda: find_zola(workdir),
+               "floor": lambda: find_floor(workdir)}
+    version_args = {"pimap": ["--version"], "hugo": ["version"], "zola": ["--version"]}
+    tools, versions = {}, {}
+    for kind in kinds:
+        tools[kind] = finders[kind]()
+        versions[kind] = (tool_version([str(tools[kind]), *version_args[kind]]) if kind in version_args
+                          else "scripts/floor (pulldown-cmark 0.13)")
+        log(f"{kind}: {tools[kind]} ({versions[kind]})")
+    return tools, versions
 
 
-def serve_benchmark(args: argparse.Namespace, workdir: Path, corpora: dict, want_pimap: bool,
-                    want_hugo: bool) -> None:
-    pimap, hugo, versions = find_tools(workdir, want_pimap, want_hugo)
+@dataclass
+class Case:
+    """One corpus to measure: `corpus` is "pages" (the synthetic site, one
+    folder per tool) or "smes" (the bundled site plus n demo SMEs, pimap only)."""
+    corpus: str
+    n: int
+    sites: dict[str, Path]
+
+
+def serve_benchmark(args: argparse.Namespace, workdir: Path, cases: list[Case], kinds: list[str]) -> None:
+    tools, versions = find_tools(workdir, kinds)
+    pimap, hugo = tools.get("pimap"), tools.get("hugo")
     results_dir = workdir / "results"
     results_dir.mkdir(exist_ok=True)
 
@@ -939,40 +1150,47 @@ def serve_benchmark(args: argparse.Namespace, workdir: Path, corpora: dict, want
     # hugo.toml minifies for the build benchmark).
     hugo_env = {**env, "HUGO_MINIFY_MINIFYOUTPUT": "false"}
     rows = []
-    for n, (pimap_site, hugo_site) in corpora.items():
+    for case in cases:
+        n = case.n
         pimap_median = None
         if pimap:
+            site = case.sites["pimap"]
+            plan = sme_edit_plan(site, n, args.runs) if case.corpus == "smes" else body_edit_plan(n, args.runs)
             row = measure_server(
                 "pimap", "serve",
-                lambda port: [str(pimap), "serve", "--root", str(pimap_site), "--port", str(port)],
-                env, pimap_site, n, args.runs, PIMAP_READY, PIMAP_BUILD, workdir, results_dir)
+                lambda port: [str(pimap), "serve", "--root", str(site), "--port", str(port)],
+                env, site, case.corpus, n, plan, PIMAP_READY, PIMAP_BUILD, workdir, results_dir)
             rows.append(row)
             pimap_median = row["median_ms"]
-        if hugo:
+        if hugo and "hugo" in case.sites:
+            site = case.sites["hugo"]
             for mode, extra in (("full", ["--disableFastRender"]), ("fastrender", [])):
                 row = measure_server(
                     "hugo", mode,
-                    lambda port, extra=extra: [str(hugo), "server", "-s", str(hugo_site), "--port", str(port),
+                    lambda port, extra=extra: [str(hugo), "server", "-s", str(site), "--port", str(port),
                                                "--bind", "127.0.0.1", "--renderToMemory", *extra],
-                    hugo_env, hugo_site, n, args.runs, HUGO_READY, HUGO_BUILD, workdir, results_dir)
+                    hugo_env, site, case.corpus, n, body_edit_plan(n, args.runs), HUGO_READY, HUGO_BUILD,
+                    workdir, results_dir)
                 if pimap_median:
                     row["hugo_over_pimap"] = row["median_ms"] / pimap_median
                 rows.append(row)
 
-    header = (f"{'tool':<6} {'mode':<10} {'N':>6} {'median ms':>10} {'min ms':>8} {'max ms':>8}"
-              f" {'rebuild ms':>11} {'startup s':>10} {'hugo/pimap':>11}")
+    header = (f"{'tool':<6} {'mode':<10} {'corpus':<6} {'N':>6} {'median ms':>10} {'p90 ms':>8} {'min ms':>8}"
+              f" {'max ms':>8} {'rebuild ms':>11} {'startup s':>10} {'hugo/pimap':>11}")
     lines = [header, "-" * len(header)]
     for r in rows:
         work = f"{r['rebuild_median_ms']:.0f}" if r["rebuild_median_ms"] is not None else "-"
         ratio = f"{r['hugo_over_pimap']:.1f}x" if "hugo_over_pimap" in r else ""
-        lines.append(f"{r['tool']:<6} {r['mode']:<10} {r['pages']:>6} {r['median_ms']:>10.1f} {r['min_ms']:>8.1f}"
-                     f" {r['max_ms']:>8.1f} {work:>11} {r['startup_s']:>10.2f} {ratio:>11}")
+        lines.append(f"{r['tool']:<6} {r['mode']:<10} {r['corpus']:<6} {r['n']:>6} {r['median_ms']:>10.1f}"
+                     f" {r['p90_ms']:>8.1f} {r['min_ms']:>8.1f} {r['max_ms']:>8.1f} {work:>11}"
+                     f" {r['startup_s']:>10.2f} {ratio:>11}")
     table = "\n".join(lines)
-    notes = [f"{r['tool']} ({r['mode']}) N={r['pages']}: {note}" for r in rows for note in r["notes"]]
+    notes = [f"{r['tool']} ({r['mode']}) {r['corpus']}={r['n']}: {note}" for r in rows for note in r["notes"]]
     print()
     for tool, v in versions.items():
         print(f"{tool}: {v}")
-    print(f"save-to-served latency, {args.runs} edit rounds per server; machine: {os.cpu_count()} cores")
+    edit = "an SME's name edited" if cases and cases[0].corpus == "smes" else "a page body edited"
+    print(f"save-to-served latency, {args.runs} edit rounds per server ({edit}); machine: {os.cpu_count()} cores")
     print(table)
     if notes:
         print("\nnotes:")
@@ -986,34 +1204,170 @@ def serve_benchmark(args: argparse.Namespace, workdir: Path, corpora: dict, want
     (results_dir / "serve.md").write_text(md)
 
 
+@dataclass
+class BuildJob:
+    """One timed build: the command, the one that checks it (it may print
+    more), its environment, its output folder and how to check what it wrote."""
+    tool: str
+    cmd: list[str]
+    check_cmd: list[str]
+    env: dict[str, str]
+    out: Path
+    verify: Callable[[str, Path], None]
+
+
+def build_jobs(case: Case, tools: dict[str, Path], workdir: Path, minify: bool) -> list[BuildJob]:
+    """The builds of one case, pimap first. Every tool but the floor minifies
+    unless `minify` is False (the floor never does)."""
+    n, env, jobs = case.n, dict(os.environ), []
+    tag = f"{case.corpus}-{n}" if case.corpus == "smes" else str(n)
+    verify = verify_smes(case.sites["pimap"], n) if case.corpus == "smes" else verify_pages(n)
+    for tool, exe in tools.items():
+        site, out = case.sites.get(tool), workdir / "out" / f"{tool}-{tag}"
+        if tool == "pimap":
+            cmd = [str(exe), "build", "--root", str(site), "--output", str(out), *([] if minify else ["--no-minify"])]
+            jobs.append(BuildJob(tool, cmd, cmd, env, out, verify))
+        elif tool == "hugo" and site:
+            cmd = [str(exe), *(["--minify"] if minify else []), "--quiet", "-s", str(site), "-d", str(out)]
+            hugo_env = env if minify else {**env, "HUGO_MINIFY_MINIFYOUTPUT": "false"}
+            # The check build shows Hugo's warnings.
+            jobs.append(BuildJob(tool, cmd, [a for a in cmd if a != "--quiet"], hugo_env, out, verify))
+        elif tool == "zola" and site:
+            config = site / ("config-minify.toml" if minify else "config.toml")
+            cmd = [str(exe), "--root", str(site), "--config", str(config), "build", "--output-dir", str(out), "--force"]
+            jobs.append(BuildJob(tool, cmd, cmd, env, out, verify))
+        elif tool == "floor" and "pimap" in case.sites and case.corpus == "pages":
+            cmd = [str(exe), str(case.sites["pimap"] / "content"), str(out)]
+            jobs.append(BuildJob(tool, cmd, cmd, env, out, verify_pages(n, full_site=False)))
+    return jobs
+
+
+def measure_build(job: BuildJob, case: Case, runs: int, results_dir: Path) -> dict:
+    name = job.out.name  # tool-N or tool-smes-N
+    written = checked_build(job.tool, job.check_cmd, job.out, job.verify, job.env)  # leaves the output in place
+    mean, sd = hyperfine(name, job.cmd, runs, results_dir / f"{name}.json", job.env)
+    rss = peak_rss_mib(job.cmd, results_dir / f"{name}.time.txt", job.env)
+    return {"tool": job.tool, "corpus": case.corpus, "n": case.n, "mean_s": mean, "stddev_s": sd,
+            "peak_rss_mib": rss, "html_files": written.html_files, "files": written.files,
+            "bytes": written.bytes, "runs": runs}
+
+
+def build_table(rows: list[dict], corpus: str) -> str:
+    """The build table: for pages, each tool's time over pimap's (above 1.00x
+    pimap is faster); for SMEs, output bytes per SME, in all and added to the
+    bundled site alone."""
+    last = "bytes/SME (added)" if corpus == "smes" else "time/pimap"
+    header = (f"{'tool':<6} {'N':>7} {'mean ± stddev (s)':>20} {'peak RSS (MiB)':>15} {'html files':>11}"
+              f" {'files':>7} {'MiB':>8} {last:>18}")
+    lines = [header, "-" * len(header)]
+    for r in rows:
+        if corpus == "smes":
+            extra = f"{r['bytes_per_sme']:.0f} ({r['added_bytes_per_sme']:.0f})" if r["n"] else ""
+        else:
+            extra = f"{r['over_pimap']:.2f}x" if "over_pimap" in r else ""
+        timing = f"{r['mean_s']:.3f} ± {r['stddev_s']:.3f}"
+        lines.append(f"{r['tool']:<6} {r['n']:>7} {timing:>20} {r['peak_rss_mib']:>15.1f} {r['html_files']:>11}"
+                     f" {r['files']:>7} {r['bytes'] / 2**20:>8.1f} {extra:>18}")
+    return "\n".join(lines)
+
+
+def build_benchmark(args: argparse.Namespace, workdir: Path, cases: list[Case], kinds: list[str]) -> None:
+    ensure_system_tools()
+    tools, versions = find_tools(workdir, kinds)
+    results_dir = workdir / "results"
+    results_dir.mkdir(exist_ok=True)
+    rows, corpus = [], cases[0].corpus
+    base_bytes = None
+    if corpus == "smes":
+        # The bundled site alone, once: what the SMEs add is measured against it.
+        base = ensure_sme_corpus(workdir, 0)
+        out = workdir / "out" / "pimap-smes-0"
+        cmd = [str(tools["pimap"]), "build", "--root", str(base), "--output", str(out),
+               *([] if args.minify else ["--no-minify"])]
+        base_bytes = checked_build("pimap", cmd, out, verify_smes(base, 0), dict(os.environ)).bytes
+    for case in cases:
+        case_rows = [measure_build(job, case, args.runs, results_dir)
+                     for job in build_jobs(case, tools, workdir, args.minify)]
+        pimap_mean = next((r["mean_s"] for r in case_rows if r["tool"] == "pimap"), None)
+        for r in case_rows:
+            if pimap_mean and r["tool"] != "pimap":
+                r["over_pimap"] = r["mean_s"] / pimap_mean
+            if base_bytes is not None and case.n:
+                r["bytes_per_sme"] = r["bytes"] / case.n
+                r["added_bytes_per_sme"] = (r["bytes"] - base_bytes) / case.n
+        rows.extend(case_rows)
+
+    table = build_table(rows, corpus)
+    print()
+    for tool, v in versions.items():
+        print(f"{tool}: {v}")
+    what = "bundled site + N demo SMEs" if corpus == "smes" else "synthetic site of N pages"
+    print(f"{what}, {'minified' if args.minify else 'not minified'}; runs: 1 warmup + {args.runs} timed;"
+          f" machine: {os.cpu_count()} cores")
+    print(table)
+    floor = {r["n"]: r["mean_s"] for r in rows if r["tool"] == "floor"}
+    for r in rows:
+        if r["tool"] == "pimap" and r["n"] in floor:
+            print(f"pimap / floor at N={r['n']}: {r['mean_s'] / floor[r['n']]:.2f} (goal: at most 2)")
+    if base_bytes is not None:
+        print(f"bundled site alone: {base_bytes} bytes; added = (bytes at N - that) / N")
+    summary = {"versions": versions, "minify": args.minify, "rows": rows}
+    if base_bytes is not None:
+        summary["base_bytes"] = base_bytes
+    name = "results-smes" if corpus == "smes" else "results"
+    (results_dir / f"{name}.json").write_text(json.dumps(summary, indent=2) + "\n")
+    (results_dir / f"{name}.md").write_text("```\n" + table + "\n```\n")
+
+
+def int_list(text: str, what: str, minimum: int) -> list[int]:
+    try:
+        values = [int(s) for s in text.split(",") if s.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{what} takes comma-separated integers, e.g. 1000,10000") from None
+    if not values or min(values) < minimum:
+        raise argparse.ArgumentTypeError(f"{what} needs numbers of at least {minimum}")
+    return values
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    ap = argparse.ArgumentParser(prog="scripts/bench", description="Benchmark pimap against Hugo.")
+    ap = argparse.ArgumentParser(prog="scripts/bench", description="Benchmark pimap against Hugo and Zola.")
     ap.add_argument("--serve", action="store_true",
                     help="measure live-editing latency (pimap serve, hugo server) instead of build time")
-    ap.add_argument("--sizes", default=None,
+    ap.add_argument("--sizes", type=lambda t: int_list(t, "--sizes", 1), default=None,
                     help="comma-separated page counts (default 1000,10000; with --serve 100,10000)")
+    ap.add_argument("--smes", type=lambda t: int_list(t, "--smes", 1), default=None,
+                    help="data scale instead of pages: the bundled PIMAP site plus N demo SMEs for each "
+                         "comma-separated N (pimap only); with --serve, an SME's name is edited")
     ap.add_argument("--runs", type=int, default=None,
                     help="timed runs per build after 1 warmup (>= 3, default 5); "
                          "with --serve, edit rounds per server (>= 3, default 10)")
-    ap.add_argument("--no-hugo", action="store_true", help="benchmark pimap only")
-    ap.add_argument("--no-pimap", action="store_true", help="benchmark Hugo only")
+    ap.add_argument("--no-hugo", action="store_true", help="leave Hugo out")
+    ap.add_argument("--no-pimap", action="store_true", help="leave pimap out")
+    ap.add_argument("--zola", action="store_true",
+                    help="also time Zola (built from source with cargo install when missing: ~20 min)")
+    ap.add_argument("--floor", action="store_true",
+                    help="also time the bare Markdown-to-file floor (scripts/floor)")
+    ap.add_argument("--no-minify", dest="minify", action="store_false",
+                    help="builds without minifying (pimap --no-minify, Hugo and Zola with it off)")
     ap.add_argument("--generate-only", action="store_true", help="only generate the corpora")
     ap.add_argument("--workdir", default=str(REPO / "target" / "bench"),
                     help="where corpora, outputs and results go (default target/bench)")
     args = ap.parse_args(argv)
+    if args.smes is not None:
+        if args.sizes is not None:
+            ap.error("--smes and --sizes: choose one (--smes sets the number of SMEs)")
+        if args.no_pimap or args.zola or args.floor:
+            ap.error("--smes measures pimap alone: no --no-pimap, --zola or --floor with it")
+        args.no_hugo = True  # Hugo has no copy of the PIMAP site
+    if args.serve and (args.zola or args.floor or not args.minify):
+        ap.error("--zola, --floor and --no-minify are for build times, not with --serve")
     if args.sizes is None:
-        args.sizes = "100,10000" if args.serve else "1000,10000"
+        args.sizes = [100, 10000] if args.serve else [1000, 10000]
     if args.runs is None:
         args.runs = 10 if args.serve else 5
-    try:
-        args.sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    except ValueError:
-        ap.error("--sizes takes comma-separated integers, e.g. 1000,10000")
-    if not args.sizes or min(args.sizes) < 1:
-        ap.error("--sizes needs positive page counts")
     if args.runs < 3:
         ap.error("--runs must be at least 3")
-    if args.no_hugo and args.no_pimap:
+    if args.no_hugo and args.no_pimap and not args.zola and not args.floor:
         ap.error("--no-hugo and --no-pimap leave nothing to measure")
     return args
 
@@ -1025,59 +1379,23 @@ def main(argv: list[str]) -> None:
     if workdir == content or content in workdir.parents:
         die(f"refusing to use {workdir}: it is inside the project's content/")
     workdir.mkdir(parents=True, exist_ok=True)
-    want_pimap, want_hugo = not args.no_pimap, not args.no_hugo
+    kinds = [k for k, wanted in (("pimap", not args.no_pimap), ("hugo", not args.no_hugo),
+                                 ("zola", args.zola), ("floor", args.floor)) if wanted]
 
-    corpora = {n: ensure_corpus(workdir, n, want_pimap, want_hugo) for n in args.sizes}
+    if args.smes is not None:
+        cases = [Case("smes", n, {"pimap": ensure_sme_corpus(workdir, n)}) for n in args.smes]
+    else:
+        # The floor reads the pimap corpus.
+        corpus_kinds = sorted({"pimap" if k == "floor" else k for k in kinds})
+        cases = [Case("pages", n, ensure_corpus(workdir, n, corpus_kinds)) for n in args.sizes]
     if args.generate_only:
-        for n, (p, h) in corpora.items():
-            log(f"N={n}: " + ", ".join(str(d) for d, w in ((p, want_pimap), (h, want_hugo)) if w))
+        for case in cases:
+            log(f"{case.corpus}={case.n}: " + ", ".join(str(d) for d in case.sites.values()))
         return
     if args.serve:
-        serve_benchmark(args, workdir, corpora, want_pimap, want_hugo)
-        return
-
-    ensure_system_tools()
-    pimap, hugo, versions = find_tools(workdir, want_pimap, want_hugo)
-
-    results_dir = workdir / "results"
-    results_dir.mkdir(exist_ok=True)
-    rows = []
-    for n, (pimap_site, hugo_site) in corpora.items():
-        jobs = []
-        if pimap:
-            out = workdir / "out" / f"pimap-{n}"
-            cmd = [str(pimap), "build", "--root", str(pimap_site), "--output", str(out)]
-            jobs.append(("pimap", cmd, cmd, out))
-        if hugo:
-            out = workdir / "out" / f"hugo-{n}"
-            cmd = [str(hugo), "--minify", "--quiet", "-s", str(hugo_site), "-d", str(out)]
-            check = [a for a in cmd if a != "--quiet"]  # the check build shows Hugo's warnings
-            jobs.append(("hugo", cmd, check, out))
-        means = {}
-        for tool, cmd, check_cmd, out in jobs:
-            files = checked_build(tool, check_cmd, out, n)  # leaves the output folder in place
-            mean, sd = hyperfine(f"{tool}-{n}", cmd, args.runs, results_dir / f"{tool}-{n}.json")
-            rss = peak_rss_mib(cmd, results_dir / f"{tool}-{n}.time.txt")
-            means[tool] = mean
-            rows.append({"tool": tool, "pages": n, "mean_s": mean, "stddev_s": sd, "peak_rss_mib": rss,
-                         "html_files": files, "runs": args.runs})
-        if "pimap" in means and "hugo" in means:
-            rows[-1]["hugo_over_pimap"] = means["hugo"] / means["pimap"]
-
-    header = f"{'tool':<6} {'N':>7} {'mean ± stddev (s)':>20} {'peak RSS (MiB)':>15} {'html files':>11} {'hugo/pimap':>11}"
-    lines = [header, "-" * len(header)]
-    for r in rows:
-        ratio = f"{r['hugo_over_pimap']:.2f}x" if "hugo_over_pimap" in r else ""
-        timing = f"{r['mean_s']:.3f} ± {r['stddev_s']:.3f}"
-        lines.append(f"{r['tool']:<6} {r['pages']:>7} {timing:>20} {r['peak_rss_mib']:>15.1f} {r['html_files']:>11} {ratio:>11}")
-    table = "\n".join(lines)
-    print()
-    for tool, v in versions.items():
-        print(f"{tool}: {v}")
-    print(f"runs: 1 warmup + {args.runs} timed; machine: {os.cpu_count()} cores")
-    print(table)
-    (results_dir / "results.json").write_text(json.dumps({"versions": versions, "rows": rows}, indent=2) + "\n")
-    (results_dir / "results.md").write_text("```\n" + table + "\n```\n")
+        serve_benchmark(args, workdir, cases, kinds)
+    else:
+        build_benchmark(args, workdir, cases, kinds)
 
 
 if __name__ == "__main__":
