@@ -1,15 +1,21 @@
 #!/usr/bin/env python3
-"""Benchmark pimap against Hugo on one deterministic synthetic site.
+"""Benchmark pimap against Hugo, Zola and a bare Markdown-to-file floor on one
+deterministic synthetic site, and pimap alone on the bundled site grown with
+generated SMEs.
 
 Run it through `scripts/bench`; that file's header says what is measured and
-how to read the table. This module has three parts:
+how to read the tables. This module has these parts:
 
-  * corpus generation: `generate_bodies`, `write_pimap_site`, `write_hugo_site`
-    (standard library only, seeded RNG, ~2 s for 10,000 pages);
-  * tool discovery/installation: hyperfine, /usr/bin/time, Hugo, pimap;
-  * measurement: a checked build, hyperfine, one /usr/bin/time -v run, report;
+  * corpus generation: `generate_bodies`, `generate` (the same pages for
+    pimap, Hugo and Zola; standard library only, seeded RNG, ~2 s for 10,000
+    pages) and `ensure_sme_corpus` (the data-scale corpus of bench_data.py);
+  * tool discovery/installation: hyperfine, /usr/bin/time, Hugo, Zola, the
+    floor (scripts/floor), pimap;
+  * measurement: a checked build, hyperfine, one /usr/bin/time -v run, report
+    (`build_benchmark`);
   * `--serve`: save-to-served latency of `pimap serve` and `hugo server`
-    (`serve_benchmark`): edit a page body, poll its URL until the edit shows.
+    (`serve_benchmark`): edit a page body or an SME's name, poll its URL until
+    the edit shows.
 """
 
 from __future__ import annotations
