@@ -9,7 +9,7 @@ vocabularies, an `offer` of a few Markdown paragraphs). `site_digest` is the
 fingerprint of the copied sources, so a corpus is rebuilt when the site changes.
 `sme_name_edit` is the data edit of `--serve --smes`: it renames one SME.
 
-Standard library only; no import of bench.py (it imports this module).
+Standard library only; bench_corpus.py calls it.
 """
 
 from __future__ import annotations
