@@ -172,20 +172,26 @@ def tool_version(cmd: list[str]) -> str:
 
 @dataclass
 class BuildOutput:
-    """What one build wrote."""
+    """What one build wrote; `largest_page` is the largest .html file (its
+    bytes and path in the output), where unpaginated lists show."""
     html_files: int
     files: int
     bytes: int
+    largest_page: tuple[int, str]
 
 
 def output_size(out: Path) -> BuildOutput:
     html = files = size = 0
+    largest = (0, "")
     for root, _dirs, names in os.walk(out):
         for f in names:
+            path = os.path.join(root, f)
             files += 1
-            html += f.endswith(".html")
-            size += os.path.getsize(os.path.join(root, f))
-    return BuildOutput(html, files, size)
+            size += (n := os.path.getsize(path))
+            if f.endswith(".html"):
+                html += 1
+                largest = max(largest, (n, os.path.relpath(path, out)))
+    return BuildOutput(html, files, size, largest)
 
 
 def verify_pages(n: int, full_site: bool = True) -> Callable[[str, Path], None]:
@@ -335,25 +341,30 @@ def measure_build(job: BuildJob, case: Case, runs: int, results_dir: Path) -> di
     rss = peak_rss_mib(job.cmd, results_dir / f"{name}.time.txt", job.env)
     return {"tool": job.tool, "corpus": case.corpus, "n": case.n, "mean_s": mean, "stddev_s": sd,
             "peak_rss_mib": rss, "html_files": written.html_files, "files": written.files,
-            "bytes": written.bytes, "runs": runs}
+            "bytes": written.bytes, "largest_page_bytes": written.largest_page[0],
+            "largest_page": written.largest_page[1], "runs": runs}
 
 
 def build_table(rows: list[dict], corpus: str) -> str:
     """The build table: for pages, each tool's time over pimap's (above 1.00x
     pimap is faster); for SMEs, output bytes per SME, in all and added to the
-    bundled site alone."""
-    last = "bytes/SME (added)" if corpus == "smes" else "time/pimap"
+    bundled site alone, and the largest page."""
+    last = f"{'bytes/SME (added)':>18} {'largest page':>28}" if corpus == "smes" else f"{'time/pimap':>11}"
     header = (f"{'tool':<6} {'N':>7} {'mean ± stddev (s)':>20} {'peak RSS (MiB)':>15} {'html files':>11}"
-              f" {'files':>7} {'MiB':>8} {last:>18}")
+              f" {'files':>7} {'MiB':>8} {last}")
     lines = [header, "-" * len(header)]
     for r in rows:
         if corpus == "smes":
-            extra = f"{r['bytes_per_sme']:.0f} ({r['added_bytes_per_sme']:.0f})" if r["n"] else ""
+            per_sme = f"{r['bytes_per_sme']:.0f} ({r['added_bytes_per_sme']:.0f})" if r["n"] else ""
+            page = re.sub(r"index\.html$", "", r["largest_page"])
+            largest = f"{r['largest_page_bytes'] / 1024:.0f} KiB {page}"
+            extra = f"{per_sme:>18} {largest:>28}"
         else:
             extra = f"{r['over_pimap']:.2f}x" if "over_pimap" in r else ""
+            extra = f"{extra:>11}"
         timing = f"{r['mean_s']:.3f} ± {r['stddev_s']:.3f}"
         lines.append(f"{r['tool']:<6} {r['n']:>7} {timing:>20} {r['peak_rss_mib']:>15.1f} {r['html_files']:>11}"
-                     f" {r['files']:>7} {r['bytes'] / 2**20:>8.1f} {extra:>18}")
+                     f" {r['files']:>7} {r['bytes'] / 2**20:>8.1f} {extra}")
     return "\n".join(lines)
 
 
