@@ -10,7 +10,7 @@ use std::cell::Cell;
 /// than [`CONTENT_LIMITS`] must reach neither the sanitiser nor the minifier: for it, the offset
 /// in `text` that goes too deep, and what does, come back instead.
 pub(super) fn bounded_html(events: &[Located], text: &str) -> Result<String, (usize, TooDeep)> {
-    let mut html = String::new();
+    let mut html = String::with_capacity(text.len() * 3 / 2);
     html::push_html(&mut html, events.iter().map(|(event, _)| event.clone()));
     let Some(deep) = first_too_deep(&html, CONTENT_LIMITS) else {
         return Ok(html);
