@@ -7,7 +7,8 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::incremental::{Files, MemoryOutput};
-use crate::site::{OutputOwner, Site};
+use crate::plan::OutputOwner;
+use crate::site::Site;
 use crate::{BuildError, BuildOptions, prepare, render_prepared};
 use std::collections::{HashMap, HashSet};
 
@@ -248,11 +249,6 @@ pub fn check(options: &BuildOptions, external: bool) -> Result<CheckReport, Buil
     render_prepared(&prepared, options.minify, &memory)?;
     let files: Files = memory.into_files();
     let site = &prepared.site;
-    let owners: HashMap<&str, OutputOwner> = prepared
-        .planned
-        .iter()
-        .map(|(path, owner)| (path.as_str(), *owner))
-        .collect();
     let mut ids: HashMap<&str, HashSet<String>> = HashMap::new();
     let mut urls: Vec<(&str, String)> = Vec::new();
     let mut paths: Vec<&String> = files.keys().collect();
@@ -288,7 +284,7 @@ pub fn check(options: &BuildOptions, external: bool) -> Result<CheckReport, Buil
             }
             Target::Internal { path, fragment } => {
                 report.links += 1;
-                let owner = owners.get(from).copied();
+                let owner = prepared.plan.at_path(from).map(|output| output.owner);
                 if !files.contains_key(&path) {
                     report.problems.push(place(
                         site,
@@ -329,7 +325,7 @@ pub fn check(options: &BuildOptions, external: bool) -> Result<CheckReport, Buil
             })
             .collect();
         for (url, from, problem) in failures {
-            let owner = owners.get(from).copied();
+            let owner = prepared.plan.at_path(from).map(|output| output.owner);
             report.problems.push(place(
                 site,
                 owner,

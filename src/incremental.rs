@@ -17,8 +17,9 @@
 //! which reports it. The result is byte-identical to a full build:
 //! `tests/incremental.rs` checks this over random edit sequences.
 
+use crate::plan::{OutputOwner, OutputPlan, PlannedOutput};
 use crate::render::{self, SiteValues, page_value, replace_field};
-use crate::site::{OutputOwner, Site};
+use crate::site::Site;
 use crate::source::content;
 use crate::source::files::SiteRoot;
 use crate::{BuildError, BuildOptions, Diagnostic, OutputSink, Prepared, prepare, render_prepared};
@@ -423,22 +424,23 @@ fn update_bodies(
     let taxonomies: HashSet<usize> = terms.iter().map(|(t, _)| *t).collect();
     // A handful of templates render thousands of outputs: look at each template once.
     let mut mentions_of: HashMap<&str, render::Mentions> = HashMap::new();
-    let jobs: Vec<&(String, OutputOwner)> = last
-        .planned
+    let jobs: Vec<&PlannedOutput> = last
+        .plan
+        .outputs
         .iter()
-        .filter(|(_, owner)| {
+        .filter(|output| {
             // A feed carries its pages' content.
-            if let OutputOwner::Feed(section) = owner {
-                return sections.contains(section);
+            if let OutputOwner::Feed(section) = output.owner {
+                return sections.contains(&section);
             }
-            let Some(template) = render::template_name(site, *owner) else {
+            let Some(template) = output.template.as_deref() else {
                 return false;
             };
             let mentions = *mentions_of
                 .entry(template)
                 .or_insert_with(|| templates.mentions(template));
             mentions.any_page
-                || match *owner {
+                || match output.owner {
                     OutputOwner::Page(i) => {
                         edited.contains(&i)
                             || (mentions.section && sections.contains(&site.pages[i].section))
@@ -457,7 +459,14 @@ fn update_bodies(
                 }
         })
         .collect();
-    let outputs = render_jobs(site, templates, &last.values, &jobs, options.minify)?;
+    let outputs = render_jobs(
+        site,
+        &last.plan,
+        templates,
+        &last.values,
+        &jobs,
+        options.minify,
+    )?;
     let count = outputs.len();
     updates.extend(outputs);
     Some(count)
@@ -491,15 +500,16 @@ fn update_templates(
         return None;
     }
     let mut templates = render::Templates::compile(&sources).ok()?;
-    templates.attach(&last.site, &last.values);
+    templates.attach(&last.site, &last.plan, &last.values);
     let site = &last.site;
     let changed: HashSet<&str> = changed.iter().map(String::as_str).collect();
     let mut uses_changed: HashMap<&str, bool> = HashMap::new();
-    let jobs: Vec<&(String, OutputOwner)> = last
-        .planned
+    let jobs: Vec<&PlannedOutput> = last
+        .plan
+        .outputs
         .iter()
-        .filter(|(_, owner)| {
-            render::template_name(site, *owner).is_some_and(|name| {
+        .filter(|output| {
+            output.template.as_deref().is_some_and(|name| {
                 *uses_changed.entry(name).or_insert_with(|| {
                     templates
                         .closure(name)
@@ -509,7 +519,14 @@ fn update_templates(
             })
         })
         .collect();
-    let outputs = render_jobs(site, &templates, &last.values, &jobs, options.minify)?;
+    let outputs = render_jobs(
+        site,
+        &last.plan,
+        &templates,
+        &last.values,
+        &jobs,
+        options.minify,
+    )?;
     let count = outputs.len();
     updates.extend(outputs);
     last.templates = templates;
@@ -518,20 +535,21 @@ fn update_templates(
 
 fn render_jobs(
     site: &Site,
+    plan: &OutputPlan,
     templates: &render::Templates,
     values: &SiteValues,
-    jobs: &[&(String, OutputOwner)],
+    jobs: &[&PlannedOutput],
     minify: bool,
 ) -> Option<Vec<(String, Vec<u8>)>> {
     jobs.par_iter()
-        .map(|(path, owner)| {
-            let html = render::render_one(site, templates, values, *owner)?.ok()?;
-            let bytes = if minify && path.ends_with(".html") {
+        .map(|output| {
+            let html = render::render_one(site, plan, templates, values, output)?.ok()?;
+            let bytes = if minify && output.path.ends_with(".html") {
                 crate::output::minify_html(html.as_bytes())
             } else {
                 html.into_bytes()
             };
-            Some((path.clone(), bytes))
+            Some((output.path.clone(), bytes))
         })
         .collect()
 }

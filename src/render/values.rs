@@ -6,7 +6,8 @@
 //! `summary`) is marked safe; everything from front matter is escaped by the templates.
 
 use crate::markdown::TocEntry;
-use crate::site::{Site, section_path};
+use crate::plan::{OutputOwner, OutputPlan};
+use crate::site::{EntityKind, Site, section_path};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -112,7 +113,7 @@ pub struct Globals {
 }
 
 impl Globals {
-    pub fn build(site: &Site) -> Result<Globals, tera::Error> {
+    pub fn build(site: &Site, plan: &OutputPlan) -> Result<Globals, tera::Error> {
         let site_value = Value::try_from_serializable(&SiteCore {
             title: &site.config.title,
             description: &site.config.description,
@@ -120,18 +121,15 @@ impl Globals {
             base_path: &site.base.path,
             language: &site.config.language,
             menu: &site.menu,
-            feeds: site
-                .sections
+            feeds: plan
+                .outputs
                 .iter()
-                .enumerate()
-                .filter(|(_, s)| s.front.feed)
-                .map(|(i, s)| crate::site::MenuEntry {
-                    name: format!("{} · {}", s.front.title, site.config.title),
-                    url: format!(
-                        "{}/{}",
-                        site.base.path,
-                        crate::output::publish::feed_path(site, i)
-                    ),
+                .filter_map(|output| match output.owner {
+                    OutputOwner::Feed(i) => Some(crate::site::MenuEntry {
+                        name: format!("{} · {}", site.sections[i].front.title, site.config.title),
+                        url: output.url.clone(),
+                    }),
+                    _ => None,
                 })
                 .collect(),
             extra: &site.config.extra,
@@ -204,6 +202,24 @@ pub fn replace_field(value: &Value, key: &'static str, new: Value) -> Value {
 }
 
 impl SiteValues {
+    /// The `section` of the list page of an entity kind: the value of `content/<kind>/_index.md`
+    /// when there is one, else a title and no text.
+    pub fn entity_list_section(&self, site: &Site, kind: EntityKind) -> Value {
+        match site
+            .sections
+            .iter()
+            .position(|s| s.output_dir == kind.dir())
+        {
+            Some(i) => self.sections[i].clone(),
+            None => {
+                let mut fields = std::collections::BTreeMap::new();
+                fields.insert("title", Value::from(kind.default_title()));
+                fields.insert("content", Value::safe_string(""));
+                Value::from(fields)
+            }
+        }
+    }
+
     /// Builds the values. The HTML of every page and section moves out of `site` into them, so
     /// that a big site holds its HTML once.
     pub fn build(site: &mut Site, globals: Globals) -> Result<SiteValues, tera::Error> {
