@@ -318,53 +318,47 @@ fn update_bodies(
         .iter()
         .map(|(_, s, m)| (s.path.as_str(), &m.anchors))
         .collect();
-    let anchors_of = |path: &str| -> Option<&HashSet<String>> {
+    let anchors_of = |path: &str| {
         new_anchors
             .get(path)
             .copied()
-            .or_else(|| site.page_by_path(path).map(|p| &p.markdown.anchors))
-            .or_else(|| site.section_by_path(path).map(|s| &s.markdown.anchors))
+            .or_else(|| crate::site::anchors_in(site, path))
     };
+    let links_from_new = rendered
+        .iter()
+        .flat_map(|(_, source, m)| m.anchor_links.iter().map(move |link| (source, link)));
+    let unedited_pages = site
+        .pages
+        .iter()
+        .filter(|p| !new_anchors.contains_key(p.source.path.as_str()))
+        .map(|p| (&p.source, &p.markdown));
+    let unedited_sections = site.sections.iter().filter_map(|s| {
+        let source = s.source.as_ref()?;
+        (!new_anchors.contains_key(source.path.as_str())).then_some((source, &s.markdown))
+    });
+    let links_into_new = unedited_pages
+        .chain(unedited_sections)
+        .flat_map(|(source, m)| m.anchor_links.iter().map(move |link| (source, link)))
+        .filter(|(_, link)| new_anchors.contains_key(link.target.as_str()));
+    for (source, link) in links_from_new.chain(links_into_new) {
+        if crate::site::check_anchor(source, link, anchors_of).is_some() {
+            return None;
+        }
+    }
     let edited: HashSet<usize> = rendered
         .iter()
-        .filter_map(|(doc, _, _)| {
-            if let Doc::Page(i) = doc {
-                Some(*i)
-            } else {
-                None
-            }
+        .filter_map(|(doc, _, _)| match doc {
+            Doc::Page(i) => Some(*i),
+            Doc::Section(_) => None,
         })
         .collect();
     let edited_sections: HashSet<usize> = rendered
         .iter()
-        .filter_map(|(doc, _, _)| {
-            if let Doc::Section(i) = doc {
-                Some(*i)
-            } else {
-                None
-            }
+        .filter_map(|(doc, _, _)| match doc {
+            Doc::Section(i) => Some(*i),
+            Doc::Page(_) => None,
         })
         .collect();
-    let links_from_new = rendered.iter().flat_map(|(_, _, m)| m.anchor_links.iter());
-    let links_into_new = site
-        .pages
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !edited.contains(i))
-        .flat_map(|(_, p)| p.markdown.anchor_links.iter())
-        .chain(
-            site.sections
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| !edited_sections.contains(i))
-                .flat_map(|(_, s)| s.markdown.anchor_links.iter()),
-        )
-        .filter(|link| new_anchors.contains_key(link.target.as_str()));
-    for link in links_from_new.chain(links_into_new) {
-        if anchors_of(&link.target).is_some_and(|anchors| !anchors.contains(&link.anchor)) {
-            return None;
-        }
-    }
 
     // Commit: new sources and Markdown, then new values.
     let site = &mut last.site;
