@@ -378,25 +378,14 @@ fn update_bodies(
     }
     let site = &last.site;
     let mut values: SiteValues = (*last.values).clone();
+    let mut section_html: HashMap<usize, String> = HashMap::new();
     for (doc, html) in html {
         match doc {
             Doc::Page(index) => {
                 values.pages[index] = page_value(site, &site.pages[index], html).ok()?
             }
             Doc::Section(index) => {
-                let markdown = &site.sections[index].markdown;
-                let value = replace_field(
-                    &values.sections[index],
-                    "content",
-                    tera::Value::safe_string(&html),
-                );
-                let value = replace_field(
-                    &value,
-                    "toc",
-                    tera::Value::try_from_serializable(&markdown.toc).ok()?,
-                );
-                values.sections[index] =
-                    replace_field(&value, "word_count", tera::Value::from(markdown.word_count));
+                section_html.insert(index, html);
             }
         }
     }
@@ -408,7 +397,7 @@ fn update_bodies(
             section = site.sections[s].parent;
         }
     }
-    refresh_containers(site, &mut values, &sections, &terms);
+    refresh_containers(site, &mut values, &sections, section_html, &terms)?;
     let values = Arc::new(values);
     last.templates.rebind(&values);
     last.values = values;
@@ -571,34 +560,23 @@ fn affected(site: &Site, edited: &HashSet<usize>) -> (BTreeSet<usize>, BTreeSet<
 }
 
 /// Rebuilds the values that hold page values: sections (deepest first, so that a parent holds
-/// its updated subsections), terms, taxonomies and the `taxonomies` map.
+/// its updated subsections; with their new Markdown from `section_html` when their body was
+/// edited), terms, taxonomies and the `taxonomies` map. `None` if a value cannot be made.
 fn refresh_containers(
     site: &Site,
     values: &mut SiteValues,
     sections: &BTreeSet<usize>,
+    mut section_html: HashMap<usize, String>,
     terms: &BTreeSet<(usize, usize)>,
-) {
-    let mut order: Vec<usize> = sections.iter().copied().collect();
-    order.sort_by_key(|&s| {
-        std::cmp::Reverse(
-            site.sections[s].dir.matches('/').count()
-                + usize::from(!site.sections[s].dir.is_empty()),
-        )
-    });
-    for s in order {
-        let section = &site.sections[s];
-        let pages: Vec<tera::Value> = section
-            .pages
-            .iter()
-            .map(|&p| values.pages[p].clone())
-            .collect();
-        let subsections: Vec<tera::Value> = section
-            .subsections
-            .iter()
-            .map(|&c| values.sections[c].clone())
-            .collect();
-        let value = replace_field(&values.sections[s], "pages", tera::Value::from(pages));
-        values.sections[s] = replace_field(&value, "subsections", tera::Value::from(subsections));
+) -> Option<()> {
+    // A subsection sorts after its parent.
+    for &s in sections.iter().rev() {
+        let content = match section_html.remove(&s) {
+            Some(html) => tera::Value::safe_string(&html),
+            None => values.sections[s].get_from_path("content")?.clone(),
+        };
+        values.sections[s] =
+            render::section_value(site, s, content, &values.pages, &values.sections).ok()?;
     }
     let mut taxonomies = BTreeSet::new();
     for &(t, i) in terms {
@@ -625,4 +603,5 @@ fn refresh_containers(
         .map(|(t, v)| (t.config.name.clone(), v.clone()))
         .collect();
     values.taxonomies = tera::Value::from(by_name);
+    Some(())
 }

@@ -28,7 +28,7 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 use std::error::Error as _;
 use tera::{Context, Tera, Value};
-pub use values::{SiteValues, page_value, replace_field};
+pub use values::{SiteValues, page_value, replace_field, section_value};
 
 /// The compiled templates and where each came from.
 pub struct Templates {
