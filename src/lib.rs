@@ -1,8 +1,9 @@
 //! pimap: the static-site generator of the PIMAP Partnership.
 //!
 //! One pipeline, one direction: [`source`] reads and parses every file, [`site`] resolves URLs,
-//! sections, taxonomies and links, [`render`] applies the templates, [`output`] writes the result
-//! atomically. [`build`] runs them in order; every problem found along the way is returned as a
+//! sections, taxonomies and links, [`plan`] lists every file the build writes once the templates
+//! are known (and checks that no two claim one path), [`render`] applies the templates to that
+//! list, [`output`] writes the result atomically. [`build`] runs them in order; every problem found along the way is returned as a
 //! [`Diagnostic`]. The library never prints: the `pimap` binary decides what to show.
 
 #![allow(

@@ -1,8 +1,10 @@
 //! Rendering: Tera templates applied to the resolved site, in parallel.
 //!
-//! Templates come from the theme, overridden by name by the site's `templates/`. Each kind of
-//! output has its template (`index.html`, `section.html`, `page.html`, `taxonomy_list.html`,
-//! `taxonomy_term.html`, `404.html`); a page or section may name another with `template:`.
+//! Templates come from the theme, overridden by name by the site's `templates/`. Every output of
+//! the [`OutputPlan`] that is not a copy is rendered here: with its template (which the plan chose:
+//! `index.html`, `section.html`, `page.html`, `taxonomy_list.html`, `taxonomy_term.html`,
+//! `404.html`, or the one a page or section names with `template:`) and the variables of its
+//! kind, or, for the sitemap, feeds, API and redirects, by `output::publish`.
 //! Functions `get_page`, `get_section`, `get_url` and the filters `date`, `datetime` and
 //! `embed_links` are registered here.
 //! Tera errors become diagnostics at `template:line:col`, with the page being rendered as a
