@@ -212,20 +212,7 @@ fn place(
     message: String,
 ) -> Diagnostic {
     // The source file and its text, borrowed: most reports need only one line of it.
-    let source: Option<(&std::path::Path, &str)> = match owner {
-        Some(OutputOwner::Page(i)) => {
-            Some((&site.pages[i].source.file, &site.pages[i].source.text))
-        }
-        Some(OutputOwner::Section(i)) => site.sections[i]
-            .source
-            .as_ref()
-            .map(|s| (s.file.as_path(), s.text.as_str())),
-        Some(OutputOwner::Entity(kind, i)) => {
-            let file = site.graph.source(kind, i);
-            Some((&file.file, &file.text))
-        }
-        _ => None,
-    };
+    let source = owner.and_then(|owner| owner.source_text(site));
     let diagnostic = match source {
         Some((file, text)) => match text
             .find(needle.trim_start_matches('/'))

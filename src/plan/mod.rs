@@ -14,6 +14,7 @@ use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::site::{EntityKind, FacetKind, Site, section_path};
 use crate::source::{FileOrigin, FileSource};
 use std::collections::{HashMap, HashSet};
+use std::path::Path;
 
 /// What an embed shows: one SME, or a cluster's SMEs (optionally those of one sector or
 /// technology).
@@ -423,6 +424,25 @@ impl OutputOwner {
             OutputOwner::Alias(i) => format!("an alias of {}", site.aliases[i].target_url),
             OutputOwner::ContentAsset(i) => format!("content/{}", site.content_assets[i].0.rel),
             OutputOwner::Static(i) => format!("static file {}", site.static_files[i].rel),
+        }
+    }
+
+    /// The Markdown or data file this output shows, with its text.
+    pub fn source_text(self, site: &Site) -> Option<(&Path, &str)> {
+        match self {
+            OutputOwner::Page(i) => {
+                let source = &site.pages[i].source;
+                Some((&source.file, &source.text))
+            }
+            OutputOwner::Section(i) => {
+                let source = site.sections[i].source.as_ref()?;
+                Some((&source.file, &source.text))
+            }
+            OutputOwner::Entity(kind, i) => {
+                let source = site.graph.source(kind, i);
+                Some((&source.file, &source.text))
+            }
+            _ => None,
         }
     }
 
