@@ -9,7 +9,8 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::incremental::{Files, MemoryOutput};
-use crate::site::{OutputOwner, Site};
+use crate::plan::OutputOwner;
+use crate::site::Site;
 use crate::{BuildError, BuildOptions, prepare, render_prepared};
 use std::collections::{HashMap, HashSet};
 
@@ -209,20 +210,7 @@ fn place(
     message: String,
 ) -> Diagnostic {
     // The source file and its text, borrowed: most reports need only one line of it.
-    let source: Option<(&std::path::Path, &str)> = match owner {
-        Some(OutputOwner::Page(i)) => {
-            Some((&site.pages[i].source.file, &site.pages[i].source.text))
-        }
-        Some(OutputOwner::Section(i)) => site.sections[i]
-            .source
-            .as_ref()
-            .map(|s| (s.file.as_path(), s.text.as_str())),
-        Some(OutputOwner::Entity(kind, i)) => {
-            let file = site.graph.source(kind, i);
-            Some((&file.file, &file.text))
-        }
-        _ => None,
-    };
+    let source = owner.and_then(|owner| owner.source_text(site));
     let diagnostic = match source {
         Some((file, text)) => match text
             .find(needle.trim_start_matches('/'))
@@ -246,11 +234,6 @@ pub fn check(options: &BuildOptions, external: bool) -> Result<CheckReport, Buil
     render_prepared(&prepared, options.minify, &memory)?;
     let files: Files = memory.into_files();
     let site = &prepared.site;
-    let owners: HashMap<&str, OutputOwner> = prepared
-        .planned
-        .iter()
-        .map(|(path, owner)| (path.as_str(), *owner))
-        .collect();
     let mut ids: HashMap<&str, HashSet<String>> = HashMap::new();
     let mut urls: Vec<(&str, String)> = Vec::new();
     let mut paths: Vec<&String> = files.keys().collect();
@@ -259,13 +242,14 @@ pub fn check(options: &BuildOptions, external: bool) -> Result<CheckReport, Buil
     for path in &paths {
         let Ok(text) = std::str::from_utf8(&files[*path]) else {
             if path.ends_with(".json") {
-                let owner = owners.get(path.as_str());
+                let owner = prepared.plan.at_path(path).map(|output| &output.owner);
                 let problem = Diagnostic::file_error(path.as_str(), "this JSON file is not UTF-8");
                 unparsable.push(problem.with_help(where_to_fix(owner)));
             }
             continue;
         };
-        if let Some(problem) = parse_error(path, text, owners.get(path.as_str())) {
+        let owner = prepared.plan.at_path(path).map(|output| &output.owner);
+        if let Some(problem) = parse_error(path, text, owner) {
             unparsable.push(problem);
         }
         if path.ends_with(".html") {
@@ -295,7 +279,7 @@ pub fn check(options: &BuildOptions, external: bool) -> Result<CheckReport, Buil
             }
             Target::Internal { path, fragment } => {
                 report.links += 1;
-                let owner = owners.get(from).copied();
+                let owner = prepared.plan.at_path(from).map(|output| output.owner);
                 if !files.contains_key(&path) {
                     report.problems.push(place(
                         site,
@@ -336,7 +320,7 @@ pub fn check(options: &BuildOptions, external: bool) -> Result<CheckReport, Buil
             })
             .collect();
         for (url, from, problem) in failures {
-            let owner = owners.get(from).copied();
+            let owner = prepared.plan.at_path(from).map(|output| output.owner);
             report.problems.push(place(
                 site,
                 owner,

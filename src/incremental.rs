@@ -17,8 +17,9 @@
 //! which reports it. The result is byte-identical to a full build:
 //! `tests/incremental.rs` checks this over random edit sequences.
 
+use crate::plan::{OutputOwner, OutputPlan, PlannedOutput};
 use crate::render::{self, SiteValues, page_value, replace_field};
-use crate::site::{OutputOwner, Site};
+use crate::site::Site;
 use crate::source::content;
 use crate::source::files::SiteRoot;
 use crate::{BuildError, BuildOptions, Diagnostic, OutputSink, Prepared, prepare, render_prepared};
@@ -317,53 +318,47 @@ fn update_bodies(
         .iter()
         .map(|(_, s, m)| (s.path.as_str(), &m.anchors))
         .collect();
-    let anchors_of = |path: &str| -> Option<&HashSet<String>> {
+    let anchors_of = |path: &str| {
         new_anchors
             .get(path)
             .copied()
-            .or_else(|| site.page_by_path(path).map(|p| &p.markdown.anchors))
-            .or_else(|| site.section_by_path(path).map(|s| &s.markdown.anchors))
+            .or_else(|| crate::site::anchors_in(site, path))
     };
+    let links_from_new = rendered
+        .iter()
+        .flat_map(|(_, source, m)| m.anchor_links.iter().map(move |link| (source, link)));
+    let unedited_pages = site
+        .pages
+        .iter()
+        .filter(|p| !new_anchors.contains_key(p.source.path.as_str()))
+        .map(|p| (&p.source, &p.markdown));
+    let unedited_sections = site.sections.iter().filter_map(|s| {
+        let source = s.source.as_ref()?;
+        (!new_anchors.contains_key(source.path.as_str())).then_some((source, &s.markdown))
+    });
+    let links_into_new = unedited_pages
+        .chain(unedited_sections)
+        .flat_map(|(source, m)| m.anchor_links.iter().map(move |link| (source, link)))
+        .filter(|(_, link)| new_anchors.contains_key(link.target.as_str()));
+    for (source, link) in links_from_new.chain(links_into_new) {
+        if crate::site::check_anchor(source, link, anchors_of).is_some() {
+            return None;
+        }
+    }
     let edited: HashSet<usize> = rendered
         .iter()
-        .filter_map(|(doc, _, _)| {
-            if let Doc::Page(i) = doc {
-                Some(*i)
-            } else {
-                None
-            }
+        .filter_map(|(doc, _, _)| match doc {
+            Doc::Page(i) => Some(*i),
+            Doc::Section(_) => None,
         })
         .collect();
     let edited_sections: HashSet<usize> = rendered
         .iter()
-        .filter_map(|(doc, _, _)| {
-            if let Doc::Section(i) = doc {
-                Some(*i)
-            } else {
-                None
-            }
+        .filter_map(|(doc, _, _)| match doc {
+            Doc::Section(i) => Some(*i),
+            Doc::Page(_) => None,
         })
         .collect();
-    let links_from_new = rendered.iter().flat_map(|(_, _, m)| m.anchor_links.iter());
-    let links_into_new = site
-        .pages
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !edited.contains(i))
-        .flat_map(|(_, p)| p.markdown.anchor_links.iter())
-        .chain(
-            site.sections
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| !edited_sections.contains(i))
-                .flat_map(|(_, s)| s.markdown.anchor_links.iter()),
-        )
-        .filter(|link| new_anchors.contains_key(link.target.as_str()));
-    for link in links_from_new.chain(links_into_new) {
-        if anchors_of(&link.target).is_some_and(|anchors| !anchors.contains(&link.anchor)) {
-            return None;
-        }
-    }
 
     // Commit: new sources and Markdown, then new values.
     let site = &mut last.site;
@@ -383,25 +378,14 @@ fn update_bodies(
     }
     let site = &last.site;
     let mut values: SiteValues = (*last.values).clone();
+    let mut section_html: HashMap<usize, String> = HashMap::new();
     for (doc, html) in html {
         match doc {
             Doc::Page(index) => {
                 values.pages[index] = page_value(site, &site.pages[index], html).ok()?
             }
             Doc::Section(index) => {
-                let markdown = &site.sections[index].markdown;
-                let value = replace_field(
-                    &values.sections[index],
-                    "content",
-                    tera::Value::safe_string(&html),
-                );
-                let value = replace_field(
-                    &value,
-                    "toc",
-                    tera::Value::try_from_serializable(&markdown.toc).ok()?,
-                );
-                values.sections[index] =
-                    replace_field(&value, "word_count", tera::Value::from(markdown.word_count));
+                section_html.insert(index, html);
             }
         }
     }
@@ -413,7 +397,7 @@ fn update_bodies(
             section = site.sections[s].parent;
         }
     }
-    refresh_containers(site, &mut values, &sections, &terms);
+    refresh_containers(site, &mut values, &sections, section_html, &terms)?;
     let values = Arc::new(values);
     last.templates.rebind(&values);
     last.values = values;
@@ -423,22 +407,23 @@ fn update_bodies(
     let taxonomies: HashSet<usize> = terms.iter().map(|(t, _)| *t).collect();
     // A handful of templates render thousands of outputs: look at each template once.
     let mut mentions_of: HashMap<&str, render::Mentions> = HashMap::new();
-    let jobs: Vec<&(String, OutputOwner)> = last
-        .planned
+    let jobs: Vec<&PlannedOutput> = last
+        .plan
+        .outputs
         .iter()
-        .filter(|(_, owner)| {
+        .filter(|output| {
             // A feed carries its pages' content.
-            if let OutputOwner::Feed(section) = owner {
-                return sections.contains(section);
+            if let OutputOwner::Feed(section) = output.owner {
+                return sections.contains(&section);
             }
-            let Some(template) = render::template_name(site, *owner) else {
+            let Some(template) = output.template.as_deref() else {
                 return false;
             };
             let mentions = *mentions_of
                 .entry(template)
                 .or_insert_with(|| templates.mentions(template));
             mentions.any_page
-                || match *owner {
+                || match output.owner {
                     OutputOwner::Page(i) => {
                         edited.contains(&i)
                             || (mentions.section && sections.contains(&site.pages[i].section))
@@ -457,7 +442,14 @@ fn update_bodies(
                 }
         })
         .collect();
-    let outputs = render_jobs(site, templates, &last.values, &jobs, options.minify)?;
+    let outputs = render_jobs(
+        site,
+        &last.plan,
+        templates,
+        &last.values,
+        &jobs,
+        options.minify,
+    )?;
     let count = outputs.len();
     updates.extend(outputs);
     Some(count)
@@ -491,15 +483,16 @@ fn update_templates(
         return None;
     }
     let mut templates = render::Templates::compile(&sources).ok()?;
-    templates.attach(&last.site, &last.values);
+    templates.attach(&last.site, &last.plan, &last.values);
     let site = &last.site;
     let changed: HashSet<&str> = changed.iter().map(String::as_str).collect();
     let mut uses_changed: HashMap<&str, bool> = HashMap::new();
-    let jobs: Vec<&(String, OutputOwner)> = last
-        .planned
+    let jobs: Vec<&PlannedOutput> = last
+        .plan
+        .outputs
         .iter()
-        .filter(|(_, owner)| {
-            render::template_name(site, *owner).is_some_and(|name| {
+        .filter(|output| {
+            output.template.as_deref().is_some_and(|name| {
                 *uses_changed.entry(name).or_insert_with(|| {
                     templates
                         .closure(name)
@@ -509,7 +502,14 @@ fn update_templates(
             })
         })
         .collect();
-    let outputs = render_jobs(site, &templates, &last.values, &jobs, options.minify)?;
+    let outputs = render_jobs(
+        site,
+        &last.plan,
+        &templates,
+        &last.values,
+        &jobs,
+        options.minify,
+    )?;
     let count = outputs.len();
     updates.extend(outputs);
     last.templates = templates;
@@ -518,20 +518,21 @@ fn update_templates(
 
 fn render_jobs(
     site: &Site,
+    plan: &OutputPlan,
     templates: &render::Templates,
     values: &SiteValues,
-    jobs: &[&(String, OutputOwner)],
+    jobs: &[&PlannedOutput],
     minify: bool,
 ) -> Option<Vec<(String, Vec<u8>)>> {
     jobs.par_iter()
-        .map(|(path, owner)| {
-            let html = render::render_one(site, templates, values, *owner)?.ok()?;
-            let bytes = if minify && path.ends_with(".html") {
+        .map(|output| {
+            let html = render::render_one(site, plan, templates, values, output)?.ok()?;
+            let bytes = if minify && output.path.ends_with(".html") {
                 crate::output::minify_html(html.as_bytes())
             } else {
                 html.into_bytes()
             };
-            Some((path.clone(), bytes))
+            Some((output.path.clone(), bytes))
         })
         .collect()
 }
@@ -559,34 +560,23 @@ fn affected(site: &Site, edited: &HashSet<usize>) -> (BTreeSet<usize>, BTreeSet<
 }
 
 /// Rebuilds the values that hold page values: sections (deepest first, so that a parent holds
-/// its updated subsections), terms, taxonomies and the `taxonomies` map.
+/// its updated subsections; with their new Markdown from `section_html` when their body was
+/// edited), terms, taxonomies and the `taxonomies` map. `None` if a value cannot be made.
 fn refresh_containers(
     site: &Site,
     values: &mut SiteValues,
     sections: &BTreeSet<usize>,
+    mut section_html: HashMap<usize, String>,
     terms: &BTreeSet<(usize, usize)>,
-) {
-    let mut order: Vec<usize> = sections.iter().copied().collect();
-    order.sort_by_key(|&s| {
-        std::cmp::Reverse(
-            site.sections[s].dir.matches('/').count()
-                + usize::from(!site.sections[s].dir.is_empty()),
-        )
-    });
-    for s in order {
-        let section = &site.sections[s];
-        let pages: Vec<tera::Value> = section
-            .pages
-            .iter()
-            .map(|&p| values.pages[p].clone())
-            .collect();
-        let subsections: Vec<tera::Value> = section
-            .subsections
-            .iter()
-            .map(|&c| values.sections[c].clone())
-            .collect();
-        let value = replace_field(&values.sections[s], "pages", tera::Value::from(pages));
-        values.sections[s] = replace_field(&value, "subsections", tera::Value::from(subsections));
+) -> Option<()> {
+    // A subsection sorts after its parent.
+    for &s in sections.iter().rev() {
+        let content = match section_html.remove(&s) {
+            Some(html) => tera::Value::safe_string(&html),
+            None => values.sections[s].get_from_path("content")?.clone(),
+        };
+        values.sections[s] =
+            render::section_value(site, s, content, &values.pages, &values.sections).ok()?;
     }
     let mut taxonomies = BTreeSet::new();
     for &(t, i) in terms {
@@ -613,4 +603,5 @@ fn refresh_containers(
         .map(|(t, v)| (t.config.name.clone(), v.clone()))
         .collect();
     values.taxonomies = tera::Value::from(by_name);
+    Some(())
 }

@@ -1,8 +1,9 @@
 //! pimap: the static-site generator of the PIMAP Partnership.
 //!
 //! One pipeline, one direction: [`source`] reads and parses every file, [`site`] resolves URLs,
-//! sections, taxonomies and links, [`render`] applies the templates, [`output`] writes the result
-//! atomically. [`build`] runs them in order; every problem found along the way is returned as a
+//! sections, taxonomies and links, [`plan`] lists every file the build writes once the templates
+//! are known (and checks that no two claim one path), [`render`] applies the templates to that
+//! list, [`output`] writes the result atomically. [`build`] runs them in order; every problem found along the way is returned as a
 //! [`Diagnostic`]. The library never prints: the `pimap` binary decides what to show.
 
 #![allow(
@@ -18,6 +19,7 @@ pub mod html_nesting;
 pub mod incremental;
 pub mod markdown;
 pub mod output;
+pub mod plan;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
@@ -180,7 +182,8 @@ pub struct Prepared {
     pub site: site::Site,
     pub templates: render::Templates,
     pub values: std::sync::Arc<render::SiteValues>,
-    pub planned: Vec<(String, site::OutputOwner)>,
+    /// Every file the build writes.
+    pub plan: plan::OutputPlan,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -206,7 +209,9 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared, BuildError> {
     );
     let (mut site, mut problems) = resolved;
     site.cachebust = options.cachebust;
-    site.template_names = template_sources.iter().map(|t| t.name.clone()).collect();
+    let template_names: HashSet<String> = template_sources.iter().map(|t| t.name.clone()).collect();
+    let (plan, plan_problems) = plan::OutputPlan::build(&site, &template_names);
+    problems.extend(plan_problems);
     let mut templates = match compiled {
         Ok(templates) => {
             problems.extend(render::check_shortcodes(&site, &templates));
@@ -220,15 +225,14 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared, BuildError> {
     if problems.iter().any(Diagnostic::is_error) {
         return Err(BuildError::Site(diagnostics::normalize(problems)));
     }
-    let planned = site::planned_outputs(&site);
     let values = templates
-        .bind(&mut site)
+        .bind(&mut site, &plan)
         .map_err(|d| BuildError::Site(diagnostics::normalize(d)))?;
     Ok(Prepared {
         site,
         templates,
         values,
-        planned,
+        plan,
         warnings: problems,
     })
 }
@@ -243,33 +247,29 @@ pub fn render_prepared(
         site,
         templates,
         values,
-        planned,
+        plan,
         warnings,
     } = prepared;
     let (mut errors, copy_errors) = rayon::join(
         || {
-            render::render_site(site, templates, values, minify, |file| {
+            render::render_site(site, plan, templates, values, minify, |file| {
                 sink.write(&file.path, &file.bytes)
             })
         },
-        || copy_files(site, planned, sink),
+        || copy_files(site, plan, sink),
     );
     errors.extend(copy_errors);
     errors.extend(warnings.iter().cloned());
     if errors.iter().any(Diagnostic::is_error) {
         return Err(BuildError::Site(diagnostics::normalize(errors)));
     }
-    let mut paths: Vec<String> = planned.iter().map(|(path, _)| path.clone()).collect();
+    let mut paths: Vec<String> = plan.outputs.iter().map(|o| o.path.clone()).collect();
     paths.sort_unstable();
-    let rendered_html = |(path, owner): &&(String, site::OutputOwner)| {
-        path.ends_with(".html")
-            && !matches!(
-                owner,
-                site::OutputOwner::Static(_) | site::OutputOwner::ContentAsset(_)
-            )
+    let rendered_html = |output: &&plan::PlannedOutput| {
+        output.path.ends_with(".html") && output.owner.copied_from(site).is_none()
     };
     Ok(Generated {
-        pages: planned.iter().filter(rendered_html).count(),
+        pages: plan.outputs.iter().filter(rendered_html).count(),
         paths,
         warnings: diagnostics::normalize(errors),
     })
@@ -327,21 +327,15 @@ pub fn build(
 
 fn copy_files(
     site: &site::Site,
-    planned: &[(String, site::OutputOwner)],
+    plan: &plan::OutputPlan,
     sink: &dyn OutputSink,
 ) -> Vec<Diagnostic> {
     use rayon::prelude::*;
-    planned
+    plan.outputs
         .par_iter()
-        .filter_map(|(path, owner)| {
-            let origin = match *owner {
-                site::OutputOwner::Static(i) | site::OutputOwner::Fingerprinted(i) => {
-                    &site.static_files[i].origin
-                }
-                site::OutputOwner::ContentAsset(i) => &site.content_assets[i].0.origin,
-                _ => return None,
-            };
-            sink.copy(path, origin).err()
+        .filter_map(|output| {
+            let origin = output.owner.copied_from(site)?;
+            sink.copy(&output.path, origin).err()
         })
         .collect()
 }

@@ -45,6 +45,7 @@ diagnostics_test! {
     templates_that_include_each_other_in_a_loop_are_an_error => "template-loop",
     a_missing_template_is_an_error_at_the_front_matter => "missing-template",
     two_sources_for_one_url_are_an_error => "url-collision",
+    a_page_an_alias_and_a_static_file_cannot_take_a_generated_output => "generated-output-collision",
     unknown_taxonomies_and_empty_terms_are_errors => "unknown-taxonomy",
     invalid_data_yaml_is_an_error_at_its_line => "data-errors",
     every_data_rule_is_checked_in_one_run => "data-validation",

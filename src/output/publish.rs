@@ -4,7 +4,8 @@
 //! are left out, so that a control character pasted into a title cannot make a feed unreadable.
 //! Nothing depends on the clock.
 
-use crate::site::{OutputOwner, Site};
+use crate::plan::{OutputOwner, OutputPlan};
+use crate::site::Site;
 use crate::source::dates::Date;
 use std::fmt::Write;
 
@@ -56,28 +57,25 @@ fn section_date(site: &Site, section: usize) -> Option<&Date> {
 }
 
 /// The sitemap: every HTML page but the 404 page and redirects.
-pub fn sitemap(site: &Site, outputs: &[(String, OutputOwner)]) -> String {
+pub fn sitemap(site: &Site, plan: &OutputPlan) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     let mut entries: Vec<(String, Option<String>)> = Vec::new();
-    for (path, owner) in outputs {
-        let (url, date) = match *owner {
-            OutputOwner::Page(i) => (site.pages[i].url.clone(), page_date(site, i)),
-            OutputOwner::Section(i) => (site.sections[i].url.clone(), section_date(site, i)),
+    for output in &plan.outputs {
+        let date = match output.owner {
+            OutputOwner::Page(i) => page_date(site, i),
+            OutputOwner::Section(i) => section_date(site, i),
             OutputOwner::Taxonomy(_)
             | OutputOwner::Term(..)
             | OutputOwner::EntityList(_)
             | OutputOwner::Entity(..)
             | OutputOwner::FacetIndex(_)
-            | OutputOwner::Facet(..) => (
-                format!("{}/{}", site.base.path, path.trim_end_matches("index.html")),
-                None,
-            ),
+            | OutputOwner::Facet(..) => None,
             _ => continue,
         };
         entries.push((
-            site.permalink(&url),
+            site.permalink(&output.url),
             date.map(|d| d.start_str().get(..10).unwrap_or(d.start_str()).to_owned()),
         ));
     }
@@ -93,15 +91,22 @@ pub fn sitemap(site: &Site, outputs: &[(String, OutputOwner)]) -> String {
     xml
 }
 
-pub fn robots(site: &Site) -> String {
-    let sitemap = site.permalink(&format!("{}/sitemap.xml", site.base.path));
+pub fn robots(site: &Site, plan: &OutputPlan) -> String {
+    let sitemap = plan
+        .of(OutputOwner::Sitemap)
+        .map_or_else(String::new, |sitemap| site.permalink(&sitemap.url));
     format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n")
 }
 
-/// The Atom feed of a section: its pages, newest first, at most 20.
-pub fn feed(site: &Site, section: usize, content_of: &dyn Fn(usize) -> Option<String>) -> String {
+/// The Atom feed of a section, at `url`: its pages, newest first, at most 20.
+pub fn feed(
+    site: &Site,
+    section: usize,
+    url: &str,
+    content_of: &dyn Fn(usize) -> Option<String>,
+) -> String {
     let s = &site.sections[section];
-    let self_url = site.permalink(&format!("{}atom.xml", s.url));
+    let self_url = site.permalink(url);
     let updated =
         section_date(site, section).map_or_else(|| "1970-01-01T00:00:00Z".to_owned(), rfc3339);
     let mut xml = format!(
@@ -149,25 +154,15 @@ pub fn feed(site: &Site, section: usize, content_of: &dyn Fn(usize) -> Option<St
     xml
 }
 
-/// The path of a section's feed.
-pub fn feed_path(site: &Site, section: usize) -> String {
-    let dir = &site.sections[section].output_dir;
-    if dir.is_empty() {
-        "atom.xml".to_owned()
-    } else {
-        format!("{dir}/atom.xml")
-    }
-}
-
 /// The oEmbed description of an embed (`type: rich`), for tools that turn a link into an embed.
-pub fn oembed(site: &Site, embed: crate::site::Embed) -> String {
+pub fn oembed(site: &Site, embed: crate::plan::Embed) -> String {
     let g = &site.graph;
     let (title, value) = match embed {
-        crate::site::Embed::Sme(i) => (
+        crate::plan::Embed::Sme(i) => (
             g.entities.smes[i].record.name.clone(),
             format!("smes/{}", g.entities.smes[i].id),
         ),
-        crate::site::Embed::ClusterSmes(p, _) => (
+        crate::plan::Embed::ClusterSmes(p, _) => (
             format!("SMEs of {}", g.entities.partners[p].record.name),
             format!("partners/{}/smes", g.entities.partners[p].id),
         ),
@@ -325,13 +320,13 @@ pub fn search_index(site: &Site) -> String {
 /// so browsers may keep them for a year; `embed.js` keeps its name and is revalidated. Each rule
 /// is a path on a line of its own, so a path with a control character (a line break in a file
 /// name would start a header line of its own) gets no rule.
-pub fn headers(site: &Site) -> String {
+pub fn headers(site: &Site, plan: &OutputPlan) -> String {
     const IMMUTABLE: &str = "public, max-age=31536000, immutable";
-    let mut rules: Vec<(String, &str)> = site
-        .static_files
+    let mut rules: Vec<(String, &str)> = plan
+        .outputs
         .iter()
-        .filter_map(|f| crate::site::fingerprinted_path(site, f))
-        .map(|path| (format!("{}/{path}", site.base.path), IMMUTABLE))
+        .filter(|output| matches!(output.owner, OutputOwner::Fingerprinted(_)))
+        .map(|output| (output.url.clone(), IMMUTABLE))
         .collect();
     rules.sort();
     if site.static_files.iter().any(|f| f.rel == "embed.js") {

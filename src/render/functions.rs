@@ -6,6 +6,7 @@
 
 use super::values::SiteValues;
 use crate::diagnostics::did_you_mean;
+use crate::plan::{OutputOwner, OutputPlan};
 use crate::site::Site;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -68,10 +69,15 @@ fn suggestion<'a>(name: &str, candidates: impl Iterator<Item = &'a String>) -> S
 }
 
 /// Registers the functions that read the site.
-pub fn register_site_functions(tera: &mut tera::Tera, site: &Site, values: &Arc<SiteValues>) {
+pub fn register_site_functions(
+    tera: &mut tera::Tera,
+    site: &Site,
+    plan: &OutputPlan,
+    values: &Arc<SiteValues>,
+) {
     register_chart_functions(tera, site);
     register_page_functions(tera, values);
-    register_url_function(tera, site);
+    register_url_function(tera, site, plan);
 }
 
 /// Registers `get_page` and `get_section`, which read the page values (again after an
@@ -113,7 +119,7 @@ pub fn register_page_functions(tera: &mut tera::Tera, values: &Arc<SiteValues>) 
 /// Registers `get_url` (content files by `@/path`, static and content files by path) and
 /// `inline_css(path=...)`, the text of a static stylesheet, for pages that may load nothing else
 /// (embeds).
-pub fn register_url_function(tera: &mut tera::Tera, site: &Site) {
+pub fn register_url_function(tera: &mut tera::Tera, site: &Site, plan: &OutputPlan) {
     let stylesheets: HashMap<String, Value> = site
         .static_files
         .iter()
@@ -155,10 +161,16 @@ pub fn register_url_function(tera: &mut tera::Tera, site: &Site) {
     );
     let base = site.base.clone();
     let default_cachebust = site.cachebust;
-    let hashed: HashMap<String, String> = site
-        .static_files
+    // The URLs of static files under their content-hashed names.
+    let hashed: HashMap<String, String> = plan
+        .outputs
         .iter()
-        .filter_map(|f| Some((f.rel.clone(), crate::site::fingerprinted_path(site, f)?)))
+        .filter_map(|output| match output.owner {
+            OutputOwner::Fingerprinted(i) => {
+                Some((site.static_files[i].rel.clone(), output.url.clone()))
+            }
+            _ => None,
+        })
         .collect();
     tera.register_function(
         "get_url",
@@ -185,7 +197,7 @@ pub fn register_url_function(tera: &mut tera::Tera, site: &Site) {
                 let rel = path.trim_start_matches('/');
                 match files.get(rel) {
                     Some(hash) if cachebust => match hashed.get(rel) {
-                        Some(hashed) => format!("{}/{hashed}", base.path),
+                        Some(hashed) => hashed.clone(),
                         None => format!("{}/{rel}?h={:010x}", base.path, hash >> 24),
                     },
                     Some(_) => format!("{}/{rel}", base.path),

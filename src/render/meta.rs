@@ -2,7 +2,8 @@
 //! title, description, canonical URL, OpenGraph type, and JSON-LD (`Organization` for partners
 //! and SMEs, `Event` for missions, `NewsArticle` for dated pages, `WebPage` otherwise).
 
-use crate::site::{EntityKind, OutputOwner, Site};
+use crate::plan::{Embed, OutputOwner, OutputPlan};
+use crate::site::{EntityKind, Site};
 use crate::source::data::Organiser;
 use serde_json::{Value as Json, json};
 use tera::Value;
@@ -118,6 +119,7 @@ fn json_ld(site: &Site, owner: OutputOwner, title: &str, description: &str, url:
 /// The `meta` variable of an output whose title, description and URL the caller knows.
 pub fn meta(
     site: &Site,
+    plan: &OutputPlan,
     owner: OutputOwner,
     title: &str,
     description: Option<&str>,
@@ -141,29 +143,16 @@ pub fn meta(
     );
     // oEmbed discovery for pages that have an embed.
     let oembed = match owner {
-        OutputOwner::Entity(EntityKind::Sme, i)
-            if site.template_names.contains("embed_sme.html") =>
-        {
-            Some(format!(
-                "embed/smes/{}/oembed.json",
-                site.graph.entities.smes[i].id
-            ))
-        }
-        OutputOwner::Entity(EntityKind::Partner, i)
-            if !site.graph.partner_smes[i].is_empty()
-                && site.template_names.contains("embed_smes.html") =>
-        {
-            Some(format!(
-                "embed/partners/{}/smes/oembed.json",
-                site.graph.entities.partners[i].id
-            ))
+        OutputOwner::Entity(EntityKind::Sme, i) => plan.of(OutputOwner::OEmbed(Embed::Sme(i))),
+        OutputOwner::Entity(EntityKind::Partner, i) => {
+            plan.of(OutputOwner::OEmbed(Embed::ClusterSmes(i, None)))
         }
         _ => None,
     };
     fields.insert(
         "oembed",
-        oembed.map_or_else(Value::none, |path| {
-            Value::from(site.permalink(&format!("{}/{path}", site.base.path)))
+        oembed.map_or_else(Value::none, |output| {
+            Value::from(site.permalink(&output.url))
         }),
     );
     Value::from(fields)
@@ -224,10 +213,8 @@ pub fn describe(site: &Site, owner: OutputOwner) -> (String, Option<String>) {
                 site.config.title
             )),
         ),
-        OutputOwner::Embed(crate::site::Embed::Sme(i)) => {
-            (g.entities.smes[i].record.name.clone(), None)
-        }
-        OutputOwner::Embed(crate::site::Embed::ClusterSmes(p, _)) => (
+        OutputOwner::Embed(Embed::Sme(i)) => (g.entities.smes[i].record.name.clone(), None),
+        OutputOwner::Embed(Embed::ClusterSmes(p, _)) => (
             format!("SMEs of {}", g.entities.partners[p].record.name),
             None,
         ),

@@ -1,8 +1,10 @@
 //! Rendering: Tera templates applied to the resolved site, in parallel.
 //!
-//! Templates come from the theme, overridden by name by the site's `templates/`. Each kind of
-//! output has its template (`index.html`, `section.html`, `page.html`, `taxonomy_list.html`,
-//! `taxonomy_term.html`, `404.html`); a page or section may name another with `template:`.
+//! Templates come from the theme, overridden by name by the site's `templates/`. Every output of
+//! the [`OutputPlan`] that is not a copy is rendered here: with its template (which the plan chose:
+//! `index.html`, `section.html`, `page.html`, `taxonomy_list.html`, `taxonomy_term.html`,
+//! `404.html`, or the one a page or section names with `template:`) and the variables of its
+//! kind, or, for the sitemap, feeds, API and redirects, by `output::publish`.
 //! Functions `get_page`, `get_section`, `get_url` and the filters `date`, `datetime` and
 //! `embed_links` are registered here.
 //! Tera errors become diagnostics at `template:line:col`, with the page being rendered as a
@@ -22,13 +24,14 @@ mod shortcodes;
 mod values;
 
 use crate::diagnostics::Diagnostic;
-use crate::site::{AliasOwner, FacetKind, OutputOwner, Site, planned_outputs};
+use crate::plan::{Embed, OutputOwner, OutputPlan, PlannedOutput};
+use crate::site::{AliasOwner, FacetKind, Site};
 use crate::source::TemplateSource;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::error::Error as _;
 use tera::{Context, Tera, Value};
-pub use values::{SiteValues, page_value, replace_field};
+pub use values::{SiteValues, page_value, replace_field, section_value};
 
 /// The compiled templates and where each came from.
 pub struct Templates {
@@ -82,10 +85,6 @@ impl Templates {
                 Err(errors)
             }
         }
-    }
-
-    fn has(&self, name: &str) -> bool {
-        self.sources.contains_key(name)
     }
 }
 
@@ -269,8 +268,13 @@ impl Templates {
     }
 
     /// Registers every site function on freshly compiled templates and sets the globals.
-    pub(crate) fn attach(&mut self, site: &Site, values: &std::sync::Arc<SiteValues>) {
-        functions::register_site_functions(&mut self.tera, site, values);
+    pub(crate) fn attach(
+        &mut self,
+        site: &Site,
+        plan: &OutputPlan,
+        values: &std::sync::Arc<SiteValues>,
+    ) {
+        functions::register_site_functions(&mut self.tera, site, plan, values);
         self.set_globals(values);
     }
 
@@ -283,14 +287,18 @@ impl Templates {
 
     /// Builds the template values of `site` (moving its HTML into them) and registers the
     /// functions and global variables that read them.
-    pub fn bind(&mut self, site: &mut Site) -> Result<std::sync::Arc<SiteValues>, Vec<Diagnostic>> {
+    pub fn bind(
+        &mut self,
+        site: &mut Site,
+        plan: &OutputPlan,
+    ) -> Result<std::sync::Arc<SiteValues>, Vec<Diagnostic>> {
         let context_error = |e: tera::Error| {
             vec![Diagnostic::file_error(
                 "content",
                 format!("cannot build the template context: {e}"),
             )]
         };
-        let globals = values::Globals::build(site).map_err(context_error)?;
+        let globals = values::Globals::build(site, plan).map_err(context_error)?;
         let context = self.tera.global_context();
         context.insert_value("site", globals.site.clone());
         context.insert_value("data", globals.data.clone());
@@ -300,7 +308,7 @@ impl Templates {
             return Err(errors);
         }
         let values = std::sync::Arc::new(SiteValues::build(site, globals).map_err(context_error)?);
-        functions::register_site_functions(&mut self.tera, site, &values);
+        functions::register_site_functions(&mut self.tera, site, plan, &values);
         self.tera
             .global_context()
             .insert_value("taxonomies", values.taxonomies.clone());
@@ -308,10 +316,11 @@ impl Templates {
     }
 }
 
-/// Renders every HTML output of the site and hands each to `sink` as soon as it is ready.
-/// Returns every problem found; the sink's own errors are included.
+/// Renders every output of `plan` that is not a copy and hands each to `sink` as soon as it is
+/// ready. Returns every problem found; the sink's own errors are included.
 pub fn render_site<F>(
     site: &Site,
+    plan: &OutputPlan,
     templates: &Templates,
     values: &SiteValues,
     minify: bool,
@@ -320,19 +329,19 @@ pub fn render_site<F>(
 where
     F: Fn(RenderedFile) -> Result<(), Diagnostic> + Sync,
 {
-    let jobs = planned_outputs(site);
-    let mut errors: Vec<Diagnostic> = jobs
+    let mut errors: Vec<Diagnostic> = plan
+        .outputs
         .par_iter()
-        .filter_map(|(path, owner)| {
-            let bytes = match render_one(site, templates, values, *owner)? {
-                Ok(html) if minify && path.ends_with(".html") => {
+        .filter_map(|output| {
+            let bytes = match render_one(site, plan, templates, values, output)? {
+                Ok(html) if minify && output.path.ends_with(".html") => {
                     crate::output::minify_html(html.as_bytes())
                 }
                 Ok(html) => html.into_bytes(),
                 Err(d) => return Some(d),
             };
             sink(RenderedFile {
-                path: path.clone(),
+                path: output.path.clone(),
                 bytes,
             })
             .err()
@@ -343,69 +352,22 @@ where
 }
 
 /// Renders one output; `None` for outputs that are copied rather than rendered.
-/// The template that renders an output; `None` for outputs that are not rendered.
-pub(crate) fn template_name(site: &Site, owner: OutputOwner) -> Option<&str> {
-    Some(match owner {
-        OutputOwner::Embed(crate::site::Embed::Sme(_)) => "embed_sme.html",
-        OutputOwner::Embed(crate::site::Embed::ClusterSmes(..)) => "embed_smes.html",
-        OutputOwner::Search => "search.html",
-        OutputOwner::OEmbed(_)
-        | OutputOwner::Api(_)
-        | OutputOwner::SearchIndex
-        | OutputOwner::Headers
-        | OutputOwner::Fingerprinted(_) => {
-            return None;
-        }
-        OutputOwner::EntityList(kind) => kind.list_template(),
-        OutputOwner::Entity(kind, _) => kind.template(),
-        OutputOwner::FacetIndex(_) => "facets.html",
-        OutputOwner::Facet(..) => "facet.html",
-        OutputOwner::Page(i) => {
-            let page = &site.pages[i];
-            match (
-                &page.front.template,
-                &site.sections[page.section].front.page_template,
-            ) {
-                (Some(t), _) | (None, Some(t)) => t,
-                (None, None) => "page.html",
-            }
-        }
-        OutputOwner::Section(i) => match &site.sections[i].front.template {
-            Some(t) => t,
-            None if site.sections[i].dir.is_empty() => "index.html",
-            None => "section.html",
-        },
-        OutputOwner::Taxonomy(_) => "taxonomy_list.html",
-        OutputOwner::Term(..) => "taxonomy_term.html",
-        OutputOwner::NotFound => "404.html",
-        OutputOwner::Alias(_)
-        | OutputOwner::ContentAsset(_)
-        | OutputOwner::Static(_)
-        | OutputOwner::Sitemap
-        | OutputOwner::Robots
-        | OutputOwner::Feed(_) => return None,
-    })
-}
-
 pub(crate) fn render_one(
     site: &Site,
+    plan: &OutputPlan,
     templates: &Templates,
     values: &SiteValues,
-    owner: OutputOwner,
+    output: &PlannedOutput,
 ) -> Option<Result<String, Diagnostic>> {
-    match owner {
-        OutputOwner::Alias(i) => return Some(Ok(redirect_page(site, i))),
-        OutputOwner::Sitemap => {
-            return Some(Ok(crate::output::publish::sitemap(
-                site,
-                &planned_outputs(site),
-            )));
-        }
-        OutputOwner::Robots => return Some(Ok(crate::output::publish::robots(site))),
-        OutputOwner::OEmbed(embed) => return Some(Ok(crate::output::publish::oembed(site, embed))),
-        OutputOwner::Api(kind) => return Some(Ok(crate::output::publish::api(site, kind))),
-        OutputOwner::SearchIndex => return Some(Ok(crate::output::publish::search_index(site))),
-        OutputOwner::Headers => return Some(Ok(crate::output::publish::headers(site))),
+    use crate::output::publish;
+    let made = match output.owner {
+        OutputOwner::Alias(i) => redirect_page(site, i),
+        OutputOwner::Sitemap => publish::sitemap(site, plan),
+        OutputOwner::Robots => publish::robots(site, plan),
+        OutputOwner::OEmbed(embed) => publish::oembed(site, embed),
+        OutputOwner::Api(kind) => publish::api(site, kind),
+        OutputOwner::SearchIndex => publish::search_index(site),
+        OutputOwner::Headers => publish::headers(site, plan),
         OutputOwner::Feed(i) => {
             let content_of = |page: usize| {
                 values.pages[page]
@@ -413,108 +375,93 @@ pub(crate) fn render_one(
                     .and_then(|v| v.as_str())
                     .map(str::to_owned)
             };
-            return Some(Ok(crate::output::publish::feed(site, i, &content_of)));
+            publish::feed(site, i, &output.url, &content_of)
         }
-        _ => {}
-    }
-    let template = template_name(site, owner)?;
+        _ => return render_template(site, plan, templates, values, output),
+    };
+    Some(Ok(made))
+}
+
+/// Renders an output with its template; `None` for outputs that have none.
+fn render_template(
+    site: &Site,
+    plan: &OutputPlan,
+    templates: &Templates,
+    values: &SiteValues,
+    output: &PlannedOutput,
+) -> Option<Result<String, Diagnostic>> {
+    let template = output.template.as_deref()?;
+    let mut context = template_context(site, values, output.owner);
+    let (title, description) = meta::describe(site, output.owner);
+    // The 404 page is shown at any address: it has none of its own.
+    let url = match output.owner {
+        OutputOwner::NotFound => "",
+        _ => output.url.as_str(),
+    };
+    context.insert_value(
+        "meta",
+        meta::meta(
+            site,
+            plan,
+            output.owner,
+            &title,
+            description.as_deref(),
+            url,
+        ),
+    );
+    let current_url = if url.is_empty() {
+        String::new()
+    } else {
+        site.permalink(url)
+    };
+    context.insert("current_path", url);
+    context.insert("current_url", &current_url);
+    Some(
+        templates
+            .tera
+            .render(template, &context)
+            .map_err(|e| tera_diagnostic(&e, &templates.sources, Some(&output.description))),
+    )
+}
+
+/// The variables a template sees for one output, besides the globals and `meta`.
+fn template_context(site: &Site, values: &SiteValues, owner: OutputOwner) -> Context {
     let mut context = Context::new();
-    let (chosen_at, url, what) = match owner {
-        OutputOwner::Embed(crate::site::Embed::Sme(i)) => {
+    match owner {
+        OutputOwner::Embed(Embed::Sme(i)) => {
             context.insert_value("sme", values.entities.smes[i].clone());
-            let id = &site.graph.entities.smes[i].id;
-            (
-                None,
-                format!("{}/embed/smes/{id}/", site.base.path),
-                format!("the embed of data/smes/{id}.yaml"),
-            )
         }
-        OutputOwner::Embed(crate::site::Embed::ClusterSmes(p, filter)) => {
+        OutputOwner::Embed(Embed::ClusterSmes(p, filter)) => {
             context.insert_value("partner", values.entities.partners[p].clone());
             let mut smes = site.graph.partner_smes[p].clone();
-            let mut url = format!(
-                "{}/embed/partners/{}/smes/",
-                site.base.path, site.graph.entities.partners[p].id
-            );
-            if let Some((kind, f)) = filter {
-                let facet = &site.graph.facets(kind)[f];
-                smes.retain(|s| facet.smes.contains(s));
-                context.insert_value("filter", values.entities.facets_of(kind)[f].clone());
-                url.push_str(&format!(
-                    "{}/{}/",
-                    if kind == FacetKind::Sector {
-                        "sector"
-                    } else {
-                        "technology"
-                    },
-                    facet.slug
-                ));
-            } else {
-                context.insert_value("filter", Value::none());
+            match filter {
+                Some((kind, f)) => {
+                    smes.retain(|s| site.graph.facets(kind)[f].smes.contains(s));
+                    context.insert_value("filter", values.entities.facets_of(kind)[f].clone());
+                }
+                None => context.insert_value("filter", Value::none()),
             }
-            context.insert_value(
-                "smes",
-                Value::from(
-                    smes.iter()
-                        .map(|&s| values.entities.smes[s].clone())
-                        .collect::<Vec<_>>(),
-                ),
-            );
-            (
-                None,
-                url,
-                format!(
-                    "the embed of data/partners/{}.yaml",
-                    site.graph.entities.partners[p].id
-                ),
-            )
+            let smes: Vec<Value> = smes
+                .iter()
+                .map(|&s| values.entities.smes[s].clone())
+                .collect();
+            context.insert_value("smes", Value::from(smes));
         }
-        OutputOwner::Search => (
-            None,
-            format!("{}/search/", site.base.path),
-            "the search page".to_owned(),
-        ),
         OutputOwner::EntityList(kind) => {
             context.insert_value(
                 kind.variable().1,
                 Value::from(values.entities.of(kind).to_vec()),
             );
-            // The page's title and text come from content/<kind>/_index.md when there is one.
-            let section = match site
-                .sections
-                .iter()
-                .position(|s| s.output_dir == kind.dir())
-            {
-                Some(i) => values.sections[i].clone(),
-                None => {
-                    let mut fields = std::collections::BTreeMap::new();
-                    fields.insert("title", Value::from(kind.default_title()));
-                    fields.insert("content", Value::safe_string(""));
-                    Value::from(fields)
-                }
-            };
-            context.insert_value("section", section);
+            context.insert_value("section", values.entity_list_section(site, kind));
             for facet in FacetKind::ALL {
                 context.insert_value(
                     facet.dir(),
                     Value::from(values.entities.facets_of(facet).to_vec()),
                 );
             }
-            let url = format!("{}/{}/", site.base.path, kind.dir());
-            (
-                None,
-                url,
-                format!("the list of data/{}/", kind.variable().1),
-            )
         }
         OutputOwner::Entity(kind, i) => {
             context.insert_value(kind.variable().0, values.entities.of(kind)[i].clone());
-            let url = format!("{}/{}/", site.base.path, site.graph.output_dir(kind, i));
-            (
-                None,
-                url,
-                site.graph.source(kind, i).file.display().to_string(),
-            )
         }
         OutputOwner::FacetIndex(kind) => {
             context.insert_value(
@@ -522,127 +469,26 @@ pub(crate) fn render_one(
                 Value::from(values.entities.facets_of(kind).to_vec()),
             );
             context.insert("facet_title", kind.title());
-            (
-                None,
-                format!("{}/{}/", site.base.path, kind.dir()),
-                format!("the list of {}", kind.dir()),
-            )
         }
         OutputOwner::Facet(kind, i) => {
             context.insert_value("facet", values.entities.facets_of(kind)[i].clone());
-            let facet = &site.graph.facets(kind)[i];
-            (
-                None,
-                facet.url.clone(),
-                format!("the {} page `{}`", kind.dir(), facet.name),
-            )
         }
         OutputOwner::Page(i) => {
-            let page = &site.pages[i];
-            let section = &site.sections[page.section];
             context.insert_value("page", values.pages[i].clone());
-            context.insert_value("section", values.sections[page.section].clone());
-            let chosen_at = match (&page.front.template, &section.front.page_template) {
-                (Some(_), _) => Some(page.source.error_at_key("template", "")),
-                (None, Some(_)) => section
-                    .source
-                    .as_ref()
-                    .map(|s| s.error_at_key("page_template", "")),
-                (None, None) => None,
-            };
-            (
-                chosen_at,
-                page.url.clone(),
-                page.source.file.display().to_string(),
-            )
+            let section = site.pages[i].section;
+            context.insert_value("section", values.sections[section].clone());
         }
-        OutputOwner::Section(i) => {
-            let section = &site.sections[i];
-            context.insert_value("section", values.sections[i].clone());
-            let chosen_at = match &section.front.template {
-                Some(_) => section
-                    .source
-                    .as_ref()
-                    .map(|s| s.error_at_key("template", "")),
-                None => None,
-            };
-            let what = section
-                .source
-                .as_ref()
-                .map_or("the home page".to_owned(), |s| s.file.display().to_string());
-            (chosen_at, section.url.clone(), what)
-        }
+        OutputOwner::Section(i) => context.insert_value("section", values.sections[i].clone()),
         OutputOwner::Taxonomy(t) => {
             context.insert_value("taxonomy", values.taxonomy_values[t].clone());
-            let taxonomy = &site.taxonomies[t];
-            (
-                None,
-                taxonomy.url.clone(),
-                format!("the `{}` taxonomy", taxonomy.config.name),
-            )
         }
         OutputOwner::Term(t, i) => {
             context.insert_value("taxonomy", values.taxonomy_values[t].clone());
             context.insert_value("term", values.term_values[t][i].clone());
-            let term = &site.taxonomies[t].terms[i];
-            (
-                None,
-                term.url.clone(),
-                format!(
-                    "the `{}` term `{}`",
-                    site.taxonomies[t].config.name, term.name
-                ),
-            )
         }
-        OutputOwner::NotFound => (None, String::new(), "the 404 page".to_owned()),
-        OutputOwner::Alias(_)
-        | OutputOwner::ContentAsset(_)
-        | OutputOwner::Static(_)
-        | OutputOwner::Sitemap
-        | OutputOwner::Robots
-        | OutputOwner::Feed(_)
-        | OutputOwner::OEmbed(_)
-        | OutputOwner::Api(_)
-        | OutputOwner::SearchIndex
-        | OutputOwner::Headers
-        | OutputOwner::Fingerprinted(_) => return None,
-    };
-    if !templates.has(template) {
-        let message = format!("template `{template}` not found");
-        let mut names: Vec<&str> = templates.sources.keys().map(String::as_str).collect();
-        names.sort_unstable();
-        let help = match crate::diagnostics::did_you_mean(template, names.iter().copied()) {
-            Some(best) => format!("did you mean `{best}`?"),
-            None => format!("add templates/{template} to the site or its theme"),
-        };
-        let diagnostic = match chosen_at {
-            Some(mut at) => {
-                at.message = message;
-                at
-            }
-            None => Diagnostic::file_error(format!("templates/{template}"), message)
-                .with_note(format!("needed to render {what}")),
-        };
-        return Some(Err(diagnostic.with_help(help)));
+        _ => {}
     }
-    let (title, description) = meta::describe(site, owner);
-    context.insert_value(
-        "meta",
-        meta::meta(site, owner, &title, description.as_deref(), &url),
-    );
-    let current_url = if url.is_empty() {
-        String::new()
-    } else {
-        site.permalink(&url)
-    };
-    context.insert("current_path", &url);
-    context.insert("current_url", &current_url);
-    Some(
-        templates
-            .tera
-            .render(template, &context)
-            .map_err(|e| tera_diagnostic(&e, &templates.sources, Some(&what))),
-    )
+    context
 }
 
 fn redirect_page(site: &Site, index: usize) -> String {

@@ -6,7 +6,8 @@
 //! `summary`) is marked safe; everything from front matter is escaped by the templates.
 
 use crate::markdown::TocEntry;
-use crate::site::{Site, section_path};
+use crate::plan::{OutputOwner, OutputPlan};
+use crate::site::{EntityKind, Site, section_path};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -112,7 +113,7 @@ pub struct Globals {
 }
 
 impl Globals {
-    pub fn build(site: &Site) -> Result<Globals, tera::Error> {
+    pub fn build(site: &Site, plan: &OutputPlan) -> Result<Globals, tera::Error> {
         let site_value = Value::try_from_serializable(&SiteCore {
             title: &site.config.title,
             description: &site.config.description,
@@ -120,18 +121,15 @@ impl Globals {
             base_path: &site.base.path,
             language: &site.config.language,
             menu: &site.menu,
-            feeds: site
-                .sections
+            feeds: plan
+                .outputs
                 .iter()
-                .enumerate()
-                .filter(|(_, s)| s.front.feed)
-                .map(|(i, s)| crate::site::MenuEntry {
-                    name: format!("{} · {}", s.front.title, site.config.title),
-                    url: format!(
-                        "{}/{}",
-                        site.base.path,
-                        crate::output::publish::feed_path(site, i)
-                    ),
+                .filter_map(|output| match output.owner {
+                    OutputOwner::Feed(i) => Some(crate::site::MenuEntry {
+                        name: format!("{} · {}", site.sections[i].front.title, site.config.title),
+                        url: output.url.clone(),
+                    }),
+                    _ => None,
                 })
                 .collect(),
             extra: &site.config.extra,
@@ -199,11 +197,70 @@ pub fn page_value(
 }
 
 /// Returns `value` (a map) with `key` replaced.
+/// The value of section `index`: its fields, its rendered Markdown `content`, and the values of
+/// its pages and subsections taken from `pages` and `sections`. A full build and an incremental
+/// update make it the same way.
+pub fn section_value(
+    site: &Site,
+    index: usize,
+    content: Value,
+    pages: &[Value],
+    sections: &[Value],
+) -> Result<Value, tera::Error> {
+    let section = &site.sections[index];
+    let core = Value::try_from_serializable(&SectionCore {
+        title: &section.front.title,
+        description: section.front.description.as_deref(),
+        path: section_path(&section.dir),
+        url: &section.url,
+        permalink: site.permalink(&section.url),
+        toc: &section.markdown.toc,
+        word_count: section.markdown.word_count,
+        weight: section.front.weight,
+        sort_by: section.front.sort_by,
+        lang: site.config.language.as_str(),
+        sources: &section.front.sources,
+        extra: &section.front.extra,
+    })?;
+    let listed: Vec<Value> = section.pages.iter().map(|&p| pages[p].clone()).collect();
+    let subsections: Vec<Value> = section
+        .subsections
+        .iter()
+        .map(|&s| sections[s].clone())
+        .collect();
+    Ok(with_fields(
+        core,
+        vec![
+            ("content", content),
+            ("pages", Value::from(listed)),
+            ("subsections", Value::from(subsections)),
+        ],
+    ))
+}
+
 pub fn replace_field(value: &Value, key: &'static str, new: Value) -> Value {
     with_fields(value.clone(), vec![(key, new)])
 }
 
 impl SiteValues {
+    /// The `section` of the list page of an entity kind: the value of `content/<kind>/_index.md`
+    /// when there is one, else a title and no text.
+    pub fn entity_list_section(&self, site: &Site, kind: EntityKind) -> Value {
+        match site
+            .sections
+            .iter()
+            .position(|s| s.output_dir == kind.dir())
+        {
+            Some(i) => self.sections[i].clone(),
+            None => {
+                let mut fields = std::collections::BTreeMap::new();
+                fields.insert("title", Value::from(kind.default_title()));
+                fields.insert("content", Value::safe_string(""));
+                Value::from(fields)
+            }
+        }
+    }
+
     /// Builds the values. The HTML of every page and section moves out of `site` into them, so
     /// that a big site holds its HTML once.
     pub fn build(site: &mut Site, globals: Globals) -> Result<SiteValues, tera::Error> {
@@ -218,7 +275,6 @@ impl SiteValues {
             .map(|s| std::mem::take(&mut s.markdown.html))
             .collect();
         let site = &*site;
-        let lang = site.config.language.as_str();
         let pages = site
             .pages
             .par_iter()
@@ -226,43 +282,13 @@ impl SiteValues {
             .map(|(page, html)| page_value(site, page, std::mem::take(html)))
             .collect::<Result<Vec<Value>, tera::Error>>()?;
 
-        // Sections bottom-up, so that each can hold its finished subsections.
-        let mut sections: Vec<Option<Value>> = vec![None; site.sections.len()];
+        // Sections bottom-up (a subsection sorts after its parent), so that each can hold its
+        // finished subsections.
+        let mut sections: Vec<Value> = vec![Value::none(); site.sections.len()];
         for index in (0..site.sections.len()).rev() {
-            let section = &site.sections[index];
-            let core = Value::try_from_serializable(&SectionCore {
-                title: &section.front.title,
-                description: section.front.description.as_deref(),
-                path: section_path(&section.dir),
-                url: &section.url,
-                permalink: site.permalink(&section.url),
-                toc: &section.markdown.toc,
-                word_count: section.markdown.word_count,
-                weight: section.front.weight,
-                sort_by: section.front.sort_by,
-                lang,
-                sources: &section.front.sources,
-                extra: &section.front.extra,
-            })?;
-            let subsections: Vec<Value> = section
-                .subsections
-                .iter()
-                .filter_map(|&s| sections[s].clone())
-                .collect();
-            let listed: Vec<Value> = section.pages.iter().map(|&p| pages[p].clone()).collect();
-            sections[index] = Some(with_fields(
-                core,
-                vec![
-                    ("content", safe(&std::mem::take(&mut section_html[index]))),
-                    ("pages", Value::from(listed)),
-                    ("subsections", Value::from(subsections)),
-                ],
-            ));
+            let content = safe(&std::mem::take(&mut section_html[index]));
+            sections[index] = section_value(site, index, content, &pages, &sections)?;
         }
-        let sections: Vec<Value> = sections
-            .into_iter()
-            .map(|v| v.unwrap_or_else(Value::none))
-            .collect();
 
         let mut taxonomy_values = Vec::new();
         let mut term_values = Vec::new();

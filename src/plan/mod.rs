@@ -1,0 +1,487 @@
+//! The output plan: every file a build writes, listed once, after the templates are known.
+//!
+//! Each kind of output (a page, a section, an entity page, an embed, the API, a feed, the
+//! sitemap, a static file, a redirect…) says here, and only here, where it is written, at which
+//! URL, with which template and how a message names it. Rendering, `pimap check`, the sitemap,
+//! `get_url`, the incremental rebuild and the dev server read the [`OutputPlan`]; nothing else
+//! derives a path or a URL of an output. Building the plan also checks it: two sources for one
+//! path, a file where a folder must go, a name pimap keeps for itself (`collisions.rs`), and a
+//! template that does not exist. The plan reads no file and renders nothing.
+
+mod collisions;
+
+use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::site::{EntityKind, FacetKind, Site, section_path};
+use crate::source::{FileOrigin, FileSource};
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+/// What an embed shows: one SME, or a cluster's SMEs (optionally those of one sector or
+/// technology).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Embed {
+    Sme(usize),
+    ClusterSmes(usize, Option<(FacetKind, usize)>),
+}
+
+/// Who produces an output file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OutputOwner {
+    /// A static file under its content-hashed name.
+    Fingerprinted(usize),
+    /// `_headers`: long cache lifetimes for fingerprinted files, for hosts that read it.
+    Headers,
+    /// A page made to be framed by partners' sites.
+    Embed(Embed),
+    /// The oEmbed description of an embed.
+    OEmbed(Embed),
+    /// `api/v1/<kind>.json`.
+    Api(EntityKind),
+    SearchIndex,
+    /// The search page.
+    Search,
+    Sitemap,
+    Robots,
+    /// The Atom feed of a section.
+    Feed(usize),
+    EntityList(EntityKind),
+    Entity(EntityKind, usize),
+    FacetIndex(FacetKind),
+    Facet(FacetKind, usize),
+    Section(usize),
+    Page(usize),
+    Taxonomy(usize),
+    Term(usize, usize),
+    NotFound,
+    Alias(usize),
+    ContentAsset(usize),
+    Static(usize),
+}
+
+/// One file the build writes.
+#[derive(Debug, Clone)]
+pub struct PlannedOutput {
+    /// Relative to the output folder: `news/launch/index.html`.
+    pub path: String,
+    /// Site path with the base path: `/news/launch/`, `/sitemap.xml`.
+    pub url: String,
+    pub owner: OutputOwner,
+    /// The template that renders it; `None` for files made without one.
+    pub template: Option<String>,
+    /// How messages name it: `content/news/launch.md`, `the search page`.
+    pub description: String,
+}
+
+/// Every output of a build, in a stable order, with indexes by path and by owner.
+#[derive(Debug, Default)]
+pub struct OutputPlan {
+    pub outputs: Vec<PlannedOutput>,
+    by_path: HashMap<String, usize>,
+    by_owner: HashMap<OutputOwner, usize>,
+}
+
+impl OutputPlan {
+    /// Lists every output of `site`, given the names of its templates, and checks the list.
+    /// The plan is complete even when there are problems; the build stops on them.
+    pub fn build(site: &Site, template_names: &HashSet<String>) -> (OutputPlan, Vec<Diagnostic>) {
+        let outputs: Vec<PlannedOutput> = owners(site, template_names)
+            .into_iter()
+            .map(|(path, owner)| PlannedOutput {
+                url: url_of_path(&site.base.path, &path),
+                template: template_of(site, owner).map(str::to_owned),
+                description: owner.describe(site),
+                path,
+                owner,
+            })
+            .collect();
+        let mut problems = collisions::check(site, &outputs);
+        problems.extend(missing_templates(site, &outputs, template_names));
+        let mut plan = OutputPlan {
+            by_path: HashMap::with_capacity(outputs.len()),
+            by_owner: HashMap::with_capacity(outputs.len()),
+            outputs,
+        };
+        for (i, output) in plan.outputs.iter().enumerate() {
+            plan.by_path.entry(output.path.clone()).or_insert(i);
+            plan.by_owner.insert(output.owner, i);
+        }
+        (plan, problems)
+    }
+
+    /// The output written at `path`.
+    pub fn at_path(&self, path: &str) -> Option<&PlannedOutput> {
+        self.by_path.get(path).map(|&i| &self.outputs[i])
+    }
+
+    /// The output that `owner` produces, if the site has it.
+    pub fn of(&self, owner: OutputOwner) -> Option<&PlannedOutput> {
+        self.by_owner.get(&owner).map(|&i| &self.outputs[i])
+    }
+}
+
+/// `news/index.html` -> `/news/`, `sitemap.xml` -> `/sitemap.xml`, under the base path.
+fn url_of_path(base_path: &str, path: &str) -> String {
+    let shown = match path.strip_suffix("index.html") {
+        Some(dir) if dir.is_empty() || dir.ends_with('/') => dir,
+        _ => path,
+    };
+    format!("{base_path}/{shown}")
+}
+
+/// `news` -> `news/index.html`, `` -> `index.html`.
+fn index_in(dir: &str) -> String {
+    if dir.is_empty() {
+        "index.html".to_owned()
+    } else {
+        format!("{dir}/index.html")
+    }
+}
+
+/// Every output path with its owner, in the order the plan keeps.
+fn owners(site: &Site, template_names: &HashSet<String>) -> Vec<(String, OutputOwner)> {
+    let mut outputs = Vec::new();
+    // A section whose folder is an entity list page (content/smes/_index.md) gives that page
+    // its title and text instead of a page of its own.
+    let entity_lists: Vec<&str> = EntityKind::ALL
+        .iter()
+        .filter(|&&kind| site.graph.count(kind) > 0)
+        .map(|kind| kind.dir())
+        .collect();
+    for (i, section) in site.sections.iter().enumerate() {
+        if !entity_lists.contains(&section.output_dir.as_str()) {
+            outputs.push((index_in(&section.output_dir), OutputOwner::Section(i)));
+        }
+    }
+    for kind in EntityKind::ALL {
+        let count = site.graph.count(kind);
+        if count > 0 {
+            outputs.push((index_in(kind.dir()), OutputOwner::EntityList(kind)));
+        }
+        for i in 0..count {
+            let dir = site.graph.output_dir(kind, i);
+            outputs.push((index_in(&dir), OutputOwner::Entity(kind, i)));
+        }
+    }
+    embeds(site, template_names, &mut outputs);
+    for kind in EntityKind::ALL {
+        if site.graph.count(kind) > 0 {
+            let path = format!("api/v1/{}.json", kind.variable().1);
+            outputs.push((path, OutputOwner::Api(kind)));
+        }
+    }
+    if template_names.contains("search.html") {
+        outputs.push(("search-index.json".to_owned(), OutputOwner::SearchIndex));
+        outputs.push(("search/index.html".to_owned(), OutputOwner::Search));
+    }
+    for kind in FacetKind::ALL {
+        let facets = site.graph.facets(kind);
+        if !facets.is_empty() {
+            outputs.push((index_in(kind.dir()), OutputOwner::FacetIndex(kind)));
+        }
+        for (i, facet) in facets.iter().enumerate() {
+            outputs.push((index_in(&facet.output_dir), OutputOwner::Facet(kind, i)));
+        }
+    }
+    for (i, page) in site.pages.iter().enumerate() {
+        outputs.push((index_in(&page.output_dir), OutputOwner::Page(i)));
+    }
+    for (t, taxonomy) in site.taxonomies.iter().enumerate() {
+        outputs.push((index_in(&taxonomy.output_dir), OutputOwner::Taxonomy(t)));
+        for (i, term) in taxonomy.terms.iter().enumerate() {
+            outputs.push((index_in(&term.output_dir), OutputOwner::Term(t, i)));
+        }
+    }
+    outputs.push(("404.html".to_owned(), OutputOwner::NotFound));
+    outputs.push(("sitemap.xml".to_owned(), OutputOwner::Sitemap));
+    outputs.push(("robots.txt".to_owned(), OutputOwner::Robots));
+    for (i, section) in site.sections.iter().enumerate() {
+        if section.front.feed {
+            let path = if section.output_dir.is_empty() {
+                "atom.xml".to_owned()
+            } else {
+                format!("{}/atom.xml", section.output_dir)
+            };
+            outputs.push((path, OutputOwner::Feed(i)));
+        }
+    }
+    for (i, alias) in site.aliases.iter().enumerate() {
+        outputs.push((alias.output_path.clone(), OutputOwner::Alias(i)));
+    }
+    for (i, (_, output)) in site.content_assets.iter().enumerate() {
+        outputs.push((output.clone(), OutputOwner::ContentAsset(i)));
+    }
+    for (i, file) in site.static_files.iter().enumerate() {
+        outputs.push((file.rel.clone(), OutputOwner::Static(i)));
+        if let Some(hashed) = fingerprinted_path(site, file) {
+            outputs.push((hashed, OutputOwner::Fingerprinted(i)));
+        }
+    }
+    if site.cachebust && !site.static_files.is_empty() {
+        outputs.push(("_headers".to_owned(), OutputOwner::Headers));
+    }
+    outputs
+}
+
+/// Embeds for partners' sites and their oEmbed descriptions, when the theme has their templates.
+fn embeds(site: &Site, template_names: &HashSet<String>, outputs: &mut Vec<(String, OutputOwner)>) {
+    let graph = &site.graph;
+    if template_names.contains("embed_sme.html") {
+        for (i, sme) in graph.entities.smes.iter().enumerate() {
+            let dir = format!("embed/smes/{}", sme.id);
+            outputs.push((index_in(&dir), OutputOwner::Embed(Embed::Sme(i))));
+            outputs.push((
+                format!("{dir}/oembed.json"),
+                OutputOwner::OEmbed(Embed::Sme(i)),
+            ));
+        }
+    }
+    if !template_names.contains("embed_smes.html") {
+        return;
+    }
+    for (p, partner) in graph.entities.partners.iter().enumerate() {
+        let members = &graph.partner_smes[p];
+        if members.is_empty() {
+            continue;
+        }
+        let dir = format!("embed/partners/{}/smes", partner.id);
+        let all = Embed::ClusterSmes(p, None);
+        outputs.push((index_in(&dir), OutputOwner::Embed(all)));
+        outputs.push((format!("{dir}/oembed.json"), OutputOwner::OEmbed(all)));
+        for kind in [FacetKind::Sector, FacetKind::Technology] {
+            for (f, facet) in graph.facets(kind).iter().enumerate() {
+                if facet.smes.iter().any(|s| members.contains(s)) {
+                    let segment = match kind {
+                        FacetKind::Sector => "sector",
+                        _ => "technology",
+                    };
+                    let owner = OutputOwner::Embed(Embed::ClusterSmes(p, Some((kind, f))));
+                    outputs.push((index_in(&format!("{dir}/{segment}/{}", facet.slug)), owner));
+                }
+            }
+        }
+    }
+}
+
+/// File types whose URLs carry a hash of their bytes in the file name when cache busting is on.
+const FINGERPRINTED: [&str; 10] = [
+    "css", "js", "svg", "png", "jpg", "jpeg", "webp", "avif", "gif", "woff2",
+];
+
+/// `css/site.css` -> `css/site.7ef2914e4b.css`, for static files whose URL changes with their
+/// bytes (so hosts can cache them for ever); `None` when cache busting is off or for other types.
+/// `embed.js` keeps one stable name: partners' sites point at it.
+fn fingerprinted_path(site: &Site, file: &FileSource) -> Option<String> {
+    let (stem, extension) = file.rel.rsplit_once('.')?;
+    let fingerprint = site.cachebust
+        && FINGERPRINTED.contains(&extension.to_ascii_lowercase().as_str())
+        && file.rel != "embed.js";
+    fingerprint.then(|| format!("{stem}.{:010x}.{extension}", file.hash >> 24))
+}
+
+/// The template that renders an output; `None` for outputs made without one.
+fn template_of(site: &Site, owner: OutputOwner) -> Option<&str> {
+    Some(match owner {
+        OutputOwner::Embed(Embed::Sme(_)) => "embed_sme.html",
+        OutputOwner::Embed(Embed::ClusterSmes(..)) => "embed_smes.html",
+        OutputOwner::Search => "search.html",
+        OutputOwner::EntityList(kind) => kind.list_template(),
+        OutputOwner::Entity(kind, _) => kind.template(),
+        OutputOwner::FacetIndex(_) => "facets.html",
+        OutputOwner::Facet(..) => "facet.html",
+        OutputOwner::Page(i) => {
+            let page = &site.pages[i];
+            let section = &site.sections[page.section];
+            match (&page.front.template, &section.front.page_template) {
+                (Some(t), _) | (None, Some(t)) => t,
+                (None, None) => "page.html",
+            }
+        }
+        OutputOwner::Section(i) => match &site.sections[i].front.template {
+            Some(t) => t,
+            None if site.sections[i].dir.is_empty() => "index.html",
+            None => "section.html",
+        },
+        OutputOwner::Taxonomy(_) => "taxonomy_list.html",
+        OutputOwner::Term(..) => "taxonomy_term.html",
+        OutputOwner::NotFound => "404.html",
+        OutputOwner::OEmbed(_)
+        | OutputOwner::Api(_)
+        | OutputOwner::SearchIndex
+        | OutputOwner::Headers
+        | OutputOwner::Fingerprinted(_)
+        | OutputOwner::Alias(_)
+        | OutputOwner::ContentAsset(_)
+        | OutputOwner::Static(_)
+        | OutputOwner::Sitemap
+        | OutputOwner::Robots
+        | OutputOwner::Feed(_) => return None,
+    })
+}
+
+/// An error for every output whose template does not exist: at the `template` or
+/// `page_template` key that chose it, or at the template's name for the default ones.
+fn missing_templates(
+    site: &Site,
+    outputs: &[PlannedOutput],
+    template_names: &HashSet<String>,
+) -> Vec<Diagnostic> {
+    let mut names: Vec<&str> = template_names.iter().map(String::as_str).collect();
+    names.sort_unstable();
+    let mut problems = Vec::new();
+    for output in outputs {
+        let Some(template) = output.template.as_deref() else {
+            continue;
+        };
+        if template_names.contains(template) {
+            continue;
+        }
+        let message = format!("template `{template}` not found");
+        let help = match did_you_mean(template, names.iter().copied()) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => format!("add templates/{template} to the site or its theme"),
+        };
+        let diagnostic = match template_chosen_at(site, output.owner) {
+            Some(mut at) => {
+                at.message = message;
+                at
+            }
+            None => Diagnostic::file_error(format!("templates/{template}"), message)
+                .with_note(format!("needed to render {}", output.description)),
+        };
+        problems.push(diagnostic.with_help(help));
+    }
+    problems
+}
+
+/// Where a page or section names its template (`template:` or its section's `page_template:`).
+fn template_chosen_at(site: &Site, owner: OutputOwner) -> Option<Diagnostic> {
+    match owner {
+        OutputOwner::Page(i) => {
+            let page = &site.pages[i];
+            let section = &site.sections[page.section];
+            match (&page.front.template, &section.front.page_template) {
+                (Some(_), _) => Some(page.source.error_at_key("template", "")),
+                (None, Some(_)) => section
+                    .source
+                    .as_ref()
+                    .map(|s| s.error_at_key("page_template", "")),
+                (None, None) => None,
+            }
+        }
+        OutputOwner::Section(i) => {
+            let section = &site.sections[i];
+            section.front.template.as_ref()?;
+            section
+                .source
+                .as_ref()
+                .map(|s| s.error_at_key("template", ""))
+        }
+        _ => None,
+    }
+}
+
+impl OutputOwner {
+    /// How messages name this output: its source file, or what pimap makes.
+    fn describe(self, site: &Site) -> String {
+        let graph = &site.graph;
+        match self {
+            OutputOwner::EntityList(kind) => format!("the list of data/{}/", kind.variable().1),
+            OutputOwner::Entity(kind, i) => graph.source(kind, i).file.display().to_string(),
+            OutputOwner::FacetIndex(kind) => format!("the list of {}", kind.dir()),
+            OutputOwner::Facet(kind, i) => {
+                format!("the {} page `{}`", kind.dir(), graph.facets(kind)[i].name)
+            }
+            OutputOwner::Section(i) => site.sections[i]
+                .source
+                .as_ref()
+                .map_or("the home page".to_owned(), |s| s.file.display().to_string()),
+            OutputOwner::Page(i) => site.pages[i].source.file.display().to_string(),
+            OutputOwner::Taxonomy(t) => {
+                format!("the `{}` taxonomy", site.taxonomies[t].config.name)
+            }
+            OutputOwner::Term(t, i) => format!(
+                "the `{}` term `{}`",
+                site.taxonomies[t].config.name, site.taxonomies[t].terms[i].name
+            ),
+            OutputOwner::NotFound => "the 404 page".to_owned(),
+            OutputOwner::Sitemap => "the sitemap".to_owned(),
+            OutputOwner::Robots => "robots.txt".to_owned(),
+            OutputOwner::Fingerprinted(i) => {
+                format!("static file {} (fingerprinted)", site.static_files[i].rel)
+            }
+            OutputOwner::Headers => "_headers".to_owned(),
+            OutputOwner::Embed(embed) => embed.describe(site),
+            OutputOwner::OEmbed(embed) => {
+                format!("the oEmbed description of {}", embed.describe(site))
+            }
+            OutputOwner::Api(kind) => format!("the API of data/{}/", kind.variable().1),
+            OutputOwner::SearchIndex => "the search index".to_owned(),
+            OutputOwner::Search => "the search page".to_owned(),
+            OutputOwner::Feed(i) => format!(
+                "the feed of content/{}",
+                section_path(&site.sections[i].dir)
+            ),
+            OutputOwner::Alias(i) => format!("an alias of {}", site.aliases[i].target_url),
+            OutputOwner::ContentAsset(i) => format!("content/{}", site.content_assets[i].0.rel),
+            OutputOwner::Static(i) => format!("static file {}", site.static_files[i].rel),
+        }
+    }
+
+    /// The Markdown or data file this output shows, with its text.
+    pub fn source_text(self, site: &Site) -> Option<(&Path, &str)> {
+        match self {
+            OutputOwner::Page(i) => {
+                let source = &site.pages[i].source;
+                Some((&source.file, &source.text))
+            }
+            OutputOwner::Section(i) => {
+                let source = site.sections[i].source.as_ref()?;
+                Some((&source.file, &source.text))
+            }
+            OutputOwner::Entity(kind, i) => {
+                let source = site.graph.source(kind, i);
+                Some((&source.file, &source.text))
+            }
+            _ => None,
+        }
+    }
+
+    /// The file this output is a copy of; `None` for outputs that are rendered.
+    pub fn copied_from(self, site: &Site) -> Option<&FileOrigin> {
+        match self {
+            OutputOwner::Static(i) | OutputOwner::Fingerprinted(i) => {
+                Some(&site.static_files[i].origin)
+            }
+            OutputOwner::ContentAsset(i) => Some(&site.content_assets[i].0.origin),
+            _ => None,
+        }
+    }
+}
+
+impl Embed {
+    fn describe(self, site: &Site) -> String {
+        let entities = &site.graph.entities;
+        match self {
+            Embed::Sme(i) => format!("the embed of data/smes/{}.yaml", entities.smes[i].id),
+            Embed::ClusterSmes(p, _) => {
+                format!(
+                    "the embed of data/partners/{}.yaml",
+                    entities.partners[p].id
+                )
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_show_folders_for_index_files() {
+        assert_eq!(url_of_path("", "index.html"), "/");
+        assert_eq!(url_of_path("/sub", "news/index.html"), "/sub/news/");
+        assert_eq!(url_of_path("/sub", "sitemap.xml"), "/sub/sitemap.xml");
+        assert_eq!(url_of_path("", "old/notindex.html"), "/old/notindex.html");
+    }
+}

@@ -1,0 +1,109 @@
+//! Links between content files: the URL each content file and content asset resolves to, the
+//! Markdown of every page and section rendered in parallel with its links rewritten, and the
+//! check that every `#anchor` a link points at exists. The full build and the incremental rebuild
+//! both check anchors with [`check_anchor`].
+
+use super::{Site, section_path};
+use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::markdown::{self, AnchorLink, LinkTargets};
+use crate::source::content::ContentSource;
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+
+/// The URL of every content file and of every file copied from `content/`, by path inside
+/// `content/`: what Markdown links resolve against.
+pub fn link_target_urls(site: &Site) -> (HashMap<String, String>, HashMap<String, String>) {
+    let mut content_urls: HashMap<String, String> = site
+        .pages
+        .iter()
+        .map(|p| (p.source.path.clone(), p.url.clone()))
+        .collect();
+    content_urls.extend(
+        site.sections
+            .iter()
+            .filter(|s| s.source.is_some())
+            .map(|s| (section_path(&s.dir), s.url.clone())),
+    );
+    let asset_urls = site
+        .content_assets
+        .iter()
+        .map(|(asset, output)| (asset.rel.clone(), format!("{}/{}", site.base.path, output)))
+        .collect();
+    (content_urls, asset_urls)
+}
+
+/// Renders every content file's Markdown in parallel, then checks the anchors links point at.
+pub(super) fn render_markdown(
+    site: &mut Site,
+    failed: &HashSet<String>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let (content_urls, asset_urls) = link_target_urls(site);
+    let targets = LinkTargets {
+        content: &content_urls,
+        assets: &asset_urls,
+        failed,
+        base_path: &site.base.path,
+    };
+    site.pages
+        .par_iter_mut()
+        .for_each(|page| page.markdown = markdown::render(&page.source, &targets));
+    site.sections.par_iter_mut().for_each(|section| {
+        if let Some(source) = &section.source {
+            section.markdown = markdown::render(source, &targets);
+        }
+    });
+    let documents = site.pages.iter().map(|p| (&p.source, &p.markdown)).chain(
+        site.sections
+            .iter()
+            .filter_map(|s| s.source.as_ref().map(|src| (src, &s.markdown))),
+    );
+    for (source, rendered) in documents {
+        errors.extend(rendered.diagnostics.iter().cloned());
+        let anchors_of = |path: &str| anchors_in(site, path);
+        errors.extend(
+            rendered
+                .anchor_links
+                .iter()
+                .filter_map(|link| check_anchor(source, link, anchors_of)),
+        );
+    }
+}
+
+/// The anchors (heading ids) of the content file at `path` inside `content/`.
+pub fn anchors_in<'a>(site: &'a Site, path: &str) -> Option<&'a HashSet<String>> {
+    site.page_by_path(path)
+        .map(|p| &p.markdown.anchors)
+        .or_else(|| site.section_by_path(path).map(|s| &s.markdown.anchors))
+}
+
+/// The error for a link in `source` to an `#anchor` that the content file it points at does not
+/// have; `None` when the anchor is there, or when `anchors_of` knows no such file.
+pub fn check_anchor<'a>(
+    source: &ContentSource,
+    link: &AnchorLink,
+    anchors_of: impl Fn(&str) -> Option<&'a HashSet<String>>,
+) -> Option<Diagnostic> {
+    let anchors = anchors_of(&link.target)?;
+    if anchors.contains(&link.anchor) {
+        return None;
+    }
+    let mut d = source.error_at_offset(
+        link.offset,
+        format!(
+            "link to `#{}` in content/{}: there is no such heading",
+            link.anchor, link.target
+        ),
+    );
+    let mut sorted: Vec<&str> = anchors.iter().map(String::as_str).collect();
+    sorted.sort_unstable();
+    d.help = did_you_mean(&link.anchor, sorted.iter().copied())
+        .map(|best| format!("did you mean `#{best}`?"))
+        .or_else(|| {
+            (!sorted.is_empty()).then(|| {
+                let listed: Vec<String> = sorted.iter().map(|a| format!("#{a}")).collect();
+                format!("the anchors there are: {}", listed.join(", "))
+            })
+        });
+    Some(d)
+}
