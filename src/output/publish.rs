@@ -189,8 +189,9 @@ fn absolute(site: &Site, dir: &str) -> String {
 }
 
 /// `api/v1/<kind>.json`: every entity of a kind with its fields, its page's absolute URL and the
-/// ids of related entities. The schema is in docs/api.md.
-pub fn api(site: &Site, kind: crate::site::EntityKind) -> String {
+/// ids of related entities. The schema is in docs/api.md. An SME's `embed_url` is given only when
+/// the plan has its embed page (the theme may have no embed template).
+pub fn api(site: &Site, plan: &OutputPlan, kind: crate::site::EntityKind) -> String {
     use crate::site::EntityKind;
     let g = &site.graph;
     let ids = |kind: EntityKind, list: &[usize]| -> Vec<String> {
@@ -217,8 +218,10 @@ pub fn api(site: &Site, kind: crate::site::EntityKind) -> String {
                 EntityKind::Sme => {
                     item["missions"] = ids(EntityKind::Mission, &g.sme_missions[i]).into();
                     item["offer_html"] = g.sme_html[i].clone().into();
-                    item["embed_url"] =
-                        absolute(site, &format!("embed/smes/{}", g.id(kind, i))).into();
+                    item["embed_url"] = plan
+                        .of(OutputOwner::Embed(crate::plan::Embed::Sme(i)))
+                        .map(|embed| site.permalink(&embed.url))
+                        .into();
                 }
                 EntityKind::Mission => {
                     item["practices"] = ids(EntityKind::Practice, &g.mission_practices[i]).into();

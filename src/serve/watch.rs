@@ -202,7 +202,7 @@ mod tests {
     }
 
     #[test]
-    fn a_burst_of_changes_is_one_batch_and_leftovers_are_ignored() {
+    fn a_burst_of_changes_is_batched_and_leftovers_are_ignored() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("content")).unwrap();
         std::fs::write(dir.path().join("site.yaml"), "title: t\n").unwrap();
@@ -217,12 +217,19 @@ mod tests {
             std::fs::write(root.join("content/p1.md~"), "x").unwrap();
             std::fs::write(root.join("notes.txt"), "x").unwrap();
         });
-        let batch = watcher.next_batch().unwrap();
+        // On an idle machine the burst is one batch; a loaded one may pause the writer longer
+        // than the quiet period, so allow a few batches, never one per file.
+        let mut seen = BTreeSet::new();
+        let mut batches = 0;
+        while seen.len() < 200 {
+            seen.extend(watcher.next_batch().unwrap());
+            batches += 1;
+        }
         writer.join().unwrap();
-        assert_eq!(batch.len(), 200, "{batch:?}");
+        assert!(batches <= 10, "{batches} batches for one burst");
+        assert_eq!(seen.len(), 200, "{seen:?}");
         assert!(
-            batch
-                .iter()
+            seen.iter()
                 .all(|p| p.starts_with("content") && p.to_string_lossy().ends_with(".md"))
         );
     }
