@@ -282,3 +282,62 @@ fn a_section_body_edit_is_incremental_and_identical_to_a_full_build() {
             .contains("Bringing photonics to new markets.")
     );
 }
+
+/// Edits the body of `rel` in a fresh copy of basic-site and returns the fast rebuild's reasons,
+/// after checking that the result is the same as a full build.
+fn reasons_after_body_edit(rel: &str, edit: impl Fn(&str) -> String) -> Vec<String> {
+    let site = copy_fixture("basic-site");
+    let options = BuildOptions::new(site.path());
+    let mut session = Session::new(options.clone());
+    session.rebuild(&[]).expect("the fixture builds");
+    let path = site.path().join("content").join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, edit(&text)).unwrap();
+    let rebuild = session
+        .rebuild(&[PathBuf::from("content").join(rel)])
+        .unwrap();
+    assert!(rebuild.incremental, "{:?}", rebuild.fallback);
+    assert_eq!(rebuild.rendered, rebuild.reasons.len());
+    assert_same(rel, 0, session.files(), &full_build(&options).unwrap());
+    rebuild.reasons
+}
+
+#[test]
+fn a_body_edit_re_renders_the_page_and_only_the_lists_that_show_a_changed_field() {
+    let reasons = reasons_after_body_edit("news/workshop.md", |text| {
+        format!("{text}\nA second paragraph about lasers.\n")
+    });
+    let rendered: Vec<&str> = reasons
+        .iter()
+        .map(|r| r.split(' ').next().unwrap_or_default())
+        .collect();
+    assert!(
+        reasons.contains(&"/news/workshop/ (its body)".to_owned()),
+        "{reasons:?}"
+    );
+    // The news list and the tag pages show word counts; the home page reaches news through
+    // get_section.
+    for url in ["/news/", "/tags/workshop/", "/tags/mou/", "/"] {
+        assert!(rendered.contains(&url), "{url} not in {reasons:?}");
+    }
+    // The tag list counts pages only; other pages show their own body.
+    for url in ["/tags/", "/news/mou-signed/", "/about/team/", "/about/"] {
+        assert!(!rendered.contains(&url), "{url} in {reasons:?}");
+    }
+    assert!(
+        reasons.iter().any(
+            |r| r == "/news/ (shows content, word_count of /news/workshop/)"
+                || r == "/news/ (shows word_count of /news/workshop/)"
+        ),
+        "{reasons:?}"
+    );
+}
+
+#[test]
+fn a_body_edit_that_changes_no_listed_field_re_renders_the_page_alone() {
+    // Replacing a word by another changes the content only; no list shows it.
+    let reasons = reasons_after_body_edit("about/team.md", |text| {
+        text.replace("The team.", "The crew.")
+    });
+    assert_eq!(reasons, ["/about/team/ (its body)"]);
+}

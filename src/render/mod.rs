@@ -20,6 +20,7 @@ mod dates;
 mod entity_values;
 mod functions;
 mod meta;
+pub mod reads;
 mod shortcodes;
 mod values;
 
@@ -37,6 +38,8 @@ pub use values::{SiteValues, page_value, replace_field, section_value};
 pub struct Templates {
     pub tera: Tera,
     sources: HashMap<String, TemplateSource>,
+    /// What each template reads, from its tags.
+    graph: reads::TemplateGraph,
 }
 
 impl Templates {
@@ -58,7 +61,18 @@ impl Templates {
         functions::register_filters(&mut tera);
         functions::register_placeholders(&mut tera);
         match tera.add_raw_templates(templates.iter().map(|t| (t.name.as_str(), t.text.as_str()))) {
-            Ok(()) => Ok(Templates { tera, sources }),
+            Ok(()) => {
+                let graph = reads::TemplateGraph::new(
+                    sources
+                        .iter()
+                        .map(|(name, t)| (name.as_str(), t.text.as_str())),
+                );
+                Ok(Templates {
+                    tera,
+                    sources,
+                    graph,
+                })
+            }
             Err(batch_error) => {
                 // The batch stops at its first error; check each template alone to find them all.
                 let mut errors = syntax_errors(templates, &sources);
@@ -110,21 +124,9 @@ fn syntax_errors(
         .collect()
 }
 
-/// Template names after `include` or `extends` in a template's text.
+/// Template names after `include`, `extends` or `import` in a template's tags.
 fn referenced_templates(text: &str) -> Vec<String> {
-    let mut names = Vec::new();
-    for keyword in ["include", "extends"] {
-        for (at, _) in text.match_indices(keyword) {
-            let rest = text[at + keyword.len()..].trim_start();
-            let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else {
-                continue;
-            };
-            if let Some(end) = rest[1..].find(quote) {
-                names.push(rest[1..1 + end].to_owned());
-            }
-        }
-    }
-    names
+    reads::scan(text).references
 }
 
 /// Splits Tera's text reports (`error: MESSAGE` then `  --> NAME:LINE:COL`) into their parts.
@@ -200,57 +202,20 @@ pub struct RenderedFile {
     pub bytes: Vec<u8>,
 }
 
-/// What an output's templates (its own and those it extends or includes) refer to, so that an
-/// incremental rebuild knows which outputs a changed page can affect.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Mentions {
-    /// `section`: the page's section, with its list of pages.
-    pub section: bool,
-    /// Functions and variables that reach any page: `get_page`, `get_section`, `taxonomies`, or
-    /// components defined elsewhere.
-    pub any_page: bool,
-}
-
 impl Templates {
-    /// What `name` and the templates it extends or includes mention. Conservative: a word in a
-    /// comment counts too.
-    pub fn mentions(&self, name: &str) -> Mentions {
-        let mut mentions = Mentions::default();
-        for current in self.closure(name) {
-            let Some(template) = self.sources.get(&current) else {
-                continue;
-            };
-            let text = &template.text;
-            mentions.section |= text.contains("section");
-            mentions.any_page |= [
-                "get_page",
-                "get_section",
-                "taxonomies",
-                "{{<",
-                "{{ <",
-                "{%<",
-                "{% <",
-            ]
-            .iter()
-            .any(|word| text.contains(word));
-        }
-        mentions
+    /// What `name` reads, with the templates it extends, includes or calls.
+    pub fn reads(&self, name: &str) -> reads::TemplateReads {
+        self.graph.reads(name)
     }
 
-    /// The names of `name` and of every template it extends or includes.
+    /// The names of `name` and of every template it extends, includes or calls.
     pub fn closure(&self, name: &str) -> std::collections::HashSet<String> {
-        let mut seen = std::collections::HashSet::new();
-        let mut stack = vec![name.to_owned()];
-        while let Some(current) = stack.pop() {
-            if !seen.insert(current.clone()) {
-                continue;
-            }
-            let Some(template) = self.sources.get(&current) else {
-                continue;
-            };
-            stack.extend(referenced_templates(&template.text));
-        }
-        seen
+        self.graph.closure(name)
+    }
+
+    /// Whether any template defines a component (any template may call it).
+    pub fn defines_components(&self) -> bool {
+        self.graph.defines_components()
     }
 
     /// The text of every template, by name.

@@ -75,17 +75,10 @@ fn rebuild(session: &mut Session, changed: &[PathBuf], shared: &Shared) -> Rebui
             }
             let changed = rebuild.changed.len();
             let files_word = if changed == 1 { "file" } else { "files" };
-            let how = if rebuild.incremental {
-                format!(
-                    "re-rendered {} of {} pages",
-                    rebuild.rendered, rebuild.pages
-                )
-            } else {
-                format!("{} pages", rebuild.pages)
-            };
             println!(
-                "Built in {} ms: {how}, {changed} {files_word} changed",
-                started.elapsed().as_millis()
+                "Built in {} ms: {}, {changed} {files_word} changed",
+                started.elapsed().as_millis(),
+                describe(&rebuild)
             );
             if let Ok(mut site) = shared.site.write() {
                 *site = Arc::new(ServedSite {
@@ -111,6 +104,29 @@ fn rebuild(session: &mut Session, changed: &[PathBuf], shared: &Shared) -> Rebui
             Rebuilt::Failed(text)
         }
     }
+}
+
+/// What a rebuild did and why, for the terminal: the outputs rendered again with their reasons
+/// (the first few), or why the full build was needed.
+fn describe(rebuild: &crate::incremental::Rebuild) -> String {
+    const SHOWN: usize = 5;
+    if !rebuild.incremental {
+        let why = rebuild
+            .fallback
+            .as_ref()
+            .map(|reason| format!(" because {reason}"))
+            .unwrap_or_default();
+        return format!("full build{why}, {} pages", rebuild.pages);
+    }
+    let mut reasons = rebuild.reasons[..rebuild.reasons.len().min(SHOWN)].join(", ");
+    if rebuild.reasons.len() > SHOWN {
+        reasons.push_str(&format!(" and {} more", rebuild.reasons.len() - SHOWN));
+    }
+    let colon = if reasons.is_empty() { "" } else { ": " };
+    format!(
+        "re-rendered {} of {} outputs{colon}{reasons}",
+        rebuild.rendered, rebuild.outputs
+    )
 }
 
 /// Binds the first free port from `port` on.

@@ -1,0 +1,480 @@
+//! Incremental rebuilds for `pimap serve`: keep the last good build and, when only Markdown
+//! bodies, templates or static files changed, redo only what those changes reach.
+//!
+//! Each fast path is a sequence of named phases on the output plan of the last build (see
+//! [`bodies`] for body edits) and says, for every output it renders again, why: `/news/x/ (its
+//! body)`, `/news/ (shows summary of /news/x/)`. A body edit re-renders the page and only the
+//! outputs whose templates read a body field that changed, of a page they can list (which
+//! fields a template reads comes from its tags: [`crate::render::reads`]). A template edit
+//! recompiles the templates and re-renders the outputs whose template extends, includes or
+//! calls it. Static files that are not referenced with a content hash are re-read alone.
+//! Anything else (front matter, a new or deleted file, data, shortcode templates, `site.yaml`, a
+//! link that breaks) takes the full path, which is the same pipeline as `pimap build`, with the
+//! reason stated in [`Rebuild::fallback`]. Every re-read goes through the same rule as a full
+//! load (`source::files`): a file replaced by a link out of the site takes the full path, which
+//! reports it. The result is byte-identical to a full build: `tests/incremental.rs` checks this
+//! over random edit sequences.
+
+mod bodies;
+
+use crate::plan::{OutputPlan, PlannedOutput};
+use crate::render::{self, SiteValues, replace_field};
+use crate::site::Site;
+use crate::source::files::SiteRoot;
+use crate::{BuildError, BuildOptions, Diagnostic, OutputSink, Prepared, prepare, render_prepared};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// A built site held in memory: output path -> bytes.
+pub type Files = HashMap<String, Arc<Vec<u8>>>;
+
+/// Output kept in memory.
+#[derive(Default)]
+pub struct MemoryOutput {
+    files: Mutex<Files>,
+}
+
+impl MemoryOutput {
+    pub fn into_files(self) -> Files {
+        self.files.into_inner().unwrap_or_default()
+    }
+
+    fn store(&self, rel: &str, bytes: Vec<u8>) {
+        if let Ok(mut files) = self.files.lock() {
+            files.insert(rel.to_owned(), Arc::new(bytes));
+        }
+    }
+}
+
+impl OutputSink for MemoryOutput {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self.store(rel, bytes.to_vec());
+        Ok(())
+    }
+
+    fn copy(&self, rel: &str, origin: &crate::source::FileOrigin) -> Result<(), Diagnostic> {
+        self.store(rel, origin.read()?);
+        Ok(())
+    }
+}
+
+/// How a rebuild went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rebuild {
+    /// Output paths whose bytes changed, appeared or disappeared.
+    pub changed: Vec<String>,
+    /// HTML pages in the site.
+    pub pages: usize,
+    /// Every output of the site (pages, lists, feeds, data files, copies).
+    pub outputs: usize,
+    /// Outputs rendered again (all of them on the full path).
+    pub rendered: usize,
+    /// On the fast path, each output rendered again and why: `/news/x/ (its body)`.
+    pub reasons: Vec<String>,
+    /// Why the full path was taken, when the change was known but no fast path could take it.
+    pub fallback: Option<String>,
+    pub incremental: bool,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Why a change takes the full path, in words for the person who saved the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fallback(pub String);
+
+/// A fallback with `reason`.
+pub(crate) fn fall(reason: impl Into<String>) -> Fallback {
+    Fallback(reason.into())
+}
+
+/// An output a fast path renders again, and why.
+pub(crate) struct Selected<'p> {
+    pub output: &'p PlannedOutput,
+    pub reason: String,
+}
+
+/// The last good build and what is needed to update it.
+pub struct Session {
+    options: BuildOptions,
+    last: Option<Prepared>,
+    /// URLs of content and asset files (what links resolve to) in `last`; body edits keep them.
+    link_urls: (HashMap<String, String>, HashMap<String, String>),
+    files: Files,
+    pages: usize,
+}
+
+impl Session {
+    pub fn new(options: BuildOptions) -> Session {
+        Session {
+            options,
+            last: None,
+            link_urls: Default::default(),
+            files: Files::new(),
+            pages: 0,
+        }
+    }
+
+    /// The last good build.
+    pub fn files(&self) -> &Files {
+        &self.files
+    }
+
+    /// Rebuilds after `changed` (paths relative to the root); an empty list means "unknown",
+    /// which takes the full path. On failure the last good build is kept.
+    pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Rebuild, BuildError> {
+        let fallback = if changed.is_empty() {
+            None
+        } else {
+            match self.try_fast(changed) {
+                Ok(rebuild) => return Ok(rebuild),
+                Err(Fallback(reason)) => {
+                    // The fast path may have given up half way: only a successful full build
+                    // is a base for the next fast update.
+                    self.last = None;
+                    Some(reason)
+                }
+            }
+        };
+        let mut rebuild = self.full()?;
+        rebuild.fallback = fallback;
+        Ok(rebuild)
+    }
+
+    fn full(&mut self) -> Result<Rebuild, BuildError> {
+        let prepared = prepare(&self.options)?;
+        let memory = MemoryOutput::default();
+        let generated = render_prepared(&prepared, self.options.minify, &memory)?;
+        let files = memory.into_files();
+        let changed = changed_paths(&self.files, &files);
+        let rendered = files.len();
+        self.files = files;
+        self.link_urls = crate::site::link_target_urls(&prepared.site);
+        self.last = Some(prepared);
+        self.pages = generated.pages;
+        Ok(Rebuild {
+            changed,
+            pages: generated.pages,
+            outputs: rendered,
+            rendered,
+            reasons: Vec::new(),
+            fallback: None,
+            incremental: false,
+            warnings: generated.warnings,
+        })
+    }
+
+    /// The fast path; the reason for the full path when the change needs it.
+    fn try_fast(&mut self, changed: &[PathBuf]) -> Result<Rebuild, Fallback> {
+        let last = self
+            .last
+            .as_mut()
+            .ok_or_else(|| fall("the last build failed"))?;
+        let Classified {
+            bodies,
+            statics,
+            templates,
+        } = classify(changed, &last.site.config.theme)?;
+        // Files are re-read through the same rule as a full load: nothing outside the site.
+        let root = SiteRoot::new(&self.options.root)
+            .map_err(|_| fall("the site folder could not be opened"))?;
+        let mut updates: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        let mut reasons = Vec::new();
+        if !statics.is_empty() {
+            update_statics(last, &self.options.root, &root, &statics, &mut updates)?;
+            reasons.extend(statics.iter().map(|rel| format!("{rel} (copied again)")));
+        }
+        if !templates.is_empty() {
+            if !bodies.is_empty() {
+                return Err(fall("templates and content changed together"));
+            }
+            reasons.extend(update_templates(
+                last,
+                &self.options,
+                &templates,
+                &mut updates,
+            )?);
+        } else if !bodies.is_empty() {
+            let edits = bodies::read_edits(&last.site, &root, &bodies)?;
+            let rendered = bodies::render_edits(last, &self.link_urls, edits)?;
+            bodies::check_anchors(&last.site, &rendered)?;
+            let fields = bodies::commit_edits(last, rendered)?;
+            let selected = bodies::select_outputs(last, &fields);
+            updates.extend(render_jobs(
+                &last.site,
+                &last.plan,
+                &last.templates,
+                &last.values,
+                &bodies::jobs(&selected),
+                self.options.minify,
+            )?);
+            reasons.extend(
+                selected
+                    .iter()
+                    .map(|s| format!("{} ({})", s.output.url, s.reason)),
+            );
+        }
+        let mut changed_outputs = Vec::new();
+        for (path, bytes) in updates {
+            if self.files.get(&path).map(|old| old.as_slice()) != Some(bytes.as_slice()) {
+                changed_outputs.push(path.clone());
+                self.files.insert(path, Arc::new(bytes));
+            }
+        }
+        Ok(Rebuild {
+            changed: changed_outputs,
+            pages: self.pages,
+            outputs: self.files.len(),
+            rendered: reasons.len(),
+            reasons,
+            fallback: None,
+            incremental: true,
+            warnings: last.warnings.clone(),
+        })
+    }
+}
+
+/// Copies changed static files again: only when no page carries their hash, and only files that
+/// exist already and are the site's own (not a theme's it replaces).
+fn update_statics(
+    last: &Prepared,
+    site_root: &Path,
+    root: &SiteRoot,
+    statics: &[String],
+    updates: &mut BTreeMap<String, Vec<u8>>,
+) -> Result<(), Fallback> {
+    if last.site.cachebust {
+        return Err(fall("pages carry the content hash of static files"));
+    }
+    for rel in statics {
+        let file = last
+            .site
+            .static_files
+            .iter()
+            .find(|f| &f.rel == rel)
+            .ok_or_else(|| fall(format!("static/{rel} is new or was deleted")))?;
+        let path = site_root.join("static").join(rel);
+        if !matches!(&file.origin, crate::source::FileOrigin::Disk(origin) if *origin == path) {
+            return Err(fall(format!("static/{rel} replaces a theme file")));
+        }
+        let bytes = root
+            .read(&Path::new("static").join(rel))
+            .map_err(|_| fall(format!("static/{rel} could not be read")))?;
+        updates.insert(rel.clone(), bytes);
+    }
+    Ok(())
+}
+
+/// The changes a fast path can take.
+#[derive(Default)]
+struct Classified {
+    /// Pages and sections (`content/**.md`) whose bodies may have changed.
+    bodies: Vec<String>,
+    /// Site static files (`static/**`).
+    statics: Vec<String>,
+    /// Templates, by name, of the site or of the theme `theme`.
+    templates: Vec<String>,
+}
+
+/// Sorts changed paths into what the fast paths handle.
+fn classify(changed: &[PathBuf], theme: &str) -> Result<Classified, Fallback> {
+    let mut classified = Classified::default();
+    let (bodies, statics) = (&mut classified.bodies, &mut classified.statics);
+    let theme_templates = format!("themes/{theme}/templates/");
+    for path in changed {
+        let text = path
+            .to_str()
+            .ok_or_else(|| fall(format!("{} has a name that is not text", path.display())))?
+            .replace('\\', "/");
+        if let Some(name) = text
+            .strip_prefix("templates/")
+            .or_else(|| text.strip_prefix(theme_templates.as_str()))
+        {
+            classified.templates.push(name.to_owned());
+        } else if let Some(rel) = text.strip_prefix("content/") {
+            if !rel.ends_with(".md") {
+                return Err(fall(format!("{text} is not a Markdown file")));
+            }
+            bodies.push(rel.to_owned());
+        } else if let Some(rel) = text.strip_prefix("static/") {
+            statics.push(rel.to_owned());
+        } else {
+            return Err(fall(format!("{text} changed")));
+        }
+    }
+    Ok(classified)
+}
+
+fn changed_paths(old: &Files, new: &Files) -> Vec<String> {
+    let mut changed: BTreeSet<String> = new
+        .iter()
+        .filter(|(path, bytes)| old.get(*path) != Some(*bytes))
+        .map(|(path, _)| path.clone())
+        .collect();
+    changed.extend(old.keys().filter(|path| !new.contains_key(*path)).cloned());
+    changed.into_iter().collect()
+}
+
+/// Recompiles the templates after `changed` (names) were edited and re-renders every output whose
+/// template extends or includes one of them. `None` when the change needs the full path: a
+/// template added or removed, a shortcode template (it shapes page content), or an error.
+fn update_templates(
+    last: &mut Prepared,
+    options: &BuildOptions,
+    changed: &[String],
+    updates: &mut BTreeMap<String, Vec<u8>>,
+) -> Result<Vec<String>, Fallback> {
+    if let Some(name) = changed.iter().find(|name| name.starts_with("shortcodes/")) {
+        return Err(fall(format!(
+            "the shortcode template {name} shapes page content"
+        )));
+    }
+    if last.templates.defines_components() {
+        return Err(fall(
+            "a template defines a component, and any template may use it",
+        ));
+    }
+    let sources = crate::source::load_template_sources(&options.root, &last.site.config.theme)
+        .map_err(|_| fall("a template could not be read"))?;
+    let old: BTreeSet<&str> = last.templates.texts().map(|(name, _)| name).collect();
+    let new: BTreeSet<&str> = sources.iter().map(|t| t.name.as_str()).collect();
+    if old != new {
+        return Err(fall("a template was added or deleted"));
+    }
+    let mut templates = render::Templates::compile(&sources)
+        .map_err(|_| fall("a template has an error a full build reports"))?;
+    templates.attach(&last.site, &last.plan, &last.values);
+    let changed: HashSet<&str> = changed.iter().map(String::as_str).collect();
+    let mut uses_changed: HashMap<&str, Option<String>> = HashMap::new();
+    let selected: Vec<Selected> = last
+        .plan
+        .outputs
+        .iter()
+        .filter_map(|output| {
+            let name = output.template.as_deref()?;
+            let used = uses_changed.entry(name).or_insert_with(|| {
+                let mut used: Vec<String> = templates
+                    .closure(name)
+                    .into_iter()
+                    .filter(|t| changed.contains(t.as_str()))
+                    .collect();
+                used.sort();
+                (!used.is_empty()).then(|| format!("uses {}", used.join(", ")))
+            });
+            Some(Selected {
+                output,
+                reason: used.clone()?,
+            })
+        })
+        .collect();
+    let jobs: Vec<&PlannedOutput> = selected.iter().map(|s| s.output).collect();
+    let outputs = render_jobs(
+        &last.site,
+        &last.plan,
+        &templates,
+        &last.values,
+        &jobs,
+        options.minify,
+    )?;
+    updates.extend(outputs);
+    let reasons = selected
+        .iter()
+        .map(|s| format!("{} ({})", s.output.url, s.reason))
+        .collect();
+    last.templates = templates;
+    Ok(reasons)
+}
+
+/// Renders `jobs` (minified as a full build does).
+fn render_jobs(
+    site: &Site,
+    plan: &OutputPlan,
+    templates: &render::Templates,
+    values: &SiteValues,
+    jobs: &[&PlannedOutput],
+    minify: bool,
+) -> Result<Vec<(String, Vec<u8>)>, Fallback> {
+    jobs.par_iter()
+        .map(|output| {
+            let html = render::render_one(site, plan, templates, values, output)
+                .and_then(Result::ok)
+                .ok_or_else(|| {
+                    fall(format!(
+                        "{} has an error a full build reports",
+                        output.description
+                    ))
+                })?;
+            let bytes = if minify && output.path.ends_with(".html") {
+                crate::output::minify_html(html.as_bytes())
+            } else {
+                html.into_bytes()
+            };
+            Ok((output.path.clone(), bytes))
+        })
+        .collect()
+}
+
+/// The sections (with their ancestors) and taxonomy terms whose values list an edited page.
+pub(crate) fn affected(
+    site: &Site,
+    edited: &HashSet<usize>,
+) -> (BTreeSet<usize>, BTreeSet<(usize, usize)>) {
+    let mut sections = BTreeSet::new();
+    let mut terms = BTreeSet::new();
+    for &page in edited {
+        let mut section = Some(site.pages[page].section);
+        while let Some(s) = section {
+            sections.insert(s);
+            section = site.sections[s].parent;
+        }
+        terms.extend(site.pages[page].terms.iter().copied());
+    }
+    (sections, terms)
+}
+
+/// Rebuilds the values that hold page values: sections (deepest first, so that a parent holds
+/// its updated subsections; with their new Markdown from `section_html` when their body was
+/// edited), terms, taxonomies and the `taxonomies` map. `None` if a value cannot be made.
+pub(crate) fn refresh_containers(
+    site: &Site,
+    values: &mut SiteValues,
+    sections: &BTreeSet<usize>,
+    mut section_html: HashMap<usize, String>,
+    terms: &BTreeSet<(usize, usize)>,
+) -> Option<()> {
+    // A subsection sorts after its parent.
+    for &s in sections.iter().rev() {
+        let content = match section_html.remove(&s) {
+            Some(html) => tera::Value::safe_string(&html),
+            None => values.sections[s].get_from_path("content")?.clone(),
+        };
+        values.sections[s] =
+            render::section_value(site, s, content, &values.pages, &values.sections).ok()?;
+    }
+    let mut taxonomies = BTreeSet::new();
+    for &(t, i) in terms {
+        let pages: Vec<tera::Value> = site.taxonomies[t].terms[i]
+            .pages
+            .iter()
+            .map(|&p| values.pages[p].clone())
+            .collect();
+        values.term_values[t][i] =
+            replace_field(&values.term_values[t][i], "pages", tera::Value::from(pages));
+        taxonomies.insert(t);
+    }
+    for t in taxonomies {
+        values.taxonomy_values[t] = replace_field(
+            &values.taxonomy_values[t],
+            "terms",
+            tera::Value::from(values.term_values[t].clone()),
+        );
+    }
+    let by_name: BTreeMap<String, tera::Value> = site
+        .taxonomies
+        .iter()
+        .zip(&values.taxonomy_values)
+        .map(|(t, v)| (t.config.name.clone(), v.clone()))
+        .collect();
+    values.taxonomies = tera::Value::from(by_name);
+    Some(())
+}

@@ -1,0 +1,535 @@
+//! What a template reads, found from its tags: which templates it extends or includes, which
+//! fields of pages it reads, and whether it reaches pages outside its own context.
+//!
+//! Tera 2 keeps its parsed templates private (it only tells the top-level variable names), and a
+//! value cannot record that it was read, so pimap lexes the template language itself: the text
+//! between `{{ }}` and `{% %}` (comments and `raw` blocks skipped) becomes tokens, and the chains
+//! of field accesses among them are followed. A field named in plain text outside a tag is never
+//! a read. The analysis is conservative where templates are dynamic: a subscript with a computed
+//! key, or a filter that turns a whole value into text (`str`, `join`, `values`, `pairs`, `get`
+//! without a literal key), counts as reading every field; a variable named `page` or `section`
+//! that a template binds itself (`for`, `set`, a component's arguments) is not the output's own.
+//! The incremental rebuild uses this to re-render, after a body edit, only the outputs that
+//! show a changed field of a page they list.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+/// The fields of a page that its Markdown body makes.
+pub const BODY_FIELDS: [&str; 5] = ["content", "summary", "toc", "word_count", "reading_time"];
+/// The fields of a section that its Markdown body makes.
+const SECTION_BODY_FIELDS: [&str; 3] = ["content", "toc", "word_count"];
+/// Filters that turn a whole value (all its fields) into text or into a list of its fields.
+const WHOLE_VALUE_FILTERS: [&str; 4] = ["str", "join", "values", "pairs"];
+/// Variables and functions that reach any page of the site.
+const ANY_PAGE_NAMES: [&str; 3] = ["get_page", "get_section", "taxonomies"];
+/// Fields that hold lists of pages or of containers of them.
+const CONTAINER_FIELDS: [&str; 3] = ["pages", "subsections", "terms"];
+/// Variables that hold containers of pages.
+const CONTAINER_VARIABLES: [&str; 4] = ["section", "term", "taxonomy", "taxonomies"];
+
+/// What one template's tags say, before its extends and includes are followed.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct TemplateScan {
+    /// Templates named by `extends`, `include` or `import`.
+    pub references: Vec<String>,
+    /// Whether the template defines a component (components are global).
+    pub defines_components: bool,
+    calls_components: bool,
+    /// Variable names the template binds (`for`, `set`, `set_global`, component arguments).
+    bound: HashSet<String>,
+    /// Body fields read, with the variable they were read from directly when it was `page` or
+    /// `section` (`page.content`), or `None` when read from anything else.
+    body_reads: Vec<(&'static str, Option<&'static str>)>,
+    /// A computed subscript or a whole-value filter or print.
+    reads_whole_values: bool,
+    reaches_any_page: bool,
+}
+
+/// What an output's template reads, with everything it extends, includes or calls.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct TemplateReads {
+    /// Body fields read from pages other than the output's own `page` (listed pages, pages from
+    /// `get_page`, subsections).
+    pub listed_body_fields: BTreeSet<&'static str>,
+    /// Every field of some values may be read (computed subscripts, whole-value filters).
+    pub reads_whole_values: bool,
+    /// `section.content`, `section.toc` or `section.word_count` of the output's own section.
+    pub reads_section_body: bool,
+    /// `get_page`, `get_section`, `taxonomies`, or a component (whose caller is unknown).
+    pub reaches_any_page: bool,
+}
+
+impl TemplateReads {
+    /// The body fields among `changed` that this template shows for pages it lists, or every
+    /// changed field when it reads whole values. Empty when a listed page's body edit cannot
+    /// change the output.
+    pub fn shown_fields<'a>(&self, changed: &BTreeSet<&'a str>) -> Vec<&'a str> {
+        changed
+            .iter()
+            .filter(|field| self.reads_whole_values || self.listed_body_fields.contains(*field))
+            .copied()
+            .collect()
+    }
+
+    /// Combines the scans of a template and everything it reaches.
+    pub fn of<'a>(scans: impl IntoIterator<Item = &'a TemplateScan>) -> TemplateReads {
+        let scans: Vec<&TemplateScan> = scans.into_iter().collect();
+        let bound: HashSet<&str> = scans
+            .iter()
+            .flat_map(|s| s.bound.iter().map(String::as_str))
+            .collect();
+        let mut reads = TemplateReads::default();
+        for scan in &scans {
+            reads.reads_whole_values |= scan.reads_whole_values;
+            reads.reaches_any_page |= scan.reaches_any_page || scan.calls_components;
+            for &(field, from) in &scan.body_reads {
+                match from {
+                    Some("page") if !bound.contains("page") => {}
+                    Some("section")
+                        if !bound.contains("section") && SECTION_BODY_FIELDS.contains(&field) =>
+                    {
+                        reads.reads_section_body = true;
+                    }
+                    _ => {
+                        reads.listed_body_fields.insert(field);
+                    }
+                }
+            }
+        }
+        reads
+    }
+}
+
+/// A token of a tag.
+#[derive(Debug, Clone, PartialEq)]
+enum Token<'a> {
+    Ident(&'a str),
+    Str(&'a str),
+    Number,
+    Punct(char),
+}
+
+/// Scans the tags of one template's text.
+pub fn scan(text: &str) -> TemplateScan {
+    let mut scan = TemplateScan::default();
+    for (is_output, tokens) in tags(text) {
+        scan_tag(&mut scan, is_output, &tokens);
+    }
+    scan
+}
+
+/// The tags of `text` as (is an output tag `{{ }}`, tokens); comments and raw blocks skipped.
+fn tags(text: &str) -> Vec<(bool, Vec<Token<'_>>)> {
+    let mut found = Vec::new();
+    let mut rest = text;
+    let mut in_raw = false;
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start + 1..];
+        let (is_output, close) = match after.chars().next() {
+            Some('{') => (true, "}}"),
+            Some('%') => (false, "%}"),
+            Some('#') => {
+                rest = after.find("#}").map_or("", |end| &after[end + 2..]);
+                continue;
+            }
+            _ => {
+                rest = after;
+                continue;
+            }
+        };
+        let inner = &after[1..];
+        let Some(end) = tag_end(inner, close) else {
+            break;
+        };
+        let tokens = lex(inner[..end].trim_matches('-'));
+        rest = &inner[end + 2..];
+        let keyword = match tokens.first() {
+            Some(Token::Ident(word)) if !is_output => Some(*word),
+            _ => None,
+        };
+        if in_raw {
+            in_raw = keyword != Some("endraw");
+        } else if keyword == Some("raw") {
+            in_raw = true;
+        } else {
+            found.push((is_output, tokens));
+        }
+    }
+    found
+}
+
+/// Where `close` ends a tag, outside string literals.
+fn tag_end(inner: &str, close: &str) -> Option<usize> {
+    let bytes = inner.as_bytes();
+    let mut quote: Option<u8> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if matches!(b, b'"' | b'\'' | b'`') => quote = Some(b),
+            None if inner[i..].starts_with(close) => return Some(i),
+            None => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+fn lex(text: &str) -> Vec<Token<'_>> {
+    let mut tokens = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        if c.is_alphabetic() || c == '_' {
+            let mut end = at + c.len_utf8();
+            while let Some(&(i, n)) = chars.peek() {
+                if !(n.is_alphanumeric() || n == '_') {
+                    break;
+                }
+                end = i + n.len_utf8();
+                chars.next();
+            }
+            tokens.push(Token::Ident(&text[at..end]));
+        } else if c.is_ascii_digit() {
+            while chars
+                .peek()
+                .is_some_and(|&(_, n)| n.is_ascii_alphanumeric() || n == '_')
+            {
+                chars.next();
+            }
+            tokens.push(Token::Number);
+        } else if matches!(c, '"' | '\'' | '`') {
+            let start = at + 1;
+            let mut end = text.len();
+            for (i, n) in chars.by_ref() {
+                if n == c {
+                    end = i;
+                    break;
+                }
+            }
+            tokens.push(Token::Str(&text[start..end.max(start)]));
+        } else if !c.is_whitespace() {
+            tokens.push(Token::Punct(c));
+        }
+    }
+    tokens
+}
+
+fn scan_tag(scan: &mut TemplateScan, is_output: bool, tokens: &[Token<'_>]) {
+    let keyword = match tokens.first() {
+        Some(Token::Ident(word)) if !is_output => *word,
+        _ => "",
+    };
+    match keyword {
+        "extends" | "include" | "import" => {
+            scan.references
+                .extend(tokens.iter().filter_map(|t| match t {
+                    Token::Str(name) => Some((*name).to_owned()),
+                    _ => None,
+                }));
+        }
+        "for" => {
+            let names = tokens[1..]
+                .iter()
+                .take_while(|t| **t != Token::Ident("in"))
+                .filter_map(ident);
+            scan.bound.extend(names.map(str::to_owned));
+        }
+        "set" | "set_global" => {
+            scan.bound
+                .extend(tokens.get(1).and_then(ident).map(str::to_owned));
+        }
+        "component" => {
+            scan.defines_components = true;
+            scan.bound
+                .extend(tokens[1..].iter().filter_map(ident).map(str::to_owned));
+        }
+        _ => {}
+    }
+    if tokens.first() == Some(&Token::Punct('<')) {
+        scan.calls_components = true;
+    }
+    for (i, token) in tokens.iter().enumerate() {
+        scan_token(scan, tokens, i, token);
+    }
+    if is_output && prints_whole_container(tokens) {
+        scan.reads_whole_values = true;
+    }
+}
+
+fn ident<'a>(token: &Token<'a>) -> Option<&'a str> {
+    match token {
+        Token::Ident(name) => Some(name),
+        _ => None,
+    }
+}
+
+/// Reads one token in its neighbourhood: body fields, computed subscripts, filters, functions.
+fn scan_token(scan: &mut TemplateScan, tokens: &[Token<'_>], i: usize, token: &Token<'_>) {
+    let before = |back: usize| i.checked_sub(back).and_then(|at| tokens.get(at));
+    match token {
+        Token::Ident(name) if before(1) == Some(&Token::Punct('.')) => {
+            if let Some(field) = body_field(name) {
+                scan.body_reads.push((field, own_root(tokens, i, 2)));
+            }
+        }
+        Token::Ident(name) if before(1) == Some(&Token::Punct('|')) => {
+            let literal_key = tokens.get(i + 1) == Some(&Token::Punct('('))
+                && tokens[i + 1..]
+                    .iter()
+                    .take_while(|t| **t != Token::Punct(')'))
+                    .any(|t| matches!(t, Token::Str(_)));
+            if WHOLE_VALUE_FILTERS.contains(name) || (*name == "get" && !literal_key) {
+                scan.reads_whole_values = true;
+            }
+        }
+        Token::Ident(name) => {
+            scan.reaches_any_page |= ANY_PAGE_NAMES.contains(name);
+        }
+        Token::Str(text) => {
+            if let Some(field) = body_field(text) {
+                let subscript = before(1) == Some(&Token::Punct('['));
+                let from = if subscript {
+                    own_root(tokens, i, 2)
+                } else {
+                    None
+                };
+                scan.body_reads.push((field, from));
+            }
+        }
+        Token::Punct('[') => {
+            let indexes_value = matches!(
+                before(1),
+                Some(Token::Ident(_) | Token::Punct(']') | Token::Punct(')'))
+            );
+            let literal = matches!(
+                tokens.get(i + 1),
+                Some(Token::Str(_) | Token::Number | Token::Punct('-'))
+            );
+            if indexes_value && !literal {
+                scan.reads_whole_values = true;
+            }
+        }
+        _ => {}
+    }
+}
+
+fn body_field(name: &str) -> Option<&'static str> {
+    BODY_FIELDS.iter().copied().find(|field| *field == name)
+}
+
+/// `page` or `section` when the token `back` places before `i` is that variable itself (not a
+/// field of something else), as in `page.content` or `section["content"]`.
+fn own_root(tokens: &[Token<'_>], i: usize, back: usize) -> Option<&'static str> {
+    let at = i.checked_sub(back)?;
+    let is_root = at == 0 || !matches!(tokens[at - 1], Token::Punct('.'));
+    match tokens[at] {
+        Token::Ident("page") if is_root => Some("page"),
+        Token::Ident("section") if is_root => Some("section"),
+        _ => None,
+    }
+}
+
+/// `{{ section }}` or `{{ section.pages | … }}`: a whole container printed as text.
+fn prints_whole_container(tokens: &[Token<'_>]) -> bool {
+    let path_end = tokens
+        .iter()
+        .position(|t| matches!(t, Token::Punct('|')))
+        .unwrap_or(tokens.len());
+    let path = &tokens[..path_end];
+    let is_plain_path = path.iter().enumerate().all(|(i, t)| match t {
+        Token::Ident(_) => i % 2 == 0,
+        Token::Punct('.') => i % 2 == 1,
+        _ => false,
+    });
+    let filter = tokens.get(path_end + 1).and_then(ident);
+    let container = match path {
+        [Token::Ident(variable)] => CONTAINER_VARIABLES.contains(variable),
+        [.., Token::Ident(field)] => CONTAINER_FIELDS.contains(field),
+        _ => false,
+    };
+    is_plain_path && container && !matches!(filter, Some("length" | "first" | "last"))
+}
+
+/// The scans of every template, by name, and the closure of each over what it reaches.
+#[derive(Debug, Default)]
+pub struct TemplateGraph {
+    scans: HashMap<String, TemplateScan>,
+}
+
+impl TemplateGraph {
+    pub fn new<'a>(texts: impl IntoIterator<Item = (&'a str, &'a str)>) -> TemplateGraph {
+        TemplateGraph {
+            scans: texts
+                .into_iter()
+                .map(|(name, text)| (name.to_owned(), scan(text)))
+                .collect(),
+        }
+    }
+
+    /// Whether any template defines a component.
+    pub fn defines_components(&self) -> bool {
+        self.scans.values().any(|s| s.defines_components)
+    }
+
+    /// `name` and every template it extends, includes or imports, and, when it calls a
+    /// component, every template that defines one.
+    pub fn closure(&self, name: &str) -> HashSet<String> {
+        let mut seen = HashSet::new();
+        let mut stack = vec![name.to_owned()];
+        let mut components_added = false;
+        while let Some(current) = stack.pop() {
+            if !seen.insert(current.clone()) {
+                continue;
+            }
+            let Some(scan) = self.scans.get(&current) else {
+                continue;
+            };
+            stack.extend(scan.references.iter().cloned());
+            if scan.calls_components && !components_added {
+                components_added = true;
+                stack.extend(
+                    self.scans
+                        .iter()
+                        .filter(|(_, s)| s.defines_components)
+                        .map(|(n, _)| n.clone()),
+                );
+            }
+        }
+        seen
+    }
+
+    /// What `name` reads, with everything it reaches.
+    pub fn reads(&self, name: &str) -> TemplateReads {
+        let closure = self.closure(name);
+        TemplateReads::of(closure.iter().filter_map(|n| self.scans.get(n)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reads(templates: &[(&str, &str)]) -> TemplateReads {
+        TemplateGraph::new(templates.iter().copied()).reads(templates[0].0)
+    }
+
+    fn fields(reads: &TemplateReads) -> Vec<&'static str> {
+        reads.listed_body_fields.iter().copied().collect()
+    }
+
+    #[test]
+    fn own_page_fields_are_not_listed_reads() {
+        let r = reads(&[(
+            "page.html",
+            "{{ page.content }} {{ page.reading_time }} {% for h in page.toc %}{{ h.title }}{% endfor %}",
+        )]);
+        assert_eq!(r, TemplateReads::default());
+    }
+
+    #[test]
+    fn fields_of_listed_pages_are_found_through_includes_and_loops() {
+        let r = reads(&[
+            (
+                "section.html",
+                "{% set pages = section.pages %}{% include \"list.html\" %}",
+            ),
+            (
+                "list.html",
+                "{% for p in pages %}{{ p.title }}{% if p.summary %}{{ p.summary }}{% endif %}{% endfor %}",
+            ),
+        ]);
+        assert_eq!(fields(&r), ["summary"]);
+        assert!(!r.reads_whole_values && !r.reaches_any_page);
+    }
+
+    #[test]
+    fn extended_templates_count_and_section_fields_are_the_sections_own() {
+        let r = reads(&[
+            (
+                "news.html",
+                "{% extends \"base.html\" %}{% block b %}{{ section.content }}{% endblock b %}",
+            ),
+            (
+                "base.html",
+                "{% for p in section.pages %}{{ p.word_count }}{% endfor %}",
+            ),
+        ]);
+        assert_eq!(fields(&r), ["word_count"]);
+        assert!(r.reads_section_body);
+    }
+
+    #[test]
+    fn words_outside_tags_and_in_comments_are_not_reads() {
+        let r = reads(&[(
+            "page.html",
+            "The summary and content of {{ page.title }} {# p.summary get_page #}{% raw %}{{ p.toc }}{% endraw %}",
+        )]);
+        assert_eq!(r, TemplateReads::default());
+    }
+
+    #[test]
+    fn a_page_variable_bound_by_the_template_is_not_the_outputs_own() {
+        let r = reads(&[(
+            "section.html",
+            "{% for page in section.pages %}{{ page.content }}{% endfor %}",
+        )]);
+        assert_eq!(fields(&r), ["content"]);
+    }
+
+    #[test]
+    fn literal_keys_name_fields_and_computed_keys_read_everything() {
+        let literal = reads(&[(
+            "a.html",
+            "{{ section.pages | map(attribute=\"summary\") | length }}",
+        )]);
+        assert_eq!(fields(&literal), ["summary"]);
+        let computed = reads(&[(
+            "a.html",
+            "{% for p in section.pages %}{{ p[key] }}{% endfor %}",
+        )]);
+        assert!(computed.reads_whole_values);
+        let indexed = reads(&[("a.html", "{{ section.pages[0].title }}")]);
+        assert!(!indexed.reads_whole_values);
+        let printed = reads(&[("a.html", "{{ section.pages | str }}")]);
+        assert!(printed.reads_whole_values);
+        let counted = reads(&[("a.html", "{{ section.pages | length }}")]);
+        assert!(!counted.reads_whole_values);
+        let whole = reads(&[("a.html", "{{ section }}")]);
+        assert!(whole.reads_whole_values);
+        let field = reads(&[("a.html", "{{ page.section }}")]);
+        assert!(!field.reads_whole_values);
+    }
+
+    #[test]
+    fn functions_taxonomies_and_components_reach_any_page() {
+        for text in [
+            "{% set p = get_page(path=\"a.md\") %}{{ p.title }}",
+            "{% for t in taxonomies.tags.terms %}{% endfor %}",
+            "{{ <Card title=\"x\" /> }}",
+        ] {
+            assert!(reads(&[("a.html", text)]).reaches_any_page, "{text}");
+        }
+        assert!(!reads(&[("a.html", "{{ page.title }}")]).reaches_any_page);
+    }
+
+    #[test]
+    fn shown_fields_are_the_changed_fields_the_template_lists() {
+        let r = reads(&[(
+            "a.html",
+            "{% for p in section.pages %}{{ p.summary }}{% endfor %}",
+        )]);
+        let changed: BTreeSet<&str> = ["content", "word_count"].into_iter().collect();
+        assert!(r.shown_fields(&changed).is_empty());
+        let changed: BTreeSet<&str> = ["content", "summary"].into_iter().collect();
+        assert_eq!(r.shown_fields(&changed), ["summary"]);
+    }
+
+    #[test]
+    fn references_come_from_tags_only() {
+        let s =
+            scan("include \"no.html\" {% include \"partials/a.html\" %}{% extends 'base.html' %}");
+        assert_eq!(s.references, ["partials/a.html", "base.html"]);
+    }
+}
