@@ -422,8 +422,9 @@ fn update_bodies(
             let mentions = *mentions_of
                 .entry(template)
                 .or_insert_with(|| templates.mentions(template));
+            // Page N of a list shows what the list's page 1 shows.
             mentions.any_page
-                || match output.owner {
+                || match output.owner.shown() {
                     OutputOwner::Page(i) => {
                         edited.contains(&i)
                             || (mentions.section && sections.contains(&site.pages[i].section))
