@@ -282,3 +282,23 @@ fn a_section_body_edit_is_incremental_and_identical_to_a_full_build() {
             .contains("Bringing photonics to new markets.")
     );
 }
+
+#[test]
+fn random_edits_of_a_site_with_paginated_lists() {
+    for seed in [5, 13] {
+        random_edits(
+            "paginated-site",
+            &[
+                "news/item-1.md",
+                "news/item-4.md",
+                "news/item-8.md",
+                "news/_index.md",
+                "empty/_index.md",
+            ],
+            &["A new paragraph.", "<!-- more -->\n\nAfter the summary."],
+            false,
+            false,
+            seed,
+        );
+    }
+}
