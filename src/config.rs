@@ -38,9 +38,34 @@ pub struct SiteConfig {
     /// Taxonomies that pages may use in their `taxonomies` front matter. Default: none.
     #[serde(default)]
     pub taxonomies: Vec<TaxonomyConfig>,
+    /// Items per page of every list (sections, taxonomy terms, data lists, facets) that does
+    /// not set its own. Default: 0, no pagination.
+    #[serde(default)]
+    pub paginate_by: usize,
+    /// Items per page of the data list pages and facet pages, overriding `paginate_by`.
+    #[serde(default)]
+    pub paginate_data_by: DataPagination,
     /// Free-form values for templates, as `site.extra`. Default: empty map.
     #[serde(default)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `paginate_data_by`: items per page of each data list (`/smes/`, `/partners/`, `/missions/`,
+/// `/best-practices/`) and of the SMEs on facet pages (sectors, technologies, markets). A value
+/// left out follows the site's `paginate_by`; 0 turns pagination off for that list.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataPagination {
+    #[serde(default)]
+    pub smes: Option<usize>,
+    #[serde(default)]
+    pub partners: Option<usize>,
+    #[serde(default)]
+    pub missions: Option<usize>,
+    #[serde(default)]
+    pub practices: Option<usize>,
+    #[serde(default)]
+    pub facets: Option<usize>,
 }
 
 /// One entry of the navigation menu.
@@ -61,6 +86,10 @@ pub struct TaxonomyConfig {
     /// Human title of the taxonomy. Default: the name, capitalised.
     #[serde(default)]
     pub title: Option<String>,
+    /// Pages per page of each term's list, overriding the site's `paginate_by`; 0 turns
+    /// pagination off.
+    #[serde(default)]
+    pub paginate_by: Option<usize>,
 }
 
 fn default_title() -> String {

@@ -341,3 +341,23 @@ fn a_body_edit_that_changes_no_listed_field_re_renders_the_page_alone() {
     });
     assert_eq!(reasons, ["/about/team/ (its body)"]);
 }
+
+#[test]
+fn random_edits_of_a_site_with_paginated_lists() {
+    for seed in [5, 13] {
+        random_edits(
+            "paginated-site",
+            &[
+                "news/item-1.md",
+                "news/item-4.md",
+                "news/item-8.md",
+                "news/_index.md",
+                "empty/_index.md",
+            ],
+            &["A new paragraph.", "<!-- more -->\n\nAfter the summary."],
+            false,
+            false,
+            seed,
+        );
+    }
+}

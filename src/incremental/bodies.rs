@@ -287,11 +287,13 @@ pub fn select_outputs<'p>(last: &'p Prepared, changed: &ChangedFields) -> Vec<Se
     let mut reads_of: HashMap<&str, render::reads::TemplateReads> = HashMap::new();
     let mut selected = Vec::new();
     for output in &last.plan.outputs {
+        // Page N of a list shows what the list's page 1 shows.
+        let owner = output.owner.shown();
         let mut reasons: Vec<String> = Vec::new();
         for (doc, fields, reach) in &reach {
             let name = doc_name(site, *doc);
             if matches!(
-                (*doc, output.owner),
+                (*doc, owner),
                 (Doc::Page(a), OutputOwner::Page(b)) | (Doc::Section(a), OutputOwner::Section(b)) if a == b
             ) {
                 reasons.push("its body".to_owned());
@@ -309,12 +311,11 @@ pub fn select_outputs<'p>(last: &'p Prepared, changed: &ChangedFields) -> Vec<Se
             let reads = reads_of
                 .entry(template)
                 .or_insert_with(|| last.templates.reads(template));
-            if !(reads.reaches_any_page || reach.holds(site, output.owner)) {
+            if !(reads.reaches_any_page || reach.holds(site, owner)) {
                 continue;
             }
             let mut shown = reads.shown_fields(fields);
-            let own_section =
-                matches!(*doc, Doc::Section(s) if section_of(site, output.owner) == Some(s));
+            let own_section = matches!(*doc, Doc::Section(s) if section_of(site, owner) == Some(s));
             if own_section && reads.reads_section_body {
                 shown.extend(fields.iter().copied());
                 shown.dedup();

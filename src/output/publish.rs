@@ -71,7 +71,8 @@ pub fn sitemap(site: &Site, plan: &OutputPlan) -> String {
             | OutputOwner::EntityList(_)
             | OutputOwner::Entity(..)
             | OutputOwner::FacetIndex(_)
-            | OutputOwner::Facet(..) => None,
+            | OutputOwner::Facet(..)
+            | OutputOwner::ListPage(..) => None,
             _ => continue,
         };
         entries.push((

@@ -101,6 +101,9 @@ impl OutputOwner {
     /// An error at the source of this output: the file, and the line when one is to blame.
     fn diagnostic(self, site: &Site, message: String) -> Diagnostic {
         match self {
+            OutputOwner::ListPage(list, _) | OutputOwner::FirstPageRedirect(list) => {
+                list.first_page().diagnostic(site, message)
+            }
             OutputOwner::Entity(kind, i) => {
                 Diagnostic::file_error(&site.graph.source(kind, i).file, message)
             }

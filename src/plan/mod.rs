@@ -9,6 +9,9 @@
 //! template that does not exist. The plan reads no file and renders nothing.
 
 mod collisions;
+mod pagination;
+
+pub use pagination::PagedList;
 
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::site::{EntityKind, FacetKind, Site, section_path};
@@ -52,6 +55,10 @@ pub enum OutputOwner {
     Page(usize),
     Taxonomy(usize),
     Term(usize, usize),
+    /// Page N (2 or more) of a paginated list, at `<list>/page/N/`.
+    ListPage(PagedList, usize),
+    /// `<list>/page/1/`: a redirect to the list's own URL.
+    FirstPageRedirect(PagedList),
     NotFound,
     Alias(usize),
     ContentAsset(usize),
@@ -219,6 +226,7 @@ fn owners(site: &Site, template_names: &HashSet<String>) -> Vec<(String, OutputO
     if site.cachebust && !site.static_files.is_empty() {
         outputs.push(("_headers".to_owned(), OutputOwner::Headers));
     }
+    pagination::paged_outputs(site, &mut outputs);
     outputs
 }
 
@@ -303,6 +311,7 @@ fn template_of(site: &Site, owner: OutputOwner) -> Option<&str> {
         },
         OutputOwner::Taxonomy(_) => "taxonomy_list.html",
         OutputOwner::Term(..) => "taxonomy_term.html",
+        OutputOwner::ListPage(list, _) => return template_of(site, list.first_page()),
         OutputOwner::NotFound => "404.html",
         OutputOwner::OEmbed(_)
         | OutputOwner::Api(_)
@@ -310,6 +319,7 @@ fn template_of(site: &Site, owner: OutputOwner) -> Option<&str> {
         | OutputOwner::Headers
         | OutputOwner::Fingerprinted(_)
         | OutputOwner::Alias(_)
+        | OutputOwner::FirstPageRedirect(_)
         | OutputOwner::ContentAsset(_)
         | OutputOwner::Static(_)
         | OutputOwner::Sitemap
@@ -403,6 +413,13 @@ impl OutputOwner {
                 "the `{}` term `{}`",
                 site.taxonomies[t].config.name, site.taxonomies[t].terms[i].name
             ),
+            OutputOwner::ListPage(list, number) => {
+                format!("page {number} of {}", list.first_page().describe(site))
+            }
+            OutputOwner::FirstPageRedirect(list) => format!(
+                "the redirect from page 1 to {}",
+                list.first_page().describe(site)
+            ),
             OutputOwner::NotFound => "the 404 page".to_owned(),
             OutputOwner::Sitemap => "the sitemap".to_owned(),
             OutputOwner::Robots => "robots.txt".to_owned(),
@@ -427,9 +444,28 @@ impl OutputOwner {
         }
     }
 
+    /// The list this output shows and which of its pages: page N of a paginated list, page 1
+    /// of a list at its own URL (paginated or not), `None` for outputs that are no list.
+    pub fn list_page(self) -> Option<(PagedList, usize)> {
+        match self {
+            OutputOwner::ListPage(list, number) => Some((list, number)),
+            owner => PagedList::of(owner).map(|list| (list, 1)),
+        }
+    }
+
+    /// The owner whose template variables this output shows: page 1 of the list for a later
+    /// page, the output itself otherwise.
+    pub fn shown(self) -> OutputOwner {
+        match self {
+            OutputOwner::ListPage(list, _) => list.first_page(),
+            owner => owner,
+        }
+    }
+
     /// The Markdown or data file this output shows, with its text.
     pub fn source_text(self, site: &Site) -> Option<(&Path, &str)> {
         match self {
+            OutputOwner::ListPage(list, _) => list.first_page().source_text(site),
             OutputOwner::Page(i) => {
                 let source = &site.pages[i].source;
                 Some((&source.file, &source.text))

@@ -20,13 +20,14 @@ mod dates;
 mod entity_values;
 mod functions;
 mod meta;
+mod paginator;
 pub mod reads;
 mod shortcodes;
 mod values;
 
 use crate::diagnostics::Diagnostic;
-use crate::plan::{Embed, OutputOwner, OutputPlan, PlannedOutput};
-use crate::site::{AliasOwner, FacetKind, Site};
+use crate::plan::{Embed, OutputOwner, OutputPlan, PagedList, PlannedOutput};
+use crate::site::{AliasOwner, EntityKind, FacetKind, Site};
 use crate::source::TemplateSource;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -326,7 +327,18 @@ pub(crate) fn render_one(
 ) -> Option<Result<String, Diagnostic>> {
     use crate::output::publish;
     let made = match output.owner {
-        OutputOwner::Alias(i) => redirect_page(site, i),
+        OutputOwner::Alias(i) => {
+            let alias = &site.aliases[i];
+            let title = match alias.page {
+                AliasOwner::Page(p) => &site.pages[p].front.title,
+                AliasOwner::Section(s) => &site.sections[s].front.title,
+            };
+            redirect_page(site, title, &alias.target_url)
+        }
+        OutputOwner::FirstPageRedirect(list) => {
+            let target = plan.of(list.first_page())?;
+            redirect_page(site, &target.url, &target.url)
+        }
         OutputOwner::Sitemap => publish::sitemap(site, plan),
         OutputOwner::Robots => publish::robots(site, plan),
         OutputOwner::OEmbed(embed) => publish::oembed(site, embed),
@@ -356,8 +368,18 @@ fn render_template(
     output: &PlannedOutput,
 ) -> Option<Result<String, Diagnostic>> {
     let template = output.template.as_deref()?;
-    let mut context = template_context(site, values, output.owner);
-    let (title, description) = meta::describe(site, output.owner);
+    // Page N of a list shows the variables of the list, with its own `paginator`.
+    let shown = output.owner.shown();
+    let mut context = template_context(site, values, shown);
+    let paginator = match output.owner.list_page() {
+        Some((list, number)) => match paginator::paginator(site, plan, values, list, number) {
+            Ok(value) => value,
+            Err(e) => return Some(Err(tera_diagnostic(&e, &templates.sources, None))),
+        },
+        None => Value::none(),
+    };
+    context.insert_value("paginator", paginator);
+    let (title, description) = meta::describe(site, shown);
     // The 404 page is shown at any address: it has none of its own.
     let url = match output.owner {
         OutputOwner::NotFound => "",
@@ -365,14 +387,7 @@ fn render_template(
     };
     context.insert_value(
         "meta",
-        meta::meta(
-            site,
-            plan,
-            output.owner,
-            &title,
-            description.as_deref(),
-            url,
-        ),
+        meta::meta(site, plan, shown, &title, description.as_deref(), url),
     );
     let current_url = if url.is_empty() {
         String::new()
@@ -406,8 +421,15 @@ fn template_context(site: &Site, values: &SiteValues, owner: OutputOwner) -> Con
                 }
                 None => context.insert_value("filter", Value::none()),
             }
+            // A partner's frame shows one page of SMEs at most, with a link to the full list.
+            context.insert("smes_total", &smes.len());
+            let cap = match PagedList::EntityList(EntityKind::Sme).page_size(site) {
+                0 => smes.len(),
+                size => size,
+            };
             let smes: Vec<Value> = smes
                 .iter()
+                .take(cap)
                 .map(|&s| values.entities.smes[s].clone())
                 .collect();
             context.insert_value("smes", Value::from(smes));
@@ -456,13 +478,9 @@ fn template_context(site: &Site, values: &SiteValues, owner: OutputOwner) -> Con
     context
 }
 
-fn redirect_page(site: &Site, index: usize) -> String {
-    let alias = &site.aliases[index];
-    let target = crate::markdown::escape(&alias.target_url);
-    let title = match alias.page {
-        AliasOwner::Page(p) => &site.pages[p].front.title,
-        AliasOwner::Section(s) => &site.sections[s].front.title,
-    };
+/// A page that sends browsers (and search engines, through `canonical`) on to `target_url`.
+fn redirect_page(site: &Site, title: &str, target_url: &str) -> String {
+    let target = crate::markdown::escape(target_url);
     format!(
         "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{title}</title><link rel=\"canonical\" href=\"{target}\"><meta name=\"robots\" content=\"noindex\"><meta http-equiv=\"refresh\" content=\"0; url={target}\"></head><body><p>This page has moved to <a href=\"{target}\">{target}</a>.</p></body></html>\n",
         lang = crate::markdown::escape(&site.config.language),

@@ -49,6 +49,7 @@ pub(super) fn sections(
             draft: false,
             aliases: Vec::new(),
             feed: false,
+            paginate_by: None,
             sources: Vec::new(),
             extra: Default::default(),
         };

@@ -207,6 +207,10 @@ pub struct SectionFrontMatter {
     /// Publish an Atom feed of the section's pages at `<section>/atom.xml`.
     #[serde(default)]
     pub feed: bool,
+    /// Pages per page of the section's list, overriding the site's `paginate_by`; 0 turns
+    /// pagination off.
+    #[serde(default)]
+    pub paginate_by: Option<usize>,
     /// Where the section page's facts come from, listed under it.
     #[serde(default)]
     pub sources: Vec<crate::source::fields::Source>,

@@ -224,6 +224,12 @@ fn convert(error: &serde_yaml::Error, text: &str) -> YamlError {
     } else if let Some((head, unknown, expected)) = split_unknown(&message, "unknown field `") {
         help = Some(suggest(unknown, expected, "the allowed keys are"));
         message = format!("{head}unknown key `{unknown}`");
+    } else if let Some(head) = ["usize", "u64", "u32"]
+        .iter()
+        .find_map(|t| message.strip_suffix(&format!(", expected {t}")))
+    {
+        message = format!("{head}, expected a whole number (0 or more)");
+        help = Some("write a number such as 24, or 0 for none".to_owned());
     } else if message.contains("missing field `") {
         message = message.replace("missing field", "missing required key");
         help = Some("add the key with a value".to_owned());
