@@ -207,7 +207,7 @@ fn is_empty_document(text: &str) -> bool {
 
 fn convert(error: &serde_yaml::Error, text: &str) -> YamlError {
     let (line, col) = match error.location() {
-        Some(location) => (location.line(), location.column()),
+        Some(location) => place_of_char(text, location.index()),
         None => (1, 1),
     };
     let mut message = error.to_string();
@@ -246,6 +246,17 @@ fn convert(error: &serde_yaml::Error, text: &str) -> YamlError {
         message,
         help,
     }
+}
+
+/// The line and column of the character at `index`, on the lines diagnostics quote (split at
+/// `\n`). serde_yaml's own line also counts a lone `\r` as a break, and puts the end of the
+/// text on a line after the last; its character index is the same in both.
+fn place_of_char(text: &str, index: usize) -> (usize, usize) {
+    let offset = text
+        .char_indices()
+        .nth(index)
+        .map_or(text.len(), |(i, _)| i);
+    crate::diagnostics::line_col(text, offset)
 }
 
 /// Checks written in pimap (dates, ids) quote the bad value first: "`2019-02-30`: ...". serde_yaml
@@ -460,6 +471,22 @@ mod tests {
         let flow = format!("list: {}{}\n", "[".repeat(1_000_000), "]".repeat(1_000_000));
         assert!(parse_value(&flow).is_err());
         assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    }
+
+    #[test]
+    fn a_lone_carriage_return_does_not_start_a_line() {
+        // serde_yaml counts `\r` as a line break; the lines quoted to people are split at `\n`.
+        let error = parse::<Sample>("title: a\r\rweight: [\n").unwrap_err();
+        assert_eq!(error.line, 1, "{error:?}");
+        let error = parse::<Sample>("\r\r\n").unwrap_err();
+        assert_eq!((error.line, error.col), (2, 1), "{error:?}");
+    }
+
+    #[test]
+    fn an_error_at_the_end_is_on_the_last_line() {
+        let error = parse::<Sample>(" #").unwrap_err();
+        assert_eq!(error.message, "missing required key `title`");
+        assert_eq!((error.line, error.col), (1, 3), "{error:?}");
     }
 
     #[test]
