@@ -6,13 +6,10 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join, relative } from "node:path";
 import { HtmlValidate, StaticConfigLoader } from "html-validate";
-import { buildAndServeSite, firstChild, launchBrowser, repo } from "./helpers.mjs";
+import { axeSource, buildAndServeSite, firstChild, focusIndicator, formatViolations, launchBrowser, repo } from "./helpers.mjs";
 
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const artifacts = join(repo, "target/e2e-artifacts");
 
 /** Every file under `dir` whose name ends with `.html`, as absolute paths, sorted. */
@@ -21,56 +18,6 @@ function htmlFiles(dir) {
     .filter((name) => name.endsWith(".html"))
     .map((name) => join(dir, name))
     .sort();
-}
-
-/** Human-readable axe violations: id, impact, help, and the selectors of each node. */
-function formatViolations(violations) {
-  return violations
-    .map((v) => {
-      const nodes = v.nodes.map((n) => `      ${n.target.join(" ")}\n        ${n.failureSummary?.replace(/\n/g, "\n        ") ?? ""}`);
-      return `  [${v.impact}] ${v.id}: ${v.help}\n    ${v.helpUrl}\n${nodes.join("\n")}`;
-    })
-    .join("\n");
-}
-
-/**
- * Runs in the page: describes the focused element's focus indicator. It is visible when the
- * element has an outline (`auto`, the browser's own two-tone ring, or a colour) or a box-shadow,
- * and one of those colours has a contrast of at least 3:1 with the background around the element
- * (WCAG 2.x, 1.4.11 non-text contrast).
- */
-function focusIndicator() {
-  const el = document.activeElement;
-  if (!el || el === document.body) return null;
-  const parse = (colour) => {
-    const m = colour.match(/rgba?\(([\d.]+),? ([\d.]+),? ([\d.]+)(?:,? \/? ?([\d.]+))?\)/);
-    return m ? { rgb: [m[1], m[2], m[3]].map(Number), alpha: m[4] === undefined ? 1 : Number(m[4]) } : null;
-  };
-  const luminance = ({ rgb }) => {
-    const [r, g, b] = rgb.map((c) => (c / 255 <= 0.04045 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4));
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-  };
-  const contrast = (a, b) => {
-    const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
-    return (hi + 0.05) / (lo + 0.05);
-  };
-  let background = null;
-  for (let node = el.parentElement; node && !background; node = node.parentElement) {
-    const colour = parse(getComputedStyle(node).backgroundColor);
-    if (colour && colour.alpha > 0.5) background = colour;
-  }
-  background ??= { rgb: [255, 255, 255], alpha: 1 };
-  const style = getComputedStyle(el);
-  const label = `${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 40)}"`;
-  const id = el.getAttribute("data-focus-id");
-  const colours = [];
-  if (style.outlineStyle === "auto") return { id, label, visible: true };
-  if (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0) colours.push(style.outlineColor);
-  if (style.boxShadow !== "none") colours.push(...(style.boxShadow.match(/rgba?\([^)]*\)/g) ?? []));
-  if (colours.length === 0) return { id, label, visible: false, why: "no outline and no box-shadow" };
-  const ratios = colours.map(parse).filter((c) => c && c.alpha > 0.5).map((c) => contrast(c, background));
-  const best = Math.max(0, ...ratios);
-  return { id, label, visible: best >= 3, why: `best contrast ${best.toFixed(2)}:1 of ${colours.join(", ")} on rgb(${background.rgb.join(", ")})` };
 }
 
 describe("accessibility of the bundled PIMAP site", () => {

@@ -1,9 +1,11 @@
 // Shared helpers for the browser tests: a temporary copy of a fixture site, `pimap serve` on it,
-// the bundled site built with `pimap build` and served by a small static host, and Debian's
-// Chromium driven by playwright-core.
+// the bundled site (or a fixture) built with `pimap build` and served by a small static host,
+// Debian's Chromium driven by playwright-core, and what the accessibility checks share: axe-core's
+// source, its violations as text, and the focused element's focus indicator.
 import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:http";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { extname, join, resolve, sep } from "node:path";
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from "node:zlib";
@@ -182,11 +184,13 @@ export function staticServer(root) {
 }
 
 /**
- * Builds the bundled PIMAP site (the repository itself) with `pimap build` into a fresh temporary
- * folder and serves it with `staticServer`. Resolves with `{ output, base, close() }`: `output` is
- * the built folder, `base` the site's URL (`http://127.0.0.1:PORT/`, also its `--base-url`).
+ * Builds a site with `pimap build` into a fresh temporary folder and serves it with
+ * `staticServer`: the bundled PIMAP site (the repository itself) unless `root` names another site
+ * root, such as a fixture under tests/fixtures/. Resolves with `{ output, base, close() }`:
+ * `output` is the built folder, `base` the site's URL (`http://127.0.0.1:PORT/`, also its
+ * `--base-url`).
  */
-export async function buildAndServeSite(name = "site") {
+export async function buildAndServeSite(name = "site", root = repo) {
   const pimap = ensurePimapBin();
   const dir = mkdtempSync(join(tmpdir(), `pimap-e2e-${name}-`));
   const output = join(dir, "public");
@@ -196,7 +200,7 @@ export async function buildAndServeSite(name = "site") {
     server.close();
     rmSync(dir, { recursive: true, force: true });
   };
-  const build = spawnSync(pimap, ["build", "--root", repo, "--output", output, "--base-url", base], { encoding: "utf8" });
+  const build = spawnSync(pimap, ["build", "--root", root, "--output", output, "--base-url", base], { encoding: "utf8" });
   if (build.status !== 0) {
     close();
     throw new Error(`pimap build failed (exit ${build.status}):\n${build.stdout}${build.stderr}`);
@@ -251,4 +255,57 @@ export function htmlServer(pages) {
       resolvePromise({ url: `http://127.0.0.1:${server.address().port}/`, close: () => server.close() }),
     );
   });
+}
+
+/**
+ * Runs in the page: describes the focused element's focus indicator. It is visible when the
+ * element has an outline (`auto`, the browser's own two-tone ring, or a colour) or a box-shadow,
+ * and one of those colours has a contrast of at least 3:1 with the background around the element
+ * (WCAG 2.x, 1.4.11 non-text contrast).
+ */
+export function focusIndicator() {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const parse = (colour) => {
+    const m = colour.match(/rgba?\(([\d.]+),? ([\d.]+),? ([\d.]+)(?:,? \/? ?([\d.]+))?\)/);
+    return m ? { rgb: [m[1], m[2], m[3]].map(Number), alpha: m[4] === undefined ? 1 : Number(m[4]) } : null;
+  };
+  const luminance = ({ rgb }) => {
+    const [r, g, b] = rgb.map((c) => (c / 255 <= 0.04045 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const contrast = (a, b) => {
+    const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+    return (hi + 0.05) / (lo + 0.05);
+  };
+  let background = null;
+  for (let node = el.parentElement; node && !background; node = node.parentElement) {
+    const colour = parse(getComputedStyle(node).backgroundColor);
+    if (colour && colour.alpha > 0.5) background = colour;
+  }
+  background ??= { rgb: [255, 255, 255], alpha: 1 };
+  const style = getComputedStyle(el);
+  const label = `${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 40)}"`;
+  const id = el.getAttribute("data-focus-id");
+  const colours = [];
+  if (style.outlineStyle === "auto") return { id, label, visible: true };
+  if (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0) colours.push(style.outlineColor);
+  if (style.boxShadow !== "none") colours.push(...(style.boxShadow.match(/rgba?\([^)]*\)/g) ?? []));
+  if (colours.length === 0) return { id, label, visible: false, why: "no outline and no box-shadow" };
+  const ratios = colours.map(parse).filter((c) => c && c.alpha > 0.5).map((c) => contrast(c, background));
+  const best = Math.max(0, ...ratios);
+  return { id, label, visible: best >= 3, why: `best contrast ${best.toFixed(2)}:1 of ${colours.join(", ")} on rgb(${background.rgb.join(", ")})` };
+}
+
+/** The source of axe-core, to add to a page with `page.addScriptTag({ content: axeSource })`. */
+export const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** Human-readable axe violations: id, impact, help, and the selectors of each node. */
+export function formatViolations(violations) {
+  return violations
+    .map((v) => {
+      const nodes = v.nodes.map((n) => `      ${n.target.join(" ")}\n        ${n.failureSummary?.replace(/\n/g, "\n        ") ?? ""}`);
+      return `  [${v.impact}] ${v.id}: ${v.help}\n    ${v.helpUrl}\n${nodes.join("\n")}`;
+    })
+    .join("\n");
 }
