@@ -110,7 +110,11 @@ fn check_output_location(root: &Path, output: &Path) -> Result<(), BuildError> {
         )));
     }
     for source in ["content", "static", "templates", "themes", "data"] {
-        if output.starts_with(root.join(source)) {
+        // A source folder may be a link inside the site (`static -> assets`): compare where it
+        // leads as well as its own name.
+        let folder = root.join(source);
+        let real = folder.canonicalize().unwrap_or_else(|_| folder.clone());
+        if output.starts_with(&folder) || output.starts_with(&real) {
             return Err(BuildError::Usage(format!(
                 "the output folder {} is inside the site's {source}/ folder; choose another --output",
                 output.display()

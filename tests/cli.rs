@@ -53,6 +53,23 @@ fn an_output_folder_that_would_hold_or_sit_in_the_sources_is_refused() {
         assert_eq!(run.code, 2, "{output}: {}", run.stderr);
     }
     assert!(!site.path().join("content/out").exists());
+    // `static` may be a link inside the site; the output may not sit where it leads either.
+    std::fs::rename(site.path().join("static"), site.path().join("assets")).unwrap();
+    std::os::unix::fs::symlink("assets", site.path().join("static")).unwrap();
+    let run = pimap(&[
+        "build",
+        "--root",
+        root,
+        "--output",
+        &format!("{root}/assets/out"),
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("inside the site's static/ folder"),
+        "{}",
+        run.stderr
+    );
+    assert!(!site.path().join("assets/out").exists());
 }
 
 #[test]

@@ -361,3 +361,36 @@ fn random_edits_of_a_site_with_paginated_lists() {
         );
     }
 }
+
+#[test]
+fn a_stylesheet_that_a_template_inlines_is_rebuilt_into_its_pages() {
+    let site = copy_fixture("basic-site");
+    let page = site.path().join("themes/plain/templates/base.html");
+    let text = read(&page);
+    std::fs::write(
+        &page,
+        text.replacen(
+            "</head>",
+            "<style>{{ inline_css(path=\"css/style.css\") }}</style></head>",
+            1,
+        ),
+    )
+    .unwrap();
+    let options = BuildOptions {
+        cachebust: false,
+        ..BuildOptions::new(site.path())
+    };
+    let mut session = Session::new(options.clone());
+    session.rebuild(&[]).expect("the fixture builds");
+    let css = site.path().join("static/css/style.css");
+    std::fs::write(&css, format!("{}\n.inlined {{ color: red }}\n", read(&css))).unwrap();
+    session
+        .rebuild(&[PathBuf::from("static/css/style.css")])
+        .unwrap();
+    assert_same(
+        "inlined css",
+        1,
+        session.files(),
+        &full_build(&options).unwrap(),
+    );
+}

@@ -257,6 +257,12 @@ fn update_statics(
         if !matches!(&file.origin, crate::source::FileOrigin::Disk(origin) if *origin == path) {
             return Err(fall(format!("static/{rel} replaces a theme file")));
         }
+        if file.css.is_some() {
+            // Templates may copy a stylesheet into pages with `inline_css()` (the embeds do).
+            return Err(fall(format!(
+                "static/{rel} is a stylesheet, which pages may inline"
+            )));
+        }
         let bytes = root
             .read(&Path::new("static").join(rel))
             .map_err(|_| fall(format!("static/{rel} could not be read")))?;

@@ -33,13 +33,22 @@ fn xml_text(text: &str) -> String {
 /// `2019-06-24` -> `2019-06-24T00:00:00Z`; date-times pass through. A month, a year or a range
 /// stands for its first day.
 fn rfc3339(date: &Date) -> String {
-    match date.time() {
-        Some(_) => date.start_str().replacen(' ', "T", 1),
-        None => {
-            let (year, month, day) = date.ymd();
-            format!("{year:04}-{month:02}-{day:02}T00:00:00Z")
-        }
-    }
+    let (year, month, day) = date.ymd();
+    let Some(time) = date.time() else {
+        return format!("{year:04}-{month:02}-{day:02}T00:00:00Z");
+    };
+    // A time as written may leave out the seconds and the zone; RFC 3339 needs both (a time
+    // without a zone is taken as UTC).
+    let (clock, zone) = match time.find(['Z', '+', '-']) {
+        Some(at) => time.split_at(at),
+        None => (time, "Z"),
+    };
+    let clock = if clock.len() == 5 {
+        format!("{clock}:00")
+    } else {
+        clock.to_owned()
+    };
+    format!("{year:04}-{month:02}-{day:02}T{clock}{zone}")
 }
 
 /// The date to show as a page's last change.
@@ -373,6 +382,9 @@ mod tests {
             "2019-06-24T09:30:00Z"
         );
         for (text, first_day) in [
+            ("2019-06-24T09:30", "2019-06-24T09:30:00Z"),
+            ("2019-06-24 09:30+02:00", "2019-06-24T09:30:00+02:00"),
+            ("2019-06-24T09:30:15.5Z", "2019-06-24T09:30:15.5Z"),
             ("2018-05", "2018-05-01T00:00:00Z"),
             ("2019", "2019-01-01T00:00:00Z"),
             ("2019-06-24/2019-06-27", "2019-06-24T00:00:00Z"),

@@ -169,7 +169,7 @@ fn tag_end(inner: &str, close: &str) -> Option<usize> {
             Some(q) if b == q => quote = None,
             Some(_) => {}
             None if matches!(b, b'"' | b'\'' | b'`') => quote = Some(b),
-            None if inner[i..].starts_with(close) => return Some(i),
+            None if bytes[i..].starts_with(close.as_bytes()) => return Some(i),
             None => {}
         }
         i += 1;
@@ -417,6 +417,13 @@ mod tests {
 
     fn fields(reads: &TemplateReads) -> Vec<&'static str> {
         reads.listed_body_fields.iter().copied().collect()
+    }
+
+    #[test]
+    fn text_that_is_not_ascii_inside_a_tag_is_read_without_a_panic() {
+        scan("{{ café }} {% set x = \"é}}\" %}{{ 'ü");
+        let r = reads(&[("page.html", "{{ page.title ~ ' – ' ~ section.title }}")]);
+        assert!(!r.reaches_any_page);
     }
 
     #[test]

@@ -50,12 +50,24 @@ pub const MAX_DEPTH: usize = 64;
 /// be read either way.
 fn check_depth(text: &str) -> Result<(), YamlError> {
     let mut depth = DepthScan::default();
-    for (index, line) in text.split('\n').enumerate() {
-        let line = line.strip_suffix('\r').unwrap_or(line);
+    // The YAML parser breaks lines at CR, LF and CRLF alike, so the scan does too; the error is
+    // placed on the lines diagnostics count (LF only).
+    let mut start = 0;
+    while start <= text.len() {
+        let end = text[start..]
+            .find(['\r', '\n'])
+            .map_or(text.len(), |i| start + i);
+        let line = &text[start..end];
+        let next = if text[end..].starts_with("\r\n") {
+            end + 2
+        } else {
+            end + 1
+        };
         if let Err(at) = depth.line(line) {
+            let (line, col) = crate::diagnostics::line_col(text, start + at);
             return Err(YamlError {
-                line: index + 1,
-                col: line[..at].chars().count() + 1,
+                line,
+                col,
                 message: format!(
                     "lists and mappings are nested more than {MAX_DEPTH} levels deep here"
                 ),
@@ -65,6 +77,7 @@ fn check_depth(text: &str) -> Result<(), YamlError> {
                 )),
             });
         }
+        start = next;
     }
     Ok(())
 }
@@ -430,6 +443,15 @@ mod tests {
         assert_eq!(depth_error(&indented), Some((65, 65)));
         let mapping = format!("a: {}{}\n", "{b: ".repeat(70), "}".repeat(70));
         assert!(depth_error(&mapping).is_some());
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line_for_the_depth_scan_too() {
+        // After `#` the rest of a line is a comment; the YAML parser ends that line at the CR.
+        let hidden = format!("a: 1 # c\rb: {}{}\n", "[".repeat(70), "]".repeat(70));
+        assert_eq!(depth_error(&hidden).map(|(line, _)| line), Some(1));
+        let indented: String = (0..70).map(|i| format!("{}a:\r", " ".repeat(i))).collect();
+        assert!(depth_error(&indented).is_some());
     }
 
     #[test]
