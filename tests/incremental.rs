@@ -469,3 +469,46 @@ fn random_edits_of_a_site_with_paginated_lists() {
         );
     }
 }
+
+#[test]
+fn an_sme_name_edit_is_incremental_and_re_renders_what_shows_the_sme() {
+    let site = copy_fixture("data-site");
+    let options = BuildOptions::new(site.path());
+    let mut session = Session::new(options.clone());
+    session.rebuild(&[]).expect("the fixture builds");
+    let rel = PathBuf::from("data/smes/beamworks.yaml");
+    let text = std::fs::read_to_string(site.path().join(&rel)).unwrap();
+    std::fs::write(
+        site.path().join(&rel),
+        text.replace("name: Beamworks", "name: Beamworks Nordic"),
+    )
+    .unwrap();
+    let rebuild = session.rebuild(std::slice::from_ref(&rel)).unwrap();
+    assert!(rebuild.incremental, "{:?}", rebuild.fallback);
+    assert!(
+        rebuild
+            .reasons
+            .contains(&"/smes/beamworks/ (its data)".to_owned()),
+        "{:?}",
+        rebuild.reasons
+    );
+    assert_eq!(rebuild.rendered, rebuild.reasons.len());
+    assert_same(
+        "SME edit",
+        0,
+        session.files(),
+        &full_build(&options).unwrap(),
+    );
+    // A sector fewer changes a facet: the full path, with the reason.
+    std::fs::write(
+        site.path().join(&rel),
+        text.replace("[Steel and metals, Automotive]", "[Steel and metals]"),
+    )
+    .unwrap();
+    let rebuild = session.rebuild(std::slice::from_ref(&rel)).unwrap();
+    assert!(!rebuild.incremental);
+    assert_eq!(
+        rebuild.fallback.as_deref(),
+        Some("the edit of smes/beamworks changes a reference or a facet")
+    );
+}

@@ -10,7 +10,8 @@
 //! without a literal key), counts as reading every field; a variable named `page` or `section`
 //! that a template binds itself (`for`, `set`, a component's arguments) is not the output's own.
 //! The incremental rebuild uses this to re-render, after a body edit, only the outputs that
-//! show a changed field of a page they list.
+//! show a changed field of a page they list, and after a data edit, only the outputs that read
+//! `data` or a chart drawn from it (besides the entity pages and lists).
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -22,6 +23,8 @@ const SECTION_BODY_FIELDS: [&str; 3] = ["content", "toc", "word_count"];
 const WHOLE_VALUE_FILTERS: [&str; 4] = ["str", "join", "values", "pairs"];
 /// Variables and functions that reach any page of the site.
 const ANY_PAGE_NAMES: [&str; 3] = ["get_page", "get_section", "taxonomies"];
+/// Variables and functions that show entity data (`data`, the charts drawn from it).
+const DATA_NAMES: [&str; 4] = ["data", "kpi_chart", "roadmap_chart", "partner_map"];
 /// Fields that hold lists of pages or of containers of them.
 const CONTAINER_FIELDS: [&str; 3] = ["pages", "subsections", "terms"];
 /// Variables that hold containers of pages.
@@ -43,6 +46,7 @@ pub struct TemplateScan {
     /// A computed subscript or a whole-value filter or print.
     reads_whole_values: bool,
     reaches_any_page: bool,
+    reads_data: bool,
 }
 
 /// What an output's template reads, with everything it extends, includes or calls.
@@ -57,6 +61,8 @@ pub struct TemplateReads {
     pub reads_section_body: bool,
     /// `get_page`, `get_section`, `taxonomies`, or a component (whose caller is unknown).
     pub reaches_any_page: bool,
+    /// The `data` variable or a chart drawn from the data.
+    pub reads_data: bool,
 }
 
 impl TemplateReads {
@@ -82,6 +88,7 @@ impl TemplateReads {
         for scan in &scans {
             reads.reads_whole_values |= scan.reads_whole_values;
             reads.reaches_any_page |= scan.reaches_any_page || scan.calls_components;
+            reads.reads_data |= scan.reads_data || scan.calls_components;
             for &(field, from) in &scan.body_reads {
                 match from {
                     Some("page") if !bound.contains("page") => {}
@@ -286,6 +293,7 @@ fn scan_token(scan: &mut TemplateScan, tokens: &[Token<'_>], i: usize, token: &T
         }
         Token::Ident(name) => {
             scan.reaches_any_page |= ANY_PAGE_NAMES.contains(name);
+            scan.reads_data |= DATA_NAMES.contains(name);
         }
         Token::Str(text) => {
             if let Some(field) = body_field(text) {
@@ -512,6 +520,20 @@ mod tests {
             assert!(reads(&[("a.html", text)]).reaches_any_page, "{text}");
         }
         assert!(!reads(&[("a.html", "{{ page.title }}")]).reaches_any_page);
+    }
+
+    #[test]
+    fn the_data_variable_charts_and_components_read_data() {
+        for text in [
+            "{% for s in data.smes %}{{ s.name }}{% endfor %}",
+            "{{ partner_map() }}",
+            "{{ <Card title=\"x\" /> }}",
+        ] {
+            assert!(reads(&[("a.html", text)]).reads_data, "{text}");
+        }
+        for text in ["{{ page.data }}", "data {{ sme.name }}"] {
+            assert!(!reads(&[("a.html", text)]).reads_data, "{text}");
+        }
     }
 
     #[test]

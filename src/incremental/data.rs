@@ -1,0 +1,203 @@
+//! The data-edit fast path: one entity file (`data/smes/x.yaml`, a partner, mission or practice)
+//! changed, keeping its id, its references and its facet values.
+//!
+//! One function per phase: [`read_edit`] re-reads and checks the file as a full load does;
+//! [`commit_edit`] resolves the data again with the new record and keeps it only when every
+//! relation of the graph (references both ways, facets and who has them) is unchanged and no
+//! warning appears, then rebuilds the entity values, `data` and the charts; [`shortcode_pages`]
+//! names the pages and sections whose shortcodes show entities, whose bodies are then rendered
+//! again on the body path; [`select_outputs`] picks the outputs that show entity data, each with
+//! the reason it is rendered again: the entity's own page and embed, the pages of entities of
+//! other kinds (they show their related entities), entity lists, facets, the API and search
+//! files, and outputs whose templates read `data` or a chart ([`crate::render::reads`]).
+
+use super::{Fallback, Selected, fall};
+use crate::Prepared;
+use crate::plan::{Embed, OutputOwner};
+use crate::render::{SiteValues, entity_values};
+use crate::site::entities::{DataGraph, EntityKind};
+use crate::source::content::ContentSource;
+use crate::source::data::{self, DataFile, Entities};
+use crate::source::files::SiteRoot;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// A changed entity file: its kind, its index and the entities parsed from it.
+pub struct DataEdit {
+    kind: EntityKind,
+    index: usize,
+    parsed: Entities,
+}
+
+/// The kind of entity `rel` (a path inside `data/`) holds, if it is one entity's file.
+pub fn entity_kind(rel: &str) -> Option<EntityKind> {
+    let (folder, name) = rel.split_once('/')?;
+    if name.contains('/') || !(name.ends_with(".yaml") || name.ends_with(".yml")) {
+        return None;
+    }
+    EntityKind::ALL
+        .into_iter()
+        .find(|kind| kind.dir() == folder)
+}
+
+/// Reads `data/<rel>` and parses it with the checks of a full load; the entity must exist.
+pub fn read_edit(last: &Prepared, root: &SiteRoot, rel: &str) -> Result<DataEdit, Fallback> {
+    let kind = entity_kind(rel).ok_or_else(|| fall(format!("data/{rel} changed")))?;
+    let file = Path::new("data").join(rel);
+    let text = root
+        .read(&file)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .ok_or_else(|| {
+            fall(format!(
+                "data/{rel} is new, was deleted or could not be read"
+            ))
+        })?;
+    let mut parsed = Entities::default();
+    let mut problems = Vec::new();
+    data::add_file(&mut parsed, rel, DataFile { file, text }, &mut problems);
+    if !problems.is_empty() {
+        return Err(fall(format!(
+            "data/{rel} has a problem a full build reports"
+        )));
+    }
+    let graph = &last.site.graph;
+    let id = match kind {
+        EntityKind::Partner => parsed.partners.first().map(|e| e.id.as_str()),
+        EntityKind::Sme => parsed.smes.first().map(|e| e.id.as_str()),
+        EntityKind::Mission => parsed.missions.first().map(|e| e.id.as_str()),
+        EntityKind::Practice => parsed.practices.first().map(|e| e.id.as_str()),
+    };
+    let index = id
+        .and_then(|id| graph.find(kind, id))
+        .filter(|&i| graph.source(kind, i).file == Path::new("data").join(rel))
+        .ok_or_else(|| fall(format!("data/{rel} is new")))?;
+    Ok(DataEdit {
+        kind,
+        index,
+        parsed,
+    })
+}
+
+/// Puts the new record in the data graph and rebuilds the values that show entities; falls
+/// back when a relation or a warning changes.
+pub fn commit_edit(last: &mut Prepared, edit: DataEdit) -> Result<(), Fallback> {
+    let DataEdit {
+        kind,
+        index,
+        mut parsed,
+    } = edit;
+    let site = &mut last.site;
+    let mut entities = site.graph.entities.clone();
+    match kind {
+        EntityKind::Partner => entities.partners[index] = parsed.partners.remove(0),
+        EntityKind::Sme => entities.smes[index] = parsed.smes.remove(0),
+        EntityKind::Mission => entities.missions[index] = parsed.missions.remove(0),
+        EntityKind::Practice => entities.practices[index] = parsed.practices.remove(0),
+    }
+    let name = format!("{}/{}", kind.dir(), site.graph.id(kind, index));
+    let (graph, warnings) = crate::site::entities::resolve(entities, &site.base).map_err(|_| {
+        fall(format!(
+            "the edit of {name} has a problem a full build reports"
+        ))
+    })?;
+    if !warnings.is_empty() {
+        return Err(fall(format!(
+            "the edit of {name} has a warning a full build reports"
+        )));
+    }
+    if !same_relations(&site.graph, &graph) {
+        return Err(fall(format!(
+            "the edit of {name} changes a reference or a facet"
+        )));
+    }
+    site.graph = graph;
+    let site = &last.site;
+    let mut values: SiteValues = (*last.values).clone();
+    values.entities = entity_values::build(site)
+        .map_err(|e| fall(format!("the entity values could not be made: {e}")))?;
+    values.data = entity_values::data_value(site, &values.entities)
+        .map_err(|e| fall(format!("the data value could not be made: {e}")))?;
+    let values = std::sync::Arc::new(values);
+    last.templates.redraw_charts(site);
+    last.templates.rebind(&values);
+    last.values = values;
+    Ok(())
+}
+
+/// Whether two graphs relate the same entities to each other and to the same facets.
+fn same_relations(a: &DataGraph, b: &DataGraph) -> bool {
+    a.partner_smes == b.partner_smes
+        && a.partner_missions == b.partner_missions
+        && a.partner_mous == b.partner_mous
+        && a.partner_practices == b.partner_practices
+        && a.sme_cluster == b.sme_cluster
+        && a.sme_missions == b.sme_missions
+        && a.mission_organisers == b.mission_organisers
+        && a.mission_partners == b.mission_partners
+        && a.mission_hosts == b.mission_hosts
+        && a.mission_participants == b.mission_participants
+        && a.mission_practices == b.mission_practices
+        && a.practice_partners == b.practice_partners
+        && a.practice_missions == b.practice_missions
+        && a.roadmap_owners == b.roadmap_owners
+        && a.facets == b.facets
+}
+
+/// The pages and sections whose shortcodes show entities, with their sources, to be rendered
+/// again as body edits.
+pub fn shortcode_pages(last: &Prepared) -> Vec<(super::bodies::Doc, ContentSource)> {
+    let site = &last.site;
+    let pages = site.pages.iter().enumerate().filter_map(|(i, p)| {
+        (!p.markdown.shortcodes.is_empty()).then(|| (super::bodies::Doc::Page(i), p.source.clone()))
+    });
+    let sections = site.sections.iter().enumerate().filter_map(|(i, s)| {
+        let source = s.source.as_ref()?;
+        (!s.markdown.shortcodes.is_empty())
+            .then(|| (super::bodies::Doc::Section(i), source.clone()))
+    });
+    pages.chain(sections).collect()
+}
+
+/// The outputs that show entity data, each with why.
+pub fn select_outputs<'p>(last: &'p Prepared, kind: EntityKind, index: usize) -> Vec<Selected<'p>> {
+    let name = format!("{}/{}", kind.dir(), last.site.graph.id(kind, index));
+    let mut reads_data: HashMap<&str, bool> = HashMap::new();
+    let mut selected = Vec::new();
+    for output in &last.plan.outputs {
+        let reason = match output.owner.shown() {
+            OutputOwner::Entity(k, i) if k == kind && i == index => Some("its data".to_owned()),
+            OutputOwner::Entity(k, _) if k == kind => None,
+            OutputOwner::Embed(Embed::Sme(i)) | OutputOwner::OEmbed(Embed::Sme(i))
+                if kind == EntityKind::Sme && i != index =>
+            {
+                None
+            }
+            OutputOwner::Entity(..)
+            | OutputOwner::EntityList(_)
+            | OutputOwner::FacetIndex(_)
+            | OutputOwner::Facet(..)
+            | OutputOwner::Embed(_)
+            | OutputOwner::OEmbed(_)
+            | OutputOwner::Api(_)
+            | OutputOwner::SearchIndex => Some(format!("shows {name}")),
+            _ => None,
+        };
+        let reason = reason.or_else(|| {
+            let template = output.template.as_deref()?;
+            let reads = *reads_data
+                .entry(template)
+                .or_insert_with(|| last.templates.reads(template).reads_data);
+            reads.then(|| format!("reads data, with {name}"))
+        });
+        if let Some(reason) = reason {
+            selected.push(Selected { output, reason });
+        }
+    }
+    selected
+}
+
+/// The kind and index of the edited entity.
+pub fn edited(edit: &DataEdit) -> (EntityKind, usize) {
+    (edit.kind, edit.index)
+}
