@@ -148,9 +148,12 @@ fn same_relations(a: &DataGraph, b: &DataGraph) -> bool {
 /// again as body edits.
 pub fn shortcode_pages(last: &Prepared) -> Vec<(super::bodies::Doc, ContentSource)> {
     let site = &last.site;
-    let pages = site.pages.iter().enumerate().filter_map(|(i, p)| {
-        (!p.markdown.shortcodes.is_empty()).then(|| (super::bodies::Doc::Page(i), p.source.clone()))
-    });
+    let pages = site
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !p.markdown.shortcodes.is_empty())
+        .map(|(i, p)| (super::bodies::Doc::Page(i), p.source.clone()));
     let sections = site.sections.iter().enumerate().filter_map(|(i, s)| {
         let source = s.source.as_ref()?;
         (!s.markdown.shortcodes.is_empty())
