@@ -493,6 +493,15 @@ fn an_sme_name_edit_is_incremental_and_re_renders_what_shows_the_sme() {
         rebuild.reasons
     );
     assert_eq!(rebuild.rendered, rebuild.reasons.len());
+    // The theme shows partners on every page, by name: a news page shows no SME.
+    assert!(
+        !rebuild
+            .reasons
+            .iter()
+            .any(|r| r.starts_with("/news/spring/")),
+        "{:?}",
+        rebuild.reasons
+    );
     assert_same(
         "SME edit",
         0,

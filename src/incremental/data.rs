@@ -21,6 +21,7 @@ use crate::source::data::{self, DataFile, Entities};
 use crate::source::files::SiteRoot;
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 /// A changed entity file: its kind, its index and the entities parsed from it.
 pub struct DataEdit {
@@ -80,8 +81,8 @@ pub fn read_edit(last: &Prepared, root: &SiteRoot, rel: &str) -> Result<DataEdit
 }
 
 /// Puts the new record in the data graph and rebuilds the values that show entities; falls
-/// back when a relation or a warning changes.
-pub fn commit_edit(last: &mut Prepared, edit: DataEdit) -> Result<(), Fallback> {
+/// back when a relation or a warning changes. Returns the values before the edit.
+pub fn commit_edit(last: &mut Prepared, edit: DataEdit) -> Result<Arc<SiteValues>, Fallback> {
     let DataEdit {
         kind,
         index,
@@ -118,11 +119,10 @@ pub fn commit_edit(last: &mut Prepared, edit: DataEdit) -> Result<(), Fallback> 
         .map_err(|e| fall(format!("the entity values could not be made: {e}")))?;
     values.data = entity_values::data_value(site, &values.entities)
         .map_err(|e| fall(format!("the data value could not be made: {e}")))?;
-    let values = std::sync::Arc::new(values);
+    let values = Arc::new(values);
     last.templates.redraw_charts(site);
     last.templates.rebind(&values);
-    last.values = values;
-    Ok(())
+    Ok(std::mem::replace(&mut last.values, values))
 }
 
 /// Whether two graphs relate the same entities to each other and to the same facets.
@@ -162,36 +162,102 @@ pub fn shortcode_pages(last: &Prepared) -> Vec<(super::bodies::Doc, ContentSourc
     pages.chain(sections).collect()
 }
 
-/// The outputs that show entity data, each with why.
-pub fn select_outputs<'p>(last: &'p Prepared, kind: EntityKind, index: usize) -> Vec<Selected<'p>> {
+/// Keys of `data` whose values hold cards of `kind` directly.
+fn data_keys_showing(kind: EntityKind) -> &'static [&'static str] {
+    match kind {
+        EntityKind::Sme => &["smes", "sectors", "technologies", "markets"],
+        EntityKind::Partner => &["partners", "sectors", "technologies", "markets", "roadmap"],
+        EntityKind::Mission => &["missions"],
+        EntityKind::Practice => &["practices"],
+    }
+}
+
+/// Fields of entity values that hold cards of `kind` (or, for a partner, the SME cards that carry
+/// its name as `cluster_name`).
+fn fields_showing(kind: EntityKind) -> &'static [&'static str] {
+    match kind {
+        EntityKind::Sme => &["smes", "participants"],
+        EntityKind::Partner => &[
+            "cluster",
+            "cluster_name",
+            "mous",
+            "partners",
+            "hosts",
+            "organisers",
+            "owner_partners",
+            "smes",
+            "participants",
+        ],
+        EntityKind::Mission => &["missions"],
+        EntityKind::Practice => &["practices"],
+    }
+}
+
+/// Whether a template with `reads` can show an entity of `kind` through `data` or a chart.
+fn template_shows(reads: &crate::render::reads::TemplateReads, kind: EntityKind) -> bool {
+    if !reads.reads_data {
+        return false;
+    }
+    let keys = &reads.data_keys;
+    keys.contains("*")
+        || data_keys_showing(kind).iter().any(|k| keys.contains(*k))
+        || (!keys.is_empty()
+            && (reads.reads_whole_values
+                || fields_showing(kind).iter().any(|f| reads.fields.contains(*f))))
+        // The charts draw partners.
+        || kind == EntityKind::Partner
+}
+
+/// Whether the value an output of `owner` is given changed between `old` and `new`; `None` for
+/// outputs not given an entity's value.
+fn own_value_changed(owner: OutputOwner, old: &SiteValues, new: &SiteValues) -> Option<bool> {
+    let (old, new) = (&old.entities, &new.entities);
+    let differs = |a: &[tera::Value], b: &[tera::Value], i: usize| a.get(i) != b.get(i);
+    match owner {
+        OutputOwner::Entity(kind, i) => Some(differs(old.of(kind), new.of(kind), i)),
+        OutputOwner::Embed(Embed::Sme(i)) | OutputOwner::OEmbed(Embed::Sme(i)) => {
+            Some(differs(&old.smes, &new.smes, i))
+        }
+        OutputOwner::Embed(Embed::ClusterSmes(p, _))
+        | OutputOwner::OEmbed(Embed::ClusterSmes(p, _)) => {
+            Some(differs(&old.partners, &new.partners, p))
+        }
+        OutputOwner::Facet(kind, i) => Some(differs(old.facets_of(kind), new.facets_of(kind), i)),
+        OutputOwner::FacetIndex(kind) => Some(old.facets_of(kind) != new.facets_of(kind)),
+        _ => None,
+    }
+}
+
+/// The outputs that show the edited entity, each with why: those whose own entity or facet value
+/// changed, the lists and data files of every entity, and those whose templates can show the
+/// entity through `data` or a chart.
+pub fn select_outputs<'p>(
+    last: &'p Prepared,
+    old: &SiteValues,
+    kind: EntityKind,
+    index: usize,
+) -> Vec<Selected<'p>> {
     let name = format!("{}/{}", kind.dir(), last.site.graph.id(kind, index));
-    let mut reads_data: HashMap<&str, bool> = HashMap::new();
+    let mut shows: HashMap<&str, bool> = HashMap::new();
     let mut selected = Vec::new();
     for output in &last.plan.outputs {
-        let reason = match output.owner.shown() {
+        let owner = output.owner.shown();
+        let reason = match owner {
             OutputOwner::Entity(k, i) if k == kind && i == index => Some("its data".to_owned()),
-            OutputOwner::Entity(k, _) if k == kind => None,
-            OutputOwner::Embed(Embed::Sme(i)) | OutputOwner::OEmbed(Embed::Sme(i))
-                if kind == EntityKind::Sme && i != index =>
-            {
-                None
+            OutputOwner::EntityList(_) | OutputOwner::Api(_) | OutputOwner::SearchIndex => {
+                Some(format!("lists {name}"))
             }
-            OutputOwner::Entity(..)
-            | OutputOwner::EntityList(_)
-            | OutputOwner::FacetIndex(_)
-            | OutputOwner::Facet(..)
-            | OutputOwner::Embed(_)
-            | OutputOwner::OEmbed(_)
-            | OutputOwner::Api(_)
-            | OutputOwner::SearchIndex => Some(format!("shows {name}")),
+            _ if own_value_changed(owner, old, &last.values) == Some(true) => {
+                Some(format!("shows {name}"))
+            }
             _ => None,
         };
         let reason = reason.or_else(|| {
             let template = output.template.as_deref()?;
-            let reads = *reads_data
+            let shown = *shows
                 .entry(template)
-                .or_insert_with(|| last.templates.reads(template).reads_data);
-            reads.then(|| format!("reads data, with {name}"))
+                .or_insert_with(|| template_shows(&last.templates.reads(template), kind));
+            shown.then(|| format!("reads data that shows {name}"))
         });
         if let Some(reason) = reason {
             selected.push(Selected { output, reason });

@@ -47,6 +47,10 @@ pub struct TemplateScan {
     reads_whole_values: bool,
     reaches_any_page: bool,
     reads_data: bool,
+    /// Keys of `data` read (`data.smes` reads `smes`); `*` for `data` itself or a computed key.
+    data_keys: BTreeSet<String>,
+    /// Every field name read (`x.name`, `x["name"]`) and every string literal.
+    fields: BTreeSet<String>,
 }
 
 /// What an output's template reads, with everything it extends, includes or calls.
@@ -63,6 +67,11 @@ pub struct TemplateReads {
     pub reaches_any_page: bool,
     /// The `data` variable or a chart drawn from the data.
     pub reads_data: bool,
+    /// Keys of `data` read (`data.smes` reads `smes`); `*` for `data` itself, a computed key
+    /// or a component (whose body is unknown).
+    pub data_keys: BTreeSet<String>,
+    /// Every field name read from any value (`x.name`, `x["name"]`) and every string literal.
+    pub fields: BTreeSet<String>,
 }
 
 impl TemplateReads {
@@ -89,6 +98,11 @@ impl TemplateReads {
             reads.reads_whole_values |= scan.reads_whole_values;
             reads.reaches_any_page |= scan.reaches_any_page || scan.calls_components;
             reads.reads_data |= scan.reads_data || scan.calls_components;
+            reads.data_keys.extend(scan.data_keys.iter().cloned());
+            if scan.calls_components {
+                reads.data_keys.insert("*".to_owned());
+            }
+            reads.fields.extend(scan.fields.iter().cloned());
             for &(field, from) in &scan.body_reads {
                 match from {
                     Some("page") if !bound.contains("page") => {}
@@ -277,6 +291,7 @@ fn scan_token(scan: &mut TemplateScan, tokens: &[Token<'_>], i: usize, token: &T
     let before = |back: usize| i.checked_sub(back).and_then(|at| tokens.get(at));
     match token {
         Token::Ident(name) if before(1) == Some(&Token::Punct('.')) => {
+            scan.fields.insert((*name).to_owned());
             if let Some(field) = body_field(name) {
                 scan.body_reads.push((field, own_root(tokens, i, 2)));
             }
@@ -294,8 +309,17 @@ fn scan_token(scan: &mut TemplateScan, tokens: &[Token<'_>], i: usize, token: &T
         Token::Ident(name) => {
             scan.reaches_any_page |= ANY_PAGE_NAMES.contains(name);
             scan.reads_data |= DATA_NAMES.contains(name);
+            if *name == "data" {
+                let key = match (tokens.get(i + 1), tokens.get(i + 2)) {
+                    (Some(Token::Punct('.')), Some(Token::Ident(key)))
+                    | (Some(Token::Punct('[')), Some(Token::Str(key))) => *key,
+                    _ => "*",
+                };
+                scan.data_keys.insert(key.to_owned());
+            }
         }
         Token::Str(text) => {
+            scan.fields.insert((*text).to_owned());
             if let Some(field) = body_field(text) {
                 let subscript = before(1) == Some(&Token::Punct('['));
                 let from = if subscript {
@@ -433,7 +457,15 @@ mod tests {
             "page.html",
             "{{ page.content }} {{ page.reading_time }} {% for h in page.toc %}{{ h.title }}{% endfor %}",
         )]);
-        assert_eq!(r, TemplateReads::default());
+        let fields = r.fields.clone();
+        assert_eq!(
+            TemplateReads {
+                fields: BTreeSet::new(),
+                ..r
+            },
+            TemplateReads::default()
+        );
+        assert_eq!(fields.len(), 4);
     }
 
     #[test]
@@ -474,7 +506,15 @@ mod tests {
             "page.html",
             "The summary and content of {{ page.title }} {# p.summary get_page #}{% raw %}{{ p.toc }}{% endraw %}",
         )]);
-        assert_eq!(r, TemplateReads::default());
+        let fields = r.fields.clone();
+        assert_eq!(
+            TemplateReads {
+                fields: BTreeSet::new(),
+                ..r
+            },
+            TemplateReads::default()
+        );
+        assert_eq!(fields.into_iter().collect::<Vec<_>>(), ["title"]);
     }
 
     #[test]
@@ -533,6 +573,21 @@ mod tests {
         }
         for text in ["{{ page.data }}", "data {{ sme.name }}"] {
             assert!(!reads(&[("a.html", text)]).reads_data, "{text}");
+        }
+    }
+
+    #[test]
+    fn data_keys_and_fields_are_the_names_read() {
+        let r = reads(&[(
+            "a.html",
+            "{% for id, p in data.partners %}{{ p.name }}{{ p[\"url\"] }}{% endfor %}",
+        )]);
+        let keys: Vec<&str> = r.data_keys.iter().map(String::as_str).collect();
+        assert_eq!(keys, ["partners"]);
+        assert!(r.fields.contains("name") && r.fields.contains("url"));
+        assert!(!r.fields.contains("smes"));
+        for text in ["{{ data | length }}", "{{ data[page.extra.kind] }}"] {
+            assert!(reads(&[("a.html", text)]).data_keys.contains("*"), "{text}");
         }
     }
 
