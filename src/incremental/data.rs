@@ -15,10 +15,11 @@ use super::{Fallback, Selected, fall};
 use crate::Prepared;
 use crate::plan::{Embed, OutputOwner};
 use crate::render::{SiteValues, entity_values};
-use crate::site::entities::{DataGraph, EntityKind};
+use crate::site::entities::{DataGraph, EntityKind, FacetKind};
 use crate::source::content::ContentSource;
 use crate::source::data::{self, DataFile, Entities};
 use crate::source::files::SiteRoot;
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -203,28 +204,69 @@ fn template_shows(reads: &crate::render::reads::TemplateReads, kind: EntityKind)
         || data_keys_showing(kind).iter().any(|k| keys.contains(*k))
         || (!keys.is_empty()
             && (reads.reads_whole_values
-                || fields_showing(kind).iter().any(|f| reads.fields.contains(*f))))
+                || fields_showing(kind).iter().any(|f| reads.data_fields.contains(*f))))
         // The charts draw partners.
         || kind == EntityKind::Partner
 }
 
-/// Whether the value an output of `owner` is given changed between `old` and `new`; `None` for
-/// outputs not given an entity's value.
-fn own_value_changed(owner: OutputOwner, old: &SiteValues, new: &SiteValues) -> Option<bool> {
-    let (old, new) = (&old.entities, &new.entities);
-    let differs = |a: &[tera::Value], b: &[tera::Value], i: usize| a.get(i) != b.get(i);
-    match owner {
-        OutputOwner::Entity(kind, i) => Some(differs(old.of(kind), new.of(kind), i)),
-        OutputOwner::Embed(Embed::Sme(i)) | OutputOwner::OEmbed(Embed::Sme(i)) => {
-            Some(differs(&old.smes, &new.smes, i))
+/// Which entity and facet values differ between two builds, each compared once.
+struct ChangedValues {
+    entities: HashMap<EntityKind, Vec<bool>>,
+    facets: HashMap<FacetKind, Vec<bool>>,
+}
+
+impl ChangedValues {
+    fn between(old: &SiteValues, new: &SiteValues) -> ChangedValues {
+        let (old, new) = (&old.entities, &new.entities);
+        let differ = |a: &[tera::Value], b: &[tera::Value]| -> Vec<bool> {
+            a.par_iter().zip(b).map(|(a, b)| a != b).collect()
+        };
+        ChangedValues {
+            entities: EntityKind::ALL
+                .into_iter()
+                .map(|kind| (kind, differ(old.of(kind), new.of(kind))))
+                .collect(),
+            facets: FacetKind::ALL
+                .into_iter()
+                .map(|kind| (kind, differ(old.facets_of(kind), new.facets_of(kind))))
+                .collect(),
         }
-        OutputOwner::Embed(Embed::ClusterSmes(p, _))
-        | OutputOwner::OEmbed(Embed::ClusterSmes(p, _)) => {
-            Some(differs(&old.partners, &new.partners, p))
+    }
+
+    fn entity(&self, kind: EntityKind, i: usize) -> bool {
+        self.entities
+            .get(&kind)
+            .and_then(|changed| changed.get(i))
+            .is_some_and(|&changed| changed)
+    }
+
+    fn facet(&self, kind: FacetKind, i: usize) -> bool {
+        self.facets
+            .get(&kind)
+            .and_then(|changed| changed.get(i))
+            .is_some_and(|&changed| changed)
+    }
+
+    /// Whether the value an output of `owner` is given changed; `None` for outputs not given an
+    /// entity's or a facet's value.
+    fn of_owner(&self, owner: OutputOwner) -> Option<bool> {
+        match owner {
+            OutputOwner::Entity(kind, i) => Some(self.entity(kind, i)),
+            OutputOwner::Embed(Embed::Sme(i)) | OutputOwner::OEmbed(Embed::Sme(i)) => {
+                Some(self.entity(EntityKind::Sme, i))
+            }
+            OutputOwner::Embed(Embed::ClusterSmes(p, _))
+            | OutputOwner::OEmbed(Embed::ClusterSmes(p, _)) => {
+                Some(self.entity(EntityKind::Partner, p))
+            }
+            OutputOwner::Facet(kind, i) => Some(self.facet(kind, i)),
+            OutputOwner::FacetIndex(kind) => Some(
+                self.facets
+                    .get(&kind)
+                    .is_some_and(|changed| changed.contains(&true)),
+            ),
+            _ => None,
         }
-        OutputOwner::Facet(kind, i) => Some(differs(old.facets_of(kind), new.facets_of(kind), i)),
-        OutputOwner::FacetIndex(kind) => Some(old.facets_of(kind) != new.facets_of(kind)),
-        _ => None,
     }
 }
 
@@ -238,6 +280,7 @@ pub fn select_outputs<'p>(
     index: usize,
 ) -> Vec<Selected<'p>> {
     let name = format!("{}/{}", kind.dir(), last.site.graph.id(kind, index));
+    let changed = ChangedValues::between(old, &last.values);
     let mut shows: HashMap<&str, bool> = HashMap::new();
     let mut selected = Vec::new();
     for output in &last.plan.outputs {
@@ -247,9 +290,7 @@ pub fn select_outputs<'p>(
             OutputOwner::EntityList(_) | OutputOwner::Api(_) | OutputOwner::SearchIndex => {
                 Some(format!("lists {name}"))
             }
-            _ if own_value_changed(owner, old, &last.values) == Some(true) => {
-                Some(format!("shows {name}"))
-            }
+            _ if changed.of_owner(owner) == Some(true) => Some(format!("shows {name}")),
             _ => None,
         };
         let reason = reason.or_else(|| {

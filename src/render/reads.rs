@@ -49,8 +49,11 @@ pub struct TemplateScan {
     reads_data: bool,
     /// Keys of `data` read (`data.smes` reads `smes`); `*` for `data` itself or a computed key.
     data_keys: BTreeSet<String>,
-    /// Every field name read (`x.name`, `x["name"]`) and every string literal.
-    fields: BTreeSet<String>,
+    /// Field names read (`x.name`) with the variable their chain starts from (`*` when it does
+    /// not start from a variable), and every string literal (with root `*`).
+    fields: Vec<(String, String)>,
+    /// Variables bound (`for`, `set`) from `data` or from a variable bound from it.
+    data_bound: HashSet<String>,
 }
 
 /// What an output's template reads, with everything it extends, includes or calls.
@@ -70,8 +73,9 @@ pub struct TemplateReads {
     /// Keys of `data` read (`data.smes` reads `smes`); `*` for `data` itself, a computed key
     /// or a component (whose body is unknown).
     pub data_keys: BTreeSet<String>,
-    /// Every field name read from any value (`x.name`, `x["name"]`) and every string literal.
-    pub fields: BTreeSet<String>,
+    /// Field names read from `data` or from a variable bound from it, and every string literal
+    /// (which may be a key).
+    pub data_fields: BTreeSet<String>,
 }
 
 impl TemplateReads {
@@ -94,6 +98,17 @@ impl TemplateReads {
             .flat_map(|s| s.bound.iter().map(String::as_str))
             .collect();
         let mut reads = TemplateReads::default();
+        let data_roots: HashSet<&str> = scans
+            .iter()
+            .flat_map(|s| s.data_bound.iter().map(String::as_str))
+            .chain(["data", "*"])
+            .collect();
+        reads.data_fields = scans
+            .iter()
+            .flat_map(|s| &s.fields)
+            .filter(|(_, root)| data_roots.contains(root.as_str()))
+            .map(|(field, _)| field.clone())
+            .collect();
         for scan in &scans {
             reads.reads_whole_values |= scan.reads_whole_values;
             reads.reaches_any_page |= scan.reaches_any_page || scan.calls_components;
@@ -102,7 +117,6 @@ impl TemplateReads {
             if scan.calls_components {
                 reads.data_keys.insert("*".to_owned());
             }
-            reads.fields.extend(scan.fields.iter().cloned());
             for &(field, from) in &scan.body_reads {
                 match from {
                     Some("page") if !bound.contains("page") => {}
@@ -251,15 +265,17 @@ fn scan_tag(scan: &mut TemplateScan, is_output: bool, tokens: &[Token<'_>]) {
                 }));
         }
         "for" => {
-            let names = tokens[1..]
+            let names: Vec<String> = tokens[1..]
                 .iter()
                 .take_while(|t| **t != Token::Ident("in"))
-                .filter_map(ident);
-            scan.bound.extend(names.map(str::to_owned));
+                .filter_map(ident)
+                .map(str::to_owned)
+                .collect();
+            bind(scan, tokens, names);
         }
         "set" | "set_global" => {
-            scan.bound
-                .extend(tokens.get(1).and_then(ident).map(str::to_owned));
+            let names = tokens.get(1).and_then(ident).map(str::to_owned);
+            bind(scan, tokens, names.into_iter().collect());
         }
         "component" => {
             scan.defines_components = true;
@@ -291,7 +307,8 @@ fn scan_token(scan: &mut TemplateScan, tokens: &[Token<'_>], i: usize, token: &T
     let before = |back: usize| i.checked_sub(back).and_then(|at| tokens.get(at));
     match token {
         Token::Ident(name) if before(1) == Some(&Token::Punct('.')) => {
-            scan.fields.insert((*name).to_owned());
+            scan.fields
+                .push(((*name).to_owned(), chain_root(tokens, i).to_owned()));
             if let Some(field) = body_field(name) {
                 scan.body_reads.push((field, own_root(tokens, i, 2)));
             }
@@ -319,7 +336,7 @@ fn scan_token(scan: &mut TemplateScan, tokens: &[Token<'_>], i: usize, token: &T
             }
         }
         Token::Str(text) => {
-            scan.fields.insert((*text).to_owned());
+            scan.fields.push(((*text).to_owned(), "*".to_owned()));
             if let Some(field) = body_field(text) {
                 let subscript = before(1) == Some(&Token::Punct('['));
                 let from = if subscript {
@@ -353,6 +370,64 @@ fn body_field(name: &str) -> Option<&'static str> {
 
 /// `page` or `section` when the token `back` places before `i` is that variable itself (not a
 /// field of something else), as in `page.content` or `section["content"]`.
+/// Binds `names` in `scan`, as data-bound when the tag reads `data` or a data-bound variable.
+fn bind(scan: &mut TemplateScan, tokens: &[Token<'_>], names: Vec<String>) {
+    let from_data = tokens.iter().enumerate().any(|(k, t)| match t {
+        Token::Ident(name) => {
+            (*name == "data" || scan.data_bound.contains(*name))
+                && (k == 0 || tokens[k - 1] != Token::Punct('.'))
+        }
+        _ => false,
+    });
+    if from_data {
+        scan.data_bound.extend(names.iter().cloned());
+    }
+    scan.bound.extend(names);
+}
+
+/// The variable the access chain ending at `tokens[i]` starts from (`partner` for
+/// `partner.smes[0].name`), or `*` when it starts from something else (a call, a literal).
+fn chain_root<'a>(tokens: &[Token<'a>], i: usize) -> &'a str {
+    let mut at = i;
+    loop {
+        if at == 0 || tokens[at - 1] != Token::Punct('.') {
+            return match tokens[at] {
+                Token::Ident(name) => name,
+                _ => "*",
+            };
+        }
+        let Some(mut before) = at.checked_sub(2) else {
+            return "*";
+        };
+        // Skip a subscript: `x[0].name`.
+        while tokens[before] == Token::Punct(']') {
+            let mut depth = 0;
+            loop {
+                match tokens[before] {
+                    Token::Punct(']') => depth += 1,
+                    Token::Punct('[') => depth -= 1,
+                    _ => {}
+                }
+                if depth == 0 {
+                    break;
+                }
+                let Some(previous) = before.checked_sub(1) else {
+                    return "*";
+                };
+                before = previous;
+            }
+            let Some(previous) = before.checked_sub(1) else {
+                return "*";
+            };
+            before = previous;
+        }
+        match tokens[before] {
+            Token::Ident(_) => at = before,
+            _ => return "*",
+        }
+    }
+}
+
 fn own_root(tokens: &[Token<'_>], i: usize, back: usize) -> Option<&'static str> {
     let at = i.checked_sub(back)?;
     let is_root = at == 0 || !matches!(tokens[at - 1], Token::Punct('.'));
@@ -457,15 +532,7 @@ mod tests {
             "page.html",
             "{{ page.content }} {{ page.reading_time }} {% for h in page.toc %}{{ h.title }}{% endfor %}",
         )]);
-        let fields = r.fields.clone();
-        assert_eq!(
-            TemplateReads {
-                fields: BTreeSet::new(),
-                ..r
-            },
-            TemplateReads::default()
-        );
-        assert_eq!(fields.len(), 4);
+        assert_eq!(r, TemplateReads::default());
     }
 
     #[test]
@@ -506,15 +573,7 @@ mod tests {
             "page.html",
             "The summary and content of {{ page.title }} {# p.summary get_page #}{% raw %}{{ p.toc }}{% endraw %}",
         )]);
-        let fields = r.fields.clone();
-        assert_eq!(
-            TemplateReads {
-                fields: BTreeSet::new(),
-                ..r
-            },
-            TemplateReads::default()
-        );
-        assert_eq!(fields.into_iter().collect::<Vec<_>>(), ["title"]);
+        assert_eq!(r, TemplateReads::default());
     }
 
     #[test]
@@ -584,8 +643,19 @@ mod tests {
         )]);
         let keys: Vec<&str> = r.data_keys.iter().map(String::as_str).collect();
         assert_eq!(keys, ["partners"]);
-        assert!(r.fields.contains("name") && r.fields.contains("url"));
-        assert!(!r.fields.contains("smes"));
+        assert!(r.data_fields.contains("name") && r.data_fields.contains("url"));
+        assert!(!r.data_fields.contains("smes"));
+        let r = reads(&[(
+            "a.html",
+            "{{ facet.smes | length }}{% for id, p in data.partners %}{% set s = p.smes[0] %}{{ s.cluster.name }}{% endfor %}",
+        )]);
+        let fields: Vec<&str> = r.data_fields.iter().map(String::as_str).collect();
+        assert_eq!(fields, ["cluster", "name", "partners", "smes"]);
+        assert!(
+            !reads(&[("a.html", "{{ facet.smes }}")])
+                .data_fields
+                .contains("smes")
+        );
         for text in ["{{ data | length }}", "{{ data[page.extra.kind] }}"] {
             assert!(reads(&[("a.html", text)]).data_keys.contains("*"), "{text}");
         }
