@@ -6,10 +6,11 @@
 //! relation of the graph (references both ways, facets and who has them) is unchanged and no
 //! warning appears, then rebuilds the entity values, `data` and the charts; [`shortcode_pages`]
 //! names the pages and sections whose shortcodes show entities, whose bodies are then rendered
-//! again on the body path; [`select_outputs`] picks the outputs that show entity data, each with
-//! the reason it is rendered again: the entity's own page and embed, the pages of entities of
-//! other kinds (they show their related entities), entity lists, facets, the API and search
-//! files, and outputs whose templates read `data` or a chart ([`crate::render::reads`]).
+//! again on the body path; [`select_outputs`] picks the outputs that show the entity, each with
+//! the reason it is rendered again: its own page, every page, embed or facet whose entity or facet
+//! value changed (values compared before and after), the entity lists, the API and search files,
+//! and outputs whose templates read from `data` a key or a field that holds the edited kind
+//! ([`crate::render::reads`]).
 
 use super::{Fallback, Selected, fall};
 use crate::Prepared;
