@@ -73,6 +73,9 @@ fn random_edit(
         .unwrap_or_default();
     let words: Vec<&str> = (0..6).map(|_| WORDS[rng.below(WORDS.len())]).collect();
     let sentence = words.join(" ");
+    if let Some(edit) = random_data_or_file_edit(rng, root, &words) {
+        return edit;
+    }
     let new_text = match rng.below(11) {
         0 => format!("{text}\n{sentence}.\n"),
         1 => format!(
@@ -139,6 +142,111 @@ fn random_edit(
     };
     std::fs::write(&path, new_text).unwrap();
     (rel, before)
+}
+
+/// Replaces the value of the first line of `text` that sets `key` (at any indentation).
+fn set_field(text: &str, key: &str, value: &str) -> String {
+    let prefix = format!("{key}: ");
+    let mut done = false;
+    let lines: Vec<String> = text
+        .lines()
+        .map(|line| {
+            let indent = &line[..line.len() - line.trim_start().len()];
+            if !done && line.trim_start().starts_with(&prefix) {
+                done = true;
+                format!("{indent}{prefix}{value}")
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect();
+    lines.join("\n") + "\n"
+}
+
+/// Front-matter edits (title, date, tags), data edits (an SME's name or offer, a partner's
+/// summary, a mission's title), new and deleted files, where the site has them: about a third of
+/// the edits. `None` for the other edits.
+fn random_data_or_file_edit(
+    rng: &mut Rng,
+    root: &Path,
+    words: &[&str],
+) -> Option<(PathBuf, Option<Vec<u8>>)> {
+    let rel = match rng.below(24) {
+        0 => "content/news/workshop.md",
+        1 => "content/news/spring.md",
+        2 => "data/smes/beamworks.yaml",
+        3 => "data/missions/laser-fair.yaml",
+        4 => "data/partners/nordlight.yaml",
+        5 => "content/news/extra.md",
+        6 => "data/smes/extra.yaml",
+        7 => "content/about/history.md",
+        _ => return None,
+    };
+    let rel = PathBuf::from(rel);
+    let path = root.join(&rel);
+    let before = std::fs::read(&path).ok();
+    let exists = before.is_some();
+    if !exists && !rel.ends_with("extra.md") && !rel.ends_with("extra.yaml") {
+        return None;
+    }
+    let text = String::from_utf8_lossy(before.as_deref().unwrap_or_default()).into_owned();
+    let phrase = format!("{} {}", words[0], words[1]);
+    let edited = match (rel.extension().and_then(|e| e.to_str()), rng.below(4)) {
+        (_, 0) if rel.file_stem().is_some_and(|s| s == "extra") && exists => {
+            std::fs::remove_file(&path).unwrap();
+            return Some((rel, before));
+        }
+        (Some("md"), _) if !exists => {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            format!(
+                "---\ntitle: Extra {phrase}\ndate: 2020-0{}-01\ntaxonomies:\n  tags: [{}]\n---\n{phrase}.\n",
+                1 + rng.below(9),
+                words[2]
+            )
+        }
+        (Some("yaml"), _) if !exists => {
+            let beamworks = std::fs::read_to_string(root.join("data/smes/beamworks.yaml")).ok()?;
+            set_field(&beamworks, "name", &format!("Extra {phrase}"))
+        }
+        (Some("md"), 1) => set_field(&text, "title", &format!("Title {phrase}")),
+        (Some("md"), 2) => set_field(
+            &text,
+            "date",
+            &format!("2021-0{}-1{}", 1 + rng.below(9), rng.below(10)),
+        ),
+        (Some("md"), _) => set_field(&text, "tags", &format!("[{}, {}]", words[2], words[3])),
+        (Some("yaml"), n) => {
+            let key = match (text.contains("\nname: "), text.contains("\noffer: "), n) {
+                (_, true, 1) => return write_offer(rel, before, &path, &text, &phrase),
+                (true, _, _) => "name",
+                (false, _, 1) if text.starts_with("title: ") => "title",
+                _ => "summary",
+            };
+            set_field(&text, key, &format!("Edited {phrase}"))
+        }
+        _ => return None,
+    };
+    std::fs::write(&path, edited).unwrap();
+    Some((rel, before))
+}
+
+/// Replaces an SME's offer by a Markdown paragraph about `phrase`.
+fn write_offer(
+    rel: PathBuf,
+    before: Option<Vec<u8>>,
+    path: &Path,
+    text: &str,
+    phrase: &str,
+) -> Option<(PathBuf, Option<Vec<u8>>)> {
+    let start = text.find("\noffer: ")?;
+    let end = text.find("\nlooking_for:").unwrap_or(text.len());
+    let edited = format!(
+        "{}\noffer: |\n  We offer **{phrase}**.\n{}",
+        &text[..start],
+        &text[end..]
+    );
+    std::fs::write(path, edited).unwrap();
+    Some((rel, before))
 }
 
 fn random_edits(
@@ -392,5 +500,57 @@ fn a_stylesheet_that_a_template_inlines_is_rebuilt_into_its_pages() {
         1,
         session.files(),
         &full_build(&options).unwrap(),
+    );
+}
+
+#[test]
+fn an_sme_name_edit_is_incremental_and_re_renders_what_shows_the_sme() {
+    let site = copy_fixture("data-site");
+    let options = BuildOptions::new(site.path());
+    let mut session = Session::new(options.clone());
+    session.rebuild(&[]).expect("the fixture builds");
+    let rel = PathBuf::from("data/smes/beamworks.yaml");
+    let text = std::fs::read_to_string(site.path().join(&rel)).unwrap();
+    std::fs::write(
+        site.path().join(&rel),
+        text.replace("name: Beamworks", "name: Beamworks Nordic"),
+    )
+    .unwrap();
+    let rebuild = session.rebuild(std::slice::from_ref(&rel)).unwrap();
+    assert!(rebuild.incremental, "{:?}", rebuild.fallback);
+    assert!(
+        rebuild
+            .reasons
+            .contains(&"/smes/beamworks/ (its data)".to_owned()),
+        "{:?}",
+        rebuild.reasons
+    );
+    assert_eq!(rebuild.rendered, rebuild.reasons.len());
+    // The theme shows partners on every page, by name: a news page shows no SME.
+    assert!(
+        !rebuild
+            .reasons
+            .iter()
+            .any(|r| r.starts_with("/news/spring/")),
+        "{:?}",
+        rebuild.reasons
+    );
+    assert_same(
+        "SME edit",
+        0,
+        session.files(),
+        &full_build(&options).unwrap(),
+    );
+    // A sector fewer changes a facet: the full path, with the reason.
+    std::fs::write(
+        site.path().join(&rel),
+        text.replace("[Steel and metals, Automotive]", "[Steel and metals]"),
+    )
+    .unwrap();
+    let rebuild = session.rebuild(std::slice::from_ref(&rel)).unwrap();
+    assert!(!rebuild.incremental);
+    assert_eq!(
+        rebuild.fallback.as_deref(),
+        Some("the edit of smes/beamworks changes a reference or a facet")
     );
 }

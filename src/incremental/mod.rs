@@ -7,19 +7,21 @@
 //! outputs whose templates read a body field that changed, of a page they can list (which
 //! fields a template reads comes from its tags: [`crate::render::reads`]). A template edit
 //! recompiles the templates and re-renders the outputs whose template extends, includes or
-//! calls it. Static files that are not referenced with a content hash are re-read alone.
-//! Anything else (front matter, a new or deleted file, data, shortcode templates, `site.yaml`, a
-//! link that breaks) takes the full path, which is the same pipeline as `pimap build`, with the
+//! calls it. Static files that are not referenced with a content hash are re-read alone. An edit
+//! of one entity file that keeps its references and facets re-renders the outputs that show
+//! entity data ([`data`]). Anything else (front matter, a new or deleted file, other data,
+//! shortcode templates, `site.yaml`, a link that breaks) takes the full path, which is the same pipeline as `pimap build`, with the
 //! reason stated in [`Rebuild::fallback`]. Every re-read goes through the same rule as a full
 //! load (`source::files`): a file replaced by a link out of the site takes the full path, which
 //! reports it. The result is byte-identical to a full build: `tests/incremental.rs` checks this
 //! over random edit sequences.
 
 mod bodies;
+mod data;
 
 use crate::plan::{OutputPlan, PlannedOutput};
 use crate::render::{self, SiteValues, replace_field};
-use crate::site::Site;
+use crate::site::{EntityKind, Site};
 use crate::source::files::SiteRoot;
 use crate::{BuildError, BuildOptions, Diagnostic, OutputSink, Prepared, prepare, render_prepared};
 use rayon::prelude::*;
@@ -174,6 +176,7 @@ impl Session {
             bodies,
             statics,
             templates,
+            data,
         } = classify(changed, &last.site.config.theme)?;
         // Files are re-read through the same rule as a full load: nothing outside the site.
         let root = SiteRoot::new(&self.options.root)
@@ -184,7 +187,25 @@ impl Session {
             update_statics(last, &self.options.root, &root, &statics, &mut updates)?;
             reasons.extend(statics.iter().map(|rel| format!("{rel} (copied again)")));
         }
-        if !templates.is_empty() {
+        if !data.is_empty() {
+            if !(bodies.is_empty() && templates.is_empty() && data.len() == 1) {
+                return Err(fall("a data file changed with other files"));
+            }
+            let (kind, index, old, fields) = update_entity(last, &self.link_urls, &root, &data[0])?;
+            let jobs = select_entity_outputs(last, &old, kind, index, &fields);
+            updates.extend(render_jobs(
+                &last.site,
+                &last.plan,
+                &last.templates,
+                &last.values,
+                &bodies::jobs(&jobs),
+                self.options.minify,
+            )?);
+            reasons.extend(
+                jobs.iter()
+                    .map(|s| format!("{} ({})", s.output.url, s.reason)),
+            );
+        } else if !templates.is_empty() {
             if !bodies.is_empty() {
                 return Err(fall("templates and content changed together"));
             }
@@ -234,6 +255,47 @@ impl Session {
     }
 }
 
+/// The data-edit fast path for the entity file `data/<rel>`: puts the new record in `last`, renders
+/// the pages whose shortcodes show entities again; returns the entity, the values before the edit
+/// and the changed body fields of those pages.
+fn update_entity(
+    last: &mut Prepared,
+    link_urls: &(HashMap<String, String>, HashMap<String, String>),
+    root: &SiteRoot,
+    rel: &str,
+) -> Result<(EntityKind, usize, Arc<SiteValues>, bodies::ChangedFields), Fallback> {
+    let edit = data::read_edit(last, root, rel)?;
+    let (kind, index) = data::edited(&edit);
+    let old = data::commit_edit(last, edit)?;
+    let shortcode_pages = data::shortcode_pages(last);
+    let fields = if shortcode_pages.is_empty() {
+        bodies::ChangedFields::new()
+    } else {
+        let rendered = bodies::render_edits(last, link_urls, shortcode_pages)?;
+        bodies::check_anchors(&last.site, &rendered)?;
+        bodies::commit_edits(last, rendered)?
+    };
+    Ok((kind, index, old, fields))
+}
+
+/// The outputs that show the entity `kind`/`index` or a page whose shortcodes changed `fields`.
+fn select_entity_outputs<'p>(
+    last: &'p Prepared,
+    old: &SiteValues,
+    kind: EntityKind,
+    index: usize,
+    fields: &bodies::ChangedFields,
+) -> Vec<Selected<'p>> {
+    let mut selected = data::select_outputs(last, old, kind, index);
+    let shown: HashSet<&str> = selected.iter().map(|s| s.output.path.as_str()).collect();
+    let by_shortcodes: Vec<Selected> = bodies::select_outputs(last, fields)
+        .into_iter()
+        .filter(|s| !shown.contains(s.output.path.as_str()))
+        .collect();
+    selected.extend(by_shortcodes);
+    selected
+}
+
 /// Copies changed static files again: only when no page carries their hash, and only files that
 /// exist already and are the site's own (not a theme's it replaces).
 fn update_statics(
@@ -280,6 +342,8 @@ struct Classified {
     statics: Vec<String>,
     /// Templates, by name, of the site or of the theme `theme`.
     templates: Vec<String>,
+    /// Entity files (`data/smes/x.yaml`), relative to `data/`.
+    data: Vec<String>,
 }
 
 /// Sorts changed paths into what the fast paths handle.
@@ -304,6 +368,11 @@ fn classify(changed: &[PathBuf], theme: &str) -> Result<Classified, Fallback> {
             bodies.push(rel.to_owned());
         } else if let Some(rel) = text.strip_prefix("static/") {
             statics.push(rel.to_owned());
+        } else if let Some(rel) = text
+            .strip_prefix("data/")
+            .filter(|rel| data::entity_kind(rel).is_some())
+        {
+            classified.data.push(rel.to_owned());
         } else {
             return Err(fall(format!("{text} changed")));
         }

@@ -17,7 +17,7 @@ pub(crate) use shortcodes::{
 };
 mod chains;
 mod dates;
-mod entity_values;
+pub(crate) mod entity_values;
 mod functions;
 mod meta;
 mod paginator;
@@ -231,6 +231,11 @@ impl Templates {
     pub(crate) fn rebind(&mut self, values: &std::sync::Arc<SiteValues>) {
         functions::register_page_functions(&mut self.tera, values);
         self.set_globals(values);
+    }
+
+    /// Draws the charts again from the data of `site`, after a data edit.
+    pub(crate) fn redraw_charts(&mut self, site: &Site) {
+        functions::register_chart_functions(&mut self.tera, site);
     }
 
     /// Registers every site function on freshly compiled templates and sets the globals.

@@ -10,7 +10,8 @@
 //! without a literal key), counts as reading every field; a variable named `page` or `section`
 //! that a template binds itself (`for`, `set`, a component's arguments) is not the output's own.
 //! The incremental rebuild uses this to re-render, after a body edit, only the outputs that
-//! show a changed field of a page they list.
+//! show a changed field of a page they list, and after a data edit, only the outputs that read
+//! `data` or a chart drawn from it (besides the entity pages and lists).
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -22,6 +23,8 @@ const SECTION_BODY_FIELDS: [&str; 3] = ["content", "toc", "word_count"];
 const WHOLE_VALUE_FILTERS: [&str; 4] = ["str", "join", "values", "pairs"];
 /// Variables and functions that reach any page of the site.
 const ANY_PAGE_NAMES: [&str; 3] = ["get_page", "get_section", "taxonomies"];
+/// Variables and functions that show entity data (`data`, the charts drawn from it).
+const DATA_NAMES: [&str; 4] = ["data", "kpi_chart", "roadmap_chart", "partner_map"];
 /// Fields that hold lists of pages or of containers of them.
 const CONTAINER_FIELDS: [&str; 3] = ["pages", "subsections", "terms"];
 /// Variables that hold containers of pages.
@@ -43,6 +46,14 @@ pub struct TemplateScan {
     /// A computed subscript or a whole-value filter or print.
     reads_whole_values: bool,
     reaches_any_page: bool,
+    reads_data: bool,
+    /// Keys of `data` read (`data.smes` reads `smes`); `*` for `data` itself or a computed key.
+    data_keys: BTreeSet<String>,
+    /// Field names read (`x.name`) with the variable their chain starts from (`*` when it does
+    /// not start from a variable), and every string literal (with root `*`).
+    fields: Vec<(String, String)>,
+    /// Variables bound (`for`, `set`) from `data` or from a variable bound from it.
+    data_bound: HashSet<String>,
 }
 
 /// What an output's template reads, with everything it extends, includes or calls.
@@ -57,6 +68,14 @@ pub struct TemplateReads {
     pub reads_section_body: bool,
     /// `get_page`, `get_section`, `taxonomies`, or a component (whose caller is unknown).
     pub reaches_any_page: bool,
+    /// The `data` variable or a chart drawn from the data.
+    pub reads_data: bool,
+    /// Keys of `data` read (`data.smes` reads `smes`); `*` for `data` itself, a computed key
+    /// or a component (whose body is unknown).
+    pub data_keys: BTreeSet<String>,
+    /// Field names read from `data` or from a variable bound from it, and every string literal
+    /// (which may be a key).
+    pub data_fields: BTreeSet<String>,
 }
 
 impl TemplateReads {
@@ -79,9 +98,25 @@ impl TemplateReads {
             .flat_map(|s| s.bound.iter().map(String::as_str))
             .collect();
         let mut reads = TemplateReads::default();
+        let data_roots: HashSet<&str> = scans
+            .iter()
+            .flat_map(|s| s.data_bound.iter().map(String::as_str))
+            .chain(["data", "*"])
+            .collect();
+        reads.data_fields = scans
+            .iter()
+            .flat_map(|s| &s.fields)
+            .filter(|(_, root)| data_roots.contains(root.as_str()))
+            .map(|(field, _)| field.clone())
+            .collect();
         for scan in &scans {
             reads.reads_whole_values |= scan.reads_whole_values;
             reads.reaches_any_page |= scan.reaches_any_page || scan.calls_components;
+            reads.reads_data |= scan.reads_data || scan.calls_components;
+            reads.data_keys.extend(scan.data_keys.iter().cloned());
+            if scan.calls_components {
+                reads.data_keys.insert("*".to_owned());
+            }
             for &(field, from) in &scan.body_reads {
                 match from {
                     Some("page") if !bound.contains("page") => {}
@@ -230,15 +265,17 @@ fn scan_tag(scan: &mut TemplateScan, is_output: bool, tokens: &[Token<'_>]) {
                 }));
         }
         "for" => {
-            let names = tokens[1..]
+            let names: Vec<String> = tokens[1..]
                 .iter()
                 .take_while(|t| **t != Token::Ident("in"))
-                .filter_map(ident);
-            scan.bound.extend(names.map(str::to_owned));
+                .filter_map(ident)
+                .map(str::to_owned)
+                .collect();
+            bind(scan, tokens, names);
         }
         "set" | "set_global" => {
-            scan.bound
-                .extend(tokens.get(1).and_then(ident).map(str::to_owned));
+            let names = tokens.get(1).and_then(ident).map(str::to_owned);
+            bind(scan, tokens, names.into_iter().collect());
         }
         "component" => {
             scan.defines_components = true;
@@ -270,6 +307,8 @@ fn scan_token(scan: &mut TemplateScan, tokens: &[Token<'_>], i: usize, token: &T
     let before = |back: usize| i.checked_sub(back).and_then(|at| tokens.get(at));
     match token {
         Token::Ident(name) if before(1) == Some(&Token::Punct('.')) => {
+            scan.fields
+                .push(((*name).to_owned(), chain_root(tokens, i).to_owned()));
             if let Some(field) = body_field(name) {
                 scan.body_reads.push((field, own_root(tokens, i, 2)));
             }
@@ -286,8 +325,18 @@ fn scan_token(scan: &mut TemplateScan, tokens: &[Token<'_>], i: usize, token: &T
         }
         Token::Ident(name) => {
             scan.reaches_any_page |= ANY_PAGE_NAMES.contains(name);
+            scan.reads_data |= DATA_NAMES.contains(name);
+            if *name == "data" {
+                let key = match (tokens.get(i + 1), tokens.get(i + 2)) {
+                    (Some(Token::Punct('.')), Some(Token::Ident(key)))
+                    | (Some(Token::Punct('[')), Some(Token::Str(key))) => *key,
+                    _ => "*",
+                };
+                scan.data_keys.insert(key.to_owned());
+            }
         }
         Token::Str(text) => {
+            scan.fields.push(((*text).to_owned(), "*".to_owned()));
             if let Some(field) = body_field(text) {
                 let subscript = before(1) == Some(&Token::Punct('['));
                 let from = if subscript {
@@ -321,6 +370,64 @@ fn body_field(name: &str) -> Option<&'static str> {
 
 /// `page` or `section` when the token `back` places before `i` is that variable itself (not a
 /// field of something else), as in `page.content` or `section["content"]`.
+/// Binds `names` in `scan`, as data-bound when the tag reads `data` or a data-bound variable.
+fn bind(scan: &mut TemplateScan, tokens: &[Token<'_>], names: Vec<String>) {
+    let from_data = tokens.iter().enumerate().any(|(k, t)| match t {
+        Token::Ident(name) => {
+            (*name == "data" || scan.data_bound.contains(*name))
+                && (k == 0 || tokens[k - 1] != Token::Punct('.'))
+        }
+        _ => false,
+    });
+    if from_data {
+        scan.data_bound.extend(names.iter().cloned());
+    }
+    scan.bound.extend(names);
+}
+
+/// The variable the access chain ending at `tokens[i]` starts from (`partner` for
+/// `partner.smes[0].name`), or `*` when it starts from something else (a call, a literal).
+fn chain_root<'a>(tokens: &[Token<'a>], i: usize) -> &'a str {
+    let mut at = i;
+    loop {
+        if at == 0 || tokens[at - 1] != Token::Punct('.') {
+            return match tokens[at] {
+                Token::Ident(name) => name,
+                _ => "*",
+            };
+        }
+        let Some(mut before) = at.checked_sub(2) else {
+            return "*";
+        };
+        // Skip a subscript: `x[0].name`.
+        while tokens[before] == Token::Punct(']') {
+            let mut depth = 0;
+            loop {
+                match tokens[before] {
+                    Token::Punct(']') => depth += 1,
+                    Token::Punct('[') => depth -= 1,
+                    _ => {}
+                }
+                if depth == 0 {
+                    break;
+                }
+                let Some(previous) = before.checked_sub(1) else {
+                    return "*";
+                };
+                before = previous;
+            }
+            let Some(previous) = before.checked_sub(1) else {
+                return "*";
+            };
+            before = previous;
+        }
+        match tokens[before] {
+            Token::Ident(_) => at = before,
+            _ => return "*",
+        }
+    }
+}
+
 fn own_root(tokens: &[Token<'_>], i: usize, back: usize) -> Option<&'static str> {
     let at = i.checked_sub(back)?;
     let is_root = at == 0 || !matches!(tokens[at - 1], Token::Punct('.'));
@@ -519,6 +626,46 @@ mod tests {
             assert!(reads(&[("a.html", text)]).reaches_any_page, "{text}");
         }
         assert!(!reads(&[("a.html", "{{ page.title }}")]).reaches_any_page);
+    }
+
+    #[test]
+    fn the_data_variable_charts_and_components_read_data() {
+        for text in [
+            "{% for s in data.smes %}{{ s.name }}{% endfor %}",
+            "{{ partner_map() }}",
+            "{{ <Card title=\"x\" /> }}",
+        ] {
+            assert!(reads(&[("a.html", text)]).reads_data, "{text}");
+        }
+        for text in ["{{ page.data }}", "data {{ sme.name }}"] {
+            assert!(!reads(&[("a.html", text)]).reads_data, "{text}");
+        }
+    }
+
+    #[test]
+    fn data_keys_and_fields_are_the_names_read() {
+        let r = reads(&[(
+            "a.html",
+            "{% for id, p in data.partners %}{{ p.name }}{{ p[\"url\"] }}{% endfor %}",
+        )]);
+        let keys: Vec<&str> = r.data_keys.iter().map(String::as_str).collect();
+        assert_eq!(keys, ["partners"]);
+        assert!(r.data_fields.contains("name") && r.data_fields.contains("url"));
+        assert!(!r.data_fields.contains("smes"));
+        let r = reads(&[(
+            "a.html",
+            "{{ facet.smes | length }}{% for id, p in data.partners %}{% set s = p.smes[0] %}{{ s.cluster.name }}{% endfor %}",
+        )]);
+        let fields: Vec<&str> = r.data_fields.iter().map(String::as_str).collect();
+        assert_eq!(fields, ["cluster", "name", "partners", "smes"]);
+        assert!(
+            !reads(&[("a.html", "{{ facet.smes }}")])
+                .data_fields
+                .contains("smes")
+        );
+        for text in ["{{ data | length }}", "{{ data[page.extra.kind] }}"] {
+            assert!(reads(&[("a.html", text)]).data_keys.contains("*"), "{text}");
+        }
     }
 
     #[test]

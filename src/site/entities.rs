@@ -110,7 +110,7 @@ impl FacetKind {
 }
 
 /// One sector, technology or market, and the SMEs and partners that have it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Facet {
     pub name: String,
     pub slug: String,
