@@ -47,7 +47,7 @@ struct Link<'a> {
 struct Market<'a> {
     code: &'a str,
     name: &'a str,
-    url: String,
+    url: &'a str,
 }
 
 fn merge(record: Value, fields: Vec<(&'static str, Value)>) -> Value {
@@ -151,6 +151,12 @@ pub fn build(site: &Site) -> Result<EntityValues, tera::Error> {
             Ok(merge(Value::try_from_serializable(&p.record)?, fields))
         })
         .collect::<Result<_, tera::Error>>()?;
+    // The market facets' URLs, by country name: the facets own their URL shape.
+    let market_urls: std::collections::HashMap<&str, &str> = g
+        .facets(FacetKind::Market)
+        .iter()
+        .map(|f| (f.name.as_str(), f.url.as_str()))
+        .collect();
     let sme_cards: Vec<Value> = e
         .smes
         .iter()
@@ -174,7 +180,7 @@ pub fn build(site: &Site) -> Result<EntityValues, tera::Error> {
                     Value::from_serializable(&Market {
                         code: &c.0,
                         name: c.name(),
-                        url: format!("{}/markets/{}/", site.base.path, c.0.to_lowercase()),
+                        url: market_urls.get(c.name()).copied().unwrap_or_default(),
                     })
                 })
                 .collect();
