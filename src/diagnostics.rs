@@ -117,13 +117,16 @@ fn truncate_line(line: &str) -> &str {
     &line[..end]
 }
 
-/// A quoted line as a terminal or a browser can show it: a tab as a space, other control
-/// characters (a stray carriage return, a vertical tab from a word processor) as their visible
-/// symbol (`␍`, `␋`), one character each so that the caret stays in place.
+/// Text as a terminal or a browser can show it: a tab as a space, other control characters (a
+/// stray carriage return, a vertical tab from a word processor, the escape that starts a
+/// terminal colour code in a file or link name) as their visible symbol (`␍`, `␋`, `␛`), one
+/// character each so that a caret stays in place. Line feeds, which only messages and helps
+/// hold, stay.
 fn visible(line: &str) -> String {
     line.chars()
         .map(|c| match c {
             '\t' => ' ',
+            '\n' => '\n',
             '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('?'),
             '\u{7f}' => '␡',
             c => c,
@@ -137,14 +140,14 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{}", self.path.display())?;
+        write!(f, "{}", visible(&self.path.to_string_lossy()))?;
         if self.line > 0 {
             write!(f, ":{}", self.line)?;
             if self.col > 0 {
                 write!(f, ":{}", self.col)?;
             }
         }
-        write!(f, ": {severity}: {}", self.message)?;
+        write!(f, ": {severity}: {}", visible(&self.message))?;
         if let Some(text) = &self.source_line {
             let number = self.line.to_string();
             let pad = " ".repeat(number.len());
@@ -155,10 +158,14 @@ impl fmt::Display for Diagnostic {
             }
         }
         for note in &self.notes {
-            write!(f, "\n  = note: {note}")?;
+            write!(f, "\n  = note: {}", visible(note))?;
         }
         if let Some(help) = &self.help {
-            write!(f, "\n  = help: {}", help.replace('\n', "\n          "))?;
+            write!(
+                f,
+                "\n  = help: {}",
+                visible(help).replace('\n', "\n          ")
+            )?;
         }
         Ok(())
     }
@@ -255,6 +262,22 @@ mod tests {
         assert!(text.contains(" 1 | title: a␍b␋c d\n"), "{text}");
         assert!(!text.contains('\r'), "{text}");
         assert!(text.ends_with("   |        ^"), "{text:?}");
+    }
+
+    #[test]
+    fn control_characters_in_a_name_or_message_cannot_reach_the_terminal() {
+        let d = Diagnostic::file_error("static/a\u{1b}[31m.txt", "a link to /tmp/\u{1b}]0;x\u{7}")
+            .with_help("one\ntwo\u{1b}");
+        let text = d.to_string();
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{text:?}"
+        );
+        assert!(
+            text.starts_with("static/a␛[31m.txt: error: a link to /tmp/␛]0;x␇"),
+            "{text}"
+        );
+        assert!(text.ends_with("= help: one\n          two␛"), "{text:?}");
     }
 
     #[test]

@@ -150,6 +150,43 @@ impl Read for DeadlineReader<'_> {
     }
 }
 
+/// How long one ordinary response may take to send in all: a client that reads a few bytes
+/// now and then, each within [`WRITE_TIMEOUT`], is dropped at this deadline all the same.
+pub const RESPONSE_DEADLINE: Duration = Duration::from_secs(30);
+
+/// A `TcpStream` whose writes all end by one deadline.
+pub struct DeadlineWriter<'a> {
+    stream: &'a TcpStream,
+    deadline: Instant,
+}
+
+impl<'a> DeadlineWriter<'a> {
+    pub fn new(stream: &'a TcpStream, within: Duration) -> Self {
+        DeadlineWriter {
+            stream,
+            deadline: Instant::now() + within,
+        }
+    }
+}
+
+impl Write for DeadlineWriter<'_> {
+    fn write(&mut self, buffer: &[u8]) -> std::io::Result<usize> {
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(ErrorKind::TimedOut.into());
+        }
+        self.stream
+            .set_write_timeout(Some(left.min(WRITE_TIMEOUT)))?;
+        let mut stream = self.stream;
+        stream.write(buffer)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let mut stream = self.stream;
+        stream.flush()
+    }
+}
+
 /// One response: a status, header fields, and a body (not sent for HEAD requests).
 pub struct Response<'a> {
     pub status: u16,
@@ -227,6 +264,35 @@ pub fn close_after_refusal(stream: &TcpStream) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_client_that_reads_a_trickle_is_dropped_at_the_response_deadline() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (server, _) = listener.accept().unwrap();
+        let reader = std::thread::spawn(move || {
+            let mut client = client;
+            let mut byte = [0u8; 1];
+            // One byte every 50 ms: never a stall of WRITE_TIMEOUT, never done either.
+            for _ in 0..60 {
+                std::thread::sleep(Duration::from_millis(50));
+                if client.read(&mut byte).is_err() {
+                    break;
+                }
+            }
+        });
+        let started = Instant::now();
+        let mut writer = DeadlineWriter::new(&server, Duration::from_millis(500));
+        let result = writer.write_all(&vec![b'x'; 64 << 20]);
+        assert!(result.is_err());
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            started.elapsed()
+        );
+        drop(server);
+        reader.join().unwrap();
+    }
 
     fn head(text: &str) -> Result<RequestHead, HeadError> {
         read_head(&mut text.as_bytes())

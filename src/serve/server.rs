@@ -234,7 +234,7 @@ fn handle(stream: TcpStream, shared: &Shared, hosts: &AllowedHosts) {
         shared.subscribe(stream);
         return;
     }
-    let mut writer = &stream;
+    let mut writer = http::DeadlineWriter::new(&stream, http::RESPONSE_DEADLINE);
     let _ = respond(&mut writer, &head.target, shared, head_only);
     let _ = stream.shutdown(Shutdown::Write);
 }
