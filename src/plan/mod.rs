@@ -296,16 +296,9 @@ fn template_of(site: &Site, owner: OutputOwner) -> Option<&str> {
         OutputOwner::Entity(kind, _) => kind.template(),
         OutputOwner::FacetIndex(_) => "facets.html",
         OutputOwner::Facet(..) => "facet.html",
-        OutputOwner::Page(i) => {
-            let page = &site.pages[i];
-            let section = &site.sections[page.section];
-            match (&page.front.template, &section.front.page_template) {
-                (Some(t), _) | (None, Some(t)) => t,
-                (None, None) => "page.html",
-            }
-        }
-        OutputOwner::Section(i) => match &site.sections[i].front.template {
-            Some(t) => t,
+        OutputOwner::Page(_) => named_template(site, owner).map_or("page.html", |(t, ..)| t),
+        OutputOwner::Section(i) => match named_template(site, owner) {
+            Some((t, ..)) => t,
             None if site.sections[i].dir.is_empty() => "index.html",
             None => "section.html",
         },
@@ -365,26 +358,35 @@ fn missing_templates(
 
 /// Where a page or section names its template (`template:` or its section's `page_template:`).
 fn template_chosen_at(site: &Site, owner: OutputOwner) -> Option<Diagnostic> {
+    let (_, source, key) = named_template(site, owner)?;
+    Some(source?.error_at_key(key, ""))
+}
+
+/// The template a page or section names in front matter, with the file and key that name it: a
+/// page's `template`, else its section's `page_template`; a section's `template`. `None` when
+/// the output takes its kind's default.
+fn named_template(
+    site: &Site,
+    owner: OutputOwner,
+) -> Option<(
+    &str,
+    Option<&crate::source::content::ContentSource>,
+    &'static str,
+)> {
     match owner {
         OutputOwner::Page(i) => {
             let page = &site.pages[i];
             let section = &site.sections[page.section];
             match (&page.front.template, &section.front.page_template) {
-                (Some(_), _) => Some(page.source.error_at_key("template", "")),
-                (None, Some(_)) => section
-                    .source
-                    .as_ref()
-                    .map(|s| s.error_at_key("page_template", "")),
+                (Some(t), _) => Some((t, Some(&page.source), "template")),
+                (None, Some(t)) => Some((t, section.source.as_ref(), "page_template")),
                 (None, None) => None,
             }
         }
         OutputOwner::Section(i) => {
             let section = &site.sections[i];
-            section.front.template.as_ref()?;
-            section
-                .source
-                .as_ref()
-                .map(|s| s.error_at_key("template", ""))
+            let t = section.front.template.as_deref()?;
+            Some((t, section.source.as_ref(), "template"))
         }
         _ => None,
     }
