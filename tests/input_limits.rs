@@ -40,15 +40,7 @@ fn pimap_within_deadline(args: &[&str]) -> Run {
 
 fn build_within_deadline(root: &Path, flags: &[&str]) -> Run {
     let output = root.join("public");
-    let mut args = vec![
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--output",
-        output.to_str().unwrap(),
-    ];
-    args.extend_from_slice(flags);
-    pimap_within_deadline(&args)
+    pimap_within_deadline(&build_args(root, &output, flags))
 }
 
 /// A site with one page whose body is `body`.

@@ -4,6 +4,7 @@
 //! are left out, so that a control character pasted into a title cannot make a feed unreadable.
 //! Nothing depends on the clock.
 
+use crate::markdown::escape;
 use crate::plan::{OutputOwner, OutputPlan};
 use crate::site::Site;
 use crate::source::dates::Date;
@@ -13,21 +14,16 @@ use std::fmt::Write;
 /// (controls other than tab, line feed and carriage return; U+FFFE and U+FFFF). A vertical tab
 /// or form feed, which word processors write for a line break, becomes a space.
 fn xml_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            '\u{b}' | '\u{c}' => out.push(' '),
-            '\0'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => {}
-            c => out.push(c),
-        }
-    }
-    out
+    let allowed: String = text
+        .chars()
+        .filter_map(|c| match c {
+            '\t' | '\n' | '\r' => Some(c),
+            '\u{b}' | '\u{c}' => Some(' '),
+            '\0'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => None,
+            c => Some(c),
+        })
+        .collect();
+    escape(&allowed)
 }
 
 /// `2019-06-24` -> `2019-06-24T00:00:00Z`; date-times pass through. A month, a year or a range

@@ -197,8 +197,16 @@ impl DataGraph {
 
     /// Index of the entity of `kind` with `id`.
     pub fn find(&self, kind: EntityKind, id: &str) -> Option<usize> {
-        let ids: Vec<&str> = (0..self.count(kind)).map(|i| self.id(kind, i)).collect();
-        ids.binary_search(&id).ok()
+        fn position<T>(list: &[Entity<T>], id: &str) -> Option<usize> {
+            list.binary_search_by(|e| e.id.as_str().cmp(id)).ok()
+        }
+        let e = &self.entities;
+        match kind {
+            EntityKind::Partner => position(&e.partners, id),
+            EntityKind::Sme => position(&e.smes, id),
+            EntityKind::Mission => position(&e.missions, id),
+            EntityKind::Practice => position(&e.practices, id),
+        }
     }
 }
 

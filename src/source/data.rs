@@ -242,8 +242,7 @@ impl Mission {
     pub fn dates(&self) -> Date {
         match &self.end {
             Some(end) if end != &self.start => {
-                Date::parse(&format!("{}/{}", self.start.start_str(), end.end_str()))
-                    .unwrap_or_else(|_| self.start.clone())
+                Date::span(&self.start, end).unwrap_or_else(|| self.start.clone())
             }
             _ => self.start.clone(),
         }
@@ -455,7 +454,7 @@ pub fn add_file(
                 if let Some(end) = record
                     .end
                     .as_ref()
-                    .filter(|end| end.last_day() < record.start.ymd())
+                    .filter(|end| Date::span(&record.start, end).is_none())
                 {
                     errors.push(source.at(
                         "end",

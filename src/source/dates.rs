@@ -77,18 +77,29 @@ impl Date {
             Some((first, last)) => {
                 let start = point(first, text)?;
                 let end = point(last, text)?;
-                if end.last_day() < start.first_day() {
-                    return Err(format!(
+                Date::range(start, end, text.to_owned()).ok_or_else(|| {
+                    format!(
                         "`{text}`: the range ends ({last}) before it starts ({first}); write the earlier date first"
-                    ));
-                }
-                Ok(Date {
-                    start,
-                    end: Some(end),
-                    text: text.to_owned(),
+                    )
                 })
             }
         }
+    }
+
+    /// The span from the start of `first` to the end of `last` (a mission's `start` and `end`);
+    /// `None` when `last` ends before `first` starts.
+    pub fn span(first: &Date, last: &Date) -> Option<Date> {
+        let end = last.end.unwrap_or(last.start);
+        let text = format!("{}/{}", first.start_str(), last.end_str());
+        Date::range(first.start, end, text)
+    }
+
+    fn range(start: DatePoint, end: DatePoint, text: String) -> Option<Date> {
+        (end.last_day() >= start.first_day()).then_some(Date {
+            start,
+            end: Some(end),
+            text,
+        })
     }
 
     /// The text as written: `2018-05`, `2019-06-24/2019-06-27`.

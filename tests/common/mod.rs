@@ -31,8 +31,8 @@ pub fn pimap(args: &[&str]) -> Run {
     }
 }
 
-/// Builds the site at `root` into `output` with extra flags.
-pub fn build(root: &Path, output: &Path, flags: &[&str]) -> Run {
+/// The arguments of `pimap build` for the site at `root` into `output`, with extra flags.
+pub fn build_args<'a>(root: &'a Path, output: &'a Path, flags: &[&'a str]) -> Vec<&'a str> {
     let mut args = vec![
         "build",
         "--root",
@@ -41,7 +41,12 @@ pub fn build(root: &Path, output: &Path, flags: &[&str]) -> Run {
         output.to_str().unwrap(),
     ];
     args.extend_from_slice(flags);
-    pimap(&args)
+    args
+}
+
+/// Builds the site at `root` into `output` with extra flags.
+pub fn build(root: &Path, output: &Path, flags: &[&str]) -> Run {
+    pimap(&build_args(root, output, flags))
 }
 
 /// Builds a fixture into a fresh temporary folder; returns the folder too.
