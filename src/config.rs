@@ -26,9 +26,17 @@ pub struct SiteConfig {
     /// which makes every link root-relative and permalinks equal to paths.
     #[serde(default)]
     pub base_url: String,
-    /// BCP 47 language tag of the content. Default: `en`.
+    /// BCP 47 language tag of the content: the default language, published at the site's root.
+    /// Default: `en`.
     #[serde(default = "default_language")]
     pub language: String,
+    /// The default language's name in itself, for the language switcher. Default: `English`
+    /// for `en`, else the tag.
+    #[serde(default)]
+    pub language_name: Option<String>,
+    /// Further languages, each published under `/<code>/`. Default: none.
+    #[serde(default)]
+    pub languages: Vec<LanguageConfig>,
     /// The navigation menu, in order. Default: empty.
     #[serde(default)]
     pub menu: Vec<MenuItem>,
@@ -66,6 +74,27 @@ pub struct DataPagination {
     pub practices: Option<usize>,
     #[serde(default)]
     pub facets: Option<usize>,
+}
+
+/// A further language of the site: its content is `about.<code>.md` beside `about.md` and
+/// `data/<kind>/<id>.<code>.yaml` beside an entity's file; its pages are under `/<code>/`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageConfig {
+    /// BCP 47 tag in lower case (`fr`, `pt-br`): also the URL prefix and the file suffix.
+    pub code: String,
+    /// The language's name in itself: `Français`, `Svenska`.
+    pub name: String,
+    /// The site's title in this language. Default: the site's `title`.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// The site's description in this language. Default: the site's `description`.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The menu in this language (paths are written as for the default language: `/about/`
+    /// leads to `/<code>/about/`). Default: the site's `menu`.
+    #[serde(default)]
+    pub menu: Option<Vec<MenuItem>>,
 }
 
 /// One entry of the navigation menu.
@@ -155,6 +184,21 @@ impl BaseUrl {
 }
 
 impl SiteConfig {
+    /// The default language's name in itself.
+    pub fn language_name(&self) -> String {
+        match (&self.language_name, self.language.as_str()) {
+            (Some(name), _) => name.clone(),
+            (None, "en") => "English".to_owned(),
+            (None, tag) => tag.to_owned(),
+        }
+    }
+
+    /// The codes of every language: the default one first.
+    pub fn language_codes(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.language.as_str())
+            .chain(self.languages.iter().map(|l| l.code.as_str()))
+    }
+
     /// Parses `site.yaml` text. `base_url_override` replaces the file's `base_url` (`--base-url`).
     pub fn parse(
         text: &str,
@@ -208,6 +252,7 @@ impl SiteConfig {
                 format!("`{}` is not a theme folder name", config.theme),
             ));
         }
+        errors.extend(check_languages(&config, text));
         let mut seen = std::collections::BTreeSet::new();
         for taxonomy in &config.taxonomies {
             let (line, col) = yaml::text_position(text, &format!("name: {}", taxonomy.name))
@@ -233,6 +278,46 @@ impl SiteConfig {
             Err(errors)
         }
     }
+}
+
+/// Checks the further languages: each code a lower-case tag (it becomes a folder and a file
+/// suffix), none twice, none the default language.
+fn check_languages(config: &SiteConfig, text: &str) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    let mut seen = std::collections::BTreeSet::from([config.language.as_str()]);
+    for (i, language) in config.languages.iter().enumerate() {
+        // The n-th entry with this code is at the n-th `code: <code>` of the text.
+        let repeat = config.languages[..i]
+            .iter()
+            .filter(|l| l.code == language.code)
+            .count();
+        let needle = format!("code: {}", language.code);
+        let (line, col) = text
+            .match_indices(&needle)
+            .nth(repeat)
+            .map_or((0, 0), |(offset, _)| {
+                crate::diagnostics::line_col(text, offset + 6)
+            });
+        let d = |message: String| Diagnostic::error_at(CONFIG_FILE, text, line, col, message);
+        if !is_language_tag(&language.code) || language.code.chars().any(|c| c.is_ascii_uppercase())
+        {
+            errors.push(
+                d(format!("`{}` is not a language code", language.code))
+                    .with_help("write a BCP 47 tag in lower case, such as `fr`, `sv` or `pt-br`: it becomes the folder /fr/ and the file suffix about.fr.md"),
+            );
+        } else if language.code == config.language {
+            errors.push(d(format!("`{}` is the site's default language (`language:`); list only the further languages here", language.code)));
+        } else if !seen.insert(language.code.as_str()) {
+            errors.push(d(format!("language `{}` is listed twice", language.code)));
+        }
+        if language.name.trim().is_empty() {
+            errors.push(
+                d(format!("language `{}` has no name", language.code))
+                    .with_help("write the language's name in itself, such as `Français`"),
+            );
+        }
+    }
+    errors
 }
 
 fn is_language_tag(tag: &str) -> bool {
@@ -276,6 +361,31 @@ mod tests {
         let errors = SiteConfig::parse(text, None).unwrap_err();
         let places: Vec<_> = errors.iter().map(|d| (d.line, d.col)).collect();
         assert_eq!(places, vec![(3, 11), (2, 11)]);
+    }
+
+    #[test]
+    fn further_languages_are_checked_at_their_lines() {
+        let text = "language: en\nlanguages:\n  - code: fr\n    name: Français\n  - code: ../x\n    name: X\n  - code: en\n    name: E\n  - code: fr\n    name: F\n";
+        let errors = SiteConfig::parse(text, None).unwrap_err();
+        let found: Vec<_> = errors
+            .iter()
+            .map(|d| (d.line, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (5, "`../x` is not a language code"),
+                (
+                    7,
+                    "`en` is the site's default language (`language:`); list only the further languages here"
+                ),
+                (9, "language `fr` is listed twice"),
+            ]
+        );
+        let (config, _) =
+            SiteConfig::parse("languages:\n  - code: sv\n    name: Svenska\n", None).unwrap();
+        assert_eq!(config.language_codes().collect::<Vec<_>>(), ["en", "sv"]);
+        assert_eq!(config.language_name(), "English");
     }
 
     #[test]

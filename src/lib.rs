@@ -181,7 +181,8 @@ pub struct Generated {
 }
 
 /// A site read, resolved and bound to its templates, ready to render: what `pimap serve` keeps
-/// between rebuilds.
+/// between rebuilds. A site in several languages is one `Prepared` per language: the default
+/// language's, holding the others in `further`.
 pub struct Prepared {
     pub site: site::Site,
     pub templates: render::Templates,
@@ -189,9 +190,12 @@ pub struct Prepared {
     /// Every file the build writes.
     pub plan: plan::OutputPlan,
     pub warnings: Vec<Diagnostic>,
+    /// The site in each further language (`languages:` in site.yaml), in order.
+    pub further: Vec<Prepared>,
 }
 
-/// Reads and resolves the site at `options.root` and binds it to its templates.
+/// Reads and resolves the site at `options.root` and binds it to its templates, in each of its
+/// languages.
 pub fn prepare(options: &BuildOptions) -> Result<Prepared, BuildError> {
     if !options.root.is_dir() {
         return Err(BuildError::Usage(format!(
@@ -207,18 +211,29 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared, BuildError> {
     let mut sources =
         source::load(&load_options).map_err(|d| BuildError::Site(diagnostics::normalize(d)))?;
     let template_sources = std::mem::take(&mut sources.templates);
+    let views = source::languages::views(sources);
     let (resolved, compiled) = rayon::join(
-        || site::resolve(sources),
+        || {
+            use rayon::prelude::*;
+            views.into_par_iter().map(site::resolve).collect::<Vec<_>>()
+        },
         || render::Templates::compile(&template_sources),
     );
-    let (mut site, mut problems) = resolved;
-    site.cachebust = options.cachebust;
     let template_names: HashSet<String> = template_sources.iter().map(|t| t.name.clone()).collect();
-    let (plan, plan_problems) = plan::OutputPlan::build(&site, &template_names);
-    problems.extend(plan_problems);
-    let mut templates = match compiled {
+    let mut problems = Vec::new();
+    let mut planned = Vec::with_capacity(resolved.len());
+    for (mut site, site_problems) in resolved {
+        site.cachebust = options.cachebust;
+        problems.extend(site_problems);
+        let (plan, plan_problems) = plan::OutputPlan::build(&site, &template_names);
+        problems.extend(plan_problems);
+        planned.push((site, plan));
+    }
+    let templates = match compiled {
         Ok(templates) => {
-            problems.extend(render::check_shortcodes(&site, &templates));
+            for (site, _) in &planned {
+                problems.extend(render::check_shortcodes(site, &templates));
+            }
             templates
         }
         Err(errors) => {
@@ -229,20 +244,53 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared, BuildError> {
     if problems.iter().any(Diagnostic::is_error) {
         return Err(BuildError::Site(diagnostics::normalize(problems)));
     }
-    let values = templates
-        .bind(&mut site, &plan)
-        .map_err(|d| BuildError::Site(diagnostics::normalize(d)))?;
-    Ok(Prepared {
-        site,
-        templates,
-        values,
-        plan,
-        warnings: problems,
-    })
+    let alternates = std::sync::Arc::new(plan::languages::Alternates::build(
+        &planned.iter().map(|(site, _)| site).collect::<Vec<_>>(),
+        &planned.iter().map(|(_, plan)| plan).collect::<Vec<_>>(),
+    ));
+    let mut bound = Vec::with_capacity(planned.len());
+    for (mut site, plan) in planned {
+        site.alternates = alternates.clone();
+        let mut templates = templates.clone();
+        let values = templates
+            .bind(&mut site, &plan)
+            .map_err(|d| BuildError::Site(diagnostics::normalize(d)))?;
+        bound.push(Prepared {
+            site,
+            templates,
+            values,
+            plan,
+            warnings: Vec::new(),
+            further: Vec::new(),
+        });
+    }
+    let mut languages = bound.into_iter();
+    let Some(mut prepared) = languages.next() else {
+        return Err(BuildError::Usage("the site has no language".to_owned()));
+    };
+    prepared.warnings = diagnostics::normalize(problems);
+    prepared.further = languages.collect();
+    Ok(prepared)
 }
 
 /// Renders a prepared site, handing every output to `sink`.
 pub fn render_prepared(
+    prepared: &Prepared,
+    minify: bool,
+    sink: &dyn OutputSink,
+) -> Result<Generated, BuildError> {
+    let mut generated = render_language(prepared, minify, sink)?;
+    for language in &prepared.further {
+        let more = render_language(language, minify, sink)?;
+        generated.paths.extend(more.paths);
+        generated.pages += more.pages;
+    }
+    generated.paths.sort_unstable();
+    Ok(generated)
+}
+
+/// Renders one language's site (its `further` languages are left to the caller).
+fn render_language(
     prepared: &Prepared,
     minify: bool,
     sink: &dyn OutputSink,
@@ -253,6 +301,7 @@ pub fn render_prepared(
         values,
         plan,
         warnings,
+        ..
     } = prepared;
     let (mut errors, copy_errors) = rayon::join(
         || {

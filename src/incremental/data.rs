@@ -99,11 +99,12 @@ pub fn commit_edit(last: &mut Prepared, edit: DataEdit) -> Result<Arc<SiteValues
         EntityKind::Practice => entities.practices[index] = parsed.practices.remove(0),
     }
     let name = format!("{}/{}", kind.dir(), site.graph.id(kind, index));
-    let (graph, warnings) = crate::site::entities::resolve(entities, &site.base).map_err(|_| {
-        fall(format!(
-            "the edit of {name} has a problem a full build reports"
-        ))
-    })?;
+    let (graph, warnings) = crate::site::entities::resolve(entities, &site.base, &site.language)
+        .map_err(|_| {
+            fall(format!(
+                "the edit of {name} has a problem a full build reports"
+            ))
+        })?;
     if !warnings.is_empty() {
         return Err(fall(format!(
             "the edit of {name} has a warning a full build reports"

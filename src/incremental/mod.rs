@@ -172,6 +172,12 @@ impl Session {
             .last
             .as_mut()
             .ok_or_else(|| fall("the last build failed"))?;
+        if !last.further.is_empty() {
+            return Err(fall(format!(
+                "the site has {} languages, and an edit can change any of them",
+                last.further.len() + 1
+            )));
+        }
         let Classified {
             bodies,
             statics,

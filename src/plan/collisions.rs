@@ -10,6 +10,31 @@ use crate::output::folder::{printable, reserved_reason};
 use crate::site::{AliasOwner, Site, alias_error, alias_output};
 use std::collections::HashMap;
 
+/// An error for every output of the default language written inside a further language's
+/// folder (`content/fr/x.md` when `fr` is a language of the site).
+pub(super) fn language_folders(site: &Site, outputs: &[PlannedOutput]) -> Vec<Diagnostic> {
+    let codes: Vec<&str> = site
+        .config
+        .languages
+        .iter()
+        .map(|l| l.code.as_str())
+        .collect();
+    outputs
+        .iter()
+        .filter_map(|output| {
+            let first = output.path.split('/').next()?;
+            let code = codes.iter().find(|&&code| code == first)?;
+            let message = format!(
+                "{} would be written to {}, inside /{code}/, the folder of the `{code}` pages",
+                output.description, output.path
+            );
+            Some(output.owner.diagnostic(site, message).with_help(format!(
+                "rename the folder or file; a translation into `{code}` is a file beside its original, such as about.{code}.md"
+            )))
+        })
+        .collect()
+}
+
 /// Every collision and reserved name in `outputs`.
 pub(super) fn check(site: &Site, outputs: &[PlannedOutput]) -> Vec<Diagnostic> {
     let mut errors = Vec::new();

@@ -9,6 +9,7 @@
 //! template that does not exist. The plan reads no file and renders nothing.
 
 mod collisions;
+pub mod languages;
 mod pagination;
 
 pub use pagination::PagedList;
@@ -80,33 +81,65 @@ pub struct PlannedOutput {
 }
 
 /// Every output of a build, in a stable order, with indexes by path and by owner.
+///
+/// A further language's plan lists the outputs of that language, under `<code>/`. Static files,
+/// `_headers` and `robots.txt` belong to the site as a whole: the default language's plan writes
+/// them, and the others know them (for their URLs) without writing them.
 #[derive(Debug, Default)]
 pub struct OutputPlan {
     pub outputs: Vec<PlannedOutput>,
     by_path: HashMap<String, usize>,
     by_owner: HashMap<OutputOwner, usize>,
+    /// Outputs of the whole site that another language's plan writes.
+    elsewhere: HashMap<OutputOwner, PlannedOutput>,
 }
 
 impl OutputPlan {
     /// Lists every output of `site`, given the names of its templates, and checks the list.
     /// The plan is complete even when there are problems; the build stops on them.
     pub fn build(site: &Site, template_names: &HashSet<String>) -> (OutputPlan, Vec<Diagnostic>) {
-        let outputs: Vec<PlannedOutput> = owners(site, template_names)
+        let language = &site.language;
+        let prefix = if language.is_default {
+            String::new()
+        } else {
+            format!("{}/", language.code)
+        };
+        let (shared, own): (Vec<_>, Vec<_>) = owners(site, template_names)
+            .into_iter()
+            .partition(|(_, owner)| !language.is_default && owner.is_whole_site());
+        let outputs: Vec<PlannedOutput> = own
             .into_iter()
             .map(|(path, owner)| PlannedOutput {
                 url: url_of_path(&site.base.path, &path),
                 template: template_of(site, owner).map(str::to_owned),
                 description: owner.describe(site),
-                path,
+                path: format!("{prefix}{path}"),
                 owner,
             })
             .collect();
+        let elsewhere = shared
+            .into_iter()
+            .map(|(path, owner)| {
+                let output = PlannedOutput {
+                    url: url_of_path(&site.root.path, &path),
+                    template: None,
+                    description: owner.describe(site),
+                    path,
+                    owner,
+                };
+                (owner, output)
+            })
+            .collect();
         let mut problems = collisions::check(site, &outputs);
+        if language.is_default {
+            problems.extend(collisions::language_folders(site, &outputs));
+        }
         problems.extend(missing_templates(site, &outputs, template_names));
         let mut plan = OutputPlan {
             by_path: HashMap::with_capacity(outputs.len()),
             by_owner: HashMap::with_capacity(outputs.len()),
             outputs,
+            elsewhere,
         };
         for (i, output) in plan.outputs.iter().enumerate() {
             plan.by_path.entry(output.path.clone()).or_insert(i);
@@ -120,9 +153,13 @@ impl OutputPlan {
         self.by_path.get(path).map(|&i| &self.outputs[i])
     }
 
-    /// The output that `owner` produces, if the site has it.
+    /// The output that `owner` produces, if the site has it (written by this plan, or by the
+    /// default language's for a file of the whole site).
     pub fn of(&self, owner: OutputOwner) -> Option<&PlannedOutput> {
-        self.by_owner.get(&owner).map(|&i| &self.outputs[i])
+        match self.by_owner.get(&owner) {
+            Some(&i) => Some(&self.outputs[i]),
+            None => self.elsewhere.get(&owner),
+        }
     }
 }
 
@@ -393,6 +430,18 @@ fn named_template(
 }
 
 impl OutputOwner {
+    /// Whether this output belongs to the site as a whole rather than to one language: static
+    /// files, `_headers` and `robots.txt`.
+    pub fn is_whole_site(self) -> bool {
+        matches!(
+            self,
+            OutputOwner::Static(_)
+                | OutputOwner::Fingerprinted(_)
+                | OutputOwner::Headers
+                | OutputOwner::Robots
+        )
+    }
+
     /// How messages name this output: its source file, or what pimap makes.
     fn describe(self, site: &Site) -> String {
         let graph = &site.graph;

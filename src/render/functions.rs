@@ -139,16 +139,21 @@ pub fn register_url_function(tera: &mut tera::Tera, site: &Site, plan: &OutputPl
     );
     // get_url: content files by `@/path`, static and content files by path, with a hash of their
     // bytes as a query string so that browsers refetch them when they change.
-    let mut files: HashMap<String, u64> = site
+    // Static files are at the site's root; files from content/ are in each language's folder.
+    let mut files: HashMap<String, (u64, &str)> = site
         .static_files
         .iter()
-        .map(|f| (f.rel.clone(), f.hash))
+        .map(|f| (f.rel.clone(), (f.hash, site.root.path.as_str())))
         .collect();
     files.extend(
         site.content_assets
             .iter()
-            .map(|(f, output)| (output.clone(), f.hash)),
+            .map(|(f, output)| (output.clone(), (f.hash, site.base.path.as_str()))),
     );
+    let files: HashMap<String, (u64, String)> = files
+        .into_iter()
+        .map(|(rel, (hash, at))| (rel, (hash, at.to_owned())))
+        .collect();
     let mut content: HashMap<String, String> = site
         .pages
         .iter()
@@ -162,14 +167,10 @@ pub fn register_url_function(tera: &mut tera::Tera, site: &Site, plan: &OutputPl
     let base = site.base.clone();
     let default_cachebust = site.cachebust;
     // The URLs of static files under their content-hashed names.
-    let hashed: HashMap<String, String> = plan
-        .outputs
-        .iter()
-        .filter_map(|output| match output.owner {
-            OutputOwner::Fingerprinted(i) => {
-                Some((site.static_files[i].rel.clone(), output.url.clone()))
-            }
-            _ => None,
+    let hashed: HashMap<String, String> = (0..site.static_files.len())
+        .filter_map(|i| {
+            let output = plan.of(OutputOwner::Fingerprinted(i))?;
+            Some((site.static_files[i].rel.clone(), output.url.clone()))
         })
         .collect();
     tera.register_function(
@@ -196,11 +197,11 @@ pub fn register_url_function(tera: &mut tera::Tera, site: &Site, plan: &OutputPl
             } else {
                 let rel = path.trim_start_matches('/');
                 match files.get(rel) {
-                    Some(hash) if cachebust => match hashed.get(rel) {
+                    Some((hash, at)) if cachebust => match hashed.get(rel) {
                         Some(hashed) => hashed.clone(),
-                        None => format!("{}/{rel}?h={:010x}", base.path, hash >> 24),
+                        None => format!("{at}/{rel}?h={:010x}", hash >> 24),
                     },
-                    Some(_) => format!("{}/{rel}", base.path),
+                    Some((_, at)) => format!("{at}/{rel}"),
                     None => {
                         return Err(Error::message(format!(
                             "get_url: there is no static file `{rel}`{}",

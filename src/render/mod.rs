@@ -36,6 +36,7 @@ use tera::{Context, Tera, Value};
 pub use values::{SiteValues, page_value, replace_field, section_value};
 
 /// The compiled templates and where each came from.
+#[derive(Clone)]
 pub struct Templates {
     pub tera: Tera,
     sources: HashMap<String, TemplateSource>,

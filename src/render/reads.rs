@@ -460,7 +460,7 @@ fn prints_whole_container(tokens: &[Token<'_>]) -> bool {
 }
 
 /// The scans of every template, by name, and the closure of each over what it reaches.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct TemplateGraph {
     scans: HashMap<String, TemplateScan>,
 }

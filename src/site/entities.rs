@@ -11,6 +11,7 @@ use crate::config::BaseUrl;
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::markdown::{render_untrusted, slugify};
 use crate::source::data::{DataFile, Entities, Entity, Organiser, PartnerKind};
+use crate::source::languages::Language;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
@@ -380,6 +381,7 @@ fn sort_by_id<T>(list: &mut [Entity<T>]) {
 pub fn resolve(
     mut entities: Entities,
     base: &BaseUrl,
+    language: &Language,
 ) -> Result<(DataGraph, Vec<Diagnostic>), Vec<Diagnostic>> {
     sort_by_id(&mut entities.partners);
     sort_by_id(&mut entities.smes);
@@ -593,12 +595,18 @@ pub fn resolve(
         };
     for (i, sme) in entities.smes.iter().enumerate() {
         for sector in &sme.record.sectors {
-            add(FacetKind::Sector, sector, slugify(sector), Some(i), None);
+            add(
+                FacetKind::Sector,
+                language.label("sectors", sector),
+                slugify(sector),
+                Some(i),
+                None,
+            );
         }
         for technology in &sme.record.technologies {
             add(
                 FacetKind::Technology,
-                technology,
+                language.label("technologies", technology),
                 slugify(technology),
                 Some(i),
                 None,
@@ -607,7 +615,7 @@ pub fn resolve(
         for market in &sme.record.target_markets {
             add(
                 FacetKind::Market,
-                market.name(),
+                language.label("markets", market.name()),
                 market.0.to_lowercase(),
                 Some(i),
                 None,
@@ -616,7 +624,13 @@ pub fn resolve(
     }
     for (i, partner) in entities.partners.iter().enumerate() {
         for sector in &partner.record.sectors {
-            add(FacetKind::Sector, sector, slugify(sector), None, Some(i));
+            add(
+                FacetKind::Sector,
+                language.label("sectors", sector),
+                slugify(sector),
+                None,
+                Some(i),
+            );
         }
     }
     g.facets = facets

@@ -12,6 +12,7 @@ use crate::config::{BaseUrl, SiteConfig, TaxonomyConfig};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{RenderedMarkdown, slugify};
 use crate::source::content::{ContentSource, PageFrontMatter, SectionFrontMatter};
+use crate::source::languages::Language;
 use crate::source::{FileSource, SiteSources};
 
 pub mod entities;
@@ -27,7 +28,15 @@ pub(crate) use navigation::{alias_error, alias_output};
 #[derive(Debug)]
 pub struct Site {
     pub config: SiteConfig,
+    /// The base URL of this language's pages: the site's, with `/<code>` for a further
+    /// language. Static files are at [`Site::root`].
     pub base: BaseUrl,
+    /// The base URL of the site itself, where static files are.
+    pub root: BaseUrl,
+    /// The language of this site, and what in it shows the default language's text.
+    pub language: Language,
+    /// Every output in every language (set once every language's plan is known).
+    pub alternates: std::sync::Arc<crate::plan::languages::Alternates>,
     /// Sorted by source path.
     pub pages: Vec<Page>,
     /// Sorted by folder; `sections[0]` is the home page's (the root).
@@ -172,8 +181,6 @@ fn slug_dir(dir: &str) -> String {
 
 /// Resolves the sources into a site, with every problem found (the site is only fit to render
 /// when none of them is an error).
-/// Resolves the sources into a site, with every problem found (the site is only fit to render
-/// when none of them is an error).
 pub fn resolve(sources: SiteSources) -> (Site, Vec<Diagnostic>) {
     let SiteSources {
         config,
@@ -187,10 +194,11 @@ pub fn resolve(sources: SiteSources) -> (Site, Vec<Diagnostic>) {
         diagnostics,
         entities,
         failed_content,
+        language,
         ..
     } = sources;
     let mut errors = diagnostics;
-    let graph = match entities::resolve(entities, &base) {
+    let graph = match entities::resolve(entities, &base, &language) {
         Ok((graph, warnings)) => {
             errors.extend(warnings);
             graph
@@ -209,6 +217,9 @@ pub fn resolve(sources: SiteSources) -> (Site, Vec<Diagnostic>) {
     let aliases = navigation::resolve_aliases(&base, &pages, &sections, &mut errors);
     let mut site = Site {
         config,
+        root: language.root.clone(),
+        language,
+        alternates: Default::default(),
         base,
         pages,
         sections,

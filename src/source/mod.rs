@@ -13,6 +13,7 @@ pub mod data;
 pub mod dates;
 pub mod fields;
 pub mod files;
+pub mod languages;
 pub mod yaml;
 
 use crate::config::{BaseUrl, CONFIG_FILE, SiteConfig};
@@ -57,6 +58,16 @@ pub struct SiteSources {
     pub diagnostics: Vec<Diagnostic>,
     /// Content files that could not be read or parsed: links to them are not reported again.
     pub failed_content: std::collections::HashSet<String>,
+    /// Content files left out as drafts: their translations are left out too.
+    pub draft_content: std::collections::HashSet<String>,
+    /// Content files in a further language (`about.fr.md`), until [`languages::views`].
+    pub translations: Vec<languages::Translation>,
+    /// Translated data (`data/smes/x.fr.yaml`, `data/labels.fr.yaml`), until the views.
+    pub overlays: languages::overlay::Overlays,
+    /// The theme's and the site's `i18n/<code>.yaml`, until the views.
+    pub strings: languages::strings::StringFiles,
+    /// The language of this view of the site (see [`languages::views`]).
+    pub language: languages::Language,
 }
 
 /// A file copied to the output as it is.
@@ -158,23 +169,43 @@ pub fn load(options: &LoadOptions) -> Result<SiteSources, Vec<Diagnostic>> {
         .collect();
     let mut pages = Vec::new();
     let mut sections = Vec::new();
+    let mut translations = Vec::new();
     let mut failed_content = std::collections::HashSet::new();
+    let mut draft_content = std::collections::HashSet::new();
     for (rel, item) in markdown.iter().zip(parsed) {
-        match item {
-            Ok(ContentFile::Page(source, front)) => {
-                if options.drafts || !front.draft {
-                    pages.push((source, *front));
-                }
-            }
-            Ok(ContentFile::Section(source, front)) => {
-                if options.drafts || !front.draft {
-                    sections.push((source, front));
-                }
-            }
+        let file = match item {
+            Ok(file) => file,
             Err(d) => {
                 failed_content.insert(rel.clone());
                 errors.push(d);
+                continue;
             }
+        };
+        if file.is_draft() && !options.drafts {
+            draft_content.insert(rel.clone());
+            continue;
+        }
+        if let Some((original, code)) = languages::split_language(rel) {
+            let code = languages::check_code(
+                code,
+                &config.language,
+                &config.languages,
+                &file.source().file,
+                &original,
+            );
+            match code {
+                Ok(code) => translations.push(languages::Translation {
+                    code: code.to_owned(),
+                    original,
+                    content: file,
+                }),
+                Err(d) => errors.push(d),
+            }
+            continue;
+        }
+        match file {
+            ContentFile::Page(source, front) => pages.push((source, *front)),
+            ContentFile::Section(source, front) => sections.push((source, front)),
         }
     }
     let content_assets = hash_files(&root.path().join("content"), assets, &mut errors);
@@ -194,11 +225,19 @@ pub fn load(options: &LoadOptions) -> Result<SiteSources, Vec<Diagnostic>> {
     let templates = load_templates(root, &theme, &mut errors);
     let static_files = load_static(root, &theme, &mut errors);
     let mut entities = data::Entities::default();
-    let data = load_data(root, &mut entities, &mut errors);
+    let mut overlays = languages::overlay::Overlays::default();
+    let data = load_data(root, &config, &mut entities, &mut overlays, &mut errors);
+    overlays.check_originals(&entities, &mut errors);
+    let strings = load_strings(root, &theme, &config, &mut errors);
 
     Ok(SiteSources {
         diagnostics: errors,
         failed_content,
+        draft_content,
+        translations,
+        overlays,
+        strings,
+        language: languages::Language::default(),
         entities,
         config,
         config_text,
@@ -212,9 +251,26 @@ pub fn load(options: &LoadOptions) -> Result<SiteSources, Vec<Diagnostic>> {
     })
 }
 
-enum ContentFile {
+/// A content file, parsed.
+#[derive(Debug, Clone)]
+pub enum ContentFile {
     Page(ContentSource, Box<PageFrontMatter>),
     Section(ContentSource, SectionFrontMatter),
+}
+
+impl ContentFile {
+    pub fn source(&self) -> &ContentSource {
+        match self {
+            ContentFile::Page(source, _) | ContentFile::Section(source, _) => source,
+        }
+    }
+
+    fn is_draft(&self) -> bool {
+        match self {
+            ContentFile::Page(_, front) => front.draft,
+            ContentFile::Section(_, front) => front.draft,
+        }
+    }
 }
 
 fn read_content(root: &Path, rel: &str) -> Result<ContentFile, Diagnostic> {
@@ -403,13 +459,18 @@ fn load_static(
 /// Typed entities go to `entities`; every other YAML file is returned as free-form data.
 fn load_data(
     root: &SiteRoot,
+    config: &SiteConfig,
     entities: &mut data::Entities,
+    overlays: &mut languages::overlay::Overlays,
     errors: &mut Vec<Diagnostic>,
 ) -> serde_json::Value {
     let (rels, others): (Vec<String>, Vec<String>) = root
         .list(Path::new("data"), errors)
         .into_iter()
         .partition(|rel| rel.ends_with(".yaml") || rel.ends_with(".yml"));
+    let (translated, rels): (Vec<String>, Vec<String>) =
+        rels.into_iter().partition(|rel| is_data_translation(rel));
+    load_overlays(root, config, translated, overlays, errors);
     for other in others {
         errors.push(
             Diagnostic::file_error(
@@ -493,6 +554,102 @@ fn load_data(
         }
     }
     serde_json::Value::Object(data)
+}
+
+/// Whether `rel` (inside `data/`) is a translation: `smes/x.fr.yaml`, `kpis.fr.yaml`,
+/// `labels.fr.yaml`. Free-form data files are not translated.
+fn is_data_translation(rel: &str) -> bool {
+    languages::split_language(rel).is_some_and(|(original, _)| {
+        data::is_typed(&original) || original == "labels.yaml" || original == "labels.yml"
+    })
+}
+
+/// Reads the translations of data files (see [`languages::overlay`]).
+fn load_overlays(
+    root: &SiteRoot,
+    config: &SiteConfig,
+    rels: Vec<String>,
+    overlays: &mut languages::overlay::Overlays,
+    errors: &mut Vec<Diagnostic>,
+) {
+    for rel in rels {
+        let Some((original, code)) = languages::split_language(&rel) else {
+            continue;
+        };
+        let source = match data::read(root.path(), &rel) {
+            Ok(source) => source,
+            Err(d) => {
+                errors.push(d);
+                continue;
+            }
+        };
+        match languages::check_code(
+            code,
+            &config.language,
+            &config.languages,
+            &source.file,
+            &original,
+        ) {
+            Ok(code) => overlays.add(code, &original, &source, errors),
+            Err(d) => errors.push(d),
+        }
+    }
+}
+
+/// Reads the theme's `i18n/<code>.yaml` files, then the site's own over them, for the site's
+/// languages, and warns of texts a further language lacks.
+fn load_strings(
+    root: &SiteRoot,
+    theme: &ThemeLocation,
+    config: &SiteConfig,
+    errors: &mut Vec<Diagnostic>,
+) -> languages::strings::StringFiles {
+    let mut strings = languages::strings::StringFiles::default();
+    let codes: Vec<&str> = config.language_codes().collect();
+    let wanted = |name: &str| {
+        name.strip_suffix(".yaml")
+            .filter(|code| codes.contains(code))
+            .map(str::to_owned)
+    };
+    match theme {
+        ThemeLocation::Dir(dir) => {
+            read_strings(root, &dir.join("i18n"), &wanted, &mut strings, errors)
+        }
+        ThemeLocation::Embedded | ThemeLocation::Refused => {
+            for (name, bytes) in embedded_files("i18n/") {
+                if let Some(code) = wanted(name) {
+                    let file = PathBuf::from("<bundled theme>/i18n").join(name);
+                    strings.add(&code, file, &String::from_utf8_lossy(bytes), errors);
+                }
+            }
+        }
+    }
+    read_strings(root, Path::new("i18n"), &wanted, &mut strings, errors);
+    errors.extend(strings.check(&config.language, &codes[1..]));
+    strings
+}
+
+fn read_strings(
+    root: &SiteRoot,
+    dir: &Path,
+    wanted: &dyn Fn(&str) -> Option<String>,
+    strings: &mut languages::strings::StringFiles,
+    errors: &mut Vec<Diagnostic>,
+) {
+    for name in root.list(dir, errors) {
+        let Some(code) = wanted(&name) else {
+            continue;
+        };
+        let file = dir.join(&name);
+        match std::fs::read(root.path().join(&file)).map(String::from_utf8) {
+            Ok(Ok(text)) => strings.add(&code, file, &text, errors),
+            Ok(Err(_)) => errors.push(Diagnostic::file_error(
+                file,
+                "this strings file is not UTF-8 text",
+            )),
+            Err(e) => errors.push(Diagnostic::file_error(file, format!("cannot read: {e}"))),
+        }
+    }
 }
 
 /// Inserts `value` at the path `keys`, creating maps on the way; false if something is there.
