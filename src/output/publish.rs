@@ -5,7 +5,7 @@
 //! Nothing depends on the clock.
 
 use crate::markdown::escape;
-use crate::plan::{OutputOwner, OutputPlan};
+use crate::plan::{OutputOwner, OutputPlan, PlannedOutput};
 use crate::site::Site;
 use crate::source::dates::Date;
 use std::fmt::Write;
@@ -62,11 +62,19 @@ fn section_date(site: &Site, section: usize) -> Option<&Date> {
 }
 
 /// The sitemap: every HTML page but the 404 page and redirects.
+/// The sitemap of one language: its pages written in that language (a page shown with the
+/// default language's text is the original's, listed there), each with its versions in the
+/// other languages as `xhtml:link` alternates when the site has several.
 pub fn sitemap(site: &Site, plan: &OutputPlan) -> String {
+    let multilingual = site.alternates.is_multilingual();
     let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"",
     );
-    let mut entries: Vec<(String, Option<String>)> = Vec::new();
+    if multilingual {
+        xml.push_str(" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\"");
+    }
+    xml.push_str(">\n");
+    let mut entries: Vec<(String, Option<String>, String)> = Vec::new();
     for output in &plan.outputs {
         let date = match output.owner {
             OutputOwner::Page(i) => page_date(site, i),
@@ -80,28 +88,73 @@ pub fn sitemap(site: &Site, plan: &OutputPlan) -> String {
             | OutputOwner::ListPage(..) => None,
             _ => continue,
         };
+        if !crate::plan::languages::is_translated(site, output.owner) {
+            continue;
+        }
+        let alternates = if multilingual {
+            alternate_links(site, output)
+        } else {
+            String::new()
+        };
         entries.push((
             site.permalink(&output.url),
             date.map(|d| d.start_str().get(..10).unwrap_or(d.start_str()).to_owned()),
+            alternates,
         ));
     }
     entries.sort();
-    for (url, lastmod) in entries {
+    for (url, lastmod, alternates) in entries {
         let _ = write!(xml, "  <url><loc>{}</loc>", xml_text(&url));
         if let Some(lastmod) = lastmod {
             let _ = write!(xml, "<lastmod>{lastmod}</lastmod>");
         }
+        xml.push_str(&alternates);
         xml.push_str("</url>\n");
     }
     xml.push_str("</urlset>\n");
     xml
 }
 
+/// The `xhtml:link` alternates of an output: its translated versions, and `x-default`.
+fn alternate_links(site: &Site, output: &PlannedOutput) -> String {
+    let versions = site.alternates.versions(site, output);
+    let mut links = String::new();
+    for version in versions.iter().filter(|v| v.translated) {
+        let _ = write!(
+            links,
+            "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+            xml_text(&version.code),
+            xml_text(&version.permalink)
+        );
+    }
+    if let Some(default) = versions
+        .iter()
+        .find(|v| v.code == site.language.default_code)
+    {
+        let _ = write!(
+            links,
+            "<xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>",
+            xml_text(&default.permalink)
+        );
+    }
+    links
+}
+
+/// `robots.txt`: everything allowed, and the sitemap of every language.
 pub fn robots(site: &Site, plan: &OutputPlan) -> String {
-    let sitemap = plan
-        .of(OutputOwner::Sitemap)
-        .map_or_else(String::new, |sitemap| site.permalink(&sitemap.url));
-    format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n")
+    let mut text = String::from("User-agent: *\nAllow: /\n\n");
+    if let Some(sitemap) = plan.of(OutputOwner::Sitemap) {
+        let versions = site.alternates.versions(site, sitemap);
+        if versions.is_empty() {
+            let _ = writeln!(text, "Sitemap: {}", site.permalink(&sitemap.url));
+        }
+        for version in versions {
+            let _ = writeln!(text, "Sitemap: {}", version.permalink);
+        }
+    } else {
+        text.push_str("Sitemap: \n");
+    }
+    text
 }
 
 /// The Atom feed of a section, at `url`: its pages, newest first, at most 20.

@@ -12,7 +12,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use tera::{Error, Kwargs, State, TeraResult, Value};
 
-const SITE_FUNCTIONS: [&str; 7] = [
+const SITE_FUNCTIONS: [&str; 8] = [
+    "t",
     "get_page",
     "get_section",
     "get_url",
@@ -78,6 +79,29 @@ pub fn register_site_functions(
     register_chart_functions(tera, site);
     register_page_functions(tera, values);
     register_url_function(tera, site, plan);
+    register_language_functions(tera, site);
+}
+
+/// Registers what speaks the site's language: `t(key=...)`, the theme's strings (see
+/// `source::languages::strings`), and the `date` filter with the language's month names.
+fn register_language_functions(tera: &mut tera::Tera, site: &Site) {
+    let strings = Arc::clone(&site.language.strings);
+    let default = site.language.default_code.clone();
+    super::dates::register_date_filter(tera, super::dates::DateWords::from_strings(&strings));
+    tera.register_function("t", move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+        let key: &str = kwargs.must_get("key")?;
+        match strings.text(key) {
+            Some(text) => Ok(Value::from(text)),
+            None => {
+                let hint = did_you_mean(key, strings.keys())
+                    .map(|best| format!("; did you mean `{best}`?"))
+                    .unwrap_or_default();
+                Err(Error::message(format!(
+                    "t: the theme has no text `{key}` in i18n/{default}.yaml{hint}"
+                )))
+            }
+        }
+    });
 }
 
 /// Registers `get_page` and `get_section`, which read the page values (again after an

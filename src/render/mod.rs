@@ -400,8 +400,24 @@ fn render_template(
     } else {
         site.permalink(url)
     };
+    let fallback = !crate::plan::languages::is_translated(site, output.owner);
+    let languages = match output.owner {
+        OutputOwner::NotFound => site.alternates.homes(),
+        _ => site.alternates.versions(site, output),
+    };
+    // A page shown with the default language's text points search engines at the original.
+    let canonical_url = match fallback {
+        true => languages
+            .iter()
+            .find(|v| v.code == site.language.default_code)
+            .map_or_else(|| current_url.clone(), |v| v.permalink.clone()),
+        false => current_url.clone(),
+    };
     context.insert("current_path", url);
     context.insert("current_url", &current_url);
+    context.insert("canonical_url", &canonical_url);
+    context.insert("fallback", &fallback);
+    context.insert("languages", &languages);
     Some(
         templates
             .tera

@@ -82,6 +82,10 @@ struct SiteCore<'a> {
     base_url: String,
     base_path: &'a str,
     language: &'a str,
+    /// The language's name in itself: `Français`.
+    language_name: &'a str,
+    /// The default language's code: the language of text shown where a translation is missing.
+    default_language: &'a str,
     menu: &'a [crate::site::MenuEntry],
     /// The Atom feeds of the site (`feed: true` sections), for `<link rel="alternate">`.
     feeds: Vec<crate::site::MenuEntry>,
@@ -120,6 +124,8 @@ impl Globals {
             base_url: site.permalink(&format!("{}/", site.base.path)),
             base_path: &site.base.path,
             language: &site.config.language,
+            language_name: &site.language.name,
+            default_language: &site.language.default_code,
             menu: &site.menu,
             feeds: plan
                 .outputs
