@@ -278,7 +278,9 @@ fn read_content(root: &Path, rel: &str) -> Result<ContentFile, Diagnostic> {
     let bytes = std::fs::read(root.join(&file))
         .map_err(|e| Diagnostic::file_error(&file, format!("cannot read: {e}")))?;
     let source = content::split(rel.to_owned(), file, bytes)?;
-    if rel == "_index.md" || rel.ends_with("/_index.md") {
+    // `_index.fr.md` is a section's translation.
+    let original = languages::split_language(rel).map_or_else(|| rel.to_owned(), |(o, _)| o);
+    if original == "_index.md" || original.ends_with("/_index.md") {
         let front = source.parse_front_matter()?;
         Ok(ContentFile::Section(source, front))
     } else {
