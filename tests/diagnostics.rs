@@ -35,6 +35,7 @@ macro_rules! diagnostics_test {
 
 diagnostics_test! {
     front_matter_errors_are_all_reported_at_their_lines => "front-matter-errors",
+    every_bad_translation_is_an_error_at_its_file => "multilingual-errors",
     a_binary_file_named_md_is_an_error_not_a_panic => "binary-content",
     broken_links_and_anchors_are_errors_at_their_lines => "broken-links",
     unknown_config_keys_get_a_suggestion => "unknown-config-key",

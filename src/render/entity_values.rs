@@ -68,7 +68,7 @@ fn link_list(graph: &DataGraph, kind: FacetKind, names: &[String]) -> Value {
                 facets
                     .iter()
                     .find(|f| f.slug == slug)
-                    .map(|f| Value::from_serializable(&Link { name, url: &f.url }))
+                    .map(|f| Value::from_serializable(&Link { name: &f.name, url: &f.url }))
             })
             .collect::<Vec<_>>(),
     )
@@ -179,7 +179,7 @@ pub fn build(site: &Site) -> Result<EntityValues, tera::Error> {
                 .map(|c| {
                     Value::from_serializable(&Market {
                         code: &c.0,
-                        name: c.name(),
+                        name: site.language.label("markets", c.name()),
                         url: market_urls.get(c.name()).copied().unwrap_or_default(),
                     })
                 })

@@ -31,6 +31,8 @@ pub struct StringFile {
 #[derive(Debug, Default)]
 pub struct StringFiles {
     files: BTreeMap<String, StringFile>,
+    /// Languages whose file could not be read: already reported, not warned about again.
+    broken: std::collections::BTreeSet<String>,
 }
 
 /// One language's strings, with the default language's for keys it lacks.
@@ -77,6 +79,7 @@ impl StringFiles {
                 let mut d = Diagnostic::error_at(&file, text, e.line, e.col, e.message);
                 d.help = e.help;
                 errors.push(d);
+                self.broken.insert(code.to_owned());
                 return;
             }
         };
@@ -118,7 +121,7 @@ impl StringFiles {
             return Vec::new();
         };
         let mut warnings = Vec::new();
-        for &code in further {
+        for &code in further.iter().filter(|code| !self.broken.contains(**code)) {
             let Some(file) = self.files.get(code) else {
                 warnings.push(
                     Diagnostic::file_error(
@@ -244,7 +247,8 @@ mod tests {
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].line, 2);
         let mut errors = Vec::new();
-        files.add("en", "i18n/en.yaml".into(), "a: 'unclosed\n", &mut errors);
+        files.add("fr", "i18n/fr.yaml".into(), "a: 'unclosed\n", &mut errors);
         assert_eq!(errors.len(), 1);
+        assert!(files.check("en", &["fr"]).is_empty(), "a broken file is reported once");
     }
 }

@@ -1,0 +1,88 @@
+//! A site in several languages: every language has every page (a translation where there is
+//! one, the original marked as a fallback where there is none), with the language's dates,
+//! theme strings, facet names and data translations, `hreflang` alternates, canonical URLs that
+//! point a fallback at its original, and a sitemap per language with alternates.
+
+mod common;
+use common::*;
+
+fn built() -> tempfile::TempDir {
+    let (run, out) = build_fixture("multilingual-site", &["--no-minify"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.is_empty(), "no warnings: {}", run.stderr);
+    out
+}
+
+#[test]
+fn every_language_has_every_page_under_its_folder() {
+    let out = built();
+    let files: Vec<String> = tree(&out.path().join("public")).into_keys().collect();
+    insta::assert_snapshot!("multilingual_files", files.join("\n"));
+}
+
+#[test]
+fn a_translation_replaces_its_original_with_its_own_slug_and_alternates() {
+    let out = built();
+    let public = out.path().join("public");
+    insta::assert_snapshot!(
+        "multilingual_translated_page",
+        read(&public.join("fr/qui-sommes-nous/index.html"))
+    );
+    // The home page's link to the page follows the translated slug.
+    assert!(read(&public.join("fr/index.html")).contains("href=\"/fr/qui-sommes-nous/\""));
+}
+
+#[test]
+fn a_fallback_page_says_so_and_points_search_engines_at_its_original() {
+    let out = built();
+    let page = read(&out.path().join("public/fr/contact/index.html"));
+    insta::assert_snapshot!("multilingual_fallback_page", page);
+    assert!(page.contains("<link rel=\"canonical\" href=\"https://example.org/contact/\">"));
+    assert!(!page.contains("hreflang=\"fr\" href=\"https://example.org/fr/contact/\""));
+}
+
+#[test]
+fn dates_strings_facets_and_data_speak_the_language() {
+    let out = built();
+    let public = out.path().join("public");
+    insta::assert_snapshot!(
+        "multilingual_finnish_news",
+        read(&public.join("fi/news/launch/index.html"))
+    );
+    insta::assert_snapshot!(
+        "multilingual_french_sme",
+        read(&public.join("fr/smes/alpha/index.html"))
+    );
+    insta::assert_snapshot!(
+        "multilingual_finnish_sme_fallback",
+        read(&public.join("fi/smes/alpha/index.html"))
+    );
+}
+
+#[test]
+fn each_language_has_a_sitemap_with_alternates_listed_in_robots() {
+    let out = built();
+    let public = out.path().join("public");
+    insta::assert_snapshot!("multilingual_sitemap", read(&public.join("sitemap.xml")));
+    insta::assert_snapshot!("multilingual_sitemap_fr", read(&public.join("fr/sitemap.xml")));
+    insta::assert_snapshot!("multilingual_robots", read(&public.join("robots.txt")));
+}
+
+#[test]
+fn a_language_folder_in_the_default_content_is_an_error() {
+    let site = copy_fixture("multilingual-site");
+    std::fs::create_dir_all(site.path().join("content/fr")).unwrap();
+    std::fs::write(
+        site.path().join("content/fr/x.md"),
+        "---\ntitle: X\n---\nx\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let run = build(site.path(), &out.path().join("public"), &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("content/fr/x.md:1:1: error: content/fr/x.md would be written to fr/x/index.html, inside /fr/, the folder of the `fr` pages"),
+        "{}",
+        run.stderr
+    );
+}
