@@ -112,6 +112,15 @@ fn json_ld(site: &Site, owner: OutputOwner, title: &str, description: &str, url:
             "url": site.permalink(url),
         }),
     };
+    // A work's language: the page's, or the default language's where it shows that text.
+    let mut value = value;
+    if let Some(object) = value.as_object_mut().filter(|o| o["@type"] != "Organization") {
+        let language = match crate::plan::languages::is_translated(site, owner) {
+            true => &site.config.language,
+            false => &site.language.default_code,
+        };
+        object.insert("inLanguage".to_owned(), json!(language));
+    }
     // No `<` inside a script element (`</script>`, `<!--`): `\u003c` means the same in JSON.
     value.to_string().replace('<', "\\u003c")
 }
