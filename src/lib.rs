@@ -26,6 +26,7 @@ pub mod serve;
 pub mod shortcode;
 pub mod site;
 pub mod source;
+pub mod translations;
 
 pub use diagnostics::{Diagnostic, Severity};
 

@@ -106,6 +106,10 @@ enum Command {
         /// Also fetch every link to another site (needs the network).
         #[arg(long)]
         external: bool,
+        /// Instead, list for each further language what is not translated yet or is older than
+        /// its original.
+        #[arg(long, conflicts_with = "external")]
+        translations: bool,
     },
     /// Rebuild the output folder on every change, for use with another web server.
     Watch {
@@ -113,13 +117,18 @@ enum Command {
         site: SiteArgs,
     },
     /// Create a new file with every field present and explained: sme, partner, mission,
-    /// practice, page or news.
+    /// practice, page or news; or `translation PATH --lang CODE` to start translating a page or
+    /// a data file, with the original's text beside it in comments.
     New {
         /// What to create.
-        #[arg(value_parser = ["sme", "partner", "mission", "practice", "page", "news"])]
+        #[arg(value_parser = ["sme", "partner", "mission", "practice", "page", "news", "translation"])]
         kind: String,
-        /// Its name or title; the file name is made from it.
+        /// Its name or title; the file name is made from it. For a translation: the original's
+        /// path (`about.md`, `content/news/x.md`, `data/smes/x.yaml`).
         name: String,
+        /// The language of a translation: a code listed under `languages:` in site.yaml.
+        #[arg(long, required_if_eq("kind", "translation"))]
+        lang: Option<String>,
         /// The site root: the folder that holds site.yaml.
         #[arg(long, default_value = ".")]
         root: PathBuf,
@@ -169,7 +178,11 @@ fn main() -> ExitCode {
             base_url,
             drafts,
             external,
+            translations,
         } => {
+            if translations {
+                return translation_status(&root);
+            }
             let options = BuildOptions {
                 root,
                 output: None,
@@ -181,7 +194,15 @@ fn main() -> ExitCode {
             };
             check(&options, external)
         }
-        Command::New { kind, name, root } => {
+        Command::New {
+            kind,
+            name,
+            root,
+            lang: Some(code),
+        } if kind == "translation" => new_translation(&root, &name, &code),
+        Command::New {
+            kind, name, root, ..
+        } => {
             let Some(kind) = pimap::scaffold::ScaffoldKind::parse(&kind) else {
                 eprintln!("error: cannot create a `{kind}`");
                 return ExitCode::from(2);
@@ -196,6 +217,36 @@ fn main() -> ExitCode {
                     ExitCode::from(1)
                 }
             }
+        }
+    }
+}
+
+fn translation_status(root: &std::path::Path) -> ExitCode {
+    match pimap::translations::status(root) {
+        Ok(statuses) => {
+            print!("{}", pimap::translations::report(&statuses));
+            ExitCode::SUCCESS
+        }
+        Err(diagnostics) => {
+            for diagnostic in &diagnostics {
+                eprintln!("{diagnostic}\n");
+            }
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn new_translation(root: &std::path::Path, original: &str, code: &str) -> ExitCode {
+    let written = pimap::translations::start(root, original, code)
+        .and_then(|(rel, text)| pimap::scaffold::write_new(root, &rel, &text).map(|()| rel));
+    match written {
+        Ok(rel) => {
+            println!("Created {}", rel.display());
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(1)
         }
     }
 }

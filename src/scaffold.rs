@@ -143,7 +143,13 @@ pub fn scaffold(
 /// Writes the new file, refusing to replace one that exists.
 pub fn create(root: &Path, kind: ScaffoldKind, name: &str) -> Result<PathBuf, String> {
     let (rel, text) = scaffold(root, kind, name, &today())?;
-    let path = root.join(&rel);
+    write_new(root, &rel, &text)?;
+    Ok(rel)
+}
+
+/// Writes `text` to the new file `rel` under `root`, refusing to replace one that exists.
+pub fn write_new(root: &Path, rel: &Path, text: &str) -> Result<(), String> {
+    let path = root.join(rel);
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)
             .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
@@ -160,8 +166,7 @@ pub fn create(root: &Path, kind: ScaffoldKind, name: &str) -> Result<PathBuf, St
             _ => format!("cannot create {}: {e}", rel.display()),
         })?;
     std::io::Write::write_all(&mut file, text.as_bytes())
-        .map_err(|e| format!("cannot write {}: {e}", rel.display()))?;
-    Ok(rel)
+        .map_err(|e| format!("cannot write {}: {e}", rel.display()))
 }
 
 #[cfg(test)]

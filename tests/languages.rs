@@ -64,7 +64,10 @@ fn each_language_has_a_sitemap_with_alternates_listed_in_robots() {
     let out = built();
     let public = out.path().join("public");
     insta::assert_snapshot!("multilingual_sitemap", read(&public.join("sitemap.xml")));
-    insta::assert_snapshot!("multilingual_sitemap_fr", read(&public.join("fr/sitemap.xml")));
+    insta::assert_snapshot!(
+        "multilingual_sitemap_fr",
+        read(&public.join("fr/sitemap.xml"))
+    );
     insta::assert_snapshot!("multilingual_robots", read(&public.join("robots.txt")));
 }
 
@@ -84,5 +87,79 @@ fn a_language_folder_in_the_default_content_is_an_error() {
         run.stderr.contains("content/fr/x.md:1:1: error: content/fr/x.md would be written to fr/x/index.html, inside /fr/, the folder of the `fr` pages"),
         "{}",
         run.stderr
+    );
+}
+
+#[test]
+fn check_translations_lists_what_is_missing_or_older_than_its_original() {
+    let site = copy_fixture("multilingual-site");
+    let about = site.path().join("content/about.md");
+    let text = read(&about).replace("title: About us", "title: About us\nupdated: 2020-03-01");
+    std::fs::write(&about, text).unwrap();
+    let run = pimap(&[
+        "check",
+        "--translations",
+        "--root",
+        site.path().to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!("multilingual_translation_status", run.stdout);
+}
+
+#[test]
+fn new_translation_starts_from_the_original_and_builds() {
+    let site = copy_fixture("multilingual-site");
+    let root = site.path().to_str().unwrap();
+    for original in ["contact.md", "data/smes/alpha.yaml"] {
+        let run = pimap(&[
+            "new",
+            "translation",
+            original,
+            "--lang",
+            "fi",
+            "--root",
+            root,
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    }
+    let contact = read(&site.path().join("content/contact.fi.md"));
+    assert!(
+        contact.contains("# original: title: Contact\ntitle: Contact\n"),
+        "{contact}"
+    );
+    let again = pimap(&[
+        "new",
+        "translation",
+        "contact.md",
+        "--lang",
+        "fi",
+        "--root",
+        root,
+    ]);
+    assert_eq!(again.code, 1, "never replaces a file");
+    let unknown = pimap(&[
+        "new",
+        "translation",
+        "contact.md",
+        "--lang",
+        "de",
+        "--root",
+        root,
+    ]);
+    assert!(
+        unknown
+            .stderr
+            .contains("`de` is not a further language of this site"),
+        "{}",
+        unknown.stderr
+    );
+    // The started translations build, and the Finnish pages are no longer fallbacks.
+    let out = tempfile::tempdir().unwrap();
+    let run = build(site.path(), &out.path().join("public"), &["--no-minify"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = read(&out.path().join("public/fi/contact/index.html"));
+    assert!(
+        page.contains("<link rel=\"canonical\" href=\"https://example.org/fi/contact/\">"),
+        "{page}"
     );
 }

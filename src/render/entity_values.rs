@@ -65,10 +65,12 @@ fn link_list(graph: &DataGraph, kind: FacetKind, names: &[String]) -> Value {
             .iter()
             .filter_map(|name| {
                 let slug = crate::markdown::slugify(name);
-                facets
-                    .iter()
-                    .find(|f| f.slug == slug)
-                    .map(|f| Value::from_serializable(&Link { name: &f.name, url: &f.url }))
+                facets.iter().find(|f| f.slug == slug).map(|f| {
+                    Value::from_serializable(&Link {
+                        name: &f.name,
+                        url: &f.url,
+                    })
+                })
             })
             .collect::<Vec<_>>(),
     )

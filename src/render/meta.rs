@@ -114,7 +114,10 @@ fn json_ld(site: &Site, owner: OutputOwner, title: &str, description: &str, url:
     };
     // A work's language: the page's, or the default language's where it shows that text.
     let mut value = value;
-    if let Some(object) = value.as_object_mut().filter(|o| o["@type"] != "Organization") {
+    if let Some(object) = value
+        .as_object_mut()
+        .filter(|o| o["@type"] != "Organization")
+    {
         let language = match crate::plan::languages::is_translated(site, owner) {
             true => &site.config.language,
             false => &site.language.default_code,

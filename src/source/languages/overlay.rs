@@ -44,6 +44,11 @@ fn translatable(kind: &str) -> &'static [(&'static str, Shape)] {
     }
 }
 
+/// The names of the translatable fields of `kind` (`smes`), for `pimap new translation`.
+pub fn translatable_fields(kind: &str) -> Vec<&'static str> {
+    translatable(kind).iter().map(|(name, _)| *name).collect()
+}
+
 /// The facets whose names `labels.<code>.yaml` translates (markets by their English country
 /// name: `United States: États-Unis`).
 const LABELLED: [&str; 3] = ["sectors", "technologies", "markets"];

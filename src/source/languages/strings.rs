@@ -249,6 +249,9 @@ mod tests {
         let mut errors = Vec::new();
         files.add("fr", "i18n/fr.yaml".into(), "a: 'unclosed\n", &mut errors);
         assert_eq!(errors.len(), 1);
-        assert!(files.check("en", &["fr"]).is_empty(), "a broken file is reported once");
+        assert!(
+            files.check("en", &["fr"]).is_empty(),
+            "a broken file is reported once"
+        );
     }
 }
