@@ -554,3 +554,63 @@ fn an_sme_name_edit_is_incremental_and_re_renders_what_shows_the_sme() {
         Some("the edit of smes/beamworks changes a reference or a facet")
     );
 }
+
+#[test]
+fn random_edits_of_a_site_in_three_languages() {
+    for seed in [5, 23] {
+        random_edits(
+            "multilingual-site",
+            &[
+                "about.md",
+                "about.fr.md",
+                "contact.md",
+                "_index.md",
+                "_index.fr.md",
+                "news/launch.md",
+                "news/launch.fi.md",
+            ],
+            &[
+                "See [the launch](@/news/launch.md).",
+                "A footnote.[^n]\n\n[^n]: The note.",
+                "Back [home](@/_index.md).",
+            ],
+            true,
+            false,
+            seed,
+        );
+    }
+}
+
+/// The outputs re-rendered after the body of `rel` in the multilingual fixture changed.
+fn multilingual_reasons_after_edit(rel: &str) -> Vec<String> {
+    let site = copy_fixture("multilingual-site");
+    let options = BuildOptions {
+        minify: false,
+        ..BuildOptions::new(site.path())
+    };
+    let mut session = Session::new(options.clone());
+    session.rebuild(&[]).expect("the fixture builds");
+    let path = site.path().join("content").join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{text}\nOne more line.\n")).unwrap();
+    let rebuild = session
+        .rebuild(&[PathBuf::from("content").join(rel)])
+        .unwrap();
+    assert!(rebuild.incremental, "{:?}", rebuild.fallback);
+    assert_same(rel, 0, session.files(), &full_build(&options).unwrap());
+    rebuild.reasons
+}
+
+#[test]
+fn editing_a_translation_re_renders_only_what_shows_it() {
+    assert_eq!(
+        multilingual_reasons_after_edit("about.fr.md"),
+        ["/fr/qui-sommes-nous/ (its body)"]
+    );
+    // An original is shown by its own language and, as a fallback, by those without a
+    // translation: English and Finnish here, not French.
+    assert_eq!(
+        multilingual_reasons_after_edit("about.md"),
+        ["/about/ (its body)", "/fi/about/ (its body)"]
+    );
+}

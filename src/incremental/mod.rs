@@ -9,15 +9,18 @@
 //! recompiles the templates and re-renders the outputs whose template extends, includes or
 //! calls it. Static files that are not referenced with a content hash are re-read alone. An edit
 //! of one entity file that keeps its references and facets re-renders the outputs that show
-//! entity data ([`data`]). Anything else (front matter, a new or deleted file, other data,
-//! shortcode templates, `site.yaml`, a link that breaks) takes the full path, which is the same pipeline as `pimap build`, with the
-//! reason stated in [`Rebuild::fallback`]. Every re-read goes through the same rule as a full
+//! entity data ([`data`]). In a site with several languages, a body edit is taken by each
+//! language that shows the file ([`languages`]); other edits take the full path there.
+//! Anything else (front matter, a new or deleted file, other data, shortcode templates,
+//! `site.yaml`, a link that breaks) takes the full path, which is the same pipeline as `pimap
+//! build`, with the reason stated in [`Rebuild::fallback`]. Every re-read goes through the same rule as a full
 //! load (`source::files`): a file replaced by a link out of the site takes the full path, which
 //! reports it. The result is byte-identical to a full build: `tests/incremental.rs` checks this
 //! over random edit sequences.
 
 mod bodies;
 mod data;
+mod languages;
 
 use crate::plan::{OutputPlan, PlannedOutput};
 use crate::render::{self, SiteValues, replace_field};
@@ -28,6 +31,9 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+
+/// The URLs of content and asset files (what links resolve to) of one language's site.
+type LinkUrls = (HashMap<String, String>, HashMap<String, String>);
 
 /// A built site held in memory: output path -> bytes.
 pub type Files = HashMap<String, Arc<Vec<u8>>>;
@@ -100,8 +106,9 @@ pub(crate) struct Selected<'p> {
 pub struct Session {
     options: BuildOptions,
     last: Option<Prepared>,
-    /// URLs of content and asset files (what links resolve to) in `last`; body edits keep them.
-    link_urls: (HashMap<String, String>, HashMap<String, String>),
+    /// URLs of content and asset files (what links resolve to) in each language of `last`, the
+    /// default language first; body edits keep them.
+    link_urls: Vec<LinkUrls>,
     files: Files,
     pages: usize,
 }
@@ -151,7 +158,10 @@ impl Session {
         let changed = changed_paths(&self.files, &files);
         let rendered = files.len();
         self.files = files;
-        self.link_urls = crate::site::link_target_urls(&prepared.site);
+        self.link_urls = std::iter::once(&prepared)
+            .chain(&prepared.further)
+            .map(|language| crate::site::link_target_urls(&language.site))
+            .collect();
         self.last = Some(prepared);
         self.pages = generated.pages;
         Ok(Rebuild {
@@ -172,18 +182,23 @@ impl Session {
             .last
             .as_mut()
             .ok_or_else(|| fall("the last build failed"))?;
-        if !last.further.is_empty() {
-            return Err(fall(format!(
-                "the site has {} languages, and an edit can change any of them",
-                last.further.len() + 1
-            )));
-        }
         let Classified {
             bodies,
             statics,
             templates,
             data,
         } = classify(changed, &last.site.config.theme)?;
+        let only_bodies = statics.is_empty() && templates.is_empty() && data.is_empty();
+        if !last.further.is_empty() && !only_bodies {
+            return Err(fall(format!(
+                "the site has {} languages: only a Markdown body edit is taken alone",
+                last.further.len() + 1
+            )));
+        }
+        let link_urls = self
+            .link_urls
+            .first()
+            .ok_or_else(|| fall("the last build failed"))?;
         // Files are re-read through the same rule as a full load: nothing outside the site.
         let root = SiteRoot::new(&self.options.root)
             .map_err(|_| fall("the site folder could not be opened"))?;
@@ -197,7 +212,7 @@ impl Session {
             if !(bodies.is_empty() && templates.is_empty() && data.len() == 1) {
                 return Err(fall("a data file changed with other files"));
             }
-            let (kind, index, old, fields) = update_entity(last, &self.link_urls, &root, &data[0])?;
+            let (kind, index, old, fields) = update_entity(last, link_urls, &root, &data[0])?;
             let jobs = select_entity_outputs(last, &old, kind, index, &fields);
             updates.extend(render_jobs(
                 &last.site,
@@ -222,24 +237,19 @@ impl Session {
                 &mut updates,
             )?);
         } else if !bodies.is_empty() {
-            let edits = bodies::read_edits(&last.site, &root, &bodies)?;
-            let rendered = bodies::render_edits(last, &self.link_urls, edits)?;
-            bodies::check_anchors(&last.site, &rendered)?;
-            let fields = bodies::commit_edits(last, rendered)?;
-            let selected = bodies::select_outputs(last, &fields);
-            updates.extend(render_jobs(
-                &last.site,
-                &last.plan,
-                &last.templates,
-                &last.values,
-                &bodies::jobs(&selected),
+            let mut edited = languages::Edited {
+                updates: std::mem::take(&mut updates),
+                reasons: std::mem::take(&mut reasons),
+            };
+            languages::edit_bodies(
+                last,
+                &self.link_urls,
+                &root,
+                &bodies,
                 self.options.minify,
-            )?);
-            reasons.extend(
-                selected
-                    .iter()
-                    .map(|s| format!("{} ({})", s.output.url, s.reason)),
-            );
+                &mut edited,
+            )?;
+            (updates, reasons) = (edited.updates, edited.reasons);
         }
         let mut changed_outputs = Vec::new();
         for (path, bytes) in updates {
@@ -266,7 +276,7 @@ impl Session {
 /// and the changed body fields of those pages.
 fn update_entity(
     last: &mut Prepared,
-    link_urls: &(HashMap<String, String>, HashMap<String, String>),
+    link_urls: &LinkUrls,
     root: &SiteRoot,
     rel: &str,
 ) -> Result<(EntityKind, usize, Arc<SiteValues>, bodies::ChangedFields), Fallback> {

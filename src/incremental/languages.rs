@@ -1,0 +1,116 @@
+//! Body edits in every language: a Markdown file is shown by the language it is written in, and
+//! an original also by every further language that has no translation of it (as a fallback).
+//! Each language whose site shows the edited file takes the body-edit path of [`super::bodies`]
+//! on its own site, with its own link targets; the others are left as they are. A translation
+//! that is new (its language showed the original until now) takes the full path.
+
+use super::bodies;
+use super::{Fallback, LinkUrls, fall, render_jobs};
+use crate::Prepared;
+use crate::site::Site;
+use crate::source::files::SiteRoot;
+use crate::source::languages::split_language;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// What an edit produced: output path -> bytes, and a reason per re-rendered output.
+pub(super) struct Edited {
+    pub updates: BTreeMap<String, Vec<u8>>,
+    pub reasons: Vec<String>,
+}
+
+/// Takes the edits of `bodies` (paths inside `content/`) in the language of `last` and in
+/// each of its further languages.
+pub(super) fn edit_bodies(
+    last: &mut Prepared,
+    link_urls: &[LinkUrls],
+    root: &SiteRoot,
+    changed: &[String],
+    minify: bool,
+    edited: &mut Edited,
+) -> Result<(), Fallback> {
+    let urls = |i: usize| {
+        link_urls
+            .get(i)
+            .ok_or_else(|| fall("the last build failed"))
+    };
+    edit_language(last, urls(0)?, root, changed, minify, edited)?;
+    for (i, language) in last.further.iter_mut().enumerate() {
+        edit_language(language, urls(i + 1)?, root, changed, minify, edited)?;
+    }
+    Ok(())
+}
+
+/// The body-edit path on one language's site, for the edited files it shows.
+fn edit_language(
+    language: &mut Prepared,
+    link_urls: &LinkUrls,
+    root: &SiteRoot,
+    changed: &[String],
+    minify: bool,
+    edited: &mut Edited,
+) -> Result<(), Fallback> {
+    let shown = shown_in(&language.site, changed)?;
+    if shown.is_empty() {
+        return Ok(());
+    }
+    let edits = bodies::read_edits(&language.site, root, &shown)?;
+    let rendered = bodies::render_edits(language, link_urls, edits)?;
+    bodies::check_anchors(&language.site, &rendered)?;
+    let fields = bodies::commit_edits(language, rendered)?;
+    let selected = bodies::select_outputs(language, &fields);
+    let Prepared {
+        site,
+        plan,
+        templates,
+        values,
+        ..
+    } = &*language;
+    let jobs = bodies::jobs(&selected);
+    edited
+        .updates
+        .extend(render_jobs(site, plan, templates, values, &jobs, minify)?);
+    edited.reasons.extend(
+        selected
+            .iter()
+            .map(|s| format!("{} ({})", s.output.url, s.reason)),
+    );
+    Ok(())
+}
+
+/// The content paths of `site` (a page's or section's path, the original's for a translation)
+/// that show one of the `changed` files.
+fn shown_in(site: &Site, changed: &[String]) -> Result<Vec<String>, Fallback> {
+    let language = &site.language;
+    let file_at = |path: &str| {
+        let page = site.page_by_path(path).map(|p| p.source.file.as_path());
+        page.or_else(|| {
+            let section = site.section_by_path(path)?;
+            section.source.as_ref().map(|s| s.file.as_path())
+        })
+    };
+    let mut shown = Vec::new();
+    for rel in changed {
+        let file = Path::new("content").join(rel);
+        match split_language(rel) {
+            Some((original, code)) if code == language.code && !language.is_default => {
+                if file_at(&original) != Some(file.as_path()) {
+                    return Err(fall(format!("content/{rel} is a new translation")));
+                }
+                shown.push(original);
+            }
+            Some((_, code)) if site.config.languages.iter().any(|l| l.code == code) => {}
+            Some(_) => {
+                return Err(fall(format!(
+                    "content/{rel} has a problem a full build reports"
+                )));
+            }
+            None => match file_at(rel) {
+                // Translated in this language: the original is not shown here.
+                Some(shown_file) if shown_file != file.as_path() => {}
+                _ => shown.push(rel.clone()),
+            },
+        }
+    }
+    Ok(shown)
+}
