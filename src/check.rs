@@ -11,7 +11,7 @@ use crate::diagnostics::Diagnostic;
 use crate::incremental::{Files, MemoryOutput};
 use crate::plan::OutputOwner;
 use crate::site::Site;
-use crate::{BuildError, BuildOptions, prepare, render_prepared};
+use crate::{BuildError, BuildOptions, Prepared, prepare, render_prepared};
 use std::collections::{HashMap, HashSet};
 
 /// What a check found.
@@ -242,13 +242,13 @@ pub fn check(options: &BuildOptions, external: bool) -> Result<CheckReport, Buil
     for path in &paths {
         let Ok(text) = std::str::from_utf8(&files[*path]) else {
             if path.ends_with(".json") {
-                let owner = prepared.plan.at_path(path).map(|output| &output.owner);
+                let owner = prepared.output_at(path).map(|(_, output)| &output.owner);
                 let problem = Diagnostic::file_error(path.as_str(), "this JSON file is not UTF-8");
                 unparsable.push(problem.with_help(where_to_fix(owner)));
             }
             continue;
         };
-        let owner = prepared.plan.at_path(path).map(|output| &output.owner);
+        let owner = prepared.output_at(path).map(|(_, output)| &output.owner);
         if let Some(problem) = parse_error(path, text, owner) {
             unparsable.push(problem);
         }
@@ -279,7 +279,7 @@ pub fn check(options: &BuildOptions, external: bool) -> Result<CheckReport, Buil
             }
             Target::Internal { path, fragment } => {
                 report.links += 1;
-                let owner = prepared.plan.at_path(from).map(|output| output.owner);
+                let (site, owner) = source_of(&prepared, from);
                 if !files.contains_key(&path) {
                     report.problems.push(place(
                         site,
@@ -320,7 +320,7 @@ pub fn check(options: &BuildOptions, external: bool) -> Result<CheckReport, Buil
             })
             .collect();
         for (url, from, problem) in failures {
-            let owner = prepared.plan.at_path(from).map(|output| output.owner);
+            let (site, owner) = source_of(&prepared, from);
             report.problems.push(place(
                 site,
                 owner,
@@ -332,6 +332,14 @@ pub fn check(options: &BuildOptions, external: bool) -> Result<CheckReport, Buil
     }
     report.problems = crate::diagnostics::normalize(report.problems);
     Ok(report)
+}
+
+/// The site (of the language that writes it) and the owner of the output at `path`.
+fn source_of<'p>(prepared: &'p Prepared, path: &str) -> (&'p Site, Option<OutputOwner>) {
+    match prepared.output_at(path) {
+        Some((site, output)) => (site, Some(output.owner)),
+        None => (&prepared.site, None),
+    }
 }
 
 /// The problem with an output whose name says XML or JSON, if it does not parse as that.

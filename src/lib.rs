@@ -195,6 +195,19 @@ pub struct Prepared {
     pub further: Vec<Prepared>,
 }
 
+impl Prepared {
+    /// Each language's site, the default language's first.
+    pub fn languages(&self) -> impl Iterator<Item = &Prepared> {
+        std::iter::once(self).chain(&self.further)
+    }
+
+    /// The output written at `path`, in whichever language writes it, with that language's site.
+    pub fn output_at(&self, path: &str) -> Option<(&site::Site, &plan::PlannedOutput)> {
+        self.languages()
+            .find_map(|language| Some((&language.site, language.plan.at_path(path)?)))
+    }
+}
+
 /// Reads and resolves the site at `options.root` and binds it to its templates, in each of its
 /// languages.
 pub fn prepare(options: &BuildOptions) -> Result<Prepared, BuildError> {
@@ -280,11 +293,16 @@ pub fn render_prepared(
     minify: bool,
     sink: &dyn OutputSink,
 ) -> Result<Generated, BuildError> {
-    let mut generated = render_language(prepared, minify, sink)?;
-    for language in &prepared.further {
+    let mut generated = Generated {
+        paths: Vec::new(),
+        pages: 0,
+        warnings: Vec::new(),
+    };
+    for language in prepared.languages() {
         let more = render_language(language, minify, sink)?;
         generated.paths.extend(more.paths);
         generated.pages += more.pages;
+        generated.warnings.extend(more.warnings);
     }
     generated.paths.sort_unstable();
     Ok(generated)

@@ -163,3 +163,20 @@ fn new_translation_starts_from_the_original_and_builds() {
         "{page}"
     );
 }
+
+#[test]
+fn check_follows_links_in_every_language() {
+    let site = copy_fixture("multilingual-site");
+    let about = site.path().join("content/about.fr.md");
+    let text = read(&about) + "\n<a href=\"/fr/nulle-part/\">nulle part</a>\n";
+    std::fs::write(&about, text).unwrap();
+    let run = pimap(&["check", "--root", site.path().to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    // At the line of the translation, not at the generated file.
+    assert!(
+        run.stderr
+            .contains("content/about.fr.md:7:11: error: broken link `/fr/nulle-part/`"),
+        "{}",
+        run.stderr
+    );
+}

@@ -158,8 +158,8 @@ impl Session {
         let changed = changed_paths(&self.files, &files);
         let rendered = files.len();
         self.files = files;
-        self.link_urls = std::iter::once(&prepared)
-            .chain(&prepared.further)
+        self.link_urls = prepared
+            .languages()
             .map(|language| crate::site::link_target_urls(&language.site))
             .collect();
         self.last = Some(prepared);
