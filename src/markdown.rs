@@ -260,7 +260,7 @@ impl<'a> Pipeline<'_, '_> {
             }
         }
         let base = explicit.unwrap_or_else(|| {
-            let slug = slugify(&title);
+            let slug = heading_id(&title);
             if slug.is_empty() {
                 "section".to_owned()
             } else {
@@ -438,6 +438,23 @@ fn footnote_id(label: &str) -> String {
     }
 }
 
+/// The id of a heading, made the way GitHub (and Hugo by default) make it, so that an anchor
+/// copied from elsewhere works: lower case; letters (any script), digits, `-` and `_` kept; each
+/// space becomes `-`; everything else (punctuation, symbols, emoji) left out. `Smileys & Emotion`
+/// gives `smileys--emotion`. Repeats get `-1`, `-2`... (in [`Pipeline::unique_id`]).
+pub fn heading_id(text: &str) -> String {
+    text.trim()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            '-' | '_' => Some(c),
+            c if c.is_alphanumeric() => Some(c),
+            _ => None,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 /// A URL-safe slug: ASCII letters (transliterated), digits and single dashes, lower case.
 pub fn slugify(text: &str) -> String {
     let ascii = deunicode::deunicode(text);
@@ -541,6 +558,24 @@ mod tests {
         assert!(out.html.contains("<h3 id=\"custom\">"));
         assert_eq!(out.toc.len(), 2);
         assert_eq!(out.toc[1].children[0].title, "Déjà vu");
+    }
+
+    #[test]
+    fn heading_ids_are_made_the_way_github_and_hugo_make_them() {
+        let out = render_body(
+            "a.md",
+            "## Smileys & Emotion\n\n## C++ code\n\n## Ça va, `été`?\n\n## Smileys & Emotion\n\n## snake_case-name\n\n## 🎉\n",
+        );
+        for id in [
+            "smileys--emotion",
+            "c-code",
+            "ça-va-été",
+            "smileys--emotion-1",
+            "snake_case-name",
+            "section",
+        ] {
+            assert!(out.anchors.contains(id), "{id} in {:?}", out.anchors);
+        }
     }
 
     #[test]
