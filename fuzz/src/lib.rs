@@ -52,11 +52,12 @@ pub fn front_matter(data: &[u8]) {
     assert!(source.front_start <= source.front_end && source.front_end <= source.body_start);
     assert!(source.body_start <= text.len());
     let _ = (source.front_matter(), source.body());
-    if let Err(d) = source.parse_front_matter::<PageFrontMatter>() {
-        check_diagnostic(&d, text);
-    }
-    if let Err(d) = source.parse_front_matter::<SectionFrontMatter>() {
-        check_diagnostic(&d, text);
+    let page = source.parse_front_matter::<PageFrontMatter>();
+    let section = source.parse_front_matter::<SectionFrontMatter>();
+    let page = page.map_or_else(|errors| errors, |(_, warnings)| warnings);
+    let section = section.map_or_else(|errors| errors, |(_, warnings)| warnings);
+    for d in page.iter().chain(&section) {
+        check_diagnostic(d, text);
     }
     for key in ["title", "date", "extra", ""] {
         check_diagnostic(&source.error_at_key(key, "message"), text);

@@ -70,14 +70,17 @@ impl ContentSource {
         }
     }
 
-    /// Parses the front matter as `T`, placing YAML errors on the file's own lines.
-    pub fn parse_front_matter<T: serde::de::DeserializeOwned>(&self) -> Result<T, Diagnostic> {
-        yaml::parse(self.front_matter()).map_err(|e| {
-            let line = e.line + self.front_line_offset();
-            let mut d = Diagnostic::error_at(&self.file, &self.text, line, e.col, e.message);
-            d.help = e.help;
-            d
-        })
+    /// Parses the front matter as `T`, with its warnings, or every problem it has, placed on the
+    /// file's own lines.
+    pub fn parse_front_matter<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<(T, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let offset = self.front_line_offset();
+        let front = yaml::parse(self.front_matter())
+            .map_err(|e| yaml::diagnostics(e, &self.file, &self.text, offset))?;
+        let warnings =
+            yaml::warning_diagnostics(self.front_matter(), &self.file, &self.text, offset);
+        Ok((front, warnings))
     }
 }
 
@@ -246,7 +249,10 @@ mod tests {
     #[test]
     fn yaml_errors_land_on_file_lines() {
         let s = source("---\ntitle: Hi\ndraft: maybe\n---\n").unwrap();
-        let d = s.parse_front_matter::<PageFrontMatter>().unwrap_err();
+        let d = s
+            .parse_front_matter::<PageFrontMatter>()
+            .unwrap_err()
+            .remove(0);
         assert_eq!((d.line, d.col), (3, 8));
     }
 

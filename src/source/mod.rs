@@ -152,7 +152,7 @@ pub fn load(options: &LoadOptions) -> Result<SiteSources, Vec<Diagnostic>> {
         .into_iter()
         .partition(|rel| rel.ends_with(".md"));
 
-    let parsed: Vec<Result<ContentFile, Diagnostic>> = markdown
+    let parsed: Vec<ContentRead> = markdown
         .par_iter()
         .map(|rel| read_content(root.path(), rel))
         .collect();
@@ -161,19 +161,21 @@ pub fn load(options: &LoadOptions) -> Result<SiteSources, Vec<Diagnostic>> {
     let mut failed_content = std::collections::HashSet::new();
     for (rel, item) in markdown.iter().zip(parsed) {
         match item {
-            Ok(ContentFile::Page(source, front)) => {
+            Ok((ContentFile::Page(source, front), warnings)) => {
                 if options.drafts || !front.draft {
                     pages.push((source, *front));
+                    errors.extend(warnings);
                 }
             }
-            Ok(ContentFile::Section(source, front)) => {
+            Ok((ContentFile::Section(source, front), warnings)) => {
                 if options.drafts || !front.draft {
                     sections.push((source, front));
+                    errors.extend(warnings);
                 }
             }
-            Err(d) => {
+            Err(problems) => {
                 failed_content.insert(rel.clone());
-                errors.push(d);
+                errors.extend(problems);
             }
         }
     }
@@ -217,17 +219,21 @@ enum ContentFile {
     Section(ContentSource, SectionFrontMatter),
 }
 
-fn read_content(root: &Path, rel: &str) -> Result<ContentFile, Diagnostic> {
+/// A content file read, with the warnings of its front matter; or every problem it has.
+type ContentRead = Result<(ContentFile, Vec<Diagnostic>), Vec<Diagnostic>>;
+
+/// Reads one content file.
+fn read_content(root: &Path, rel: &str) -> ContentRead {
     let file = Path::new("content").join(rel);
     let bytes = std::fs::read(root.join(&file))
-        .map_err(|e| Diagnostic::file_error(&file, format!("cannot read: {e}")))?;
-    let source = content::split(rel.to_owned(), file, bytes)?;
+        .map_err(|e| vec![Diagnostic::file_error(&file, format!("cannot read: {e}"))])?;
+    let source = content::split(rel.to_owned(), file, bytes).map_err(|d| vec![d])?;
     if rel == "_index.md" || rel.ends_with("/_index.md") {
-        let front = source.parse_front_matter()?;
-        Ok(ContentFile::Section(source, front))
+        let (front, warnings) = source.parse_front_matter()?;
+        Ok((ContentFile::Section(source, front), warnings))
     } else {
-        let front = source.parse_front_matter()?;
-        Ok(ContentFile::Page(source, Box::new(front)))
+        let (front, warnings) = source.parse_front_matter()?;
+        Ok((ContentFile::Page(source, Box::new(front)), warnings))
     }
 }
 
@@ -460,23 +466,22 @@ fn load_data(
     let parsed: Vec<_> = generic
         .par_iter()
         .map(|rel| {
-            let source = data::read(root.path(), rel)?;
-            yaml::parse_value(&source.text)
-                .map(|value| (rel.clone(), value))
-                .map_err(|e| {
-                    let mut d =
-                        Diagnostic::error_at(&source.file, &source.text, e.line, e.col, e.message);
-                    d.help = e.help;
-                    d
-                })
+            let source = data::read(root.path(), rel).map_err(|d| vec![d])?;
+            let value = yaml::parse_value(&source.text)
+                .map_err(|e| yaml::diagnostics(e, &source.file, &source.text, 0))?;
+            let warnings = yaml::warning_diagnostics(&source.text, &source.file, &source.text, 0);
+            Ok::<_, Vec<Diagnostic>>((rel.clone(), value, warnings))
         })
         .collect();
     let mut data = serde_json::Map::new();
     for item in parsed {
         let (rel, value) = match item {
-            Ok(pair) => pair,
-            Err(d) => {
-                errors.push(d);
+            Ok((rel, value, warnings)) => {
+                errors.extend(warnings);
+                (rel, value)
+            }
+            Err(problems) => {
+                errors.extend(problems);
                 continue;
             }
         };

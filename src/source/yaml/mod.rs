@@ -7,10 +7,17 @@
 //! than [`MAX_DEPTH`] is refused before the crate sees it (see [`check_depth`]).
 
 mod depth;
+mod lines;
+mod lint;
+mod syntax;
+mod typed;
 
-use depth::check_depth;
+use crate::diagnostics::Diagnostic;
 pub use depth::MAX_DEPTH;
+use depth::check_depth;
+pub use lint::warnings;
 use serde::de::DeserializeOwned;
+use std::path::Path;
 
 /// A YAML problem at a place in the text that was parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,27 +30,65 @@ pub struct YamlError {
     pub help: Option<String>,
 }
 
-/// Parses `text` into `T`. Empty text (or only comments) is read as an empty mapping, so that
-/// a struct whose fields all have defaults accepts it.
-pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
-    check_depth(text)?;
+impl YamlError {
+    /// The diagnostic for this problem of `text` (the whole file `path`), whose YAML starts
+    /// after `line_offset` lines.
+    pub fn diagnostic(self, path: &Path, text: &str, line_offset: usize) -> Diagnostic {
+        let mut d =
+            Diagnostic::error_at(path, text, self.line + line_offset, self.col, self.message);
+        d.help = self.help;
+        d
+    }
+}
+
+/// The diagnostics for `problems` of the YAML in `text` (see [`YamlError::diagnostic`]).
+pub fn diagnostics(
+    problems: Vec<YamlError>,
+    path: &Path,
+    text: &str,
+    line_offset: usize,
+) -> Vec<Diagnostic> {
+    problems
+        .into_iter()
+        .map(|p| p.diagnostic(path, text, line_offset))
+        .collect()
+}
+
+/// The warnings of [`warnings`] for the YAML in `text`, as diagnostics.
+pub fn warning_diagnostics(
+    yaml: &str,
+    path: &Path,
+    text: &str,
+    line_offset: usize,
+) -> Vec<Diagnostic> {
+    warnings(yaml)
+        .into_iter()
+        .map(|w| w.diagnostic(path, text, line_offset).warning())
+        .collect()
+}
+
+/// Parses `text` into `T`, with every problem found in it: every unknown key, bad value and
+/// missing key (see [`typed`]), or the one reason why it is not YAML at all, in plain words (see
+/// [`syntax`]). Empty text (or only comments) is read as an empty mapping, so that a struct whose
+/// fields all have defaults accepts it.
+pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, Vec<YamlError>> {
+    check_depth(text).map_err(|e| vec![e])?;
     match serde_yaml::from_str::<T>(text) {
         Ok(value) => Ok(value),
         Err(error) if is_empty_document(text) => {
-            serde_yaml::from_str::<T>("{}").map_err(|_| convert(&error, text))
+            serde_yaml::from_str::<T>("{}").map_err(|_| vec![convert(&error, text, &|_| None)])
         }
-        Err(error) => Err(convert(&error, text)),
+        Err(_) => typed::read_all(text, |t| serde_yaml::from_str::<T>(t)),
     }
 }
 
 /// Parses `text` into a free-form JSON value (for `extra` maps and untyped data files).
-pub fn parse_value(text: &str) -> Result<serde_json::Value, YamlError> {
+pub fn parse_value(text: &str) -> Result<serde_json::Value, Vec<YamlError>> {
     if is_empty_document(text) {
         return Ok(serde_json::Value::Null);
     }
     parse(text)
 }
-
 
 fn is_empty_document(text: &str) -> bool {
     text.lines()
@@ -51,15 +96,26 @@ fn is_empty_document(text: &str) -> bool {
         .all(|line| line.is_empty() || line.starts_with('#') || line == "---")
 }
 
-fn convert(error: &serde_yaml::Error, text: &str) -> YamlError {
+/// Reads `text` again as the same type (for a hint that tries a fix): the error, if any.
+type Reparse<'a> = &'a dyn Fn(&str) -> Option<serde_yaml::Error>;
+
+/// Turns one error of the YAML crate into a [`YamlError`] on the lines of `text`.
+fn convert(error: &serde_yaml::Error, text: &str, reparse: Reparse) -> YamlError {
     let (line, col) = match error.location() {
         Some(location) => place_of_char(text, location.index()),
         None => (1, 1),
     };
-    let mut message = error.to_string();
+    let raw = error.to_string();
+    if let Some(report) = syntax::parser_report(&raw) {
+        return syntax::explain(text, &report, (line, col));
+    }
+    let mut message = raw;
     // serde_yaml appends " at line L column C"; the location is reported separately.
     if let Some(at) = message.rfind(" at line ") {
         message.truncate(at);
+    }
+    if let Some(duplicate) = typed::duplicate_key(text, &message) {
+        return duplicate;
     }
     // A path prefix like "extra.title: " is useful; keep it. Then rewrite the serde phrasings
     // that confuse people who are not programmers.
@@ -68,6 +124,9 @@ fn convert(error: &serde_yaml::Error, text: &str) -> YamlError {
         help = Some(suggest(unknown, expected, "write one of"));
         message = format!("{head}`{unknown}` is not one of the allowed values");
     } else if let Some((head, unknown, expected)) = split_unknown(&message, "unknown field `") {
+        if let Some(nested) = typed::belongs_under(text, line, unknown, reparse) {
+            return nested;
+        }
         help = Some(suggest(unknown, expected, "the allowed keys are"));
         message = format!("{head}unknown key `{unknown}`");
     } else if let Some(head) = ["usize", "u64", "u32"]
@@ -218,7 +277,9 @@ mod tests {
 
     #[test]
     fn misspelt_key_gets_a_suggestion_and_a_place() {
-        let error = parse::<Sample>("title: a\nwieght: 3\n").unwrap_err();
+        let error = parse::<Sample>("title: a\nwieght: 3\n")
+            .unwrap_err()
+            .remove(0);
         assert_eq!(error.message, "unknown key `wieght`");
         assert_eq!(error.help.as_deref(), Some("did you mean `weight`?"));
         assert_eq!((error.line, error.col), (2, 1));
@@ -226,7 +287,9 @@ mod tests {
 
     #[test]
     fn wrong_type_points_at_the_value() {
-        let error = parse::<Sample>("title: a\nweight: heavy\n").unwrap_err();
+        let error = parse::<Sample>("title: a\nweight: heavy\n")
+            .unwrap_err()
+            .remove(0);
         assert_eq!((error.line, error.col), (2, 9));
         assert!(
             error.message.starts_with("weight: invalid type"),
@@ -238,12 +301,14 @@ mod tests {
     #[test]
     fn a_file_that_is_not_yaml_is_quoted_no_further_than_its_line() {
         let text = "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1::/usr/sbin:/bin/sh\n";
-        let error = parse::<Sample>(text).unwrap_err();
+        let error = parse::<Sample>(text).unwrap_err().remove(0);
         assert_eq!(
             error.message,
             "invalid type: string \"root:x:0:0:root:/root:/bin/bash…\", expected struct Sample"
         );
-        let short = parse::<Sample>("title: a\nweight: \"heavy\"\n").unwrap_err();
+        let short = parse::<Sample>("title: a\nweight: \"heavy\"\n")
+            .unwrap_err()
+            .remove(0);
         assert_eq!(
             short.message,
             "weight: invalid type: string \"heavy\", expected i64"
@@ -252,22 +317,24 @@ mod tests {
 
     #[test]
     fn missing_key_is_named() {
-        let error = parse::<Sample>("weight: 1\n").unwrap_err();
+        let error = parse::<Sample>("weight: 1\n").unwrap_err().remove(0);
         assert_eq!(error.message, "missing required key `title`");
     }
 
     #[test]
     fn a_lone_carriage_return_does_not_start_a_line() {
         // serde_yaml counts `\r` as a line break; the lines quoted to people are split at `\n`.
-        let error = parse::<Sample>("title: a\r\rweight: [\n").unwrap_err();
+        let error = parse::<Sample>("title: a\r\rweight: [\n")
+            .unwrap_err()
+            .remove(0);
         assert_eq!(error.line, 1, "{error:?}");
-        let error = parse::<Sample>("\r\r\n").unwrap_err();
+        let error = parse::<Sample>("\r\r\n").unwrap_err().remove(0);
         assert_eq!((error.line, error.col), (2, 1), "{error:?}");
     }
 
     #[test]
     fn an_error_at_the_end_is_on_the_last_line() {
-        let error = parse::<Sample>(" #").unwrap_err();
+        let error = parse::<Sample>(" #").unwrap_err().remove(0);
         assert_eq!(error.message, "missing required key `title`");
         assert_eq!((error.line, error.col), (1, 3), "{error:?}");
     }
