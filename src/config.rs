@@ -162,7 +162,7 @@ impl SiteConfig {
     ) -> Result<(SiteConfig, BaseUrl), Vec<Diagnostic>> {
         let path = Path::new(CONFIG_FILE);
         let mut config: SiteConfig =
-            yaml::parse(text).map_err(|e| yaml::diagnostics(e, path, text, 0))?;
+            yaml::parse(text).map_err(|e| yaml::diagnostics(e, path, text))?;
         let mut errors = Vec::new();
         let at = |key: &str, message: String| {
             let (line, col) = yaml::key_position(text, key).unwrap_or((0, 0));

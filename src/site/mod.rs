@@ -195,9 +195,9 @@ pub fn resolve(sources: SiteSources) -> (Site, Vec<Diagnostic>) {
             errors.extend(warnings);
             graph
         }
-        Err(problems) => {
+        Err((problems, unresolved)) => {
             errors.extend(problems);
-            DataGraph::default()
+            unresolved
         }
     };
     let mut sections = tree::sections(section_sources, &config.title, &base);

@@ -75,11 +75,15 @@ impl ContentSource {
     pub fn parse_front_matter<T: serde::de::DeserializeOwned>(
         &self,
     ) -> Result<(T, Vec<Diagnostic>), Vec<Diagnostic>> {
-        let offset = self.front_line_offset();
-        let front = yaml::parse(self.front_matter())
-            .map_err(|e| yaml::diagnostics(e, &self.file, &self.text, offset))?;
-        let warnings =
-            yaml::warning_diagnostics(self.front_matter(), &self.file, &self.text, offset);
+        // Blank lines in place of the opening `---` (and of a byte order mark's line) give the
+        // YAML the file's own line numbers, in places and in messages ("opened on line 2").
+        let yaml = format!(
+            "{}{}",
+            "\n".repeat(self.front_line_offset()),
+            self.front_matter()
+        );
+        let front = yaml::parse(&yaml).map_err(|e| yaml::diagnostics(e, &self.file, &self.text))?;
+        let warnings = yaml::warning_diagnostics(&self.file, &yaml);
         Ok((front, warnings))
     }
 }

@@ -347,16 +347,11 @@ fn parse<T: serde::de::DeserializeOwned>(
 ) -> Option<T> {
     match yaml::parse(&source.text) {
         Ok(record) => {
-            errors.extend(yaml::warning_diagnostics(
-                &source.text,
-                &source.file,
-                &source.text,
-                0,
-            ));
+            errors.extend(yaml::warning_diagnostics(&source.file, &source.text));
             Some(record)
         }
         Err(problems) => {
-            errors.extend(yaml::diagnostics(problems, &source.file, &source.text, 0));
+            errors.extend(yaml::diagnostics(problems, &source.file, &source.text));
             None
         }
     }

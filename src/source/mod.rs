@@ -468,8 +468,8 @@ fn load_data(
         .map(|rel| {
             let source = data::read(root.path(), rel).map_err(|d| vec![d])?;
             let value = yaml::parse_value(&source.text)
-                .map_err(|e| yaml::diagnostics(e, &source.file, &source.text, 0))?;
-            let warnings = yaml::warning_diagnostics(&source.text, &source.file, &source.text, 0);
+                .map_err(|e| yaml::diagnostics(e, &source.file, &source.text))?;
+            let warnings = yaml::warning_diagnostics(&source.file, &source.text);
             Ok::<_, Vec<Diagnostic>>((rel.clone(), value, warnings))
         })
         .collect();

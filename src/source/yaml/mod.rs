@@ -31,39 +31,27 @@ pub struct YamlError {
 }
 
 impl YamlError {
-    /// The diagnostic for this problem of `text` (the whole file `path`), whose YAML starts
-    /// after `line_offset` lines.
-    pub fn diagnostic(self, path: &Path, text: &str, line_offset: usize) -> Diagnostic {
-        let mut d =
-            Diagnostic::error_at(path, text, self.line + line_offset, self.col, self.message);
+    /// The diagnostic for this problem of `text`, the YAML of the file `path`.
+    pub fn diagnostic(self, path: &Path, text: &str) -> Diagnostic {
+        let mut d = Diagnostic::error_at(path, text, self.line, self.col, self.message);
         d.help = self.help;
         d
     }
 }
 
-/// The diagnostics for `problems` of the YAML in `text` (see [`YamlError::diagnostic`]).
-pub fn diagnostics(
-    problems: Vec<YamlError>,
-    path: &Path,
-    text: &str,
-    line_offset: usize,
-) -> Vec<Diagnostic> {
+/// The diagnostics for `problems` of `text`, the YAML of the file `path`.
+pub fn diagnostics(problems: Vec<YamlError>, path: &Path, text: &str) -> Vec<Diagnostic> {
     problems
         .into_iter()
-        .map(|p| p.diagnostic(path, text, line_offset))
+        .map(|p| p.diagnostic(path, text))
         .collect()
 }
 
-/// The warnings of [`warnings`] for the YAML in `text`, as diagnostics.
-pub fn warning_diagnostics(
-    yaml: &str,
-    path: &Path,
-    text: &str,
-    line_offset: usize,
-) -> Vec<Diagnostic> {
-    warnings(yaml)
+/// The [`warnings`] of `text`, the YAML of the file `path`, as diagnostics.
+pub fn warning_diagnostics(path: &Path, text: &str) -> Vec<Diagnostic> {
+    warnings(text)
         .into_iter()
-        .map(|w| w.diagnostic(path, text, line_offset).warning())
+        .map(|w| w.diagnostic(path, text).warning())
         .collect()
 }
 
