@@ -216,6 +216,7 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared, BuildError> {
     let template_names: HashSet<String> = template_sources.iter().map(|t| t.name.clone()).collect();
     let (plan, plan_problems) = plan::OutputPlan::build(&site, &template_names);
     problems.extend(plan_problems);
+    problems.extend(plan::site_links::check(&site, &plan));
     let mut templates = match compiled {
         Ok(templates) => {
             problems.extend(render::check_shortcodes(&site, &templates));

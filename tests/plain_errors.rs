@@ -80,6 +80,8 @@ plain_errors! {
     a_key_written_twice_names_both_lines => errors_of("key-written-twice"),
     a_key_without_a_value_says_to_add_the_colon => errors_of("key-without-value"),
     a_list_item_where_a_key_is_expected_says_where_lists_go => errors_of("list-item-where-a-key-is-expected"),
+    a_misspelt_site_link_fails_the_build_at_its_line_with_a_suggestion => errors_of("misspelt-plain-link"),
+    a_misspelt_entity_link_fails_the_build_at_its_line_with_a_suggestion => errors_of("misspelt-entity-link"),
 }
 
 #[test]

@@ -117,9 +117,13 @@ pub fn markdown(data: &[u8]) {
     ]);
     let assets = HashMap::from([("news/photo.jpg".to_owned(), "/news/photo.jpg".to_owned())]);
     let failed = HashSet::from(["news/broken.md".to_owned()]);
+    let entities = HashMap::from([("smes/lumen".to_owned(), "/smes/lumen/".to_owned())]);
+    let unresolved_entities = HashSet::from(["smes/broken".to_owned()]);
     let targets = LinkTargets {
         content: &content,
         assets: &assets,
+        entities: &entities,
+        unresolved_entities: &unresolved_entities,
         failed: &failed,
         base_path: "/sub",
     };

@@ -6,10 +6,12 @@
 //! `get_url`, the incremental rebuild and the dev server read the [`OutputPlan`]; nothing else
 //! derives a path or a URL of an output. Building the plan also checks it: two sources for one
 //! path, a file where a folder must go, a name pimap keeps for itself (`collisions.rs`), and a
-//! template that does not exist. The plan reads no file and renders nothing.
+//! template that does not exist; links written in Markdown as URLs of this site must lead to
+//! one of its outputs (`site_links.rs`). The plan reads no file and renders nothing.
 
 mod collisions;
 mod pagination;
+pub mod site_links;
 
 pub use pagination::PagedList;
 

@@ -198,7 +198,6 @@ impl DataGraph {
         self.facets.get(&facet_key(kind)).map_or(&[], Vec::as_slice)
     }
 
-    /// Index of the entity of `kind` with `id`.
     /// Whether the entity `id` of `kind` has a file that failed to load or resolve: it exists,
     /// and its file's own errors say what is wrong with it.
     pub fn is_unresolved(&self, kind: EntityKind, id: &str) -> bool {
@@ -208,6 +207,7 @@ impl DataGraph {
             .any(|ext| self.unresolved.contains(&format!("{folder}/{id}.{ext}")))
     }
 
+    /// Index of the entity of `kind` with `id`.
     pub fn find(&self, kind: EntityKind, id: &str) -> Option<usize> {
         fn position<T>(list: &[Entity<T>], id: &str) -> Option<usize> {
             list.binary_search_by(|e| e.id.as_str().cmp(id)).ok()
