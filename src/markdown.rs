@@ -330,7 +330,7 @@ fn footnote_id(label: &str) -> String {
 /// The id of a heading, made the way GitHub (and Hugo by default) make it, so that an anchor
 /// copied from elsewhere works: lower case; letters (any script), digits, `-` and `_` kept; each
 /// space becomes `-`; everything else (punctuation, symbols, emoji) left out. `Smileys & Emotion`
-/// gives `smileys--emotion`. Repeats get `-1`, `-2`... (in [`Pipeline::unique_id`]).
+/// gives `smileys--emotion`. Repeats get `-1`, `-2`... (in `Pipeline::unique_id`).
 pub fn heading_id(text: &str) -> String {
     text.trim()
         .chars()

@@ -76,6 +76,7 @@ plain_errors! {
     a_hash_in_a_title_warns_that_the_rest_is_lost => warnings_of("hash-in-title"),
     a_key_not_indented_under_its_mapping_says_where_it_belongs => errors_of("tags-not-indented"),
     curly_quotes_around_a_value_are_a_warning => warnings_of("curly-quotes"),
+    a_hash_in_site_yaml_warns_too => warnings_of("hash-in-site-yaml"),
     an_unclosed_bracket_is_reported_where_it_opens => errors_of("unclosed-bracket"),
     a_key_written_twice_names_both_lines => errors_of("key-written-twice"),
     a_key_without_a_value_says_to_add_the_colon => errors_of("key-without-value"),

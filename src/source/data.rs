@@ -2,7 +2,7 @@
 //! `data/kpis.yaml` and `data/roadmap.yaml` (the reference is `docs/data-model.md`).
 //!
 //! Each file is parsed into its record type (unknown fields, wrong types and bad enum values are
-//! YAML errors with a "did you mean"), then checked value by value: ids, country codes, URLs,
+//! YAML errors with a "did you mean", all of a file's in one run), then checked value by value: ids, country codes, URLs,
 //! years, coordinates, date order, lists that must not be empty. Every problem of every file is
 //! collected. References between entities are checked later, in `site::entities`, once every
 //! entity is known.

@@ -136,7 +136,13 @@ pub fn load(options: &LoadOptions) -> Result<SiteSources, Vec<Diagnostic>> {
         }
     };
     let (config, base_url) = match SiteConfig::parse(&config_text, options.base_url.as_deref()) {
-        Ok(parsed) => parsed,
+        Ok(parsed) => {
+            errors.extend(yaml::warning_diagnostics(
+                Path::new(CONFIG_FILE),
+                &config_text,
+            ));
+            parsed
+        }
         Err(mut diagnostics) => {
             // Keep going with defaults so that content errors are reported in the same run.
             errors.append(&mut diagnostics);

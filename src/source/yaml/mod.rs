@@ -1,10 +1,14 @@
 //! The only module that calls the YAML crate (`serde_yaml`), so that it can be swapped for a
-//! fork (`serde_yaml_ng`, `serde_norway`) by editing this file alone.
+//! fork (`serde_yaml_ng`, `serde_norway`) by editing this folder alone.
 //!
 //! It turns YAML text into typed values or into free-form JSON values, and turns the crate's
-//! errors into [`YamlError`]: a line and column relative to the text given, a message written for
-//! people who edit YAML by hand, and a "did you mean" hint for misspelt keys. Text nested deeper
-//! than [`MAX_DEPTH`] is refused before the crate sees it (see [`check_depth`]).
+//! errors into [`YamlError`]s: a line and column relative to the text given, a message written
+//! for people who edit YAML by hand, and what to do ("did you mean" for misspelt keys). Text
+//! that is not YAML is one error at the line of the mistake ([`syntax`]); text that is YAML but
+//! not what the type expects gives every problem in one run ([`typed`]); [`warnings`] finds
+//! values that read otherwise than written ([`lint`]). Text nested deeper than [`MAX_DEPTH`] is
+//! refused before the crate sees it ([`depth`]). [`lines`] reads the shape of lines for all of
+//! them.
 
 mod depth;
 mod lines;
