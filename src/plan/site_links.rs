@@ -7,7 +7,7 @@
 use super::OutputPlan;
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::markdown::RenderedMarkdown;
-use crate::site::Site;
+use crate::site::{EntityKind, FacetKind, Site};
 use crate::source::content::ContentSource;
 
 /// The broken site links of every page and section of `site`.
@@ -38,7 +38,7 @@ pub fn check_document(
     let mut broken = Vec::new();
     for link in &markdown.site_links {
         let address = address_in_site(base_path, page_url, &link.url);
-        if plan.at_path(&output_path(&address)).is_some() {
+        if plan.at_path(&output_path(&address)).is_some() || is_unavailable(site, &address) {
             continue;
         }
         let shown = if link.url.starts_with('/') {
@@ -75,6 +75,60 @@ pub fn check_document(
         );
     }
     broken
+}
+
+/// Whether `address` is that of a file that exists but failed to load, whose own errors are
+/// reported: a content file (at the address its path gives), an entity, or, when the references
+/// between entities are broken, any page made from the data.
+fn is_unavailable(site: &Site, address: &str) -> bool {
+    let graph = &site.graph;
+    let data_folders = EntityKind::ALL
+        .iter()
+        .map(|kind| kind.dir())
+        .chain(FacetKind::ALL.iter().map(|kind| kind.dir()))
+        .chain(["api", "embed"]);
+    let first = address
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or("");
+    if graph.references_broken && data_folders.clone().any(|folder| folder == first) {
+        return true;
+    }
+    let entity = EntityKind::ALL.iter().any(|&kind| {
+        address
+            .strip_prefix('/')
+            .and_then(|a| a.strip_prefix(kind.dir()))
+            .and_then(|a| a.strip_prefix('/'))
+            .and_then(|a| a.split('/').next())
+            .is_some_and(|id| graph.is_unresolved(kind, id))
+    });
+    entity
+        || site
+            .failed_content
+            .iter()
+            .any(|path| address_of_content(path) == address)
+}
+
+/// The address a content file has when its front matter does not change it: `news/x.md` is
+/// `/news/x/`, `news/_index.md` is `/news/`.
+fn address_of_content(path: &str) -> String {
+    let stem = path.strip_suffix(".md").unwrap_or(path);
+    let folder = stem
+        .strip_suffix("_index")
+        .or_else(|| stem.strip_suffix("index"))
+        .filter(|rest| rest.is_empty() || rest.ends_with('/'));
+    let parts: Vec<String> = folder
+        .unwrap_or(stem)
+        .split('/')
+        .map(crate::markdown::slugify)
+        .filter(|s| !s.is_empty())
+        .collect();
+    if parts.is_empty() {
+        "/".to_owned()
+    } else {
+        format!("/{}/", parts.join("/"))
+    }
 }
 
 /// The address of `url` inside the site (`/smes/x/`, without the base path), read from the
@@ -130,6 +184,10 @@ mod tests {
         assert_eq!(address_in_site("", "/x/", "../../../a"), "/a");
         assert_eq!(address_in_site("", "/", "/"), "/");
         assert_eq!(output_path("/"), "index.html");
+        assert_eq!(address_of_content("news/x.md"), "/news/x/");
+        assert_eq!(address_of_content("News Items/_index.md"), "/news-items/");
+        assert_eq!(address_of_content("_index.md"), "/");
+        assert_eq!(address_of_content("fair/index.md"), "/fair/");
         assert_eq!(output_path("/news/"), "news/index.html");
         assert_eq!(output_path("/a%20b.pdf"), "a b.pdf");
     }

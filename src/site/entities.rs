@@ -127,6 +127,9 @@ pub struct DataGraph {
     /// Entity files (`smes/x.yaml`) that exist but are not in the graph: they had errors, or
     /// the references between entities did. A reference to one is not reported again.
     pub unresolved: std::collections::HashSet<String>,
+    /// The references between entities had errors: the graph holds no entity, and no entity,
+    /// list or facet page is made.
+    pub references_broken: bool,
     pub partner_smes: Vec<Vec<usize>>,
     /// Missions a partner organised, took part in or hosted.
     pub partner_missions: Vec<Vec<usize>>,
@@ -578,6 +581,7 @@ pub fn resolve(
         let files = entity_files(&entities).chain(failed);
         let unresolved = DataGraph {
             unresolved: files.collect(),
+            references_broken: true,
             ..DataGraph::default()
         };
         return Err((errors, unresolved));

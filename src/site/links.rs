@@ -82,14 +82,11 @@ pub fn link_target_urls(site: &Site) -> LinkUrls {
 }
 
 /// Renders every content file's Markdown in parallel, then checks the anchors links point at.
-pub(super) fn render_markdown(
-    site: &mut Site,
-    failed: &HashSet<String>,
-    errors: &mut Vec<Diagnostic>,
-) {
+pub(super) fn render_markdown(site: &mut Site, errors: &mut Vec<Diagnostic>) {
     let urls = link_target_urls(site);
     let base_path = site.base.path.clone();
-    let targets = urls.targets(failed, &base_path);
+    let failed = std::mem::take(&mut site.failed_content);
+    let targets = urls.targets(&failed, &base_path);
     site.pages
         .par_iter_mut()
         .for_each(|page| page.markdown = markdown::render(&page.source, &targets));
@@ -98,6 +95,7 @@ pub(super) fn render_markdown(
             section.markdown = markdown::render(source, &targets);
         }
     });
+    site.failed_content = failed;
     let documents = site.pages.iter().map(|p| (&p.source, &p.markdown)).chain(
         site.sections
             .iter()

@@ -43,6 +43,9 @@ pub struct Site {
     pub graph: DataGraph,
     /// Whether `get_url` adds content hashes to static file URLs.
     pub cachebust: bool,
+    /// Content files (`news/x.md`) that exist but failed to load: links to them are not errors
+    /// of their own.
+    pub failed_content: std::collections::HashSet<String>,
     /// Problems that do not stop the build.
     pub warnings: Vec<Diagnostic>,
 }
@@ -220,9 +223,10 @@ pub fn resolve(sources: SiteSources) -> (Site, Vec<Diagnostic>) {
         aliases,
         graph,
         cachebust: true,
+        failed_content,
         warnings: Vec::new(),
     };
-    links::render_markdown(&mut site, &failed_content, &mut errors);
+    links::render_markdown(&mut site, &mut errors);
     (site, errors)
 }
 
