@@ -132,6 +132,25 @@ pub(super) fn with_value_quoted(line: &str) -> Option<String> {
     )
 }
 
+/// A line that YAML reads as a mapping because of `: ` in its value (`- Lasers: fibre`,
+/// `title: Results: 3`), with the whole value in double quotes, for a help.
+pub(super) fn with_whole_value_quoted(line: &str) -> Option<String> {
+    let at = indent(line);
+    match line[at..].strip_prefix("- ") {
+        Some(item) if item.contains(": ") => {
+            let escaped = item.trim().replace('\\', "\\\\").replace('"', "\\\"");
+            Some(format!("- \"{escaped}\""))
+        }
+        Some(_) => None,
+        None => {
+            let (_, value_at) = key_and_value(line)?;
+            line[value_at..]
+                .contains(": ")
+                .then(|| with_value_quoted(line))?
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -127,6 +127,15 @@ fn convert(error: &serde_yaml::Error, text: &str, reparse: Reparse) -> YamlError
     {
         message = format!("{head}, expected a whole number (0 or more)");
         help = Some("write a number such as 24, or 0 for none".to_owned());
+    } else if message.contains("invalid type: map, expected")
+        && let Some(fixed) = text
+            .lines()
+            .nth(line.saturating_sub(1))
+            .and_then(lines::with_whole_value_quoted)
+    {
+        help = Some(format!(
+            "`: ` makes YAML read this value as a key and its value; put it in quotes: `{fixed}`"
+        ));
     } else if message.contains("missing field `") {
         message = message.replace("missing field", "missing required key");
         help = Some("add the key with a value".to_owned());
@@ -265,6 +274,25 @@ mod tests {
         title: String,
         #[serde(default)]
         weight: i64,
+    }
+
+    #[test]
+    fn a_list_item_read_as_a_key_and_value_says_to_quote_it() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Tagged {
+            tags: Vec<String>,
+        }
+        let error = parse::<Tagged>("tags:\n  - Optics\n  - Lasers: fibre\n")
+            .unwrap_err()
+            .remove(0);
+        assert_eq!((error.line, error.col), (3, 5));
+        assert_eq!(
+            error.help.as_deref(),
+            Some(
+                "`: ` makes YAML read this value as a key and its value; put it in quotes: `- \"Lasers: fibre\"`"
+            )
+        );
     }
 
     #[test]
