@@ -65,37 +65,8 @@ impl<'a> Pipeline<'_, '_> {
             return entity.map_or(url, CowStr::from);
         }
         if content_path.ends_with(".md") {
-            match self.targets.content.get(&content_path) {
-                Some(target_url) => {
-                    let mut new_url = target_url.clone();
-                    if let Some(anchor) = anchor.filter(|a| !a.is_empty()) {
-                        self.out.anchor_links.push(AnchorLink {
-                            target: content_path,
-                            anchor: anchor.to_owned(),
-                            offset,
-                        });
-                        new_url.push('#');
-                        new_url.push_str(anchor);
-                    }
-                    new_url.into()
-                }
-                None if self.targets.failed.contains(&content_path) => url,
-                None => {
-                    let hint = did_you_mean(
-                        &content_path,
-                        self.targets.content.keys().map(String::as_str),
-                    )
-                    .map(|best| format!("did you mean `@/{best}`?"));
-                    self.error(
-                        offset,
-                        format!(
-                            "link to `{text}`: there is no content file content/{content_path}"
-                        ),
-                        hint,
-                    );
-                    url
-                }
-            }
+            self.content_link(content_path, text, anchor, offset)
+                .map_or(url, CowStr::from)
         } else if let Some(asset_url) = self.targets.assets.get(&content_path) {
             let mut new_url = asset_url.clone();
             if let Some(anchor) = anchor {
@@ -116,6 +87,43 @@ impl<'a> Pipeline<'_, '_> {
             self.site_link(path, offset);
             url
         }
+    }
+
+    /// The URL of a link to the content file `content_path` (written `text`), or `None` after
+    /// an error (or for a file that failed to load, whose own errors are reported).
+    fn content_link(
+        &mut self,
+        content_path: String,
+        text: &str,
+        anchor: Option<&str>,
+        offset: usize,
+    ) -> Option<String> {
+        if let Some(target_url) = self.targets.content.get(&content_path) {
+            let mut new_url = target_url.clone();
+            if let Some(anchor) = anchor.filter(|a| !a.is_empty()) {
+                self.out.anchor_links.push(AnchorLink {
+                    target: content_path,
+                    anchor: anchor.to_owned(),
+                    offset,
+                });
+                new_url.push('#');
+                new_url.push_str(anchor);
+            }
+            return Some(new_url);
+        }
+        if !self.targets.failed.contains(&content_path) {
+            let hint = did_you_mean(
+                &content_path,
+                self.targets.content.keys().map(String::as_str),
+            )
+            .map(|best| format!("did you mean `@/{best}`?"));
+            self.error(
+                offset,
+                format!("link to `{text}`: there is no content file content/{content_path}"),
+                hint,
+            );
+        }
+        None
     }
 
     /// Records a link to a URL of this site (`/smes/x/`, `../about/`), without its `?query`.

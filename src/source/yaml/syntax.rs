@@ -523,183 +523,44 @@ mod tests {
                 "title: a\nwieght: 3\nlist: x\ntaxonomies:\n  tag: [a]\n",
             ),
         ];
-        let expected: [(&str, usize, usize, &str); 30] = [
-            (
-                "tab",
-                2,
-                1,
-                "this line starts with a tab; YAML needs spaces here",
-            ),
-            (
-                "tab-in-list",
-                3,
-                1,
-                "this line starts with a tab; YAML needs spaces here",
-            ),
-            (
-                "tab-after-space",
-                3,
-                3,
-                "the indentation of this line holds a tab; YAML needs spaces here",
-            ),
-            (
-                "offer-list",
-                4,
-                1,
-                "this line is not indented, so it ends the text of `offer` (line 2), and YAML expects a key here",
-            ),
-            (
-                "tags-unindented",
-                3,
-                1,
-                "`tags` is not a key at this level; it belongs under `taxonomies:` on line 2",
-            ),
-            (
-                "unclosed-quote",
-                1,
-                8,
-                "the quote opened on line 1 is never closed",
-            ),
-            (
-                "unclosed-quote-closed-later",
-                1,
-                8,
-                "the quote opened on line 1 is never closed",
-            ),
-            (
-                "unclosed-quote-last",
-                2,
-                8,
-                "the quote opened on line 2 is never closed",
-            ),
-            (
-                "unclosed-single",
-                1,
-                8,
-                "the quote opened on line 1 is never closed",
-            ),
-            (
-                "unclosed-bracket",
-                2,
-                7,
-                "the `[` opened on line 2 is never closed",
-            ),
-            (
-                "unclosed-brace",
-                2,
-                13,
-                "the `{` opened on line 2 is never closed",
-            ),
-            (
-                "colon",
-                1,
-                15,
-                "the value of `title` holds `: `, which YAML reads as the start of a new key",
-            ),
-            (
-                "nokeyvalue",
-                2,
-                1,
-                "`weight` has no `:` after it, so YAML cannot tell the key from the value",
-            ),
-            ("dup", 2, 1, "`title` is written twice (first on line 1)"),
-            (
-                "listitem",
-                2,
-                1,
-                "a list item (`- `) where YAML expects a key (`name: value`)",
-            ),
-            (
-                "listitem2",
-                4,
-                3,
-                "this line is inside a list, but it is not a list item (`- `)",
-            ),
-            (
-                "badindent",
-                4,
-                4,
-                "this line is indented by 3 spaces, but the keys above it (from line 3) by 2",
-            ),
-            (
-                "badindent2",
-                2,
-                3,
-                "this line is indented more than `title` on line 1, so YAML reads it as part of that value",
-            ),
-            (
-                "badindent3",
-                4,
-                2,
-                "this item is indented by 1 space, but the item above it (line 3) by 2",
-            ),
-            (
-                "backtick",
-                1,
-                8,
-                "a value cannot start with a backtick (`) in YAML unless it is in quotes",
-            ),
-            (
-                "at",
-                1,
-                8,
-                "a value cannot start with `@` in YAML unless it is in quotes",
-            ),
-            (
-                "escape",
-                1,
-                11,
-                "`\\q` is not allowed in double quotes: a backslash there starts an escape such as `\\n`",
-            ),
-            (
-                "quote-then-text",
-                1,
-                16,
-                "there is text after the closing quote of this value",
-            ),
-            (
-                "star",
-                1,
-                8,
-                "a value cannot start with `*` in YAML unless it is in quotes",
-            ),
-            (
-                "ampersand",
-                1,
-                8,
-                "a value cannot start with `&` in YAML unless it is in quotes",
-            ),
-            (
-                "pipe-badindent",
-                3,
-                1,
-                "this line is text of `offer` (line 2), but it is not indented under it",
-            ),
-            (
-                "seq-on-key",
-                2,
-                7,
-                "a list item cannot start on the line of its key",
-            ),
-            ("three", 2, 1, "unknown key `wieght`"),
-            (
-                "three",
-                3,
-                7,
-                "list: invalid type: string \"x\", expected a sequence",
-            ),
-            ("three", 5, 3, "taxonomies: unknown key `tag`"),
-        ];
-        let mut found = Vec::new();
+        let expected = "\
+            tab 2:1 this line starts with a tab; YAML needs spaces here\n\
+            tab-in-list 3:1 this line starts with a tab; YAML needs spaces here\n\
+            tab-after-space 3:3 the indentation of this line holds a tab; YAML needs spaces here\n\
+            offer-list 4:1 this line is not indented, so it ends the text of `offer` (line 2), and YAML expects a key here\n\
+            tags-unindented 3:1 `tags` is not a key at this level; it belongs under `taxonomies:` on line 2\n\
+            unclosed-quote 1:8 the quote opened on line 1 is never closed\n\
+            unclosed-quote-closed-later 1:8 the quote opened on line 1 is never closed\n\
+            unclosed-quote-last 2:8 the quote opened on line 2 is never closed\n\
+            unclosed-single 1:8 the quote opened on line 1 is never closed\n\
+            unclosed-bracket 2:7 the `[` opened on line 2 is never closed\n\
+            unclosed-brace 2:13 the `{` opened on line 2 is never closed\n\
+            colon 1:15 the value of `title` holds `: `, which YAML reads as the start of a new key\n\
+            nokeyvalue 2:1 `weight` has no `:` after it, so YAML cannot tell the key from the value\n\
+            dup 2:1 `title` is written twice (first on line 1)\n\
+            listitem 2:1 a list item (`- `) where YAML expects a key (`name: value`)\n\
+            listitem2 4:3 this line is inside a list, but it is not a list item (`- `)\n\
+            badindent 4:4 this line is indented by 3 spaces, but the keys above it (from line 3) by 2\n\
+            badindent2 2:3 this line is indented more than `title` on line 1, so YAML reads it as part of that value\n\
+            badindent3 4:2 this item is indented by 1 space, but the item above it (line 3) by 2\n\
+            backtick 1:8 a value cannot start with a backtick (`) in YAML unless it is in quotes\n\
+            at 1:8 a value cannot start with `@` in YAML unless it is in quotes\n\
+            escape 1:11 `\\q` is not allowed in double quotes: a backslash there starts an escape such as `\\n`\n\
+            quote-then-text 1:16 there is text after the closing quote of this value\n\
+            star 1:8 a value cannot start with `*` in YAML unless it is in quotes\n\
+            ampersand 1:8 a value cannot start with `&` in YAML unless it is in quotes\n\
+            pipe-badindent 3:1 this line is text of `offer` (line 2), but it is not indented under it\n\
+            seq-on-key 2:7 a list item cannot start on the line of its key\n\
+            three 2:1 unknown key `wieght`\n\
+            three 3:7 list: invalid type: string \"x\", expected a sequence\n\
+            three 5:3 taxonomies: unknown key `tag`\n\
+        ";
+        let mut found = String::new();
         for (name, text) in cases {
             for e in parse::<Page>(text).expect_err(name) {
-                found.push((name, e.line, e.col, e.message));
+                found.push_str(&format!("{name} {}:{} {}\n", e.line, e.col, e.message));
             }
         }
-        let found: Vec<(&str, usize, usize, &str)> = found
-            .iter()
-            .map(|(n, l, c, m)| (*n, *l, *c, m.as_str()))
-            .collect();
         assert_eq!(found, expected);
     }
 }
