@@ -518,6 +518,7 @@ mod tests {
             ("ampersand", "title: & x\n"),
             ("pipe-badindent", "title: a\noffer: |\nWe make\n"),
             ("seq-on-key", "title: a\nlist: - a\n"),
+            ("unknown-after-empty-key", "title: a\nlist:\nwieght: 3\n"),
             (
                 "three",
                 "title: a\nwieght: 3\nlist: x\ntaxonomies:\n  tag: [a]\n",
@@ -551,6 +552,7 @@ mod tests {
             ampersand 1:8 a value cannot start with `&` in YAML unless it is in quotes\n\
             pipe-badindent 3:1 this line is text of `offer` (line 2), but it is not indented under it\n\
             seq-on-key 2:7 a list item cannot start on the line of its key\n\
+            unknown-after-empty-key 3:1 unknown key `wieght`\n\
             three 2:1 unknown key `wieght`\n\
             three 3:7 list: invalid type: string \"x\", expected a sequence\n\
             three 5:3 taxonomies: unknown key `tag`\n\

@@ -176,8 +176,8 @@ pub(super) fn duplicate_key(text: &str, message: &str) -> Option<YamlError> {
 }
 
 /// For an unknown key at `line` (1-based) whose line follows `parent:` (a key with nothing after
-/// it) at the same indentation: the error that says to indent it, when the text reads past that
-/// key once the line and the lines under it are indented by two spaces.
+/// it) at the same indentation: the error that says to indent it, when the text reads past
+/// those lines once they are indented by two spaces under `parent:`.
 pub(super) fn belongs_under(
     text: &str,
     line: usize,
@@ -207,11 +207,12 @@ pub(super) fn belongs_under(
             }
         })
         .collect();
-    let still_unknown = reparse(&indented.join("\n")).is_some_and(|e| {
-        e.to_string().contains(&format!("unknown field `{key}`"))
-            && e.location().map(|l| l.line()) == Some(line)
-    });
-    if still_unknown {
+    // Indented, the lines must read: the text reads, or its first problem lies after them.
+    let reads_past = match reparse(&indented.join("\n")) {
+        None => true,
+        Some(error) => error.location().is_some_and(|l| l.line() > end),
+    };
+    if !reads_past {
         return None;
     }
     Some(YamlError {
