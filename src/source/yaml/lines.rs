@@ -9,6 +9,24 @@ pub(super) fn split(text: &str) -> Vec<&str> {
         .collect()
 }
 
+/// The 1-based line and column, on the lines of [`split`], of a place the YAML parser names by
+/// its own line and column (it also ends a line at a lone `\r`).
+pub(super) fn from_parser_place(text: &str, line: usize, col: usize) -> (usize, usize) {
+    let (mut at_line, mut at_col) = (1, 1);
+    let mut chars = text.char_indices().peekable();
+    while let Some((offset, c)) = chars.next() {
+        if (at_line, at_col) == (line, col) {
+            return crate::diagnostics::line_col(text, offset);
+        }
+        match c {
+            '\r' if chars.peek().is_some_and(|&(_, next)| next == '\n') => {}
+            '\r' | '\n' => (at_line, at_col) = (at_line + 1, 1),
+            _ => at_col += 1,
+        }
+    }
+    crate::diagnostics::line_col(text, text.len())
+}
+
 /// How many spaces (and tabs) start `line`.
 pub(super) fn indent(line: &str) -> usize {
     line.len() - line.trim_start_matches([' ', '\t']).len()
@@ -172,6 +190,13 @@ mod tests {
             with_value_quoted("  title: Say \"hi\": now").as_deref(),
             Some("title: \"Say \\\"hi\\\": now\"")
         );
+    }
+
+    #[test]
+    fn parser_places_count_a_lone_carriage_return_as_a_line_end() {
+        assert_eq!(from_parser_place("a: 1\rb: [\n", 2, 4), (1, 9));
+        assert_eq!(from_parser_place("a: 1\r\nb: [\n", 2, 4), (2, 4));
+        assert_eq!(from_parser_place("a", 9, 9), (1, 2));
     }
 
     #[test]

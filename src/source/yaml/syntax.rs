@@ -6,8 +6,8 @@
 
 use super::YamlError;
 use super::lines::{
-    block_scalar_before, indent, key_and_value, previous_content, split, unclosed_quote,
-    value_start, with_value_quoted,
+    block_scalar_before, from_parser_place, indent, key_and_value, previous_content, split,
+    unclosed_quote, value_start, with_value_quoted,
 };
 
 /// What the YAML parser reported, read from its message: the problem, and the construct it was
@@ -55,7 +55,10 @@ pub(super) fn parser_report(message: &str) -> Option<ParserReport<'_>> {
 pub(super) fn explain(text: &str, report: &ParserReport, (line, col): (usize, usize)) -> YamlError {
     let lines = split(text);
     let index = line.saturating_sub(1).min(lines.len().saturating_sub(1));
-    let context_index = report.context.map(|(_, l, _)| l.saturating_sub(1));
+    let context = report
+        .context
+        .map(|(what, l, c)| (what, from_parser_place(text, l, c)));
+    let context_index = context.map(|(_, (l, _))| l - 1);
     if let Some(error) = tab_in_indentation(&lines, context_index.unwrap_or(index), index) {
         return error;
     }
@@ -64,9 +67,7 @@ pub(super) fn explain(text: &str, report: &ParserReport, (line, col): (usize, us
         return error;
     }
     let problem = report.problem;
-    let context = report
-        .context
-        .map(|(what, l, c)| (what, l.saturating_sub(1), c));
+    let context = context.map(|(what, (l, c))| (what, l - 1, c));
     let explained = if problem.starts_with("did not find expected ',' or") {
         context.map(|(_, at, c)| unclosed_bracket(&lines, at, c, problem))
     } else if problem.starts_with("mapping values are not allowed") {
@@ -104,6 +105,8 @@ pub(super) fn explain(text: &str, report: &ParserReport, (line, col): (usize, us
 
 /// An error at 0-based `index`, 1-based `col`.
 fn at(lines: &[&str], index: usize, col: usize, message: impl Into<String>) -> YamlError {
+    // The parser also ends lines at a lone `\r`: its line numbers can pass the last line here.
+    let index = index.min(lines.len().saturating_sub(1));
     let longest = lines.get(index).map_or(0, |l| l.chars().count() + 1);
     YamlError {
         line: index + 1,
@@ -146,8 +149,10 @@ fn tab_in_indentation(lines: &[&str], first: usize, last: usize) -> Option<YamlE
 /// A quoted value opened on a line from `first` to `last` (0-based) and not closed on it: the
 /// parser read on past it, and gave up later.
 fn quote_never_closed(lines: &[&str], first: usize, last: usize) -> Option<YamlError> {
-    let (index, quote) = (first..=last.min(lines.len().saturating_sub(1)))
-        .find_map(|i| unclosed_quote(lines[i]).map(|q| (i, q)))?;
+    let last = last.min(lines.len().saturating_sub(1));
+    let (index, quote) = (first..=last)
+        .filter_map(|i| unclosed_quote(lines[i]).map(|q| (i, q)))
+        .find(|&(i, q)| !closes_at_a_line_end(lines, i, q, last))?;
     let line = lines[index];
     let mark = &line[quote..quote + 1];
     let number = index + 1;
@@ -163,6 +168,23 @@ fn quote_never_closed(lines: &[&str], first: usize, last: usize) -> Option<YamlE
             line.trim()
         )),
     )
+}
+
+/// Whether the quote opened at byte `quote` of line `index` closes, before line `last`, at the
+/// end of a line: a value written on several lines on purpose. A quote that closes in the middle
+/// of a line (`weight: "3"` after `title: "Hello`) was never meant to.
+fn closes_at_a_line_end(lines: &[&str], index: usize, quote: usize, last: usize) -> bool {
+    let mark = lines[index].as_bytes()[quote];
+    for line in lines.get(index + 1..last).unwrap_or_default() {
+        let bytes = line.as_bytes();
+        let close = (0..bytes.len())
+            .find(|&i| bytes[i] == mark && (mark != b'"' || i == 0 || bytes[i - 1] != b'\\'));
+        if let Some(close) = close {
+            let after = line[close + 1..].trim();
+            return after.is_empty() || after.starts_with('#');
+        }
+    }
+    false
 }
 
 /// A `[` or `{` opened at 0-based `index`, 1-based `col` whose list goes wrong after it.
@@ -520,6 +542,10 @@ mod tests {
             ("seq-on-key", "title: a\nlist: - a\n"),
             ("unknown-after-empty-key", "title: a\nlist:\nwieght: 3\n"),
             (
+                "quote-on-two-lines",
+                "offer: \"A long\n  text\"\ntitle: Results: best\n",
+            ),
+            (
                 "three",
                 "title: a\nwieght: 3\nlist: x\ntaxonomies:\n  tag: [a]\n",
             ),
@@ -553,6 +579,7 @@ mod tests {
             pipe-badindent 3:1 this line is text of `offer` (line 2), but it is not indented under it\n\
             seq-on-key 2:7 a list item cannot start on the line of its key\n\
             unknown-after-empty-key 3:1 unknown key `wieght`\n\
+            quote-on-two-lines 3:15 the value of `title` holds `: `, which YAML reads as the start of a new key\n\
             three 2:1 unknown key `wieght`\n\
             three 3:7 list: invalid type: string \"x\", expected a sequence\n\
             three 5:3 taxonomies: unknown key `tag`\n\
