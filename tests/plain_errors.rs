@@ -77,6 +77,7 @@ plain_errors! {
     a_key_not_indented_under_its_mapping_says_where_it_belongs => errors_of("tags-not-indented"),
     curly_quotes_around_a_value_are_a_warning => warnings_of("curly-quotes"),
     a_hash_in_site_yaml_warns_too => warnings_of("hash-in-site-yaml"),
+    a_value_left_empty_is_a_warning => warnings_of("value-left-empty"),
     an_unclosed_bracket_is_reported_where_it_opens => errors_of("unclosed-bracket"),
     a_key_written_twice_names_both_lines => errors_of("key-written-twice"),
     a_key_without_a_value_says_to_add_the_colon => errors_of("key-without-value"),

@@ -1,6 +1,6 @@
 //! Warnings for YAML that reads, but not as its writer meant: a value cut at ` #` (which starts a
-//! comment: `title: Results #3` reads as `Results`) and a value in curly quotes (which YAML keeps
-//! as part of the text). Each says what to write instead. Comments are left alone: a ` #` that
+//! comment: `title: Results #3` reads as `Results`), a value in curly quotes (which YAML keeps
+//! as part of the text) and a key left with no value (read as empty). Each says what to write instead. Comments are left alone: a ` #` that
 //! is followed by a space (`weight: 3 # first`) is taken as one.
 
 use super::YamlError;
@@ -30,6 +30,9 @@ pub fn warnings(text: &str) -> Vec<YamlError> {
             continue;
         }
         let Some(at) = value_start(line) else {
+            if let Some(empty) = left_empty(&lines, index) {
+                found.push(empty);
+            }
             continue;
         };
         let value = &line[at..];
@@ -76,6 +79,29 @@ pub fn warnings(text: &str) -> Vec<YamlError> {
     found
 }
 
+/// A `key:` at line `index` with no value and no lines under it: YAML reads it as empty (a
+/// title of no words), which is rarely what its writer meant.
+fn left_empty(lines: &[&str], index: usize) -> Option<YamlError> {
+    let line = lines[index];
+    let (key, _) = key_and_value(line)?;
+    let own = indent(line);
+    let next = lines[index + 1..].iter().find(|l| !is_blank(l));
+    let has_lines_under = next.is_some_and(|next| {
+        indent(next) > own || (indent(next) == own && next.trim_start().starts_with('-'))
+    });
+    if has_lines_under || line.trim_start().starts_with('-') {
+        return None;
+    }
+    Some(YamlError {
+        line: index + 1,
+        col: own + 1,
+        message: format!("`{key}` has no value, so it is read as empty"),
+        help: Some(format!(
+            "write the value after `{key}: `, or remove the line"
+        )),
+    })
+}
+
 /// Where ` #` starts a comment that looks like part of the text (no space after the `#`).
 fn cut_at_comment(value: &str) -> Option<usize> {
     let bytes = value.as_bytes();
@@ -108,6 +134,18 @@ mod tests {
         assert_eq!(
             found[0].help.as_deref(),
             Some("put the value in quotes to keep all of it: `title: \"Results #3\"`")
+        );
+    }
+
+    #[test]
+    fn a_key_left_empty_is_a_warning_unless_lines_follow_under_it() {
+        let text =
+            "title:\ntaxonomies:\n  tags: [a]\nlist:\n- a\nsub:\n  # note\n\n  deep: 1\nlast:";
+        let lines: Vec<usize> = warnings(text).iter().map(|w| w.line).collect();
+        assert_eq!(lines, [1, 10]);
+        assert_eq!(
+            warnings("title:\n")[0].message,
+            "`title` has no value, so it is read as empty"
         );
     }
 
