@@ -205,11 +205,8 @@ impl SiteConfig {
         base_url_override: Option<&str>,
     ) -> Result<(SiteConfig, BaseUrl), Vec<Diagnostic>> {
         let path = Path::new(CONFIG_FILE);
-        let mut config: SiteConfig = yaml::parse(text).map_err(|e| {
-            let mut d = Diagnostic::error_at(path, text, e.line, e.col, e.message);
-            d.help = e.help;
-            vec![d]
-        })?;
+        let mut config: SiteConfig =
+            yaml::parse(text).map_err(|e| yaml::diagnostics(e, path, text))?;
         let mut errors = Vec::new();
         let at = |key: &str, message: String| {
             let (line, col) = yaml::key_position(text, key).unwrap_or((0, 0));

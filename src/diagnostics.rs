@@ -117,7 +117,8 @@ fn truncate_line(line: &str) -> &str {
     &line[..end]
 }
 
-/// Text as a terminal or a browser can show it: a tab as a space, other control characters (a
+/// Text as a terminal or a browser can show it: a tab as `→` (YAML refuses tabs in places where
+/// they look like spaces, so the line must show them), other control characters (a
 /// stray carriage return, a vertical tab from a word processor, the escape that starts a
 /// terminal colour code in a file or link name) as their visible symbol (`␍`, `␋`, `␛`), one
 /// character each so that a caret stays in place. Line feeds, which only messages and helps
@@ -125,7 +126,7 @@ fn truncate_line(line: &str) -> &str {
 fn visible(line: &str) -> String {
     line.chars()
         .map(|c| match c {
-            '\t' => ' ',
+            '\t' => '→',
             '\n' => '\n',
             '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('?'),
             '\u{7f}' => '␡',
@@ -259,7 +260,7 @@ mod tests {
     fn control_characters_in_a_quoted_line_are_shown_not_obeyed() {
         let d = Diagnostic::error_at("a.md", "title: a\rb\u{b}c\td\n", 1, 8, "m");
         let text = d.to_string();
-        assert!(text.contains(" 1 | title: a␍b␋c d\n"), "{text}");
+        assert!(text.contains(" 1 | title: a␍b␋c→d\n"), "{text}");
         assert!(!text.contains('\r'), "{text}");
         assert!(text.ends_with("   |        ^"), "{text:?}");
     }

@@ -241,6 +241,7 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared, BuildError> {
         problems.extend(site_problems);
         let (plan, plan_problems) = plan::OutputPlan::build(&site, &template_names);
         problems.extend(plan_problems);
+        problems.extend(plan::site_links::check(&site, &plan));
         planned.push((site, plan));
     }
     let templates = match compiled {

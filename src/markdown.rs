@@ -4,21 +4,23 @@
 //! `{#id}` heading attributes) it gives every heading a unique id and a permalink anchor, builds
 //! the table of contents, cuts the summary at `<!-- more -->`, gives footnotes ids that cannot
 //! clash with headings (`fn:label`), and rewrites links written to source files (`@/news/x.md`,
-//! `../about.md`, `photo.jpg`) into the URLs they have on the site. A link to a missing file is a
-//! diagnostic at its line; links to anchors in other pages are returned so that the caller can
-//! check them once every page's headings are known. HTML nested deeper than
+//! `../about.md`, `photo.jpg`) or entities (`@/smes/<id>`) into the URLs they have on the site
+//! (see [`links`]). A link to a missing file is a diagnostic at its line; links to anchors in
+//! other pages and links written as URLs of the site are returned so that the caller can check
+//! them once every page's headings and every output are known. HTML nested deeper than
 //! [`CONTENT_LIMITS`](crate::html_nesting::CONTENT_LIMITS) (quotes in quotes, lists in lists,
 //! HTML elements left open) is an error at the line that goes too deep, and is not passed on.
 //! It reads no file and knows no template; the Markdown fields of data are rendered by
 //! [`untrusted`].
 
 mod bounded;
+mod links;
 mod untrusted;
 
-use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::diagnostics::Diagnostic;
 use crate::source::content::ContentSource;
 use bounded::bounded_html;
-use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 pub use untrusted::{for_embed, render_untrusted};
@@ -28,6 +30,10 @@ pub use untrusted::{for_embed, render_untrusted};
 pub struct LinkTargets<'a> {
     pub content: &'a HashMap<String, String>,
     pub assets: &'a HashMap<String, String>,
+    /// The URL of every entity page, by the name a link gives it: `smes/<id>`.
+    pub entities: &'a HashMap<String, String>,
+    /// Entities (`smes/<id>`) whose files have errors: links to them are not errors of their own.
+    pub unresolved_entities: &'a HashSet<String>,
     /// Content files that exist but failed to load: links to them are not errors of their own.
     pub failed: &'a std::collections::HashSet<String>,
     /// The base URL's path (`/sub`, or empty): written before links to `/site/paths`.
@@ -53,6 +59,17 @@ pub struct AnchorLink {
     pub offset: usize,
 }
 
+/// A link written as a URL of this site (`/smes/x/`, `../about/`), checked against the outputs of
+/// the build once they are known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteLink {
+    /// As written, without its `#anchor` and `?query`; relative to the page's URL unless it
+    /// starts with `/`.
+    pub url: String,
+    /// Byte offset of the link in the source file, for the diagnostic.
+    pub offset: usize,
+}
+
 /// The HTML of one content file and what was learnt while making it.
 #[derive(Debug, Clone, Default)]
 pub struct RenderedMarkdown {
@@ -64,6 +81,7 @@ pub struct RenderedMarkdown {
     pub anchors: HashSet<String>,
     pub word_count: usize,
     pub anchor_links: Vec<AnchorLink>,
+    pub site_links: Vec<SiteLink>,
     /// Shortcode calls; their markers in `html` and `summary` are replaced when rendering.
     pub shortcodes: Vec<crate::shortcode::ShortcodeCall>,
     pub diagnostics: Vec<Diagnostic>,
@@ -260,7 +278,7 @@ impl<'a> Pipeline<'_, '_> {
             }
         }
         let base = explicit.unwrap_or_else(|| {
-            let slug = slugify(&title);
+            let slug = heading_id(&title);
             if slug.is_empty() {
                 "section".to_owned()
             } else {
@@ -293,140 +311,11 @@ impl<'a> Pipeline<'_, '_> {
         }
     }
 
-    /// Rewrites a link or image URL that points at a source file; leaves every other URL alone.
-    fn rewrite(&mut self, url: CowStr<'a>, offset: usize, is_image: bool) -> CowStr<'a> {
-        let text: &str = &url;
-        if let Some(anchor) = text.strip_prefix('#') {
-            if !anchor.is_empty() {
-                self.out.anchor_links.push(AnchorLink {
-                    target: self.source.path.clone(),
-                    anchor: anchor.to_owned(),
-                    offset,
-                });
-            }
-            return url;
-        }
-        let (path, anchor) = match text.split_once('#') {
-            Some((path, anchor)) => (path, Some(anchor)),
-            None => (text, None),
-        };
-        let content_path = if let Some(path) = path.strip_prefix("@/") {
-            Some(path.to_owned())
-        } else if path.starts_with('/')
-            && !path.starts_with("//")
-            && !self.targets.base_path.is_empty()
-        {
-            // A path on this site: it moves with the base URL, like menu entries.
-            return format!("{}{text}", self.targets.base_path).into();
-        } else if has_scheme(path) || path.starts_with('/') || path.is_empty() {
-            return url;
-        } else {
-            let path = path.split('?').next().unwrap_or(path);
-            match resolve_relative(&self.source.path, path) {
-                Some(resolved) => Some(resolved),
-                None => {
-                    self.error(
-                        offset,
-                        format!("link `{text}` points outside the content folder"),
-                        None,
-                    );
-                    return url;
-                }
-            }
-        };
-        let Some(content_path) = content_path else {
-            return url;
-        };
-        if content_path.ends_with(".md") {
-            match self.targets.content.get(&content_path) {
-                Some(target_url) => {
-                    let mut new_url = target_url.clone();
-                    if let Some(anchor) = anchor.filter(|a| !a.is_empty()) {
-                        self.out.anchor_links.push(AnchorLink {
-                            target: content_path,
-                            anchor: anchor.to_owned(),
-                            offset,
-                        });
-                        new_url.push('#');
-                        new_url.push_str(anchor);
-                    }
-                    new_url.into()
-                }
-                None if self.targets.failed.contains(&content_path) => url,
-                None => {
-                    let hint = did_you_mean(
-                        &content_path,
-                        self.targets.content.keys().map(String::as_str),
-                    )
-                    .map(|best| format!("did you mean `@/{best}`?"));
-                    self.error(
-                        offset,
-                        format!(
-                            "link to `{text}`: there is no content file content/{content_path}"
-                        ),
-                        hint,
-                    );
-                    url
-                }
-            }
-        } else if let Some(asset_url) = self.targets.assets.get(&content_path) {
-            let mut new_url = asset_url.clone();
-            if let Some(anchor) = anchor {
-                new_url.push('#');
-                new_url.push_str(anchor);
-            }
-            new_url.into()
-        } else if is_image || text.starts_with("@/") || looks_like_file(&content_path) {
-            let what = if is_image { "image" } else { "link" };
-            self.error(
-                offset,
-                format!("{what} `{text}`: there is no file content/{content_path}"),
-                None,
-            );
-            url
-        } else {
-            url
-        }
-    }
-
     fn error(&mut self, offset: usize, message: String, help: Option<String>) {
         let mut d = self.source.error_at_offset(offset, message);
         d.help = help;
         self.out.diagnostics.push(d);
     }
-}
-
-fn has_scheme(url: &str) -> bool {
-    url.starts_with("//")
-        || url.split_once(':').is_some_and(|(scheme, _)| {
-            !scheme.is_empty()
-                && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
-        })
-}
-
-fn looks_like_file(path: &str) -> bool {
-    path.rsplit('/')
-        .next()
-        .is_some_and(|name| name.contains('.'))
-}
-
-/// Resolves `rel` against the folder of the content file `from`; `None` if it climbs out.
-pub fn resolve_relative(from: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = from.split('/').collect();
-    parts.pop();
-    for segment in rel.split('/') {
-        match segment {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            segment => parts.push(segment),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 fn footnote_id(label: &str) -> String {
@@ -436,6 +325,23 @@ fn footnote_id(label: &str) -> String {
     } else {
         slug
     }
+}
+
+/// The id of a heading, made the way GitHub (and Hugo by default) make it, so that an anchor
+/// copied from elsewhere works: lower case; letters (any script), digits, `-` and `_` kept; each
+/// space becomes `-`; everything else (punctuation, symbols, emoji) left out. `Smileys & Emotion`
+/// gives `smileys--emotion`. Repeats get `-1`, `-2`... (in `Pipeline::unique_id`).
+pub fn heading_id(text: &str) -> String {
+    text.trim()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            '-' | '_' => Some(c),
+            c if c.is_alphanumeric() => Some(c),
+            _ => None,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// A URL-safe slug: ASCII letters (transliterated), digits and single dashes, lower case.
@@ -522,6 +428,8 @@ mod tests {
             &LinkTargets {
                 content: &content,
                 assets: &assets,
+                entities: &HashMap::from([("smes/lumen".to_owned(), "/smes/lumen/".to_owned())]),
+                unresolved_entities: &HashSet::from(["smes/broken".to_owned()]),
                 failed: &Default::default(),
                 base_path: "",
             },
@@ -541,6 +449,50 @@ mod tests {
         assert!(out.html.contains("<h3 id=\"custom\">"));
         assert_eq!(out.toc.len(), 2);
         assert_eq!(out.toc[1].children[0].title, "Déjà vu");
+    }
+
+    #[test]
+    fn heading_ids_are_made_the_way_github_and_hugo_make_them() {
+        let out = render_body(
+            "a.md",
+            "## Smileys & Emotion\n\n## C++ code\n\n## Ça va, `été`?\n\n## Smileys & Emotion\n\n## snake_case-name\n\n## 🎉\n",
+        );
+        for id in [
+            "smileys--emotion",
+            "c-code",
+            "ça-va-été",
+            "smileys--emotion-1",
+            "snake_case-name",
+            "section",
+        ] {
+            assert!(out.anchors.contains(id), "{id} in {:?}", out.anchors);
+        }
+    }
+
+    #[test]
+    fn entities_are_linked_by_their_file_and_site_links_are_kept_for_the_check() {
+        let out = render_body(
+            "news/a.md",
+            "[a](@/smes/lumen#offer) [b](@/smes/broken) [c](/smes/x/?q=1#top) [d](../about/) [e](@/smes/lumn)\n",
+        );
+        assert!(
+            out.html.contains("href=\"/smes/lumen/#offer\""),
+            "{}",
+            out.html
+        );
+        let links: Vec<&str> = out.site_links.iter().map(|l| l.url.as_str()).collect();
+        assert_eq!(links, ["/smes/x/", "../about/"]);
+        let messages: Vec<String> = out
+            .diagnostics
+            .iter()
+            .map(|d| format!("{} / {}", d.message, d.help.as_deref().unwrap_or_default()))
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "link to `@/smes/lumn`: there is no file data/smes/lumn.yaml / did you mean `@/smes/lumen`?"
+            ]
+        );
     }
 
     #[test]
@@ -645,6 +597,8 @@ mod tests {
         let targets = LinkTargets {
             content: &content,
             assets: &assets,
+            entities: &HashMap::new(),
+            unresolved_entities: &HashSet::new(),
             failed: &Default::default(),
             base_path: "/sub",
         };

@@ -614,3 +614,26 @@ fn editing_a_translation_re_renders_only_what_shows_it() {
         ["/about/ (its body)", "/fi/about/ (its body)"]
     );
 }
+
+#[test]
+fn a_body_edit_with_a_broken_site_link_is_an_error_at_its_line() {
+    let site = copy_fixture("basic-site");
+    let mut session = Session::new(BuildOptions::new(site.path()));
+    session.rebuild(&[]).expect("the fixture builds");
+    let path = site.path().join("content/about/_index.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{text}\nSee [the news](/newz/).\n")).unwrap();
+    let Err(pimap::BuildError::Site(problems)) =
+        session.rebuild(&[PathBuf::from("content/about/_index.md")])
+    else {
+        panic!("a broken link was accepted");
+    };
+    let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert!(
+        shown
+            .iter()
+            .any(|d| d.contains("link to `/newz/`: this site has no page")
+                && d.contains("did you mean `/news/`?")),
+        "{shown:?}"
+    );
+}

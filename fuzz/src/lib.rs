@@ -52,11 +52,12 @@ pub fn front_matter(data: &[u8]) {
     assert!(source.front_start <= source.front_end && source.front_end <= source.body_start);
     assert!(source.body_start <= text.len());
     let _ = (source.front_matter(), source.body());
-    if let Err(d) = source.parse_front_matter::<PageFrontMatter>() {
-        check_diagnostic(&d, text);
-    }
-    if let Err(d) = source.parse_front_matter::<SectionFrontMatter>() {
-        check_diagnostic(&d, text);
+    let page = source.parse_front_matter::<PageFrontMatter>();
+    let section = source.parse_front_matter::<SectionFrontMatter>();
+    let page = page.map_or_else(|errors| errors, |(_, warnings)| warnings);
+    let section = section.map_or_else(|errors| errors, |(_, warnings)| warnings);
+    for d in page.iter().chain(&section) {
+        check_diagnostic(d, text);
     }
     for key in ["title", "date", "extra", ""] {
         check_diagnostic(&source.error_at_key(key, "message"), text);
@@ -116,9 +117,13 @@ pub fn markdown(data: &[u8]) {
     ]);
     let assets = HashMap::from([("news/photo.jpg".to_owned(), "/news/photo.jpg".to_owned())]);
     let failed = HashSet::from(["news/broken.md".to_owned()]);
+    let entities = HashMap::from([("smes/lumen".to_owned(), "/smes/lumen/".to_owned())]);
+    let unresolved_entities = HashSet::from(["smes/broken".to_owned()]);
     let targets = LinkTargets {
         content: &content,
         assets: &assets,
+        entities: &entities,
+        unresolved_entities: &unresolved_entities,
         failed: &failed,
         base_path: "/sub",
     };

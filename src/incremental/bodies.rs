@@ -70,23 +70,25 @@ pub fn read_edits(
 /// Renders the Markdown of the edited bodies, checks their links and expands their shortcodes.
 pub fn render_edits(
     last: &Prepared,
-    (content_urls, asset_urls): &(HashMap<String, String>, HashMap<String, String>),
+    link_urls: &crate::site::LinkUrls,
     edits: Vec<(Doc, ContentSource)>,
 ) -> Result<Vec<(Doc, ContentSource, RenderedMarkdown)>, Fallback> {
     let site = &last.site;
     let no_failures = HashSet::new();
-    let targets = crate::markdown::LinkTargets {
-        content: content_urls,
-        assets: asset_urls,
-        failed: &no_failures,
-        base_path: &site.base.path,
-    };
+    let targets = link_urls.targets(&no_failures, &site.base.path);
     let names = render::shortcode_names_of(&last.templates);
     edits
         .into_par_iter()
         .map(|(doc, source)| {
             let mut markdown = crate::markdown::render(&source, &targets);
             let mut problems = std::mem::take(&mut markdown.diagnostics);
+            let page_url = match doc {
+                Doc::Page(i) => &site.pages[i].url,
+                Doc::Section(i) => &site.sections[i].url,
+            };
+            problems.extend(crate::plan::site_links::check_document(
+                site, &last.plan, &source, &markdown, page_url,
+            ));
             problems.extend(render::check_shortcodes_of(
                 &names,
                 &site.graph,

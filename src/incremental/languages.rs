@@ -5,9 +5,9 @@
 //! that is new (its language showed the original until now) takes the full path.
 
 use super::bodies;
-use super::{Fallback, LinkUrls, fall, render_jobs};
+use super::{Fallback, fall, render_jobs};
 use crate::Prepared;
-use crate::site::Site;
+use crate::site::{LinkUrls, Site};
 use crate::source::files::SiteRoot;
 use crate::source::languages::split_language;
 use std::collections::BTreeMap;

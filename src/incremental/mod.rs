@@ -24,16 +24,13 @@ mod languages;
 
 use crate::plan::{OutputPlan, PlannedOutput};
 use crate::render::{self, SiteValues, replace_field};
-use crate::site::{EntityKind, Site};
+use crate::site::{EntityKind, LinkUrls, Site};
 use crate::source::files::SiteRoot;
 use crate::{BuildError, BuildOptions, Diagnostic, OutputSink, Prepared, prepare, render_prepared};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-
-/// The URLs of content and asset files (what links resolve to) of one language's site.
-type LinkUrls = (HashMap<String, String>, HashMap<String, String>);
 
 /// A built site held in memory: output path -> bytes.
 pub type Files = HashMap<String, Arc<Vec<u8>>>;
@@ -106,8 +103,8 @@ pub(crate) struct Selected<'p> {
 pub struct Session {
     options: BuildOptions,
     last: Option<Prepared>,
-    /// URLs of content and asset files (what links resolve to) in each language of `last`, the
-    /// default language first; body edits keep them.
+    /// URLs of content, asset and entity files (what links resolve to) in each language of
+    /// `last`, the default language first; body edits keep them.
     link_urls: Vec<LinkUrls>,
     files: Files,
     pages: usize,

@@ -121,11 +121,8 @@ fn key(site: &Site, output: &PlannedOutput) -> Key {
         | OutputOwner::ListPage(PagedList::Section(_), _)
         | OutputOwner::FirstPageRedirect(PagedList::Section(_)) => Key::Owner(output.owner),
         _ => {
-            let prefix = format!("{}/", site.language.code);
-            let path = match site.language.is_default {
-                true => output.path.as_str(),
-                false => output.path.strip_prefix(&prefix).unwrap_or(&output.path),
-            };
+            let folder = site.language.folder();
+            let path = output.path.strip_prefix(&folder).unwrap_or(&output.path);
             Key::Path(path.to_owned())
         }
     }

@@ -6,11 +6,13 @@
 //! `get_url`, the incremental rebuild and the dev server read the [`OutputPlan`]; nothing else
 //! derives a path or a URL of an output. Building the plan also checks it: two sources for one
 //! path, a file where a folder must go, a name pimap keeps for itself (`collisions.rs`), and a
-//! template that does not exist. The plan reads no file and renders nothing.
+//! template that does not exist; links written in Markdown as URLs of this site must lead to
+//! one of its outputs (`site_links.rs`). The plan reads no file and renders nothing.
 
 mod collisions;
 pub mod languages;
 mod pagination;
+pub mod site_links;
 
 pub use pagination::PagedList;
 
@@ -99,11 +101,7 @@ impl OutputPlan {
     /// The plan is complete even when there are problems; the build stops on them.
     pub fn build(site: &Site, template_names: &HashSet<String>) -> (OutputPlan, Vec<Diagnostic>) {
         let language = &site.language;
-        let prefix = if language.is_default {
-            String::new()
-        } else {
-            format!("{}/", language.code)
-        };
+        let prefix = language.folder();
         let (shared, own): (Vec<_>, Vec<_>) = owners(site, template_names)
             .into_iter()
             .partition(|(_, owner)| !language.is_default && owner.is_whole_site());

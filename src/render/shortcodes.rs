@@ -69,7 +69,7 @@ pub(crate) fn check_document(
             } else if let (Some(kind), Some(ArgValue::Text(id))) =
                 (entity_kind(&call.name), call.args.get("id"))
             {
-                if graph.find(kind, id).is_none() {
+                if graph.find(kind, id).is_none() && !graph.is_unresolved(kind, id) {
                     let ids: Vec<&str> =
                         (0..graph.count(kind)).map(|i| graph.id(kind, i)).collect();
                     let help = did_you_mean(id, ids.iter().copied()).map_or_else(

@@ -125,6 +125,12 @@ pub struct Facet {
 #[derive(Debug, Default)]
 pub struct DataGraph {
     pub entities: Entities,
+    /// Entity files (`smes/x.yaml`) that exist but are not in the graph: they had errors, or
+    /// the references between entities did. A reference to one is not reported again.
+    pub unresolved: std::collections::HashSet<String>,
+    /// The references between entities had errors: the graph holds no entity, and no entity,
+    /// list or facet page is made.
+    pub references_broken: bool,
     pub partner_smes: Vec<Vec<usize>>,
     /// Missions a partner organised, took part in or hosted.
     pub partner_missions: Vec<Vec<usize>>,
@@ -194,6 +200,15 @@ impl DataGraph {
 
     pub fn facets(&self, kind: FacetKind) -> &[Facet] {
         self.facets.get(&facet_key(kind)).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether the entity `id` of `kind` has a file that failed to load or resolve: it exists,
+    /// and its file's own errors say what is wrong with it.
+    pub fn is_unresolved(&self, kind: EntityKind, id: &str) -> bool {
+        let folder = kind.variable().1;
+        ["yaml", "yml"]
+            .iter()
+            .any(|ext| self.unresolved.contains(&format!("{folder}/{id}.{ext}")))
     }
 
     /// Index of the entity of `kind` with `id`.
@@ -372,17 +387,30 @@ fn field_html<T: Sync>(
         .collect()
 }
 
+/// The file of every entity, inside `data/` (`smes/x.yaml`).
+fn entity_files(entities: &Entities) -> impl Iterator<Item = String> + '_ {
+    let sources = (entities.partners.iter().map(|e| &e.source))
+        .chain(entities.smes.iter().map(|e| &e.source))
+        .chain(entities.missions.iter().map(|e| &e.source))
+        .chain(entities.practices.iter().map(|e| &e.source));
+    sources.filter_map(|source| {
+        let inside = source.file.strip_prefix("data").ok()?;
+        Some(inside.to_string_lossy().replace('\\', "/"))
+    })
+}
+
 fn sort_by_id<T>(list: &mut [Entity<T>]) {
     list.sort_by(|a, b| a.id.cmp(&b.id));
 }
 
 /// Checks every reference and builds the graph, with the warnings found (and errors in Markdown
-/// fields, which leave the graph whole); or every problem.
+/// fields, which leave the graph whole); or every problem, with a graph that holds no entity
+/// and knows every entity file as unresolved.
 pub fn resolve(
     mut entities: Entities,
     base: &BaseUrl,
     language: &Language,
-) -> Result<(DataGraph, Vec<Diagnostic>), Vec<Diagnostic>> {
+) -> Result<(DataGraph, Vec<Diagnostic>), (Vec<Diagnostic>, DataGraph)> {
     sort_by_id(&mut entities.partners);
     sort_by_id(&mut entities.smes);
     sort_by_id(&mut entities.missions);
@@ -552,8 +580,15 @@ pub fn resolve(
     });
     g.practice_html = field_html(&entities.practices, "body", &mut errors, |p| Some(&p.body));
     if broken_references {
-        return Err(errors);
+        let files = entity_files(&entities).chain(failed);
+        let unresolved = DataGraph {
+            unresolved: files.collect(),
+            references_broken: true,
+            ..DataGraph::default()
+        };
+        return Err((errors, unresolved));
     }
+    g.unresolved = failed;
     // Missions newest first everywhere they are listed.
     let by_date = |list: &mut Vec<usize>| {
         list.sort_by(|&a, &b| {

@@ -3,48 +3,90 @@
 //! check that every `#anchor` a link points at exists. The full build and the incremental rebuild
 //! both check anchors with [`check_anchor`].
 
-use super::{Site, section_path};
+use super::{EntityKind, Site, section_path};
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::markdown::{self, AnchorLink, LinkTargets};
 use crate::source::content::ContentSource;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 
-/// The URL of every content file and of every file copied from `content/`, by path inside
-/// `content/`: what Markdown links resolve against.
-pub fn link_target_urls(site: &Site) -> (HashMap<String, String>, HashMap<String, String>) {
-    let mut content_urls: HashMap<String, String> = site
+/// What links in Markdown resolve against, by the name a link gives: the URL of every content
+/// file and of every file copied from `content/` (by path inside `content/`), and of every
+/// entity page (`smes/<id>`).
+#[derive(Debug, Default)]
+pub struct LinkUrls {
+    pub content: HashMap<String, String>,
+    pub assets: HashMap<String, String>,
+    pub entities: HashMap<String, String>,
+    /// Entities (`smes/<id>`) whose files have errors.
+    pub unresolved_entities: HashSet<String>,
+}
+
+impl LinkUrls {
+    /// The targets of links for rendering, with the content files that failed to load.
+    pub fn targets<'a>(
+        &'a self,
+        failed: &'a HashSet<String>,
+        base_path: &'a str,
+    ) -> LinkTargets<'a> {
+        LinkTargets {
+            content: &self.content,
+            assets: &self.assets,
+            entities: &self.entities,
+            unresolved_entities: &self.unresolved_entities,
+            failed,
+            base_path,
+        }
+    }
+}
+
+/// The URLs links in the Markdown of `site` resolve against.
+pub fn link_target_urls(site: &Site) -> LinkUrls {
+    let mut content: HashMap<String, String> = site
         .pages
         .iter()
         .map(|p| (p.source.path.clone(), p.url.clone()))
         .collect();
-    content_urls.extend(
+    content.extend(
         site.sections
             .iter()
             .filter(|s| s.source.is_some())
             .map(|s| (section_path(&s.dir), s.url.clone())),
     );
-    let asset_urls = site
+    let assets = site
         .content_assets
         .iter()
         .map(|(asset, output)| (asset.rel.clone(), format!("{}/{}", site.base.path, output)))
         .collect();
-    (content_urls, asset_urls)
+    let graph = &site.graph;
+    let entities = EntityKind::ALL
+        .into_iter()
+        .flat_map(|kind| {
+            (0..graph.count(kind)).map(move |i| {
+                let name = format!("{}/{}", kind.variable().1, graph.id(kind, i));
+                (name, site.url_for_dir(&graph.output_dir(kind, i)))
+            })
+        })
+        .collect();
+    let unresolved_entities = graph
+        .unresolved
+        .iter()
+        .filter_map(|file| file.rsplit_once('.').map(|(name, _)| name.to_owned()))
+        .collect();
+    LinkUrls {
+        content,
+        assets,
+        entities,
+        unresolved_entities,
+    }
 }
 
 /// Renders every content file's Markdown in parallel, then checks the anchors links point at.
-pub(super) fn render_markdown(
-    site: &mut Site,
-    failed: &HashSet<String>,
-    errors: &mut Vec<Diagnostic>,
-) {
-    let (content_urls, asset_urls) = link_target_urls(site);
-    let targets = LinkTargets {
-        content: &content_urls,
-        assets: &asset_urls,
-        failed,
-        base_path: &site.base.path,
-    };
+pub(super) fn render_markdown(site: &mut Site, errors: &mut Vec<Diagnostic>) {
+    let urls = link_target_urls(site);
+    let base_path = site.base.path.clone();
+    let failed = std::mem::take(&mut site.failed_content);
+    let targets = urls.targets(&failed, &base_path);
     site.pages
         .par_iter_mut()
         .for_each(|page| page.markdown = markdown::render(&page.source, &targets));
@@ -53,6 +95,7 @@ pub(super) fn render_markdown(
             section.markdown = markdown::render(source, &targets);
         }
     });
+    site.failed_content = failed;
     let documents = site.pages.iter().map(|p| (&p.source, &p.markdown)).chain(
         site.sections
             .iter()

@@ -21,7 +21,7 @@ mod navigation;
 mod taxonomies;
 mod tree;
 pub use entities::{DataGraph, EntityKind, FacetKind};
-pub use links::{anchors_in, check_anchor, link_target_urls};
+pub use links::{LinkUrls, anchors_in, check_anchor, link_target_urls};
 pub(crate) use navigation::{alias_error, alias_output};
 
 /// The resolved site: everything a template may show, by index.
@@ -52,6 +52,9 @@ pub struct Site {
     pub graph: DataGraph,
     /// Whether `get_url` adds content hashes to static file URLs.
     pub cachebust: bool,
+    /// Content files (`news/x.md`) that exist but failed to load: links to them are not errors
+    /// of their own.
+    pub failed_content: std::collections::HashSet<String>,
     /// Problems that do not stop the build.
     pub warnings: Vec<Diagnostic>,
 }
@@ -203,9 +206,9 @@ pub fn resolve(sources: SiteSources) -> (Site, Vec<Diagnostic>) {
             errors.extend(warnings);
             graph
         }
-        Err(problems) => {
+        Err((problems, unresolved)) => {
             errors.extend(problems);
-            DataGraph::default()
+            unresolved
         }
     };
     let mut sections = tree::sections(section_sources, &config.title, &base);
@@ -231,9 +234,10 @@ pub fn resolve(sources: SiteSources) -> (Site, Vec<Diagnostic>) {
         aliases,
         graph,
         cachebust: true,
+        failed_content,
         warnings: Vec::new(),
     };
-    links::render_markdown(&mut site, &failed_content, &mut errors);
+    links::render_markdown(&mut site, &mut errors);
     (site, errors)
 }
 

@@ -70,14 +70,21 @@ impl ContentSource {
         }
     }
 
-    /// Parses the front matter as `T`, placing YAML errors on the file's own lines.
-    pub fn parse_front_matter<T: serde::de::DeserializeOwned>(&self) -> Result<T, Diagnostic> {
-        yaml::parse(self.front_matter()).map_err(|e| {
-            let line = e.line + self.front_line_offset();
-            let mut d = Diagnostic::error_at(&self.file, &self.text, line, e.col, e.message);
-            d.help = e.help;
-            d
-        })
+    /// Parses the front matter as `T`, with its warnings, or every problem it has, placed on the
+    /// file's own lines.
+    pub fn parse_front_matter<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<(T, Vec<Diagnostic>), Vec<Diagnostic>> {
+        // Blank lines in place of the opening `---` (and of a byte order mark's line) give the
+        // YAML the file's own line numbers, in places and in messages ("opened on line 2").
+        let yaml = format!(
+            "{}{}",
+            "\n".repeat(self.front_line_offset()),
+            self.front_matter()
+        );
+        let front = yaml::parse(&yaml).map_err(|e| yaml::diagnostics(e, &self.file, &self.text))?;
+        let warnings = yaml::warning_diagnostics(&self.file, &yaml);
+        Ok((front, warnings))
     }
 }
 
@@ -246,7 +253,10 @@ mod tests {
     #[test]
     fn yaml_errors_land_on_file_lines() {
         let s = source("---\ntitle: Hi\ndraft: maybe\n---\n").unwrap();
-        let d = s.parse_front_matter::<PageFrontMatter>().unwrap_err();
+        let d = s
+            .parse_front_matter::<PageFrontMatter>()
+            .unwrap_err()
+            .remove(0);
         assert_eq!((d.line, d.col), (3, 8));
     }
 

@@ -2,7 +2,7 @@
 //! `data/kpis.yaml` and `data/roadmap.yaml` (the reference is `docs/data-model.md`).
 //!
 //! Each file is parsed into its record type (unknown fields, wrong types and bad enum values are
-//! YAML errors with a "did you mean"), then checked value by value: ids, country codes, URLs,
+//! YAML errors with a "did you mean", all of a file's in one run), then checked value by value: ids, country codes, URLs,
 //! years, coordinates, date order, lists that must not be empty. Every problem of every file is
 //! collected. References between entities are checked later, in `site::entities`, once every
 //! entity is known.
@@ -340,12 +340,21 @@ pub fn is_valid_id(id: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
-fn parse<T: serde::de::DeserializeOwned>(source: &DataFile) -> Result<T, Diagnostic> {
-    yaml::parse(&source.text).map_err(|e| {
-        let mut d = Diagnostic::error_at(&source.file, &source.text, e.line, e.col, e.message);
-        d.help = e.help;
-        d
-    })
+/// Parses a data file as `T`, adding its warnings, or every problem it has, to `errors`.
+fn parse<T: serde::de::DeserializeOwned>(
+    source: &DataFile,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    match yaml::parse(&source.text) {
+        Ok(record) => {
+            errors.extend(yaml::warning_diagnostics(&source.file, &source.text));
+            Some(record)
+        }
+        Err(problems) => {
+            errors.extend(yaml::diagnostics(problems, &source.file, &source.text));
+            None
+        }
+    }
 }
 
 /// Parses and checks one typed data file, adding it to `entities`.
@@ -356,7 +365,7 @@ pub fn add_file(
     errors: &mut Vec<Diagnostic>,
 ) {
     if rel == "kpis.yaml" || rel == "kpis.yml" {
-        if let Some(kpis) = ok(parse::<Vec<Kpi>>(&source), errors) {
+        if let Some(kpis) = parse::<Vec<Kpi>>(&source, errors) {
             check_list(&source, kpis.iter().map(|k| k.id.as_str()), errors);
             for kpi in &kpis {
                 for (key, value) in [
@@ -378,7 +387,7 @@ pub fn add_file(
         return;
     }
     if rel == "roadmap.yaml" || rel == "roadmap.yml" {
-        if let Some(actions) = ok(parse::<Vec<RoadmapAction>>(&source), errors) {
+        if let Some(actions) = parse::<Vec<RoadmapAction>>(&source, errors) {
             check_list(&source, actions.iter().map(|a| a.id.as_str()), errors);
             for action in &actions {
                 if action.end < action.start {
@@ -420,7 +429,7 @@ pub fn add_file(
     let id = id.to_owned();
     match folder {
         "partners" => {
-            if let Some(record) = ok(parse::<Partner>(&source), errors) {
+            if let Some(record) = parse::<Partner>(&source, errors) {
                 check_partner(&source, &record, errors);
                 check_sourced(
                     &source,
@@ -432,7 +441,7 @@ pub fn add_file(
             }
         }
         "smes" => {
-            if let Some(record) = ok(parse::<Sme>(&source), errors) {
+            if let Some(record) = parse::<Sme>(&source, errors) {
                 for (key, empty) in [
                     ("sectors", record.sectors.is_empty()),
                     ("technologies", record.technologies.is_empty()),
@@ -450,7 +459,7 @@ pub fn add_file(
             }
         }
         "missions" => {
-            if let Some(record) = ok(parse::<Mission>(&source), errors) {
+            if let Some(record) = parse::<Mission>(&source, errors) {
                 if let Some(end) = record
                     .end
                     .as_ref()
@@ -483,7 +492,7 @@ pub fn add_file(
             }
         }
         "practices" => {
-            if let Some(record) = ok(parse::<Practice>(&source), errors) {
+            if let Some(record) = parse::<Practice>(&source, errors) {
                 if record.partners.is_empty() {
                     errors.push(source.at(
                         "partners",
@@ -496,10 +505,6 @@ pub fn add_file(
         }
         _ => {}
     }
-}
-
-fn ok<T>(result: Result<T, Diagnostic>, errors: &mut Vec<Diagnostic>) -> Option<T> {
-    result.map_err(|d| errors.push(d)).ok()
 }
 
 fn check_list<'a>(

@@ -174,14 +174,13 @@ mod tests {
     #[test]
     fn typed_values_are_checked() {
         assert!(yaml::parse::<Country>("FR").is_ok());
-        let e = yaml::parse::<Country>("UK").unwrap_err();
+        let e = yaml::parse::<Country>("UK").unwrap_err().remove(0);
         assert_eq!(
             e.message,
             "`UK` is not an ISO 3166-1 alpha-2 country code (the United Kingdom is `GB`)"
         );
         assert!(
-            yaml::parse::<Country>("fr")
-                .unwrap_err()
+            yaml::parse::<Country>("fr").unwrap_err()[0]
                 .message
                 .contains("capitals")
         );

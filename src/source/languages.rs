@@ -48,6 +48,16 @@ pub struct Language {
 }
 
 impl Language {
+    /// The folder of this language's outputs inside the output folder: empty for the default
+    /// language, `fr/` for French.
+    pub fn folder(&self) -> String {
+        if self.is_default {
+            String::new()
+        } else {
+            format!("{}/", self.code)
+        }
+    }
+
     /// A facet's name in this language (`sectors`, `Laser welding` -> `Soudage laser`).
     pub fn label<'a>(&'a self, facet: &str, name: &'a str) -> &'a str {
         self.labels

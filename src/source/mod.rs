@@ -147,7 +147,13 @@ pub fn load(options: &LoadOptions) -> Result<SiteSources, Vec<Diagnostic>> {
         }
     };
     let (config, base_url) = match SiteConfig::parse(&config_text, options.base_url.as_deref()) {
-        Ok(parsed) => parsed,
+        Ok(parsed) => {
+            errors.extend(yaml::warning_diagnostics(
+                Path::new(CONFIG_FILE),
+                &config_text,
+            ));
+            parsed
+        }
         Err(mut diagnostics) => {
             // Keep going with defaults so that content errors are reported in the same run.
             errors.append(&mut diagnostics);
@@ -163,7 +169,7 @@ pub fn load(options: &LoadOptions) -> Result<SiteSources, Vec<Diagnostic>> {
         .into_iter()
         .partition(|rel| rel.ends_with(".md"));
 
-    let parsed: Vec<Result<ContentFile, Diagnostic>> = markdown
+    let parsed: Vec<ContentRead> = markdown
         .par_iter()
         .map(|rel| read_content(root.path(), rel))
         .collect();
@@ -173,11 +179,11 @@ pub fn load(options: &LoadOptions) -> Result<SiteSources, Vec<Diagnostic>> {
     let mut failed_content = std::collections::HashSet::new();
     let mut draft_content = std::collections::HashSet::new();
     for (rel, item) in markdown.iter().zip(parsed) {
-        let file = match item {
-            Ok(file) => file,
-            Err(d) => {
+        let (file, warnings) = match item {
+            Ok(read) => read,
+            Err(problems) => {
                 failed_content.insert(rel.clone());
-                errors.push(d);
+                errors.extend(problems);
                 continue;
             }
         };
@@ -185,6 +191,7 @@ pub fn load(options: &LoadOptions) -> Result<SiteSources, Vec<Diagnostic>> {
             draft_content.insert(rel.clone());
             continue;
         }
+        errors.extend(warnings);
         if let Some((original, code)) = languages::split_language(rel) {
             let code = languages::check_code(
                 code,
@@ -273,19 +280,23 @@ impl ContentFile {
     }
 }
 
-fn read_content(root: &Path, rel: &str) -> Result<ContentFile, Diagnostic> {
+/// A content file read, with the warnings of its front matter; or every problem it has.
+type ContentRead = Result<(ContentFile, Vec<Diagnostic>), Vec<Diagnostic>>;
+
+/// Reads one content file.
+fn read_content(root: &Path, rel: &str) -> ContentRead {
     let file = Path::new("content").join(rel);
     let bytes = std::fs::read(root.join(&file))
-        .map_err(|e| Diagnostic::file_error(&file, format!("cannot read: {e}")))?;
-    let source = content::split(rel.to_owned(), file, bytes)?;
+        .map_err(|e| vec![Diagnostic::file_error(&file, format!("cannot read: {e}"))])?;
+    let source = content::split(rel.to_owned(), file, bytes).map_err(|d| vec![d])?;
     // `_index.fr.md` is a section's translation.
     let original = languages::split_language(rel).map_or_else(|| rel.to_owned(), |(o, _)| o);
     if original == "_index.md" || original.ends_with("/_index.md") {
-        let front = source.parse_front_matter()?;
-        Ok(ContentFile::Section(source, front))
+        let (front, warnings) = source.parse_front_matter()?;
+        Ok((ContentFile::Section(source, front), warnings))
     } else {
-        let front = source.parse_front_matter()?;
-        Ok(ContentFile::Page(source, Box::new(front)))
+        let (front, warnings) = source.parse_front_matter()?;
+        Ok((ContentFile::Page(source, Box::new(front)), warnings))
     }
 }
 
@@ -523,23 +534,22 @@ fn load_data(
     let parsed: Vec<_> = generic
         .par_iter()
         .map(|rel| {
-            let source = data::read(root.path(), rel)?;
-            yaml::parse_value(&source.text)
-                .map(|value| (rel.clone(), value))
-                .map_err(|e| {
-                    let mut d =
-                        Diagnostic::error_at(&source.file, &source.text, e.line, e.col, e.message);
-                    d.help = e.help;
-                    d
-                })
+            let source = data::read(root.path(), rel).map_err(|d| vec![d])?;
+            let value = yaml::parse_value(&source.text)
+                .map_err(|e| yaml::diagnostics(e, &source.file, &source.text))?;
+            let warnings = yaml::warning_diagnostics(&source.file, &source.text);
+            Ok::<_, Vec<Diagnostic>>((rel.clone(), value, warnings))
         })
         .collect();
     let mut data = serde_json::Map::new();
     for item in parsed {
         let (rel, value) = match item {
-            Ok(pair) => pair,
-            Err(d) => {
-                errors.push(d);
+            Ok((rel, value, warnings)) => {
+                errors.extend(warnings);
+                (rel, value)
+            }
+            Err(problems) => {
+                errors.extend(problems);
                 continue;
             }
         };

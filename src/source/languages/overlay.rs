@@ -76,11 +76,12 @@ impl Overlays {
     ) {
         let value = match crate::source::yaml::parse_value(&source.text) {
             Ok(value) => value,
-            Err(e) => {
-                let mut d =
-                    Diagnostic::error_at(&source.file, &source.text, e.line, e.col, e.message);
-                d.help = e.help;
-                errors.push(d);
+            Err(problems) => {
+                errors.extend(crate::source::yaml::diagnostics(
+                    problems,
+                    &source.file,
+                    &source.text,
+                ));
                 return;
             }
         };

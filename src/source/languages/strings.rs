@@ -75,10 +75,8 @@ impl StringFiles {
     pub fn add(&mut self, code: &str, file: PathBuf, text: &str, errors: &mut Vec<Diagnostic>) {
         let value = match yaml::parse_value(text) {
             Ok(value) => value,
-            Err(e) => {
-                let mut d = Diagnostic::error_at(&file, text, e.line, e.col, e.message);
-                d.help = e.help;
-                errors.push(d);
+            Err(problems) => {
+                errors.extend(yaml::diagnostics(problems, &file, text));
                 self.broken.insert(code.to_owned());
                 return;
             }

@@ -1,0 +1,208 @@
+//! Links in Markdown: a link to a source file (`@/news/x.md`, `../about.md`, `photo.jpg`)
+//! becomes the URL it has on the site, a link to an entity by its data file (`@/smes/<id>`)
+//! becomes the entity's page, and a link to a URL of this site (`/smes/x/`, `../about/`) is
+//! recorded as a [`SiteLink`], checked once every output is known. A link to a missing file or
+//! entity is a diagnostic at its line.
+
+use super::{AnchorLink, Pipeline, SiteLink};
+use crate::diagnostics::did_you_mean;
+use pulldown_cmark::CowStr;
+
+/// The folders of `data/` whose files are entities with a page, as `@/<folder>/<id>` names
+/// them.
+const ENTITY_FOLDERS: [&str; 4] = ["partners", "smes", "missions", "practices"];
+
+impl<'a> Pipeline<'_, '_> {
+    /// Rewrites a link or image URL that points at a source file; leaves every other URL alone.
+    pub(super) fn rewrite(&mut self, url: CowStr<'a>, offset: usize, is_image: bool) -> CowStr<'a> {
+        let text: &str = &url;
+        if let Some(anchor) = text.strip_prefix('#') {
+            if !anchor.is_empty() {
+                self.out.anchor_links.push(AnchorLink {
+                    target: self.source.path.clone(),
+                    anchor: anchor.to_owned(),
+                    offset,
+                });
+            }
+            return url;
+        }
+        let (path, anchor) = match text.split_once('#') {
+            Some((path, anchor)) => (path, Some(anchor)),
+            None => (text, None),
+        };
+        let content_path = if let Some(path) = path.strip_prefix("@/") {
+            Some(path.to_owned())
+        } else if path.starts_with('/') && !path.starts_with("//") {
+            // A path on this site: checked once every output is known, and moved with the base
+            // URL, like menu entries.
+            self.site_link(path, offset);
+            if self.targets.base_path.is_empty() {
+                return url;
+            }
+            return format!("{}{text}", self.targets.base_path).into();
+        } else if has_scheme(path) || path.is_empty() {
+            return url;
+        } else {
+            let path = path.split('?').next().unwrap_or(path);
+            match resolve_relative(&self.source.path, path) {
+                Some(resolved) => Some(resolved),
+                None => {
+                    self.error(
+                        offset,
+                        format!("link `{text}` points outside the content folder"),
+                        None,
+                    );
+                    return url;
+                }
+            }
+        };
+        let Some(content_path) = content_path else {
+            return url;
+        };
+        if text.starts_with("@/")
+            && let Some(entity) = self.entity_link(&content_path, anchor, offset)
+        {
+            return entity.map_or(url, CowStr::from);
+        }
+        if content_path.ends_with(".md") {
+            self.content_link(content_path, text, anchor, offset)
+                .map_or(url, CowStr::from)
+        } else if let Some(asset_url) = self.targets.assets.get(&content_path) {
+            let mut new_url = asset_url.clone();
+            if let Some(anchor) = anchor {
+                new_url.push('#');
+                new_url.push_str(anchor);
+            }
+            new_url.into()
+        } else if is_image || text.starts_with("@/") || looks_like_file(&content_path) {
+            let what = if is_image { "image" } else { "link" };
+            self.error(
+                offset,
+                format!("{what} `{text}`: there is no file content/{content_path}"),
+                None,
+            );
+            url
+        } else {
+            // A plain relative link (`../about/`): the browser reads it from the page's URL.
+            self.site_link(path, offset);
+            url
+        }
+    }
+
+    /// The URL of a link to the content file `content_path` (written `text`), or `None` after
+    /// an error (or for a file that failed to load, whose own errors are reported).
+    fn content_link(
+        &mut self,
+        content_path: String,
+        text: &str,
+        anchor: Option<&str>,
+        offset: usize,
+    ) -> Option<String> {
+        if let Some(target_url) = self.targets.content.get(&content_path) {
+            let mut new_url = target_url.clone();
+            if let Some(anchor) = anchor.filter(|a| !a.is_empty()) {
+                self.out.anchor_links.push(AnchorLink {
+                    target: content_path,
+                    anchor: anchor.to_owned(),
+                    offset,
+                });
+                new_url.push('#');
+                new_url.push_str(anchor);
+            }
+            return Some(new_url);
+        }
+        if !self.targets.failed.contains(&content_path) {
+            let hint = did_you_mean(
+                &content_path,
+                self.targets.content.keys().map(String::as_str),
+            )
+            .map(|best| format!("did you mean `@/{best}`?"));
+            self.error(
+                offset,
+                format!("link to `{text}`: there is no content file content/{content_path}"),
+                hint,
+            );
+        }
+        None
+    }
+
+    /// Records a link to a URL of this site (`/smes/x/`, `../about/`), without its `?query`.
+    fn site_link(&mut self, path: &str, offset: usize) {
+        let path = path.split('?').next().unwrap_or(path);
+        self.out.site_links.push(SiteLink {
+            url: path.to_owned(),
+            offset,
+        });
+    }
+
+    /// A link to an entity by its file, `@/smes/<id>` (`content_path` is `smes/<id>`): `None`
+    /// when the path names no entity folder; else the entity's URL, or `None` inside after an
+    /// error (or for an entity whose file has errors of its own).
+    fn entity_link(
+        &mut self,
+        content_path: &str,
+        anchor: Option<&str>,
+        offset: usize,
+    ) -> Option<Option<String>> {
+        let (folder, id) = content_path.split_once('/')?;
+        if !ENTITY_FOLDERS.contains(&folder) || id.contains(['/', '.']) {
+            return None;
+        }
+        if let Some(url) = self.targets.entities.get(content_path) {
+            let mut url = url.clone();
+            if let Some(anchor) = anchor {
+                url.push('#');
+                url.push_str(anchor);
+            }
+            return Some(Some(url));
+        }
+        if !self.targets.unresolved_entities.contains(content_path) {
+            let same_kind = self.targets.entities.keys().filter_map(|key| {
+                key.strip_prefix(folder)
+                    .and_then(|rest| rest.strip_prefix('/'))
+            });
+            let help = did_you_mean(id, same_kind)
+                .map(|best| format!("did you mean `@/{folder}/{best}`?"))
+                .unwrap_or_else(|| format!("the ids are the file names in data/{folder}/"));
+            self.error(
+                offset,
+                format!("link to `@/{content_path}`: there is no file data/{folder}/{id}.yaml"),
+                Some(help),
+            );
+        }
+        Some(None)
+    }
+}
+
+fn has_scheme(url: &str) -> bool {
+    url.starts_with("//")
+        || url.split_once(':').is_some_and(|(scheme, _)| {
+            !scheme.is_empty()
+                && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+        })
+}
+
+fn looks_like_file(path: &str) -> bool {
+    path.rsplit('/')
+        .next()
+        .is_some_and(|name| name.contains('.'))
+}
+
+/// Resolves `rel` against the folder of the content file `from`; `None` if it climbs out.
+fn resolve_relative(from: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for segment in rel.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            segment => parts.push(segment),
+        }
+    }
+    Some(parts.join("/"))
+}

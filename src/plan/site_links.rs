@@ -1,0 +1,195 @@
+//! Links written in Markdown as URLs of this site (`/smes/x/`, `../about/`) must lead to a file
+//! the build writes: each is checked against the output plan, and a broken one is an error at
+//! its Markdown line, with the closest address of the site as a suggestion. This is the check
+//! `pimap check` makes on the generated HTML, made where the link is written, so that `build`
+//! and `serve` report it too.
+
+use super::OutputPlan;
+use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::markdown::RenderedMarkdown;
+use crate::site::{EntityKind, FacetKind, Site};
+use crate::source::content::ContentSource;
+
+/// The broken site links of every page and section of `site`.
+pub fn check(site: &Site, plan: &OutputPlan) -> Vec<Diagnostic> {
+    let pages = site
+        .pages
+        .iter()
+        .map(|p| (&p.source, &p.markdown, p.url.as_str()));
+    let sections = site
+        .sections
+        .iter()
+        .filter_map(|s| Some((s.source.as_ref()?, &s.markdown, s.url.as_str())));
+    pages
+        .chain(sections)
+        .flat_map(|(source, markdown, url)| check_document(site, plan, source, markdown, url))
+        .collect()
+}
+
+/// The broken site links of one document, whose page is at `page_url`.
+pub fn check_document(
+    site: &Site,
+    plan: &OutputPlan,
+    source: &ContentSource,
+    markdown: &RenderedMarkdown,
+    page_url: &str,
+) -> Vec<Diagnostic> {
+    let base_path = site.base.path.as_str();
+    let mut broken = Vec::new();
+    for link in &markdown.site_links {
+        let address = address_in_site(base_path, page_url, &link.url);
+        let path = format!("{}{}", site.language.folder(), output_path(&address));
+        if plan.at_path(&path).is_some() || is_unavailable(site, &address) {
+            continue;
+        }
+        let shown = if link.url.starts_with('/') {
+            format!("link to `{}`", link.url)
+        } else {
+            format!(
+                "link to `{}` (that is `{address}` from this page)",
+                link.url
+            )
+        };
+        let addresses = || {
+            plan.outputs
+                .iter()
+                .filter_map(|output| output.url.strip_prefix(base_path))
+        };
+        // `../about/` written one folder too deep or too shallow: the address that ends the same.
+        let tail = link.url.trim_start_matches("../").trim_start_matches("./");
+        let same_end = addresses()
+            .filter(|a| !tail.is_empty() && a.strip_suffix(tail).is_some_and(|s| s.ends_with('/')))
+            .min_by_key(|a| (a.len(), *a));
+        let help = match same_end.or_else(|| did_you_mean(&address, addresses())) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => "write the address of a page of this site, or link to its source: \
+                     `@/news/launch.md` for a page, `@/smes/<id>` for an SME"
+                .to_owned(),
+        };
+        broken.push(
+            source
+                .error_at_offset(
+                    link.offset,
+                    format!("{shown}: this site has no page at that address"),
+                )
+                .with_help(help),
+        );
+    }
+    broken
+}
+
+/// Whether `address` is that of a file that exists but failed to load, whose own errors are
+/// reported: a content file (at the address its path gives), an entity, or, when the references
+/// between entities are broken, any page made from the data.
+fn is_unavailable(site: &Site, address: &str) -> bool {
+    let graph = &site.graph;
+    let data_folders = EntityKind::ALL
+        .iter()
+        .map(|kind| kind.dir())
+        .chain(FacetKind::ALL.iter().map(|kind| kind.dir()))
+        .chain(["api", "embed"]);
+    let first = address
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or("");
+    if graph.references_broken && data_folders.clone().any(|folder| folder == first) {
+        return true;
+    }
+    let entity = EntityKind::ALL.iter().any(|&kind| {
+        address
+            .strip_prefix('/')
+            .and_then(|a| a.strip_prefix(kind.dir()))
+            .and_then(|a| a.strip_prefix('/'))
+            .and_then(|a| a.split('/').next())
+            .is_some_and(|id| graph.is_unresolved(kind, id))
+    });
+    entity
+        || site
+            .failed_content
+            .iter()
+            .any(|path| address_of_content(path) == address)
+}
+
+/// The address a content file has when its front matter does not change it: `news/x.md` is
+/// `/news/x/`, `news/_index.md` is `/news/`.
+fn address_of_content(path: &str) -> String {
+    let stem = path.strip_suffix(".md").unwrap_or(path);
+    let folder = stem
+        .strip_suffix("_index")
+        .or_else(|| stem.strip_suffix("index"))
+        .filter(|rest| rest.is_empty() || rest.ends_with('/'));
+    let parts: Vec<String> = folder
+        .unwrap_or(stem)
+        .split('/')
+        .map(crate::markdown::slugify)
+        .filter(|s| !s.is_empty())
+        .collect();
+    if parts.is_empty() {
+        "/".to_owned()
+    } else {
+        format!("/{}/", parts.join("/"))
+    }
+}
+
+/// The address of `url` inside the site (`/smes/x/`, without the base path), read from the
+/// page at `page_url` (which carries the base path) as a browser reads it: `..` stops at the
+/// site's root.
+fn address_in_site(base_path: &str, page_url: &str, url: &str) -> String {
+    let (start, rest) = match url.strip_prefix('/') {
+        Some(rest) => (String::new(), rest),
+        None => {
+            let inside = page_url.strip_prefix(base_path).unwrap_or(page_url);
+            let folder = inside.rsplit_once('/').map_or("", |(folder, _)| folder);
+            (folder.to_owned(), url)
+        }
+    };
+    let mut parts: Vec<&str> = start.split('/').filter(|s| !s.is_empty()).collect();
+    for segment in rest.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            segment => parts.push(segment),
+        }
+    }
+    let folder = rest.is_empty() || rest.ends_with('/') || rest.ends_with("/.");
+    let trailing = if folder && !parts.is_empty() { "/" } else { "" };
+    format!("/{}{trailing}", parts.join("/"))
+}
+
+/// The output path an address is served from: `/news/` -> `news/index.html`.
+fn output_path(address: &str) -> String {
+    let inside = address.trim_start_matches('/');
+    let path = if inside.is_empty() || inside.ends_with('/') {
+        format!("{inside}index.html")
+    } else {
+        inside.to_owned()
+    };
+    crate::output::percent_decode(&path).unwrap_or(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_are_read_from_the_page_like_a_browser_reads_them() {
+        assert_eq!(address_in_site("", "/news/x/", "/smes/a/"), "/smes/a/");
+        assert_eq!(
+            address_in_site("/sub", "/sub/news/x/", "../about/"),
+            "/news/about/"
+        );
+        assert_eq!(address_in_site("", "/news/x/", "../../about/"), "/about/");
+        assert_eq!(address_in_site("", "/x/", "../../../a"), "/a");
+        assert_eq!(address_in_site("", "/", "/"), "/");
+        assert_eq!(output_path("/"), "index.html");
+        assert_eq!(address_of_content("news/x.md"), "/news/x/");
+        assert_eq!(address_of_content("News Items/_index.md"), "/news-items/");
+        assert_eq!(address_of_content("_index.md"), "/");
+        assert_eq!(address_of_content("fair/index.md"), "/fair/");
+        assert_eq!(output_path("/news/"), "news/index.html");
+        assert_eq!(output_path("/a%20b.pdf"), "a b.pdf");
+    }
+}
