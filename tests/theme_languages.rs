@@ -17,9 +17,15 @@ fn built() -> tempfile::TempDir {
 fn language_lines(html: &str) -> String {
     html.lines()
         .filter(|line| {
-            ["<html", "rel=\"canonical\"", "hreflang", "og:locale", "fallback-notice"]
-                .iter()
-                .any(|mark| line.contains(mark))
+            [
+                "<html",
+                "rel=\"canonical\"",
+                "hreflang",
+                "og:locale",
+                "fallback-notice",
+            ]
+            .iter()
+            .any(|mark| line.contains(mark))
         })
         .map(str::trim)
         .collect::<Vec<_>>()
