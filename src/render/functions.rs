@@ -84,7 +84,7 @@ pub fn register_site_functions(
 
 /// Registers what speaks the site's language: `t(key=...)`, the theme's strings (see
 /// `source::languages::strings`), and the `date` filter with the language's month names.
-fn register_language_functions(tera: &mut tera::Tera, site: &Site) {
+pub fn register_language_functions(tera: &mut tera::Tera, site: &Site) {
     let strings = Arc::clone(&site.language.strings);
     let default = site.language.default_code.clone();
     super::dates::register_date_filter(tera, super::dates::DateWords::from_strings(&strings));

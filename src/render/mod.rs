@@ -275,6 +275,8 @@ impl Templates {
         context.insert_value("site", globals.site.clone());
         context.insert_value("data", globals.data.clone());
         functions::register_chart_functions(&mut self.tera, site);
+        // Shortcodes speak the language of the page they are in.
+        functions::register_language_functions(&mut self.tera, site);
         let errors = shortcodes::expand(self, site, &globals.entities);
         if !errors.is_empty() {
             return Err(errors);

@@ -1,4 +1,5 @@
-// Accessibility and HTML validity of every kind of page of the bundled PIMAP site: the site is
+// Accessibility and HTML validity of every kind of page of the bundled PIMAP site (the home page,
+// an SME page and the SME list in French and Finnish too): the site is
 // built with `pimap build` into a temporary folder and served by a tiny static server, then each
 // kind of page is checked in Chromium with axe-core (its default WCAG 2.x A/AA and best-practice
 // rules, at desktop and phone widths, light and dark colour schemes), for horizontal scrolling at
@@ -26,6 +27,7 @@ describe("accessibility of the bundled PIMAP site", () => {
     "home", "section", "newsPost", "contentPage", "contactPage", "partner", "partners", "sme", "smes",
     "technologies", "technology", "sectors", "sector", "markets", "market", "missions", "mission",
     "practices", "practice", "results", "roadmap", "tags", "tag", "notFound",
+    "homeFr", "smeFr", "smesFr", "homeFi", "smeFi", "smesFi",
   ];
   let site, output, base, browser;
   const pages = {};
@@ -59,6 +61,9 @@ describe("accessibility of the bundled PIMAP site", () => {
       tag: firstChild(output, "tags"),
       notFound: "/no-such-page/",
     });
+    for (const [code, suffix] of [["fr", "Fr"], ["fi", "Fi"]]) {
+      for (const kind of ["home", "sme", "smes"]) pages[kind + suffix] = `/${code}${pages[kind]}`;
+    }
     browser = await launchBrowser();
     mkdirSync(artifacts, { recursive: true });
   });
@@ -114,7 +119,7 @@ describe("accessibility of the bundled PIMAP site", () => {
     for (const kind of kinds) {
       test(`${kind} at 1280×800`, () => assertNoViolations(pages[kind], { width: 1280 }));
     }
-    for (const kind of ["home", "sme", "smes", "partner", "results"]) {
+    for (const kind of ["home", "sme", "smes", "partner", "results", "smeFr", "smeFi"]) {
       test(`${kind} at 375×800`, () => assertNoViolations(pages[kind], { width: 375 }));
     }
     for (const kind of kinds) {
@@ -149,7 +154,7 @@ describe("accessibility of the bundled PIMAP site", () => {
   }
 
   describe("no horizontal scrolling at 320 px", () => {
-    for (const kind of ["home", "sme", "smes", "partner", "results", "roadmap", "newsPost"]) {
+    for (const kind of ["home", "sme", "smes", "partner", "results", "roadmap", "newsPost", "homeFr", "smeFr", "smeFi", "smesFi"]) {
       test(kind, async () => {
         const page = await open(pages[kind], { width: 320, height: 800 });
         try {
@@ -220,7 +225,7 @@ describe("accessibility of the bundled PIMAP site", () => {
       }
     });
 
-    for (const kind of ["home", "sme", "newsPost", "partners", "results"]) {
+    for (const kind of ["home", "sme", "newsPost", "partners", "results", "smeFr", "smeFi"]) {
       test(`Tab reaches every link and button of ${kind}, each with a visible focus indicator`, async () => {
         const page = await open(pages[kind]);
         try {

@@ -3,7 +3,8 @@
  *   <div data-pimap-embed="smes/lumicrest-ultrafast"></div>
  *   <script src="https://SITE/embed.js" async></script>
  * Each such element gets an <iframe> of SITE/embed/<value>/ (replacing its content, e.g. a
- * fallback link). Height messages are obeyed only from our origin and our own iframes.
+ * fallback link), or of SITE/<lang>/embed/<value>/ with data-pimap-lang="<lang>" (fr, sv...).
+ * Height messages are obeyed only from our origin and our own iframes.
  */
 (function () {
   "use strict";
@@ -27,6 +28,7 @@
   const root = new URL(".", script.src).href; // e.g. https://SITE/ or https://SITE/sub/
   const origin = new URL(root).origin;
   const valid = /^[a-z0-9-]+(\/[a-z0-9-]+)*$/;
+  const validLanguage = /^[a-z]{2,3}(-[a-z0-9]+)*$/i;
   const frames = []; // the iframes made here, to match event.source
   const MAX_HEIGHT = 10000;
 
@@ -36,6 +38,8 @@
       el.setAttribute("data-pimap-embed-done", "");
       const value = el.getAttribute("data-pimap-embed").trim();
       if (!valid.test(value)) continue; // not a PIMAP path: ignore it
+      const language = (el.getAttribute("data-pimap-lang") || "").trim();
+      const folder = validLanguage.test(language) ? language + "/" : "";
       const frame = document.createElement("iframe");
       frame.title = el.getAttribute("data-pimap-title") || "PIMAP showcase: " + value;
       frame.setAttribute("loading", "lazy");
@@ -45,7 +49,7 @@
           "allow-top-navigation-by-user-activation"
       );
       frame.style.cssText = "width:100%;border:0;display:block;height:320px";
-      frame.src = root + "embed/" + value + "/";
+      frame.src = root + folder + "embed/" + value + "/";
       el.textContent = "";
       el.appendChild(frame);
       frames.push(frame);

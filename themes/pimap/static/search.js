@@ -1,8 +1,10 @@
 /*
- * PIMAP site search, for the /search/ page. Loads search-index.json from the folder this script
- * is served from, then lists the entries whose title and keywords contain every word typed,
- * ignoring case and accents; title matches come first. Without JavaScript the page is a plain
- * form. The URL's ?q= follows the query, so a search can be linked to.
+ * PIMAP site search, for the /search/ page of each language. Loads the index the form names in
+ * data-index (the page's own language's search-index.json), then lists the entries whose title
+ * and keywords contain every word typed, ignoring case and accents (å, ä, ö, ç, õ, é... match
+ * a, o, c, e); title matches come first. Its words come from the page's data-* attributes, in
+ * the page's language. Without JavaScript the page is a plain form. The URL's ?q= follows the
+ * query, so a search can be linked to.
  */
 (function () {
   "use strict";
@@ -19,11 +21,28 @@
   if (!script || !input || !list || !status) return;
 
   const root = new URL(".", script.src).href;
+  const indexUrl = new URL((form && form.getAttribute("data-index")) || "search-index.json", root).href;
   const MAX_RESULTS = 50;
   let entries = null; // the index, once loaded, each entry with its normalised title and text
 
-  /** Lower case, accents removed: "Göteborg" -> "goteborg". */
-  const normalise = (text) => String(text || "").normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+  /** Letters that are not a base letter with a mark, written as they are typed without one. */
+  const UNMARKED = { ø: "o", æ: "ae", œ: "oe", ß: "ss", đ: "d", ł: "l", ð: "d", þ: "th" };
+  /** Lower case, accents removed: "Göteborg" -> "goteborg", "Jyväskylä" -> "jyvaskyla". */
+  const normalise = (text) =>
+    String(text || "")
+      .normalize("NFD")
+      .replace(/\p{M}/gu, "")
+      .toLowerCase()
+      .replace(/[øæœßđłðþ]/g, (c) => UNMARKED[c]);
+  /** A text of the page's language, from a data-* attribute, with {name} parts filled in. */
+  const words = (element, name, parts) =>
+    Object.entries(parts || {}).reduce(
+      (text, [key, value]) => text.split(`{${key}}`).join(String(value)),
+      element.getAttribute(`data-${name}`) || ""
+    );
+  /** The index's kinds ("SME", "Best practice"...) as the page names them. */
+  const KINDS = { SME: "sme", Partner: "partner", Mission: "mission", "Best practice": "practice", News: "news", Page: "page" };
+  const kindName = (kind) => (KINDS[kind] && words(list, `kind-${KINDS[kind]}`)) || kind;
 
   function show() {
     const query = input.value.trim();
@@ -33,17 +52,17 @@
     history.replaceState(history.state, "", url);
     if (!entries) return; // shown once the index arrives
     list.textContent = "";
-    const words = normalise(query).split(/\s+/).filter(Boolean);
-    if (words.length === 0) {
+    const terms = normalise(query).split(/\s+/).filter(Boolean);
+    if (terms.length === 0) {
       status.textContent = "";
       return;
     }
     const matches = [];
     for (const entry of entries) {
-      if (!words.every((w) => entry.title.includes(w) || entry.text.includes(w))) continue;
+      if (!terms.every((w) => entry.title.includes(w) || entry.text.includes(w))) continue;
       // Rank: all words in the title, then some, then none; the index's order otherwise.
-      const inTitle = words.filter((w) => entry.title.includes(w)).length;
-      matches.push({ entry, rank: inTitle === words.length ? 2 : inTitle > 0 ? 1 : 0 });
+      const inTitle = terms.filter((w) => entry.title.includes(w)).length;
+      matches.push({ entry, rank: inTitle === terms.length ? 2 : inTitle > 0 ? 1 : 0 });
     }
     matches.sort((a, b) => b.rank - a.rank); // stable: keeps the index's order within a rank
     for (const { entry } of matches.slice(0, MAX_RESULTS)) {
@@ -53,15 +72,15 @@
       link.textContent = entry.raw.title;
       const kind = document.createElement("span");
       kind.className = "search-kind";
-      kind.textContent = entry.raw.kind;
+      kind.textContent = kindName(entry.raw.kind);
       item.append(link, " ", kind);
       list.append(item);
     }
     const n = matches.length;
+    const found = n === 0 ? "no-results" : n === 1 ? "result" : "results";
     status.textContent =
-      n === 0
-        ? `No results for “${query}”`
-        : `${n} result${n === 1 ? "" : "s"} for “${query}”` + (n > MAX_RESULTS ? `, the first ${MAX_RESULTS} shown` : "");
+      words(status, found, { count: n, query }) +
+      (n > MAX_RESULTS ? words(status, "results-capped", { max: MAX_RESULTS }) : "");
   }
 
   input.value = new URLSearchParams(location.search).get("q") || input.value;
@@ -73,7 +92,7 @@
     });
   }
 
-  fetch(root + "search-index.json")
+  fetch(indexUrl)
     .then((response) => {
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       return response.json();
@@ -87,6 +106,6 @@
       show();
     })
     .catch(() => {
-      status.textContent = "Search is not available right now; please try again later.";
+      status.textContent = words(status, "unavailable");
     });
 })();

@@ -1,0 +1,83 @@
+//! The bundled theme on a site in two languages: what each page's head says about its versions
+//! (canonical, `hreflang`, `og:locale`), the language switcher, the notice above a page not yet
+//! translated, and the files every language shares at the site root (partner logos, embed.js).
+
+mod common;
+use common::*;
+
+fn built() -> tempfile::TempDir {
+    let (run, out) = build_fixture("theme-languages", &["--no-minify"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stderr, "", "the fixture should build without warnings");
+    out
+}
+
+/// The lines of `html` that speak of its language: `<html lang>`, the head's canonical,
+/// alternate and locale tags, the switcher's links and the fallback notice.
+fn language_lines(html: &str) -> String {
+    html.lines()
+        .filter(|line| {
+            [
+                "<html",
+                "rel=\"canonical\"",
+                "hreflang",
+                "og:locale",
+                "fallback-notice",
+            ]
+            .iter()
+            .any(|mark| line.contains(mark))
+        })
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn each_page_names_its_translated_versions_and_a_fallback_points_at_its_original() {
+    let out = built();
+    let public = out.path().join("public");
+    for (name, path) in [
+        ("theme_languages_home_en", "index.html"),
+        ("theme_languages_home_fr", "fr/index.html"),
+        ("theme_languages_about_en", "about/index.html"),
+        ("theme_languages_about_fr_fallback", "fr/about/index.html"),
+    ] {
+        insta::assert_snapshot!(name, language_lines(&read(&public.join(path))));
+    }
+}
+
+#[test]
+fn a_fallback_page_marks_its_text_as_in_the_default_language() {
+    let out = built();
+    let html = read(&out.path().join("public/fr/about/index.html"));
+    let notice = html
+        .find("Cette page n&#39;est pas encore disponible en français.")
+        .expect("the French notice");
+    let title = html
+        .find("<h1 lang=\"en\">About</h1>")
+        .expect("the English title");
+    assert!(notice < title, "the notice comes before the text");
+    assert!(html.contains("<div class=\"prose\" lang=\"en\">"));
+}
+
+#[test]
+fn partner_logos_and_the_embed_script_are_taken_from_the_site_root_in_every_language() {
+    let out = built();
+    let public = out.path().join("public");
+    let french = read(&public.join("fr/smes/beamworks/index.html"));
+    let logo = french
+        .split("<img src=\"")
+        .filter_map(|rest| rest.split('"').next())
+        .find(|src| src.contains("lumen"))
+        .expect("the partner's logo in the footer");
+    assert!(logo.starts_with("/images/lumen."), "{logo}");
+    assert!(public.join(&logo[1..]).is_file(), "{logo} was not written");
+    assert!(
+        french.contains(
+            "&lt;div data-pimap-embed=\"smes/beamworks\" data-pimap-lang=\"fr\"&gt;&lt;/div&gt;\n&lt;script src=\"https://example.org/embed.js\" async&gt;"
+        ),
+        "the embed code names the page's language and loads embed.js from the site root"
+    );
+    assert!(public.join("embed.js").is_file());
+    assert!(public.join("fr/embed/smes/beamworks/index.html").is_file());
+}
