@@ -321,6 +321,14 @@ pub fn search_index(site: &Site) -> String {
     let url = |kind: crate::site::EntityKind, i: usize| {
         format!("{}/{}/", site.base.path, g.output_dir(kind, i))
     };
+    // Facet names as the page's language writes them (`data/labels.<code>.yaml`).
+    let labels = |facet: &str, names: &[String]| {
+        let translated: Vec<&str> = names
+            .iter()
+            .map(|name| site.language.label(facet, name))
+            .collect();
+        translated.join(" ")
+    };
     for (i, p) in g.entities.partners.iter().enumerate() {
         let r = &p.record;
         let text = format!(
@@ -329,7 +337,7 @@ pub fn search_index(site: &Site) -> String {
             r.city,
             r.region.clone().unwrap_or_default(),
             r.country.name(),
-            r.sectors.join(" ")
+            labels("sectors", &r.sectors)
         );
         entries.push(entry(
             &r.name,
@@ -340,11 +348,15 @@ pub fn search_index(site: &Site) -> String {
     }
     for (i, s) in g.entities.smes.iter().enumerate() {
         let r = &s.record;
-        let markets: Vec<&str> = r.target_markets.iter().map(|c| c.name()).collect();
+        let markets: Vec<&str> = r
+            .target_markets
+            .iter()
+            .map(|c| site.language.label("markets", c.name()))
+            .collect();
         let text = format!(
             "{} {} {} {} {} {}",
-            r.technologies.join(" "),
-            r.sectors.join(" "),
+            labels("technologies", &r.technologies),
+            labels("sectors", &r.sectors),
             r.city,
             r.country.name(),
             markets.join(" "),

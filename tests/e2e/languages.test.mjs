@@ -145,7 +145,7 @@ describe("the site in several languages", () => {
     assert.equal(none.status, "Aucun résultat pour «\u00a0qzxwvutsr\u00a0»");
   });
 
-  test("French search finds an SME by its French sector label: soudage", { todo: "the French search index lists technologies by their French labels (data/labels.fr.yaml) once the engine writes them" }, async () => {
+  test("French search finds an SME by its French sector label: soudage", async () => {
     const { shown } = await frenchSearch("soudage");
     const smes = shown.filter((r) => r.kind === "PME");
     assert.ok(smes.length > 0, JSON.stringify(shown));
