@@ -11,6 +11,7 @@ use crate::config::BaseUrl;
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::markdown::{render_untrusted, slugify};
 use crate::source::data::{DataFile, Entities, Entity, Organiser, PartnerKind};
+use crate::source::publication::Publication;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
@@ -30,6 +31,17 @@ impl EntityKind {
         EntityKind::Mission,
         EntityKind::Practice,
     ];
+
+    /// The kind whose files are in `data/<folder>/`.
+    pub fn of_folder(folder: &str) -> Option<EntityKind> {
+        match folder {
+            "partners" => Some(EntityKind::Partner),
+            "smes" => Some(EntityKind::Sme),
+            "missions" => Some(EntityKind::Mission),
+            "practices" => Some(EntityKind::Practice),
+            _ => None,
+        }
+    }
 
     /// First URL segment of the kind's pages.
     pub fn dir(self) -> &'static str {
@@ -186,6 +198,16 @@ impl DataGraph {
         }
     }
 
+    /// Whether an entity is published on the build's day (a preview shows the others too).
+    pub fn publication(&self, kind: EntityKind, index: usize) -> Publication {
+        match kind {
+            EntityKind::Partner => self.entities.partners[index].publication,
+            EntityKind::Sme => self.entities.smes[index].publication,
+            EntityKind::Mission => self.entities.missions[index].publication,
+            EntityKind::Practice => self.entities.practices[index].publication,
+        }
+    }
+
     /// Output folder of an entity's page: `smes/lumen-lasers`.
     pub fn output_dir(&self, kind: EntityKind, index: usize) -> String {
         format!("{}/{}", kind.dir(), self.id(kind, index))
@@ -212,6 +234,8 @@ impl DataGraph {
 
 struct Resolver<'a> {
     failed: &'a std::collections::HashSet<String>,
+    /// `smes/x` for every entity this build leaves out: a reference to it is left out too.
+    withheld: std::collections::HashSet<String>,
     partners: HashMap<&'a str, (usize, PartnerKind)>,
     smes: HashMap<&'a str, usize>,
     missions: HashMap<&'a str, usize>,
@@ -290,7 +314,8 @@ impl Resolver<'_> {
         };
         if found.is_none()
             && (self.failed.contains(&format!("{folder}/{id}.yaml"))
-                || self.failed.contains(&format!("{folder}/{id}.yml")))
+                || self.failed.contains(&format!("{folder}/{id}.yml"))
+                || self.withheld.contains(&format!("{folder}/{id}")))
         {
             return None;
         }
@@ -388,6 +413,11 @@ pub fn resolve(
     let failed = std::mem::take(&mut entities.failed);
     let mut r = Resolver {
         failed: &failed,
+        withheld: entities
+            .withheld
+            .iter()
+            .map(|e| format!("{}/{}", e.folder, e.id))
+            .collect(),
         partners: entities
             .partners
             .iter()

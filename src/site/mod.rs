@@ -12,6 +12,7 @@ use crate::config::{BaseUrl, SiteConfig, TaxonomyConfig};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{RenderedMarkdown, slugify};
 use crate::source::content::{ContentSource, PageFrontMatter, SectionFrontMatter};
+use crate::source::publication::{Publication, Schedule};
 use crate::source::{FileSource, SiteSources};
 
 pub mod entities;
@@ -45,12 +46,27 @@ pub struct Site {
     pub cachebust: bool,
     /// Problems that do not stop the build.
     pub warnings: Vec<Diagnostic>,
+    /// Pages, sections and entities this build leaves out, by URL.
+    pub withheld: Vec<Withheld>,
+    /// What changes on a later day.
+    pub schedule: Schedule,
+}
+
+/// The URL of something a build leaves out, and why.
+#[derive(Debug, Clone)]
+pub struct Withheld {
+    pub url: String,
+    /// Its source file, from the site root.
+    pub file: std::path::PathBuf,
+    pub publication: Publication,
 }
 
 #[derive(Debug)]
 pub struct Page {
     pub source: ContentSource,
     pub front: PageFrontMatter,
+    /// Published, or shown only by a preview (and why).
+    pub publication: Publication,
     /// Site path with the base path: `/news/mou-signed/`.
     pub url: String,
     /// Output folder relative to the output root: `news/mou-signed`.
@@ -172,8 +188,6 @@ fn slug_dir(dir: &str) -> String {
 
 /// Resolves the sources into a site, with every problem found (the site is only fit to render
 /// when none of them is an error).
-/// Resolves the sources into a site, with every problem found (the site is only fit to render
-/// when none of them is an error).
 pub fn resolve(sources: SiteSources) -> (Site, Vec<Diagnostic>) {
     let SiteSources {
         config,
@@ -187,8 +201,11 @@ pub fn resolve(sources: SiteSources) -> (Site, Vec<Diagnostic>) {
         diagnostics,
         entities,
         failed_content,
+        withheld,
+        schedule,
         ..
     } = sources;
+    let withheld = tree::withheld(withheld, &entities.withheld, &base);
     let mut errors = diagnostics;
     let graph = match entities::resolve(entities, &base) {
         Ok((graph, warnings)) => {
@@ -221,6 +238,8 @@ pub fn resolve(sources: SiteSources) -> (Site, Vec<Diagnostic>) {
         graph,
         cachebust: true,
         warnings: Vec::new(),
+        withheld,
+        schedule,
     };
     links::render_markdown(&mut site, &failed_content, &mut errors);
     (site, errors)

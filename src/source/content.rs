@@ -6,6 +6,7 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::source::dates::Date;
+use crate::source::publication::{Day, Window};
 use crate::source::yaml;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -153,6 +154,12 @@ pub struct PageFrontMatter {
     pub updated: Option<Date>,
     #[serde(default)]
     pub draft: bool,
+    /// Not published before this day.
+    #[serde(default)]
+    pub publish_date: Option<Day>,
+    /// Not published after this day.
+    #[serde(default)]
+    pub expiry_date: Option<Day>,
     #[serde(default)]
     pub slug: Option<String>,
     #[serde(default)]
@@ -170,6 +177,15 @@ pub struct PageFrontMatter {
     pub sources: Vec<crate::source::fields::Source>,
     #[serde(default)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl PageFrontMatter {
+    pub fn window(&self) -> Window {
+        Window {
+            publish_date: self.publish_date,
+            expiry_date: self.expiry_date,
+        }
+    }
 }
 
 /// How a section orders its pages.

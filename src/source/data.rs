@@ -10,6 +10,7 @@
 use crate::diagnostics::Diagnostic;
 use crate::source::dates::Date;
 pub use crate::source::fields::{Country, Month, Organiser, OutsideOrganiser, Source, Url, Year};
+use crate::source::publication::{Day, Publication, Window};
 use crate::source::yaml;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -96,7 +97,25 @@ pub struct Entity<T> {
     pub id: String,
     pub source: DataFile,
     pub record: T,
+    /// Whether it is published on the build's day (set once every file is read).
+    pub publication: Publication,
 }
+
+/// A record with a publication window: every entity kind.
+pub trait Scheduled {
+    fn window(&self) -> Window;
+}
+
+macro_rules! scheduled {
+    ($($kind:ty),*) => {$(
+        impl Scheduled for $kind {
+            fn window(&self) -> Window {
+                Window { publish_date: self.publish_date, expiry_date: self.expiry_date }
+            }
+        }
+    )*};
+}
+scheduled!(Partner, Sme, Mission, Practice);
 
 /// Every typed entity of the site.
 #[derive(Debug, Clone, Default)]
@@ -109,6 +128,19 @@ pub struct Entities {
     pub roadmap: Option<(DataFile, Vec<RoadmapAction>)>,
     /// Files (`smes/x.yaml`) that had errors: references to them are not reported again.
     pub failed: std::collections::HashSet<String>,
+    /// Entities a build on this day leaves out: references to them are left out too.
+    pub withheld: Vec<WithheldEntity>,
+}
+
+/// An entity outside its publication window, kept so that a preview can say why its URL is
+/// missing.
+#[derive(Debug, Clone)]
+pub struct WithheldEntity {
+    /// Its folder under `data/`: `smes`.
+    pub folder: &'static str,
+    pub id: String,
+    pub file: PathBuf,
+    pub publication: Publication,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -166,6 +198,12 @@ pub struct Partner {
     pub sources: Vec<Source>,
     #[serde(default)]
     pub illustrative: bool,
+    /// Not published before this day.
+    #[serde(default)]
+    pub publish_date: Option<Day>,
+    /// Not published after this day.
+    #[serde(default)]
+    pub expiry_date: Option<Day>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -197,6 +235,12 @@ pub struct Sme {
     pub looking_for: Vec<String>,
     #[serde(default)]
     pub logo: Option<String>,
+    /// Not published before this day.
+    #[serde(default)]
+    pub publish_date: Option<Day>,
+    /// Not published after this day.
+    #[serde(default)]
+    pub expiry_date: Option<Day>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -235,6 +279,12 @@ pub struct Mission {
     pub sources: Vec<Source>,
     #[serde(default)]
     pub illustrative: bool,
+    /// Not published before this day.
+    #[serde(default)]
+    pub publish_date: Option<Day>,
+    /// Not published after this day.
+    #[serde(default)]
+    pub expiry_date: Option<Day>,
 }
 
 impl Mission {
@@ -263,6 +313,12 @@ pub struct Practice {
     pub sources: Vec<Source>,
     #[serde(default)]
     pub illustrative: bool,
+    /// Not published before this day.
+    #[serde(default)]
+    pub publish_date: Option<Day>,
+    /// Not published after this day.
+    #[serde(default)]
+    pub expiry_date: Option<Day>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -428,7 +484,12 @@ pub fn add_file(
                     record.sources.is_empty() && !record.illustrative,
                     errors,
                 );
-                entities.partners.push(Entity { id, source, record });
+                entities.partners.push(Entity {
+                    id,
+                    source,
+                    record,
+                    publication: Publication::Published,
+                });
             }
         }
         "smes" => {
@@ -446,7 +507,12 @@ pub fn add_file(
                         ));
                     }
                 }
-                entities.smes.push(Entity { id, source, record });
+                entities.smes.push(Entity {
+                    id,
+                    source,
+                    record,
+                    publication: Publication::Published,
+                });
             }
         }
         "missions" => {
@@ -479,7 +545,12 @@ pub fn add_file(
                     record.sources.is_empty() && !record.illustrative,
                     errors,
                 );
-                entities.missions.push(Entity { id, source, record });
+                entities.missions.push(Entity {
+                    id,
+                    source,
+                    record,
+                    publication: Publication::Published,
+                });
             }
         }
         "practices" => {
@@ -491,7 +562,12 @@ pub fn add_file(
                         "`partners` needs at least one partner id".to_owned(),
                     ));
                 }
-                entities.practices.push(Entity { id, source, record });
+                entities.practices.push(Entity {
+                    id,
+                    source,
+                    record,
+                    publication: Publication::Published,
+                });
             }
         }
         _ => {}

@@ -13,12 +13,14 @@ pub mod data;
 pub mod dates;
 pub mod fields;
 pub mod files;
+pub mod publication;
 pub mod yaml;
 
 use crate::config::{BaseUrl, CONFIG_FILE, SiteConfig};
 use crate::diagnostics::Diagnostic;
 use content::{ContentSource, PageFrontMatter, SectionFrontMatter};
 use files::SiteRoot;
+use publication::{Day, Publication, Schedule};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -27,11 +29,15 @@ mod embedded_theme {
 }
 
 /// What a build needs to know before it reads anything.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct LoadOptions {
     pub root: PathBuf,
     pub base_url: Option<String>,
+    /// Also read what a build on `today` does not publish (drafts, pages and entities outside
+    /// their publication window): a preview.
     pub drafts: bool,
+    /// The build's day, for `publish_date` and `expiry_date`.
+    pub today: Day,
 }
 
 /// Every file of a site, read and parsed on its own.
@@ -41,8 +47,13 @@ pub struct SiteSources {
     /// The text of `site.yaml`, to place errors found later (a menu entry's target).
     pub config_text: String,
     pub base_url: BaseUrl,
-    pub pages: Vec<(ContentSource, PageFrontMatter)>,
+    /// Every page a build on this day includes, with whether it is published.
+    pub pages: Vec<(ContentSource, PageFrontMatter, Publication)>,
     pub sections: Vec<(ContentSource, SectionFrontMatter)>,
+    /// Pages and sections a build on this day leaves out (drafts, outside their window).
+    pub withheld: Vec<WithheldContent>,
+    /// What changes on a later day, for a scheduled rebuild.
+    pub schedule: Schedule,
     /// Non-Markdown files under `content/`, by path inside `content/`.
     pub content_assets: Vec<FileSource>,
     /// Static files by output path (the site's own replace the theme's).
@@ -57,6 +68,15 @@ pub struct SiteSources {
     pub diagnostics: Vec<Diagnostic>,
     /// Content files that could not be read or parsed: links to them are not reported again.
     pub failed_content: std::collections::HashSet<String>,
+}
+
+/// A content file a build leaves out, kept so that a preview can say why its URL is missing.
+#[derive(Debug, Clone)]
+pub struct WithheldContent {
+    pub source: ContentSource,
+    /// The page's front matter; `None` for a section.
+    pub page: Option<PageFrontMatter>,
+    pub publication: Publication,
 }
 
 /// A file copied to the output as it is.
@@ -156,27 +176,17 @@ pub fn load(options: &LoadOptions) -> Result<SiteSources, Vec<Diagnostic>> {
         .par_iter()
         .map(|rel| read_content(root.path(), rel))
         .collect();
-    let mut pages = Vec::new();
-    let mut sections = Vec::new();
-    let mut failed_content = std::collections::HashSet::new();
+    let mut content = ContentFiles::default();
     for (rel, item) in markdown.iter().zip(parsed) {
         match item {
-            Ok(ContentFile::Page(source, front)) => {
-                if options.drafts || !front.draft {
-                    pages.push((source, *front));
-                }
-            }
-            Ok(ContentFile::Section(source, front)) => {
-                if options.drafts || !front.draft {
-                    sections.push((source, front));
-                }
-            }
+            Ok(file) => content.add(file, options),
             Err(d) => {
-                failed_content.insert(rel.clone());
+                content.failed.insert(rel.clone());
                 errors.push(d);
             }
         }
     }
+    errors.append(&mut content.errors);
     let content_assets = hash_files(&root.path().join("content"), assets, &mut errors);
 
     let theme = locate_theme(root, &config.theme).unwrap_or_else(|d| {
@@ -195,16 +205,25 @@ pub fn load(options: &LoadOptions) -> Result<SiteSources, Vec<Diagnostic>> {
     let static_files = load_static(root, &theme, &mut errors);
     let mut entities = data::Entities::default();
     let data = load_data(root, &mut entities, &mut errors);
+    let mut schedule = content.schedule;
+    schedule.merge(publication::publish_entities(
+        &mut entities,
+        options.drafts,
+        options.today,
+        &mut errors,
+    ));
 
     Ok(SiteSources {
         diagnostics: errors,
-        failed_content,
+        failed_content: content.failed,
         entities,
         config,
         config_text,
         base_url,
-        pages,
-        sections,
+        pages: content.pages,
+        sections: content.sections,
+        withheld: content.withheld,
+        schedule,
         content_assets,
         static_files,
         templates,
@@ -215,6 +234,57 @@ pub fn load(options: &LoadOptions) -> Result<SiteSources, Vec<Diagnostic>> {
 enum ContentFile {
     Page(ContentSource, Box<PageFrontMatter>),
     Section(ContentSource, SectionFrontMatter),
+}
+
+/// The content files read, sorted by what a build does with them.
+#[derive(Default)]
+struct ContentFiles {
+    pages: Vec<(ContentSource, PageFrontMatter, Publication)>,
+    sections: Vec<(ContentSource, SectionFrontMatter)>,
+    withheld: Vec<WithheldContent>,
+    schedule: Schedule,
+    failed: std::collections::HashSet<String>,
+    errors: Vec<Diagnostic>,
+}
+
+impl ContentFiles {
+    fn add(&mut self, file: ContentFile, options: &LoadOptions) {
+        match file {
+            ContentFile::Page(source, front) => {
+                let window = front.window();
+                if window.is_empty() {
+                    self.errors.push(
+                        source
+                            .error_at_key("expiry_date", "`expiry_date` is before `publish_date`: this page would never be published")
+                            .with_help("write an `expiry_date` on or after the `publish_date`, or remove one of them"),
+                    );
+                }
+                self.schedule
+                    .add(window.next_change(front.draft, options.today));
+                let publication = window.publication(front.draft, options.today);
+                if options.drafts || publication.is_published() {
+                    self.pages.push((source, *front, publication));
+                } else {
+                    self.withheld.push(WithheldContent {
+                        source,
+                        page: Some(*front),
+                        publication,
+                    });
+                }
+            }
+            ContentFile::Section(source, front) => {
+                if options.drafts || !front.draft {
+                    self.sections.push((source, front));
+                } else {
+                    self.withheld.push(WithheldContent {
+                        source,
+                        page: None,
+                        publication: Publication::Draft,
+                    });
+                }
+            }
+        }
+    }
 }
 
 fn read_content(root: &Path, rel: &str) -> Result<ContentFile, Diagnostic> {
