@@ -14,6 +14,7 @@ pub mod dates;
 pub mod fields;
 pub mod files;
 pub mod publication;
+pub mod records;
 pub mod yaml;
 
 use crate::config::{BaseUrl, CONFIG_FILE, SiteConfig};
