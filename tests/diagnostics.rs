@@ -51,6 +51,7 @@ diagnostics_test! {
     every_data_rule_is_checked_in_one_run => "data-validation",
     impossible_dates_reversed_ranges_and_roles_are_errors => "date-and-role-errors",
     unknown_shortcodes_and_ids_are_errors_at_their_line => "shortcode-errors",
+    unknown_unclosed_and_malformed_block_shortcodes_are_errors_at_their_line => "block-shortcode-errors",
 }
 
 #[test]
