@@ -248,3 +248,11 @@ fn block_shortcodes_wrap_their_markdown_in_the_themes_notes_quotes_and_calls_to_
     let prose = &prose[..prose.find("</article>").unwrap()];
     insta::assert_snapshot!(prose);
 }
+
+#[test]
+fn csv_files_become_template_data_and_kpis_csv_stands_in_for_the_yaml() {
+    let (run, out) = build_fixture("csv-data", &["--no-minify"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = read(&out.path().join("public/results/index.html"));
+    insta::assert_snapshot!(main_of(&html));
+}

@@ -52,6 +52,7 @@ diagnostics_test! {
     impossible_dates_reversed_ranges_and_roles_are_errors => "date-and-role-errors",
     unknown_shortcodes_and_ids_are_errors_at_their_line => "shortcode-errors",
     unknown_unclosed_and_malformed_block_shortcodes_are_errors_at_their_line => "block-shortcode-errors",
+    ragged_csv_rows_and_bad_numbers_are_errors_at_their_line => "csv-errors",
 }
 
 #[test]

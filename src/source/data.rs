@@ -1,5 +1,6 @@
 //! Typed data entities: `data/partners/`, `data/smes/`, `data/missions/`, `data/practices/`,
-//! `data/kpis.yaml` and `data/roadmap.yaml` (the reference is `docs/data-model.md`).
+//! `data/kpis.yaml` (or `data/kpis.csv`, read by `source::tables`) and `data/roadmap.yaml` (the
+//! reference is `docs/data-model.md`).
 //!
 //! Each file is parsed into its record type (`source::records`; unknown fields, wrong types and bad enum values are
 //! YAML errors with a "did you mean"), then checked value by value: ids, country codes, URLs,
@@ -12,6 +13,7 @@ use crate::source::dates::Date;
 pub use crate::source::fields::{Country, Month, Organiser, OutsideOrganiser, Source, Url, Year};
 use crate::source::publication::Publication;
 pub use crate::source::records::*;
+use crate::source::tables;
 use crate::source::yaml;
 use std::path::{Path, PathBuf};
 
@@ -148,7 +150,7 @@ pub const ENTITY_FOLDERS: [&str; 4] = ["partners", "smes", "missions", "practice
 pub fn is_typed(rel: &str) -> bool {
     matches!(
         rel,
-        "kpis.yaml" | "kpis.yml" | "roadmap.yaml" | "roadmap.yml"
+        "kpis.yaml" | "kpis.yml" | "kpis.csv" | "roadmap.yaml" | "roadmap.yml"
     ) || ENTITY_FOLDERS
         .iter()
         .any(|folder| rel.strip_prefix(folder).is_some_and(|r| r.starts_with('/')))
@@ -176,22 +178,30 @@ pub fn add_file(
     source: DataFile,
     errors: &mut Vec<Diagnostic>,
 ) {
+    if rel == "kpis.csv" {
+        let (rows, mut problems) = tables::read_kpis(&source);
+        errors.append(&mut problems);
+        let mut seen = std::collections::HashSet::new();
+        for (line, kpi) in &rows {
+            let at = |message: String| {
+                Diagnostic::error_at(&source.file, &source.text, *line, 1, message)
+            };
+            if let Some(problem) = id_problem(&kpi.id, &mut seen) {
+                errors.push(at(problem));
+            }
+            for (_, message) in kpi_problems(kpi) {
+                errors.push(at(message));
+            }
+        }
+        entities.kpis = Some((source, rows.into_iter().map(|(_, kpi)| kpi).collect()));
+        return;
+    }
     if rel == "kpis.yaml" || rel == "kpis.yml" {
         if let Some(kpis) = ok(parse::<Vec<Kpi>>(&source), errors) {
             check_list(&source, kpis.iter().map(|k| k.id.as_str()), errors);
             for kpi in &kpis {
-                for (key, value) in [
-                    ("target", kpi.target.unwrap_or(0.0)),
-                    ("achieved", kpi.achieved),
-                ] {
-                    if !(value.is_finite() && value >= 0.0) {
-                        errors.push(source.at_item(
-                            &kpi.id,
-                            key,
-                            None,
-                            format!("`{key}` must be a number of 0 or more"),
-                        ));
-                    }
+                for (key, message) in kpi_problems(kpi) {
+                    errors.push(source.at_item(&kpi.id, key, None, message));
                 }
             }
             entities.kpis = Some((source, kpis));
@@ -343,6 +353,29 @@ fn ok<T>(result: Result<T, Diagnostic>, errors: &mut Vec<Diagnostic>) -> Option<
     result.map_err(|d| errors.push(d)).ok()
 }
 
+/// What is wrong with an indicator's figures: (key, message).
+fn kpi_problems(kpi: &Kpi) -> Vec<(&'static str, String)> {
+    [
+        ("target", kpi.target.unwrap_or(0.0)),
+        ("achieved", kpi.achieved),
+    ]
+    .into_iter()
+    .filter(|(_, value)| !(value.is_finite() && *value >= 0.0))
+    .map(|(key, _)| (key, format!("`{key}` must be a number of 0 or more")))
+    .collect()
+}
+
+/// What is wrong with the id of an item of a list file, given the ids before it.
+fn id_problem(id: &str, seen: &mut std::collections::HashSet<String>) -> Option<String> {
+    if !is_valid_id(id) {
+        Some(format!("`{id}` is not a valid id: use [a-z0-9-]+"))
+    } else if !seen.insert(id.to_owned()) {
+        Some(format!("the id `{id}` is used twice"))
+    } else {
+        None
+    }
+}
+
 fn check_list<'a>(
     source: &DataFile,
     ids: impl Iterator<Item = &'a str>,
@@ -350,13 +383,12 @@ fn check_list<'a>(
 ) {
     let mut seen = std::collections::HashSet::new();
     for id in ids {
+        let Some(problem) = id_problem(id, &mut seen) else {
+            continue;
+        };
         if !is_valid_id(id) {
-            errors.push(source.at(
-                "id",
-                Some(id),
-                format!("`{id}` is not a valid id: use [a-z0-9-]+"),
-            ));
-        } else if !seen.insert(id) {
+            errors.push(source.at("id", Some(id), problem));
+        } else {
             let positions: Vec<usize> = source
                 .text
                 .match_indices(&format!("id: {id}"))
@@ -364,7 +396,7 @@ fn check_list<'a>(
                 .collect();
             let offset = positions.get(1).copied().unwrap_or(0) + 4;
             let (line, col) = crate::diagnostics::line_col(&source.text, offset);
-            errors.push(source.error((line, col), format!("the id `{id}` is used twice")));
+            errors.push(source.error((line, col), problem));
         }
     }
 }

@@ -10,11 +10,13 @@
 pub mod content;
 pub mod countries;
 pub mod data;
+pub mod data_tree;
 pub mod dates;
 pub mod fields;
 pub mod files;
 pub mod publication;
 pub mod records;
+pub mod tables;
 pub mod yaml;
 
 use crate::config::{BaseUrl, CONFIG_FILE, SiteConfig};
@@ -205,7 +207,7 @@ pub fn load(options: &LoadOptions) -> Result<SiteSources, Vec<Diagnostic>> {
     let templates = load_templates(root, &theme, &mut errors);
     let static_files = load_static(root, &theme, &mut errors);
     let mut entities = data::Entities::default();
-    let data = load_data(root, &mut entities, &mut errors);
+    let data = data_tree::load_data(root, &mut entities, &mut errors);
     let mut schedule = content.schedule;
     schedule.merge(publication::publish_entities(
         &mut entities,
@@ -468,127 +470,6 @@ fn load_static(
         by_rel.insert(file.rel.clone(), file);
     }
     by_rel.into_values().collect()
-}
-
-/// Reads `data/**/*.yaml` into one nested value: `data/partners/x.yaml` is `data.partners.x`.
-/// Typed entities go to `entities`; every other YAML file is returned as free-form data.
-fn load_data(
-    root: &SiteRoot,
-    entities: &mut data::Entities,
-    errors: &mut Vec<Diagnostic>,
-) -> serde_json::Value {
-    let (rels, others): (Vec<String>, Vec<String>) = root
-        .list(Path::new("data"), errors)
-        .into_iter()
-        .partition(|rel| rel.ends_with(".yaml") || rel.ends_with(".yml"));
-    for other in others {
-        errors.push(
-            Diagnostic::file_error(
-                Path::new("data").join(other),
-                "ignored: only .yaml and .yml files are data",
-            )
-            .warning(),
-        );
-    }
-    let (typed, mut generic): (Vec<String>, Vec<String>) =
-        rels.into_iter().partition(|rel| data::is_typed(rel));
-    generic.retain(|rel| {
-        let first = rel.split(['/', '.']).next().unwrap_or_default();
-        let reserved = data::RESERVED.contains(&first);
-        if reserved {
-            errors.push(
-                Diagnostic::file_error(Path::new("data").join(rel), format!("`data.{first}` is filled by pimap from the typed data; this file would hide it"))
-                    .with_help("rename the file, or move it to the folder of its kind (see docs/data-model.md)"),
-            );
-        }
-        !reserved
-    });
-    let typed: Vec<(data::Entities, Vec<Diagnostic>)> = typed
-        .par_iter()
-        .map(|rel| {
-            let mut entities = data::Entities::default();
-            let mut problems = Vec::new();
-            match data::read(root.path(), rel) {
-                Ok(source) => data::add_file(&mut entities, rel, source, &mut problems),
-                Err(d) => problems.push(d),
-            }
-            if problems.iter().any(Diagnostic::is_error) {
-                entities.failed.insert(rel.clone());
-            }
-            (entities, problems)
-        })
-        .collect();
-    for (mut part, mut problems) in typed {
-        entities.partners.append(&mut part.partners);
-        entities.smes.append(&mut part.smes);
-        entities.missions.append(&mut part.missions);
-        entities.practices.append(&mut part.practices);
-        entities.kpis = entities.kpis.take().or(part.kpis);
-        entities.roadmap = entities.roadmap.take().or(part.roadmap);
-        entities.failed.extend(part.failed);
-        errors.append(&mut problems);
-    }
-    let parsed: Vec<_> = generic
-        .par_iter()
-        .map(|rel| {
-            let source = data::read(root.path(), rel)?;
-            yaml::parse_value(&source.text)
-                .map(|value| (rel.clone(), value))
-                .map_err(|e| {
-                    let mut d =
-                        Diagnostic::error_at(&source.file, &source.text, e.line, e.col, e.message);
-                    d.help = e.help;
-                    d
-                })
-        })
-        .collect();
-    let mut data = serde_json::Map::new();
-    for item in parsed {
-        let (rel, value) = match item {
-            Ok(pair) => pair,
-            Err(d) => {
-                errors.push(d);
-                continue;
-            }
-        };
-        let stem = rel.rsplit_once('.').map_or(rel.as_str(), |(stem, _)| stem);
-        let keys: Vec<&str> = stem.split('/').collect();
-        if !insert_nested(&mut data, &keys, value) {
-            errors.push(Diagnostic::file_error(
-                Path::new("data").join(&rel),
-                format!(
-                    "`data.{}` is defined twice (a file and a folder, or .yaml and .yml)",
-                    stem.replace('/', ".")
-                ),
-            ));
-        }
-    }
-    serde_json::Value::Object(data)
-}
-
-/// Inserts `value` at the path `keys`, creating maps on the way; false if something is there.
-fn insert_nested(
-    map: &mut serde_json::Map<String, serde_json::Value>,
-    keys: &[&str],
-    value: serde_json::Value,
-) -> bool {
-    match keys {
-        [] => false,
-        [last] => {
-            if map.contains_key(*last) {
-                return false;
-            }
-            map.insert((*last).to_owned(), value);
-            true
-        }
-        [first, rest @ ..] => match map
-            .entry((*first).to_owned())
-            .or_insert_with(|| serde_json::Value::Object(Default::default()))
-        {
-            serde_json::Value::Object(inner) => insert_nested(inner, rest, value),
-            _ => false,
-        },
-    }
 }
 
 #[cfg(test)]
