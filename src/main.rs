@@ -116,6 +116,13 @@ enum Command {
         #[command(flatten)]
         site: SiteArgs,
     },
+    /// Write the JSON Schemas of front matter and data into ROOT/schemas/, for editors that
+    /// check YAML while you type.
+    Schema {
+        /// The site root: the folder that holds site.yaml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Create a new file with every field present and explained: sme, partner, mission,
     /// practice, page or news.
     New {
@@ -194,6 +201,28 @@ fn main() -> ExitCode {
                 precompress: false,
             };
             check(&options, external)
+        }
+        Command::Schema { root } => {
+            if !root.is_dir() {
+                eprintln!("error: {} is not a folder", root.display());
+                return ExitCode::from(2);
+            }
+            match pimap::schema::write(&root) {
+                Ok(written) => {
+                    let dir = root.join(pimap::schema::SCHEMA_DIR);
+                    println!(
+                        "Wrote {} of {} schemas into {}",
+                        written.len(),
+                        pimap::schema::schemas().len(),
+                        dir.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    ExitCode::from(1)
+                }
+            }
         }
         Command::New { kind, name, root } => {
             let Some(kind) = pimap::scaffold::ScaffoldKind::parse(&kind) else {

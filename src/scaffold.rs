@@ -1,5 +1,6 @@
 //! `pimap new <kind> "Name"`: a new content or data file with every field present and explained,
-//! valid as written, so that editors start from something that builds.
+//! valid as written, so that editors start from something that builds. A data file starts with
+//! the `# yaml-language-server: $schema=` line of its schema (`crate::schema`).
 
 use crate::source::publication::Day;
 use std::path::{Path, PathBuf};
@@ -119,6 +120,11 @@ pub fn scaffold(
                     .0
             ),
         ),
+    };
+    // Editors with a YAML language server check the file against its schema while it is typed.
+    let text = match crate::schema::modeline(&path).filter(|_| path.ends_with(".yaml")) {
+        Some(modeline) => format!("{modeline}\n{text}"),
+        None => text,
     };
     Ok((PathBuf::from(path), text))
 }
