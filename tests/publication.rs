@@ -114,3 +114,22 @@ fn a_today_that_is_not_a_day_is_a_usage_error() {
         "error: PIMAP_TODAY: `30.11.2026` is not a day; write it as YYYY-MM-DD, e.g. 2026-12-03\n"
     );
 }
+
+#[test]
+fn a_published_page_that_shows_an_unpublished_entity_is_an_error_that_says_why() {
+    let site = common::copy_fixture("publication-window");
+    std::fs::write(
+        site.path().join("content/news/frostbeam-joins.md"),
+        "---\ntitle: Frostbeam joins\ndate: 2026-12-20\n---\n{{ sme_card(id=\"frostbeam\") }}\n",
+    )
+    .unwrap();
+    let out = site.path().join("public");
+    let run = pimap_on("2026-11-30", &build_args(site.path(), &out, &[]));
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!(
+        run.stderr
+            .replace(&site.path().display().to_string(), "SITE")
+    );
+    let run = pimap_on("2026-12-20", &build_args(site.path(), &out, &[]));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}

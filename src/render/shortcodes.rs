@@ -71,7 +71,21 @@ pub(crate) fn check_document(
             } else if let (Some(kind), Some(ArgValue::Text(id))) =
                 (entity_kind(&call.name), call.args.get("id"))
             {
-                if graph.find(kind, id).is_none() {
+                let withheld =
+                    graph.entities.withheld.iter().find(|e| {
+                        EntityKind::of_folder(e.folder) == Some(kind) && e.id == id.as_str()
+                    });
+                if let Some(entity) = withheld {
+                    let file = entity.file.to_string_lossy().replace('\\', "/");
+                    errors.push(
+                        at(format!(
+                            "`{}`: the {} `{id}` is not published on the day of this build, so this page cannot show it",
+                            call.name,
+                            kind.variable().0
+                        ))
+                        .with_help(entity.publication.how_to_publish(&file)),
+                    );
+                } else if graph.find(kind, id).is_none() {
                     let ids: Vec<&str> =
                         (0..graph.count(kind)).map(|i| graph.id(kind, i)).collect();
                     let help = did_you_mean(id, ids.iter().copied()).map_or_else(
