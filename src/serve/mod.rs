@@ -246,6 +246,9 @@ pub fn watch(options: &BuildOptions) -> Result<(), String> {
                     summary.stats.removed,
                     summary.elapsed.as_millis()
                 );
+                if let Some(schedule) = summary.schedule.summary() {
+                    println!("{schedule}");
+                }
             }
             Err(error) => eprintln!(
                 "{}\n\n{} was left as it was.",
