@@ -48,46 +48,7 @@ pub fn load_data(
         }
         !reserved
     });
-    for name in ["kpis", "roadmap"] {
-        let files: Vec<&String> = typed
-            .iter()
-            .filter(|rel| rel.split_once('.').is_some_and(|(stem, _)| stem == name))
-            .collect();
-        if let [first, .., last] = files.as_slice() {
-            errors.push(
-                Diagnostic::file_error(
-                    Path::new("data").join(last),
-                    format!("`data.{name}` is defined twice, here and in data/{first}"),
-                )
-                .with_help("keep one of the two files"),
-            );
-        }
-    }
-    let typed: Vec<(data::Entities, Vec<Diagnostic>)> = typed
-        .par_iter()
-        .map(|rel| {
-            let mut entities = data::Entities::default();
-            let mut problems = Vec::new();
-            match data::read(root.path(), rel) {
-                Ok(source) => data::add_file(&mut entities, rel, source, &mut problems),
-                Err(d) => problems.push(d),
-            }
-            if problems.iter().any(Diagnostic::is_error) {
-                entities.failed.insert(rel.clone());
-            }
-            (entities, problems)
-        })
-        .collect();
-    for (mut part, mut problems) in typed {
-        entities.partners.append(&mut part.partners);
-        entities.smes.append(&mut part.smes);
-        entities.missions.append(&mut part.missions);
-        entities.practices.append(&mut part.practices);
-        entities.kpis = entities.kpis.take().or(part.kpis);
-        entities.roadmap = entities.roadmap.take().or(part.roadmap);
-        entities.failed.extend(part.failed);
-        errors.append(&mut problems);
-    }
+    load_typed(root, &typed, entities, errors);
     let parsed: Vec<_> = generic
         .par_iter()
         .map(|rel| {
@@ -127,6 +88,60 @@ pub fn load_data(
         }
     }
     serde_json::Value::Object(data)
+}
+
+/// Reads the typed data files (in parallel) into `entities`.
+fn load_typed(
+    root: &SiteRoot,
+    typed: &[String],
+    entities: &mut data::Entities,
+    errors: &mut Vec<Diagnostic>,
+) {
+    check_single_lists(typed, errors);
+    let parts: Vec<(data::Entities, Vec<Diagnostic>)> = typed
+        .par_iter()
+        .map(|rel| {
+            let mut entities = data::Entities::default();
+            let mut problems = Vec::new();
+            match data::read(root.path(), rel) {
+                Ok(source) => data::add_file(&mut entities, rel, source, &mut problems),
+                Err(d) => problems.push(d),
+            }
+            if problems.iter().any(Diagnostic::is_error) {
+                entities.failed.insert(rel.clone());
+            }
+            (entities, problems)
+        })
+        .collect();
+    for (mut part, mut problems) in parts {
+        entities.partners.append(&mut part.partners);
+        entities.smes.append(&mut part.smes);
+        entities.missions.append(&mut part.missions);
+        entities.practices.append(&mut part.practices);
+        entities.kpis = entities.kpis.take().or(part.kpis);
+        entities.roadmap = entities.roadmap.take().or(part.roadmap);
+        entities.failed.extend(part.failed);
+        errors.append(&mut problems);
+    }
+}
+
+/// `kpis` and `roadmap` are one file each: `.yaml`, `.yml` or (for the indicators) `.csv`.
+fn check_single_lists(typed: &[String], errors: &mut Vec<Diagnostic>) {
+    for name in ["kpis", "roadmap"] {
+        let files: Vec<&String> = typed
+            .iter()
+            .filter(|rel| rel.split_once('.').is_some_and(|(stem, _)| stem == name))
+            .collect();
+        if let [first, .., last] = files.as_slice() {
+            errors.push(
+                Diagnostic::file_error(
+                    Path::new("data").join(last),
+                    format!("`data.{name}` is defined twice, here and in data/{first}"),
+                )
+                .with_help("keep one of the two files"),
+            );
+        }
+    }
 }
 
 /// Inserts `value` at the path `keys`, creating maps on the way; false if something is there.
