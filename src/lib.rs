@@ -22,6 +22,7 @@ pub mod output;
 pub mod plan;
 pub mod render;
 pub mod scaffold;
+pub mod schema;
 pub mod serve;
 pub mod shortcode;
 pub mod site;
@@ -43,8 +44,12 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     /// Replaces `base_url` from `site.yaml`.
     pub base_url: Option<String>,
-    /// Include pages and sections marked `draft: true`.
+    /// A preview: also include what this build's day does not publish (pages and sections marked
+    /// `draft: true`, pages and entities outside their `publish_date`/`expiry_date`), each with
+    /// a ribbon saying why.
     pub drafts: bool,
+    /// The build's day, against which `publish_date` and `expiry_date` are compared.
+    pub today: source::publication::Day,
     /// Minify HTML output.
     pub minify: bool,
     /// Add a hash of their bytes to static file URLs from `get_url` (`?h=`). `pimap serve` turns it
@@ -61,6 +66,7 @@ impl BuildOptions {
             output: None,
             base_url: None,
             drafts: false,
+            today: source::publication::Day::today_by_clock(),
             minify: true,
             cachebust: true,
             precompress: false,
@@ -84,6 +90,8 @@ pub struct BuildSummary {
     pub stats: output::WriteStats,
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
+    /// What changes on a later day: when to build again.
+    pub schedule: source::publication::Schedule,
 }
 
 /// Why a build did not produce a site.
@@ -179,6 +187,8 @@ pub struct Generated {
     /// HTML pages among them.
     pub pages: usize,
     pub warnings: Vec<Diagnostic>,
+    /// What changes on a later day.
+    pub schedule: source::publication::Schedule,
 }
 
 /// A site read, resolved and bound to its templates, ready to render: what `pimap serve` keeps
@@ -221,6 +231,7 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared, BuildError> {
         root: options.root.clone(),
         base_url: options.base_url.clone(),
         drafts: options.drafts,
+        today: options.today,
     };
     let mut sources =
         source::load(&load_options).map_err(|d| BuildError::Site(diagnostics::normalize(d)))?;
@@ -294,10 +305,12 @@ pub fn render_prepared(
     minify: bool,
     sink: &dyn OutputSink,
 ) -> Result<Generated, BuildError> {
+    // The schedule is the default language's: further languages show the same pages.
     let mut generated = Generated {
         paths: Vec::new(),
         pages: 0,
         warnings: Vec::new(),
+        schedule: prepared.site.schedule,
     };
     for language in prepared.languages() {
         let more = render_language(language, minify, sink)?;
@@ -345,6 +358,7 @@ fn render_language(
         pages: plan.outputs.iter().filter(rendered_html).count(),
         paths,
         warnings: diagnostics::normalize(errors),
+        schedule: site.schedule,
     })
 }
 
@@ -395,6 +409,7 @@ pub fn build(
         stats,
         warnings: generated.warnings,
         elapsed: started.elapsed(),
+        schedule: generated.schedule,
     })
 }
 

@@ -1,7 +1,9 @@
 //! The `pimap` command line: parse arguments, call the library, print diagnostics, set the exit
-//! code (0 success, 1 the site has errors, 2 a usage error).
+//! code (0 success, 1 the site has errors, 2 a usage error). The build's day comes from
+//! `PIMAP_TODAY` (`YYYY-MM-DD`) when it is set, else from the clock.
 
 use clap::{Args, Parser, Subcommand};
+use pimap::source::publication::{Day, TODAY_VARIABLE};
 use pimap::{BuildError, BuildOptions};
 use std::io::Write;
 use std::path::PathBuf;
@@ -30,18 +32,19 @@ struct SiteArgs {
     /// Publish for another address than site.yaml's base_url (e.g. https://example.org/sub/).
     #[arg(long)]
     base_url: Option<String>,
-    /// Include pages and sections marked `draft: true`.
+    /// Also build drafts and pages outside their publish_date/expiry_date, with a ribbon.
     #[arg(long)]
     drafts: bool,
 }
 
 impl SiteArgs {
-    fn options(self, minify: bool, precompress: bool) -> BuildOptions {
+    fn options(self, today: Day, minify: bool, precompress: bool) -> BuildOptions {
         BuildOptions {
             root: self.root,
             output: self.output,
             base_url: self.base_url,
             drafts: self.drafts,
+            today,
             minify,
             cachebust: true,
             precompress,
@@ -79,9 +82,10 @@ enum Command {
         /// Open the site in a browser.
         #[arg(long)]
         open: bool,
-        /// Include pages and sections marked `draft: true`.
+        /// Leave out drafts and pages outside their publish_date/expiry_date, as a build does
+        /// (the preview shows them with a ribbon by default).
         #[arg(long)]
-        drafts: bool,
+        no_drafts: bool,
         /// Also answer requests for this host name (repeatable); only this computer's own
         /// names (localhost, *.localhost, IP addresses) are answered otherwise.
         #[arg(
@@ -100,7 +104,7 @@ enum Command {
         /// Check the site as published at another address.
         #[arg(long)]
         base_url: Option<String>,
-        /// Include pages and sections marked `draft: true`.
+        /// Also check drafts and pages outside their publish_date/expiry_date.
         #[arg(long)]
         drafts: bool,
         /// Also fetch every link to another site (needs the network).
@@ -115,6 +119,13 @@ enum Command {
     Watch {
         #[command(flatten)]
         site: SiteArgs,
+    },
+    /// Write the JSON Schemas of front matter and data into ROOT/schemas/, for editors that
+    /// check YAML while you type.
+    Schema {
+        /// The site root: the folder that holds site.yaml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
     },
     /// Create a new file with every field present and explained: sme, partner, mission,
     /// practice, page or news; or `translation PATH --lang CODE` to start translating a page or
@@ -147,19 +158,27 @@ fn main() -> ExitCode {
         .stack_size(WORKER_STACK)
         .build_global();
     let cli = Cli::parse();
+    let variable = std::env::var(TODAY_VARIABLE).ok();
+    let today = match Day::today(variable.as_deref()) {
+        Ok(today) => today,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
     match cli.command {
         Command::Build {
             site,
             no_minify,
             precompress,
             quiet,
-        } => build(&site.options(!no_minify, precompress), quiet),
+        } => build(&site.options(today, !no_minify, precompress), quiet),
         Command::Serve {
             root,
             port,
             bind,
             open,
-            drafts,
+            no_drafts,
             allowed_hosts,
         } => {
             let options = pimap::serve::ServeOptions {
@@ -167,12 +186,13 @@ fn main() -> ExitCode {
                 port,
                 bind,
                 open,
-                drafts,
+                drafts: !no_drafts,
+                today,
                 allowed_hosts,
             };
             report(pimap::serve::serve(&options))
         }
-        Command::Watch { site } => report(pimap::serve::watch(&site.options(true, false))),
+        Command::Watch { site } => report(pimap::serve::watch(&site.options(today, true, false))),
         Command::Check {
             root,
             base_url,
@@ -188,6 +208,7 @@ fn main() -> ExitCode {
                 output: None,
                 base_url,
                 drafts,
+                today,
                 minify: true,
                 cachebust: true,
                 precompress: false,
@@ -200,6 +221,28 @@ fn main() -> ExitCode {
             root,
             lang: Some(code),
         } if kind == "translation" => new_translation(&root, &name, &code),
+        Command::Schema { root } => {
+            if !root.is_dir() {
+                eprintln!("error: {} is not a folder", root.display());
+                return ExitCode::from(2);
+            }
+            match pimap::schema::write(&root) {
+                Ok(written) => {
+                    let dir = root.join(pimap::schema::SCHEMA_DIR);
+                    println!(
+                        "Wrote {} of {} schemas into {}",
+                        written.len(),
+                        pimap::schema::schemas().len(),
+                        dir.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    ExitCode::from(1)
+                }
+            }
+        }
         Command::New {
             kind, name, root, ..
         } => {
@@ -207,7 +250,7 @@ fn main() -> ExitCode {
                 eprintln!("error: cannot create a `{kind}`");
                 return ExitCode::from(2);
             };
-            match pimap::scaffold::create(&root, kind, &name) {
+            match pimap::scaffold::create(&root, kind, &name, today) {
                 Ok(path) => {
                     println!("Created {}", path.display());
                     ExitCode::SUCCESS
@@ -312,6 +355,9 @@ fn build(options: &BuildOptions, quiet: bool) -> ExitCode {
                     options.output_dir().display(),
                     summary.elapsed.as_millis()
                 );
+                if let Some(schedule) = summary.schedule.summary() {
+                    println!("{schedule}");
+                }
             }
             ExitCode::SUCCESS
         }

@@ -1,6 +1,8 @@
 //! `pimap new <kind> "Name"`: a new content or data file with every field present and explained,
-//! valid as written, so that editors start from something that builds.
+//! valid as written, so that editors start from something that builds. A data file starts with
+//! the `# yaml-language-server: $schema=` line of its schema (`crate::schema`).
 
+use crate::source::publication::Day;
 use std::path::{Path, PathBuf};
 
 /// What `pimap new` can make.
@@ -26,24 +28,6 @@ impl ScaffoldKind {
             _ => return None,
         })
     }
-}
-
-/// Today's date (UTC) as `YYYY-MM-DD`, for new news posts.
-pub fn today() -> String {
-    let days = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() / 86_400) as i64;
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
 }
 
 fn yaml_text(text: &str) -> String {
@@ -97,7 +81,7 @@ pub fn scaffold(
         ScaffoldKind::News => (
             format!("content/news/{id}.md"),
             format!(
-                "---\ntitle: {quoted}\ndescription: \"\"\n# The day the news is published: YYYY-MM-DD.\ndate: {date}\n# Terms of the taxonomies declared in site.yaml, e.g.:\n# taxonomies:\n#   tags: [MoU, USA]\n# Remove when the post is ready to publish.\ndraft: true\n---\nThe first paragraph is the summary shown in lists.\n\n<!-- more -->\n\nThe rest of the post.\n"
+                "---\ntitle: {quoted}\ndescription: \"\"\n# The day the news is published: YYYY-MM-DD.\ndate: {date}\n# Terms of the taxonomies declared in site.yaml, e.g.:\n# taxonomies:\n#   tags: [MoU, USA]\n# Remove when the post is ready to publish.\ndraft: true\n# Not published before this day (a build on or after it publishes the post):\n# publish_date: {date}\n# Not published after this day:\n# expiry_date: {date}\n---\nThe first paragraph is the summary shown in lists.\n\n<!-- more -->\n\nThe rest of the post.\n"
             ),
         ),
         ScaffoldKind::Sme => {
@@ -137,12 +121,18 @@ pub fn scaffold(
             ),
         ),
     };
+    // Editors with a YAML language server check the file against its schema while it is typed.
+    let text = match crate::schema::modeline(&path).filter(|_| path.ends_with(".yaml")) {
+        Some(modeline) => format!("{modeline}\n{text}"),
+        None => text,
+    };
     Ok((PathBuf::from(path), text))
 }
 
 /// Writes the new file, refusing to replace one that exists.
-pub fn create(root: &Path, kind: ScaffoldKind, name: &str) -> Result<PathBuf, String> {
-    let (rel, text) = scaffold(root, kind, name, &today())?;
+/// `today` dates a new news post and a new mission.
+pub fn create(root: &Path, kind: ScaffoldKind, name: &str, today: Day) -> Result<PathBuf, String> {
+    let (rel, text) = scaffold(root, kind, name, &today.to_string())?;
     write_new(root, &rel, &text)?;
     Ok(rel)
 }
@@ -172,11 +162,6 @@ pub fn write_new(root: &Path, rel: &Path, text: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn today_is_a_valid_date() {
-        assert!(crate::source::dates::Date::parse(&today()).is_ok());
-    }
 
     #[test]
     fn file_names_come_from_the_name() {

@@ -1,4 +1,11 @@
-//! Shortcodes: `{{ sme_card(id="lumen-lasers") }}` in Markdown, replaced by a template's HTML.
+//! Shortcodes: `{{ sme_card(id="lumen-lasers") }}` in Markdown, replaced by a template's HTML;
+//! and block shortcodes, whose Markdown body the template wraps:
+//!
+//! ```text
+//! {% note(kind="tip") %}
+//! Markdown, rendered as the rest of the page.
+//! {% end %}
+//! ```
 //!
 //! Before Markdown is parsed, each call outside code is cut out of the text and replaced by an
 //! HTML comment padded to the same length (`<!--sc:3    -->`), so that byte offsets (and so the
@@ -8,6 +15,13 @@
 //! rendering, `render` puts each template's output where its marker is. A call is written
 //! `{{ name(key="text", n=3, flag=true) }}`; a malformed one is an error at its place. The scan
 //! takes time linear in the length of the text, whatever mix of code spans and braces it holds.
+//!
+//! A block shortcode's opening and `{% end %}` each stand alone on their line (outside code) and
+//! become markers of their own (`<!--sb:3-->`, `<!--se:3-->`), HTML blocks that Markdown passes
+//! through while it renders the lines between them; `render` then gives the template the HTML
+//! between the two markers as `body`, innermost block first. Any other line that starts with
+//! `{%`, an opening never closed and an `{% end %}` that closes nothing are errors at their
+//! line: a block shortcode never shows as text.
 
 use std::collections::BTreeMap;
 
@@ -25,8 +39,10 @@ pub enum ArgValue {
 pub struct ShortcodeCall {
     pub name: String,
     pub args: BTreeMap<String, ArgValue>,
-    /// Byte offset of `{{` in the body.
+    /// Byte offset of `{{` (or `{%`) in the body.
     pub offset: usize,
+    /// A block shortcode, whose template receives the HTML of its body as `body`.
+    pub block: bool,
 }
 
 /// A malformed call: where it is (byte offset in the body) and what is wrong.
@@ -37,6 +53,8 @@ pub struct ShortcodeError {
 }
 
 const MARKER_START: &str = "<!--sc:";
+const BLOCK_START: &str = "<!--sb:";
+const BLOCK_END: &str = "<!--se:";
 const MARKER_END: &str = "-->";
 
 /// Replaces every shortcode call in `body` by a marker; returns the new text and the calls.
@@ -46,6 +64,8 @@ pub fn extract(body: &str) -> (String, Vec<ShortcodeCall>, Vec<ShortcodeError>) 
     let mut errors = Vec::new();
     let mut fence: Option<&str> = None;
     let mut line_start = 0;
+    // Blocks opened and not yet closed: (index in `calls`, offset of `{%`).
+    let mut open_blocks: Vec<(usize, usize)> = Vec::new();
     for line in body.split_inclusive('\n') {
         let trimmed = line.trim_start();
         if let Some(open) = fence {
@@ -56,12 +76,87 @@ pub fn extract(body: &str) -> (String, Vec<ShortcodeCall>, Vec<ShortcodeError>) 
         } else if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
             fence = Some(&trimmed[..3]);
             out.push_str(line);
+        } else if trimmed.starts_with("{%") {
+            let indent = line.len() - trimmed.len();
+            out.push_str(&line[..indent]);
+            let offset = line_start + indent;
+            let tag = trimmed.trim_end();
+            let line_end = &trimmed[tag.len()..];
+            match block_tag(tag) {
+                Ok(BlockTag::Open(name, args)) => {
+                    open_blocks.push((calls.len(), offset));
+                    out.push_str(&block_marker(BLOCK_START, calls.len(), tag.len()));
+                    calls.push(ShortcodeCall {
+                        name,
+                        args,
+                        offset,
+                        block: true,
+                    });
+                }
+                Ok(BlockTag::End) => match open_blocks.pop() {
+                    // The end of a malformed opening, already reported.
+                    Some((MALFORMED, _)) => out.push_str(tag),
+                    Some((index, _)) => out.push_str(&block_marker(BLOCK_END, index, tag.len())),
+                    None => {
+                        errors.push(ShortcodeError {
+                            offset,
+                            message: "this `{% end %}` closes no block shortcode".to_owned(),
+                        });
+                        out.push_str(tag);
+                    }
+                },
+                Err(message) => {
+                    // Its `{% end %}` is then no second error.
+                    open_blocks.push((MALFORMED, offset));
+                    errors.push(ShortcodeError { offset, message });
+                    out.push_str(tag);
+                }
+            }
+            out.push_str(line_end);
         } else {
             scan_line(line, line_start, &mut out, &mut calls, &mut errors);
         }
         line_start += line.len();
     }
+    for (index, offset) in open_blocks.into_iter().filter(|b| b.0 != MALFORMED) {
+        errors.push(ShortcodeError {
+            offset,
+            message: format!(
+                "the block shortcode `{}` opened here is never closed; add a line `{{% end %}}` after its text",
+                calls[index].name
+            ),
+        });
+    }
     (out, calls, errors)
+}
+
+/// Stands for a malformed opening among the open blocks.
+const MALFORMED: usize = usize::MAX;
+
+/// A line that starts with `{%`.
+enum BlockTag {
+    Open(String, BTreeMap<String, ArgValue>),
+    End,
+}
+
+fn block_tag(tag: &str) -> Result<BlockTag, String> {
+    const FORM: &str = "a block shortcode is written alone on its line as `{% name(key=\"value\") %}`, then its text, then a line `{% end %}`";
+    let inner = tag
+        .strip_prefix("{%")
+        .and_then(|t| t.strip_suffix("%}"))
+        .ok_or(FORM)?
+        .trim();
+    if inner == "end" {
+        return Ok(BlockTag::End);
+    }
+    let name_len = inner
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(inner.len());
+    if name_len == 0 || !inner[name_len..].trim_start().starts_with('(') {
+        return Err(FORM.to_owned());
+    }
+    let (name, args) = parse_call(inner)?;
+    Ok(BlockTag::Open(name, args))
 }
 
 fn scan_line(
@@ -105,7 +200,12 @@ fn scan_line(
                 match parse_call(&call_text[2..end]) {
                     Ok((name, args)) => {
                         out.push_str(&marker(calls.len(), call_text.len()));
-                        calls.push(ShortcodeCall { name, args, offset });
+                        calls.push(ShortcodeCall {
+                            name,
+                            args,
+                            offset,
+                            block: false,
+                        });
                     }
                     Err(message) => {
                         errors.push(ShortcodeError { offset, message });
@@ -192,7 +292,11 @@ fn parse_call(inner: &str) -> Result<ParsedCall, String> {
 }
 
 fn marker(index: usize, width: usize) -> String {
-    let mut marker = format!("{MARKER_START}{index}");
+    block_marker(MARKER_START, index, width)
+}
+
+fn block_marker(start: &str, index: usize, width: usize) -> String {
+    let mut marker = format!("{start}{index}");
     let pad = width.saturating_sub(marker.len() + MARKER_END.len());
     marker.push_str(&" ".repeat(pad));
     marker.push_str(MARKER_END);
@@ -230,6 +334,40 @@ pub fn splice(html: &str, outputs: &[String]) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// Replaces the body of block `index`, from its opening marker to its closing one, in `html`
+/// by `render(body)`. A marker without its partner (a summary that ends inside the block) is
+/// removed and the text after it kept.
+pub fn splice_block<E>(
+    html: &str,
+    index: usize,
+    render: impl FnOnce(&str) -> Result<String, E>,
+) -> Result<String, E> {
+    let find = |start: &str| {
+        let marker = format!("{start}{index}");
+        html.match_indices(&marker).find_map(|(at, _)| {
+            let after = &html[at + marker.len()..];
+            let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+            let close = after[digits..].find(MARKER_END)?;
+            (digits == 0).then_some((at, at + marker.len() + close + MARKER_END.len()))
+        })
+    };
+    match (find(BLOCK_START), find(BLOCK_END)) {
+        (Some((start, body_start)), Some((body_end, end))) if body_start <= body_end => {
+            let body = html[body_start..body_end].trim();
+            Ok(format!(
+                "{}{}{}",
+                &html[..start],
+                render(body)?,
+                &html[end..]
+            ))
+        }
+        (Some((start, end)), _) | (None, Some((start, end))) => {
+            Ok(format!("{}{}", &html[..start], &html[end..]))
+        }
+        (None, None) => Ok(html.to_owned()),
+    }
 }
 
 #[cfg(test)]
@@ -291,6 +429,60 @@ mod tests {
             errors[0].message
         );
         assert!(errors[1].message.contains("never closed"));
+    }
+
+    #[test]
+    fn block_shortcodes_wrap_their_markdown_body() {
+        let body = "Intro\n{% note(kind=\"tip\") %}\nSome *text*.\n  {% quote() %}\nQuoted.\n  {% end %}\n{% end %}\nAfter\n";
+        let (text, calls, errors) = extract(body);
+        assert!(errors.is_empty(), "{errors:?}");
+        // `{% end %}` is shorter than its marker: lines stay, columns after it move.
+        assert_eq!(text.lines().count(), body.lines().count());
+        assert_eq!(
+            calls
+                .iter()
+                .map(|c| (c.name.as_str(), c.offset, c.block))
+                .collect::<Vec<_>>(),
+            vec![("note", 6, true), ("quote", 44, true)]
+        );
+        assert!(text.contains("\n<!--sb:0           -->\nSome *text*.\n  <!--sb:1  -->\n"));
+        assert!(text.contains("  <!--se:1-->\n<!--se:0-->\nAfter"));
+        let html = "<p>Intro</p>\n<!--sb:0   -->\n<p>Some</p>\n<!--sb:1-->\n<p>Q</p>\n<!--se:1-->\n<!--se:0-->\n";
+        let inner = splice_block(html, 1, |b| {
+            Ok::<_, ()>(format!("<blockquote>{b}</blockquote>"))
+        });
+        let outer = splice_block(&inner.unwrap(), 0, |b| {
+            Ok::<_, ()>(format!("<div>{b}</div>"))
+        });
+        assert_eq!(
+            outer.unwrap(),
+            "<p>Intro</p>\n<div><p>Some</p>\n<blockquote><p>Q</p></blockquote></div>\n"
+        );
+    }
+
+    #[test]
+    fn unclosed_unopened_and_malformed_blocks_are_errors_at_their_line() {
+        let body = "{% note() %}\ntext\n{% end %}\n{% end %}\n{% note %}\n{% cta(url=\"x\") %} text\n```\n{% end %}\n```\n{% quote() %}\n";
+        let (_, _, errors) = extract(body);
+        let found: Vec<(usize, &str)> = errors
+            .iter()
+            .map(|e| (e.offset, e.message.as_str()))
+            .collect();
+        assert_eq!(found.len(), 4, "{found:?}");
+        assert_eq!(found[0].0, 28);
+        assert!(found[0].1.contains("closes no block"));
+        assert!(
+            found[1]
+                .1
+                .starts_with("a block shortcode is written alone on its line")
+        );
+        assert!(
+            found[2]
+                .1
+                .starts_with("a block shortcode is written alone on its line")
+        );
+        assert_eq!(found[3].0, 91);
+        assert!(found[3].1.contains("`quote` opened here is never closed"));
     }
 
     #[test]

@@ -34,6 +34,7 @@ pub fn status(root: &Path) -> Result<Vec<LanguageStatus>, Vec<Diagnostic>> {
         root: root.to_path_buf(),
         base_url: None,
         drafts: false,
+        today: crate::source::publication::Day::today_by_clock(),
     };
     let sources = source::load(&options)?;
     let mut views = languages::views(sources).into_iter();
@@ -50,8 +51,9 @@ fn compare(original: &SiteSources, view: &SiteSources) -> LanguageStatus {
     missing.sort();
     let mut outdated = Vec::new();
     let pages = original.pages.iter().zip(&view.pages);
-    let page_dates = pages
-        .map(|((o, of), (t, tf))| (o, t, &of.updated, tf.updated.as_ref().or(tf.date.as_ref())));
+    let page_dates = pages.map(|((o, of, _), (t, tf, _))| {
+        (o, t, &of.updated, tf.updated.as_ref().or(tf.date.as_ref()))
+    });
     for (o, t, original_updated, translated) in page_dates {
         if language.fallback.contains(&o.path) {
             continue;

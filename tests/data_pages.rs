@@ -238,3 +238,21 @@ fn charts_are_inline_svg_with_title_description_and_a_table() {
     );
     assert!(page.contains("<td>The PIMAP Partnership</td>"), "{page}");
 }
+
+#[test]
+fn block_shortcodes_wrap_their_markdown_in_the_themes_notes_quotes_and_calls_to_action() {
+    let (run, out) = build_fixture("block-shortcodes", &["--no-minify"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = read(&out.path().join("public/guide/index.html"));
+    let prose = &html[html.find("<div class=\"prose\">").unwrap()..];
+    let prose = &prose[..prose.find("</article>").unwrap()];
+    insta::assert_snapshot!(prose);
+}
+
+#[test]
+fn csv_files_become_template_data_and_kpis_csv_stands_in_for_the_yaml() {
+    let (run, out) = build_fixture("csv-data", &["--no-minify"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = read(&out.path().join("public/results/index.html"));
+    insta::assert_snapshot!(main_of(&html));
+}

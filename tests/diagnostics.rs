@@ -52,6 +52,8 @@ diagnostics_test! {
     every_data_rule_is_checked_in_one_run => "data-validation",
     impossible_dates_reversed_ranges_and_roles_are_errors => "date-and-role-errors",
     unknown_shortcodes_and_ids_are_errors_at_their_line => "shortcode-errors",
+    unknown_unclosed_and_malformed_block_shortcodes_are_errors_at_their_line => "block-shortcode-errors",
+    ragged_csv_rows_and_bad_numbers_are_errors_at_their_line => "csv-errors",
 }
 
 #[test]

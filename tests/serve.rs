@@ -29,6 +29,8 @@ impl Served {
             .arg(root)
             .args(["--port", "0"])
             .args(extra)
+            // The day the `publication-window` fixture's dates are measured against.
+            .env("PIMAP_TODAY", "2026-11-30")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -381,4 +383,43 @@ fn live_reload_streams_are_capped_and_the_oldest_are_closed() {
             );
         }
     }
+}
+
+#[test]
+fn the_preview_shows_unpublished_pages_with_a_ribbon_and_explains_their_address_without_them() {
+    let site = common::fixture("publication-window");
+    let preview = Served::start(&site, &[]);
+    let (status, body) = get(&preview, "/news/draft-plan/", &preview.host());
+    assert_eq!(status, 200);
+    assert!(body.contains("Draft: not published"), "{body}");
+    let (status, body) = get(&preview, "/smes/frostbeam/", &preview.host());
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("Scheduled: published on 2026-12-20"),
+        "{body}"
+    );
+    drop(preview);
+
+    let published = Served::start(&site, &["--no-drafts"]);
+    let (status, body) = get(&published, "/news/draft-plan/", &published.host());
+    assert_eq!(status, 404);
+    assert!(
+        body.contains("content/news/draft-plan.md is a draft (<code>draft: true</code>). To publish it, remove the line <code>draft: true</code>"),
+        "{body}"
+    );
+    let (status, body) = get(&published, "/news/coming-soon", &published.host());
+    assert_eq!(status, 404);
+    assert!(
+        body.contains("its <code>publish_date</code> is 2026-12-03"),
+        "{body}"
+    );
+    let (status, body) = get(&published, "/smes/frostbeam/", &published.host());
+    assert_eq!(status, 404);
+    assert!(
+        body.contains("data/smes/frostbeam.yaml is scheduled"),
+        "{body}"
+    );
+    let (status, body) = get(&published, "/news/never-written/", &published.host());
+    assert_eq!(status, 404);
+    assert!(!body.contains("not published"), "{body}");
 }

@@ -18,8 +18,9 @@ use crate::plan::{Embed, OutputOwner};
 use crate::render::{SiteValues, entity_values};
 use crate::site::entities::{DataGraph, EntityKind, FacetKind};
 use crate::source::content::ContentSource;
-use crate::source::data::{self, DataFile, Entities};
+use crate::source::data::{self, DataFile, Entities, Entity, Scheduled};
 use crate::source::files::SiteRoot;
+use crate::source::publication::Window;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
@@ -75,11 +76,37 @@ pub fn read_edit(last: &Prepared, root: &SiteRoot, rel: &str) -> Result<DataEdit
         .and_then(|id| graph.find(kind, id))
         .filter(|&i| graph.source(kind, i).file == Path::new("data").join(rel))
         .ok_or_else(|| fall(format!("data/{rel} is new")))?;
+    if window_of(&parsed, kind, 0) != window_of(&graph.entities, kind, index) {
+        return Err(fall(format!("the publication dates of data/{rel} changed")));
+    }
     Ok(DataEdit {
         kind,
         index,
         parsed,
     })
+}
+
+/// Puts the one entity of `parsed` at `index` of `list`; its window is unchanged (checked by
+/// [`read_edit`]), and so is its publication.
+fn replace<T>(list: &mut [Entity<T>], index: usize, parsed: &mut Vec<Entity<T>>) {
+    if let (Some(old), false) = (list.get_mut(index), parsed.is_empty()) {
+        let mut new = parsed.remove(0);
+        new.publication = old.publication;
+        *old = new;
+    }
+}
+
+/// The publication window of entity `index` of `kind`.
+fn window_of(entities: &Entities, kind: EntityKind, index: usize) -> Option<Window> {
+    fn of<T: Scheduled>(list: &[Entity<T>], index: usize) -> Option<Window> {
+        list.get(index).map(|e| e.record.window())
+    }
+    match kind {
+        EntityKind::Partner => of(&entities.partners, index),
+        EntityKind::Sme => of(&entities.smes, index),
+        EntityKind::Mission => of(&entities.missions, index),
+        EntityKind::Practice => of(&entities.practices, index),
+    }
 }
 
 /// Puts the new record in the data graph and rebuilds the values that show entities; falls
@@ -93,10 +120,10 @@ pub fn commit_edit(last: &mut Prepared, edit: DataEdit) -> Result<Arc<SiteValues
     let site = &mut last.site;
     let mut entities = site.graph.entities.clone();
     match kind {
-        EntityKind::Partner => entities.partners[index] = parsed.partners.remove(0),
-        EntityKind::Sme => entities.smes[index] = parsed.smes.remove(0),
-        EntityKind::Mission => entities.missions[index] = parsed.missions.remove(0),
-        EntityKind::Practice => entities.practices[index] = parsed.practices.remove(0),
+        EntityKind::Partner => replace(&mut entities.partners, index, &mut parsed.partners),
+        EntityKind::Sme => replace(&mut entities.smes, index, &mut parsed.smes),
+        EntityKind::Mission => replace(&mut entities.missions, index, &mut parsed.missions),
+        EntityKind::Practice => replace(&mut entities.practices, index, &mut parsed.practices),
     }
     let name = format!("{}/{}", kind.dir(), site.graph.id(kind, index));
     let (graph, warnings) = crate::site::entities::resolve(entities, &site.base, &site.language)

@@ -126,6 +126,11 @@ impl Session {
         &self.files
     }
 
+    /// What the last good build leaves out (drafts, pages outside their publication window).
+    pub fn withheld(&self) -> &[crate::site::Withheld] {
+        self.last.as_ref().map_or(&[], |last| &last.site.withheld)
+    }
+
     /// Rebuilds after `changed` (paths relative to the root); an empty list means "unknown",
     /// which takes the full path. On failure the last good build is kept.
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Rebuild, BuildError> {

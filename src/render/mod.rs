@@ -29,6 +29,7 @@ use crate::diagnostics::Diagnostic;
 use crate::plan::{Embed, OutputOwner, OutputPlan, PagedList, PlannedOutput};
 use crate::site::{AliasOwner, EntityKind, FacetKind, Site};
 use crate::source::TemplateSource;
+use crate::source::publication::Publication;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::error::Error as _;
@@ -379,6 +380,16 @@ fn render_template(
     // Page N of a list shows the variables of the list, with its own `paginator`.
     let shown = output.owner.shown();
     let mut context = template_context(site, values, shown);
+    let publication = match shown {
+        OutputOwner::Page(i) => site.pages[i].publication,
+        OutputOwner::Entity(kind, i) => site.graph.publication(kind, i),
+        _ => Publication::Published,
+    };
+    // A preview's ribbon: why a build on this day would leave the page out.
+    match publication.notice() {
+        Some(notice) => context.insert("publication", &notice),
+        None => context.insert_value("publication", Value::none()),
+    }
     let paginator = match output.owner.list_page() {
         Some((list, number)) => match paginator::paginator(site, plan, values, list, number) {
             Ok(value) => value,

@@ -1,5 +1,7 @@
 //! Rendering shortcodes: each call found in Markdown (see `crate::shortcode`) is rendered with
-//! the template `shortcodes/<name>.html` and put in place of its marker.
+//! the template `shortcodes/<name>.html` and put in place of its marker; a block shortcode's
+//! template also receives the HTML of its Markdown body as `body` (`note`, `quote` and `cta` in
+//! the bundled theme).
 //!
 //! A call's arguments are the template's variables; an `id` argument of a shortcode whose name
 //! starts with `sme_`, `partner_`, `mission_` or `practice_` must name an entity of that kind,
@@ -10,7 +12,7 @@
 use super::Templates;
 use super::entity_values::EntityValues;
 use crate::diagnostics::{Diagnostic, did_you_mean};
-use crate::shortcode::{ArgValue, splice};
+use crate::shortcode::{ArgValue, ShortcodeCall, splice, splice_block};
 use crate::site::{EntityKind, Site};
 use crate::source::content::ContentSource;
 use rayon::prelude::*;
@@ -69,7 +71,21 @@ pub(crate) fn check_document(
             } else if let (Some(kind), Some(ArgValue::Text(id))) =
                 (entity_kind(&call.name), call.args.get("id"))
             {
-                if graph.find(kind, id).is_none() && !graph.is_unresolved(kind, id) {
+                let withheld =
+                    graph.entities.withheld.iter().find(|e| {
+                        EntityKind::of_folder(e.folder) == Some(kind) && e.id == id.as_str()
+                    });
+                if let Some(entity) = withheld {
+                    let file = entity.file.to_string_lossy().replace('\\', "/");
+                    errors.push(
+                        at(format!(
+                            "`{}`: the {} `{id}` is not published on the day of this build, so this page cannot show it",
+                            call.name,
+                            kind.variable().0
+                        ))
+                        .with_help(entity.publication.how_to_publish(&file)),
+                    );
+                } else if graph.find(kind, id).is_none() && !graph.is_unresolved(kind, id) {
                     let ids: Vec<&str> =
                         (0..graph.count(kind)).map(|i| graph.id(kind, i)).collect();
                     let help = did_you_mean(id, ids.iter().copied()).map_or_else(
@@ -114,7 +130,8 @@ pub fn expand(templates: &Templates, site: &mut Site, entities: &EntityValues) -
     errors
 }
 
-/// Renders the shortcodes of one content file into its HTML and summary.
+/// Renders the shortcodes of one content file into its HTML and summary: inline calls first,
+/// then block shortcodes from the innermost out, each with the HTML of its body as `body`.
 pub(crate) fn expand_document(
     templates: &Templates,
     graph: &crate::site::DataGraph,
@@ -125,48 +142,75 @@ pub(crate) fn expand_document(
     if markdown.shortcodes.is_empty() {
         return Vec::new();
     }
-    let mut outputs = Vec::with_capacity(markdown.shortcodes.len());
-    let mut errors = Vec::new();
-    for call in &markdown.shortcodes {
-        let mut context = tera::Context::new();
-        for (key, value) in &call.args {
-            match value {
-                ArgValue::Text(text) => context.insert(key.clone(), text),
-                ArgValue::Number(n) => context.insert(key.clone(), n),
-                ArgValue::Bool(b) => context.insert(key.clone(), b),
-            }
-        }
-        if let (Some(kind), Some(ArgValue::Text(id))) =
-            (entity_kind(&call.name), call.args.get("id"))
-        {
-            if let Some(index) = graph.find(kind, id) {
-                context.insert_value(kind.variable().0, entities.of(kind)[index].clone());
-            }
+    let calls = &markdown.shortcodes;
+    let render = |call: &ShortcodeCall, body: Option<&str>| {
+        let mut context = call_context(call, graph, entities);
+        if let Some(body) = body {
+            context.insert_value("body", tera::Value::safe_string(body));
         }
         let template = format!("shortcodes/{}.html", call.name);
-        match templates.tera.render(&template, &context) {
-            Ok(html) => outputs.push(html),
-            Err(e) => {
-                let (line, _) =
-                    crate::diagnostics::line_col(&source.text, source.body_start + call.offset);
-                let where_ = format!(
-                    "the shortcode `{}` at {}:{line}",
-                    call.name,
-                    source.file.display()
-                );
-                errors.push(super::tera_diagnostic(
-                    &e,
-                    &templates.sources,
-                    Some(&where_),
-                ));
-            }
+        templates.tera.render(&template, &context).map_err(|e| {
+            let (line, _) =
+                crate::diagnostics::line_col(&source.text, source.body_start + call.offset);
+            let where_ = format!(
+                "the shortcode `{}` at {}:{line}",
+                call.name,
+                source.file.display()
+            );
+            super::tera_diagnostic(&e, &templates.sources, Some(&where_))
+        })
+    };
+    let mut errors = Vec::new();
+    let outputs: Vec<String> = calls
+        .iter()
+        .map(|call| match call.block {
+            true => String::new(),
+            false => render(call, None).unwrap_or_else(|e| {
+                errors.push(e);
+                String::new()
+            }),
+        })
+        .collect();
+    if !errors.is_empty() {
+        return errors;
+    }
+    let expand = |html: &str| -> Result<String, Diagnostic> {
+        let mut html = splice(html, &outputs);
+        for (index, call) in calls.iter().enumerate().rev().filter(|(_, c)| c.block) {
+            html = splice_block(&html, index, |body| render(call, Some(body)))?;
+        }
+        Ok(html)
+    };
+    let html = expand(&markdown.html);
+    let summary = markdown.summary.as_deref().map(expand).transpose();
+    match (html, summary) {
+        (Ok(html), Ok(summary)) => {
+            markdown.html = html;
+            markdown.summary = summary;
+            Vec::new()
+        }
+        (Err(e), _) | (_, Err(e)) => vec![e],
+    }
+}
+
+/// The variables of a shortcode's template: its arguments, and the entity its `id` names.
+fn call_context(
+    call: &ShortcodeCall,
+    graph: &crate::site::DataGraph,
+    entities: &EntityValues,
+) -> tera::Context {
+    let mut context = tera::Context::new();
+    for (key, value) in &call.args {
+        match value {
+            ArgValue::Text(text) => context.insert(key.clone(), text),
+            ArgValue::Number(n) => context.insert(key.clone(), n),
+            ArgValue::Bool(b) => context.insert(key.clone(), b),
         }
     }
-    if errors.is_empty() {
-        markdown.html = splice(&markdown.html, &outputs);
-        if let Some(summary) = &markdown.summary {
-            markdown.summary = Some(splice(summary, &outputs));
+    if let (Some(kind), Some(ArgValue::Text(id))) = (entity_kind(&call.name), call.args.get("id")) {
+        if let Some(index) = graph.find(kind, id) {
+            context.insert_value(kind.variable().0, entities.of(kind)[index].clone());
         }
     }
-    errors
+    context
 }

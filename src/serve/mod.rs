@@ -13,6 +13,7 @@ pub mod hosts;
 pub mod http;
 pub mod server;
 pub mod watch;
+pub mod withheld;
 
 use crate::incremental::Session;
 use crate::{BuildError, BuildOptions};
@@ -30,7 +31,11 @@ pub struct ServeOptions {
     pub port: u16,
     pub bind: IpAddr,
     pub open: bool,
+    /// Show drafts and pages outside their publication window, with a ribbon (off with
+    /// `--no-drafts`).
     pub drafts: bool,
+    /// The build's day, for `publish_date` and `expiry_date`.
+    pub today: crate::source::publication::Day,
     /// Names besides this computer's own that requests may carry in `Host` (`--allowed-host`).
     pub allowed_hosts: Vec<String>,
 }
@@ -83,6 +88,7 @@ fn rebuild(session: &mut Session, changed: &[PathBuf], shared: &Shared) -> Rebui
             if let Ok(mut site) = shared.site.write() {
                 *site = Arc::new(ServedSite {
                     files: session.files().clone(),
+                    withheld: withheld::WithheldPages::new(session.withheld()),
                     errors: None,
                 });
             }
@@ -98,6 +104,7 @@ fn rebuild(session: &mut Session, changed: &[PathBuf], shared: &Shared) -> Rebui
             if let Ok(mut site) = shared.site.write() {
                 *site = Arc::new(ServedSite {
                     files: previous.files.clone(),
+                    withheld: previous.withheld.clone(),
                     errors: Some(text.clone()),
                 });
             }
@@ -170,6 +177,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), String> {
         output: None,
         base_url: Some(address.clone()),
         drafts: options.drafts,
+        today: options.today,
         minify: false,
         cachebust: false,
         precompress: false,
@@ -238,6 +246,9 @@ pub fn watch(options: &BuildOptions) -> Result<(), String> {
                     summary.stats.removed,
                     summary.elapsed.as_millis()
                 );
+                if let Some(schedule) = summary.schedule.summary() {
+                    println!("{schedule}");
+                }
             }
             Err(error) => eprintln!(
                 "{}\n\n{} was left as it was.",

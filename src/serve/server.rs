@@ -3,7 +3,9 @@
 //!
 //! Only paths of the built site are served: the URL path is percent-decoded and any `.` or `..`
 //! segment, backslash or NUL gets 404, and since files come from memory no symlink can lead out.
-//! A folder URL without its slash is redirected; a missing page gets `404.html` with status 404.
+//! A folder URL without its slash is redirected; a missing page gets `404.html` with status 404,
+//! unless it is the address of a page the build leaves out ([`super::withheld`]), which gets a
+//! 404 that says how to publish it.
 //! HTML responses get the live-reload script; the stored site is the same as `pimap build` would
 //! write. Requests must name this computer or an `--allowed-host` in `Host`
 //! ([`super::hosts`]), else they get 403.
@@ -40,6 +42,8 @@ pub const MAX_CONNECTIONS: usize = 64;
 #[derive(Default)]
 pub struct ServedSite {
     pub files: Files,
+    /// What a missing address that belongs to an unpublished page says.
+    pub withheld: super::withheld::WithheldPages,
     /// Diagnostics of the failed last build, as text; `None` when it succeeded.
     pub errors: Option<String>,
 }
@@ -111,6 +115,13 @@ pub fn resolve(files: &Files, url: &str) -> Resolved {
         return Resolved::Redirect(format!("{path}/{query}"));
     }
     Resolved::NotFound
+}
+
+/// The explanation page of an unpublished page at the request's address, if it is one.
+fn withheld_page<'a>(site: &'a ServedSite, target: &str) -> Option<&'a [u8]> {
+    let path = target.split(['?', '#']).next().unwrap_or("");
+    let decoded = crate::output::percent_decode(path)?;
+    site.withheld.get(&decoded)
 }
 
 pub fn content_type(path: &str) -> &'static str {
@@ -294,12 +305,24 @@ fn respond(
             };
             return redirect.write(writer, head_only);
         }
-        Resolved::Redirect(_) | Resolved::NotFound => (
-            404,
-            site.files
-                .contains_key("404.html")
-                .then(|| "404.html".to_owned()),
-        ),
+        Resolved::Redirect(_) | Resolved::NotFound => {
+            if let Some(page) = withheld_page(&site, target) {
+                let body = inject_live_reload(page);
+                let headers = vec![("Content-Type", "text/html; charset=utf-8")];
+                return Response {
+                    status: 404,
+                    headers,
+                    body: &body,
+                }
+                .write(writer, head_only);
+            }
+            (
+                404,
+                site.files
+                    .contains_key("404.html")
+                    .then(|| "404.html".to_owned()),
+            )
+        }
     };
     let Some((path, bytes)) = path.and_then(|p| site.files.get(&p).map(|bytes| (p, bytes))) else {
         return Response::text(404, "Not found").write(writer, head_only);

@@ -12,103 +12,11 @@ use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::markdown::{render_untrusted, slugify};
 use crate::source::data::{DataFile, Entities, Entity, Organiser, PartnerKind};
 use crate::source::languages::Language;
+use crate::source::publication::Publication;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
-/// The kinds of entity that get pages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum EntityKind {
-    Partner,
-    Sme,
-    Mission,
-    Practice,
-}
-
-impl EntityKind {
-    pub const ALL: [EntityKind; 4] = [
-        EntityKind::Partner,
-        EntityKind::Sme,
-        EntityKind::Mission,
-        EntityKind::Practice,
-    ];
-
-    /// First URL segment of the kind's pages.
-    pub fn dir(self) -> &'static str {
-        match self {
-            EntityKind::Partner => "partners",
-            EntityKind::Sme => "smes",
-            EntityKind::Mission => "missions",
-            EntityKind::Practice => "best-practices",
-        }
-    }
-
-    /// Template of one entity's page; the list page's is the plural.
-    pub fn template(self) -> &'static str {
-        match self {
-            EntityKind::Partner => "partner.html",
-            EntityKind::Sme => "sme.html",
-            EntityKind::Mission => "mission.html",
-            EntityKind::Practice => "practice.html",
-        }
-    }
-
-    pub fn list_template(self) -> &'static str {
-        match self {
-            EntityKind::Partner => "partners.html",
-            EntityKind::Sme => "smes.html",
-            EntityKind::Mission => "missions.html",
-            EntityKind::Practice => "practices.html",
-        }
-    }
-
-    /// Title of the list page when `content/<dir>/_index.md` does not give one.
-    pub fn default_title(self) -> &'static str {
-        match self {
-            EntityKind::Partner => "Partners",
-            EntityKind::Sme => "SME showcases",
-            EntityKind::Mission => "Missions",
-            EntityKind::Practice => "Best practices",
-        }
-    }
-
-    /// Name in templates, for one entity and for the list.
-    pub fn variable(self) -> (&'static str, &'static str) {
-        match self {
-            EntityKind::Partner => ("partner", "partners"),
-            EntityKind::Sme => ("sme", "smes"),
-            EntityKind::Mission => ("mission", "missions"),
-            EntityKind::Practice => ("practice", "practices"),
-        }
-    }
-}
-
-/// Values derived from the data, each with a page listing what has it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum FacetKind {
-    Sector,
-    Technology,
-    Market,
-}
-
-impl FacetKind {
-    pub const ALL: [FacetKind; 3] = [FacetKind::Sector, FacetKind::Technology, FacetKind::Market];
-
-    pub fn dir(self) -> &'static str {
-        match self {
-            FacetKind::Sector => "sectors",
-            FacetKind::Technology => "technologies",
-            FacetKind::Market => "markets",
-        }
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            FacetKind::Sector => "Sectors",
-            FacetKind::Technology => "Technologies",
-            FacetKind::Market => "Target markets",
-        }
-    }
-}
+pub use super::kinds::{EntityKind, FacetKind};
 
 /// One sector, technology or market, and the SMEs and partners that have it.
 #[derive(Debug, Clone, PartialEq)]
@@ -193,6 +101,16 @@ impl DataGraph {
         }
     }
 
+    /// Whether an entity is published on the build's day (a preview shows the others too).
+    pub fn publication(&self, kind: EntityKind, index: usize) -> Publication {
+        match kind {
+            EntityKind::Partner => self.entities.partners[index].publication,
+            EntityKind::Sme => self.entities.smes[index].publication,
+            EntityKind::Mission => self.entities.missions[index].publication,
+            EntityKind::Practice => self.entities.practices[index].publication,
+        }
+    }
+
     /// Output folder of an entity's page: `smes/lumen-lasers`.
     pub fn output_dir(&self, kind: EntityKind, index: usize) -> String {
         format!("{}/{}", kind.dir(), self.id(kind, index))
@@ -228,6 +146,8 @@ impl DataGraph {
 
 struct Resolver<'a> {
     failed: &'a std::collections::HashSet<String>,
+    /// `smes/x` for every entity this build leaves out: a reference to it is left out too.
+    withheld: std::collections::HashSet<String>,
     partners: HashMap<&'a str, (usize, PartnerKind)>,
     smes: HashMap<&'a str, usize>,
     missions: HashMap<&'a str, usize>,
@@ -306,7 +226,8 @@ impl Resolver<'_> {
         };
         if found.is_none()
             && (self.failed.contains(&format!("{folder}/{id}.yaml"))
-                || self.failed.contains(&format!("{folder}/{id}.yml")))
+                || self.failed.contains(&format!("{folder}/{id}.yml"))
+                || self.withheld.contains(&format!("{folder}/{id}")))
         {
             return None;
         }
@@ -418,6 +339,11 @@ pub fn resolve(
     let failed = std::mem::take(&mut entities.failed);
     let mut r = Resolver {
         failed: &failed,
+        withheld: entities
+            .withheld
+            .iter()
+            .map(|e| format!("{}/{}", e.folder, e.id))
+            .collect(),
         partners: entities
             .partners
             .iter()

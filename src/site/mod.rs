@@ -4,18 +4,20 @@
 //! (pretty URLs, slugs, page bundles) and builds the section tree; `taxonomies.rs` collects the
 //! terms; `navigation.rs` resolves menu entries and aliases; `links.rs` renders every content
 //! file's Markdown (in parallel) with its links rewritten and checks every `#anchor` that a link
-//! points at; `entities.rs` resolves the data. Which files a build writes, and whether two of
-//! them collide, is the output plan's concern (`crate::plan`). Nothing here reads files or knows
-//! about templates.
+//! points at; `entities.rs` resolves the data, whose kinds are in `kinds.rs`. Which files a
+//! build writes, and whether two of them collide, is the output plan's concern (`crate::plan`).
+//! Nothing here reads files or knows about templates.
 
 use crate::config::{BaseUrl, SiteConfig, TaxonomyConfig};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{RenderedMarkdown, slugify};
 use crate::source::content::{ContentSource, PageFrontMatter, SectionFrontMatter};
 use crate::source::languages::Language;
+use crate::source::publication::{Publication, Schedule};
 use crate::source::{FileSource, SiteSources};
 
 pub mod entities;
+mod kinds;
 mod links;
 mod navigation;
 mod taxonomies;
@@ -57,12 +59,27 @@ pub struct Site {
     pub failed_content: std::collections::HashSet<String>,
     /// Problems that do not stop the build.
     pub warnings: Vec<Diagnostic>,
+    /// Pages, sections and entities this build leaves out, by URL.
+    pub withheld: Vec<Withheld>,
+    /// What changes on a later day.
+    pub schedule: Schedule,
+}
+
+/// The URL of something a build leaves out, and why.
+#[derive(Debug, Clone)]
+pub struct Withheld {
+    pub url: String,
+    /// Its source file, from the site root.
+    pub file: std::path::PathBuf,
+    pub publication: Publication,
 }
 
 #[derive(Debug)]
 pub struct Page {
     pub source: ContentSource,
     pub front: PageFrontMatter,
+    /// Published, or shown only by a preview (and why).
+    pub publication: Publication,
     /// Site path with the base path: `/news/mou-signed/`.
     pub url: String,
     /// Output folder relative to the output root: `news/mou-signed`.
@@ -198,8 +215,11 @@ pub fn resolve(sources: SiteSources) -> (Site, Vec<Diagnostic>) {
         entities,
         failed_content,
         language,
+        withheld,
+        schedule,
         ..
     } = sources;
+    let withheld = tree::withheld(withheld, &entities.withheld, &base);
     let mut errors = diagnostics;
     let graph = match entities::resolve(entities, &base, &language) {
         Ok((graph, warnings)) => {
@@ -236,6 +256,8 @@ pub fn resolve(sources: SiteSources) -> (Site, Vec<Diagnostic>) {
         cachebust: true,
         failed_content,
         warnings: Vec::new(),
+        withheld,
+        schedule,
     };
     links::render_markdown(&mut site, &mut errors);
     (site, errors)

@@ -1,13 +1,17 @@
 //! The section tree: sections by folder (the root always exists), pages with their slugs and
 //! output folders (a page named `index.md` is a bundle whose folder holds its files), the order
-//! of every section's pages and subsections, and where files beside content are written.
+//! of every section's pages and subsections, and where files beside content are written; and
+//! the URLs of what a build leaves out (drafts, pages outside their publication window), so
+//! that a preview can say why they are missing.
 
-use super::{Page, Section, parent_dir, slug_dir, url_for_dir};
+use super::{EntityKind, Page, Section, Withheld, parent_dir, slug_dir, url_for_dir};
 use crate::config::BaseUrl;
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{RenderedMarkdown, slugify};
-use crate::source::FileSource;
 use crate::source::content::{ContentSource, PageFrontMatter, SectionFrontMatter, SortBy};
+use crate::source::data::WithheldEntity;
+use crate::source::publication::Publication;
+use crate::source::{FileSource, WithheldContent};
 use std::collections::HashMap;
 
 /// Sections by folder, sorted, each with its parent and subsections; the root (`sections[0]`)
@@ -95,24 +99,20 @@ impl SectionsByDir {
 /// Pages sorted by source path, each in the section of its folder; every section's pages and
 /// subsections put in the section's order.
 pub(super) fn pages(
-    sources: Vec<(ContentSource, PageFrontMatter)>,
+    sources: Vec<(ContentSource, PageFrontMatter, Publication)>,
     base: &BaseUrl,
     sections: &mut [Section],
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<Page> {
     let by_dir = SectionsByDir::new(sections);
     let mut pages: Vec<Page> = Vec::with_capacity(sources.len());
-    for (source, front) in sources {
+    for (source, front, publication) in sources {
         let Some((dir, slug)) = folder_and_slug(&source, &front, errors) else {
             continue;
         };
-        let parent_output = slug_dir(&dir);
-        let output_dir = if parent_output.is_empty() {
-            slug.clone()
-        } else {
-            format!("{parent_output}/{slug}")
-        };
+        let output_dir = page_output_dir(&dir, &slug);
         pages.push(Page {
+            publication,
             url: url_for_dir(base, &output_dir),
             output_dir,
             slug,
@@ -129,6 +129,50 @@ pub(super) fn pages(
     }
     order_sections(sections, &pages, errors);
     pages
+}
+
+fn page_output_dir(dir: &str, slug: &str) -> String {
+    let parent_output = slug_dir(dir);
+    if parent_output.is_empty() {
+        slug.to_owned()
+    } else {
+        format!("{parent_output}/{slug}")
+    }
+}
+
+/// Where the pages, sections and entities a build leaves out would be, and why they are not.
+pub(super) fn withheld(
+    content: Vec<WithheldContent>,
+    entities: &[WithheldEntity],
+    base: &BaseUrl,
+) -> Vec<Withheld> {
+    let mut withheld: Vec<Withheld> = content
+        .into_iter()
+        .filter_map(|item| {
+            let output_dir = match &item.page {
+                Some(front) => {
+                    let (dir, slug) = folder_and_slug(&item.source, front, &mut Vec::new())?;
+                    page_output_dir(&dir, &slug)
+                }
+                None => slug_dir(parent_dir(&item.source.path)),
+            };
+            Some(Withheld {
+                url: url_for_dir(base, &output_dir),
+                file: item.source.file,
+                publication: item.publication,
+            })
+        })
+        .collect();
+    withheld.extend(entities.iter().filter_map(|entity| {
+        let kind = EntityKind::of_folder(entity.folder)?;
+        Some(Withheld {
+            url: url_for_dir(base, &format!("{}/{}", kind.dir(), entity.id)),
+            file: entity.file.clone(),
+            publication: entity.publication,
+        })
+    }));
+    withheld.sort_by(|a, b| a.url.cmp(&b.url));
+    withheld
 }
 
 /// The folder a page sits in and its slug; `None` (with an error) when it can have no URL.

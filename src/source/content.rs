@@ -6,7 +6,9 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::source::dates::Date;
+use crate::source::publication::{Day, Window};
 use crate::source::yaml;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -148,39 +150,66 @@ pub fn split(path: String, file: PathBuf, bytes: Vec<u8>) -> Result<ContentSourc
 }
 
 /// Front matter of a page.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PageFrontMatter {
+    /// Shown as the page's heading and in the browser tab.
     pub title: String,
+    /// One sentence for search engines and link previews.
     #[serde(default)]
     pub description: Option<String>,
+    /// The day (or month, or year) the page is dated: 2019-06-25.
     #[serde(default)]
     pub date: Option<Date>,
+    /// When the page was last changed, for the sitemap and feeds.
     #[serde(default)]
     pub updated: Option<Date>,
+    /// `true` keeps the page out of the site; `pimap serve` shows it with a ribbon.
     #[serde(default)]
     pub draft: bool,
+    /// Not published before this day.
+    #[serde(default)]
+    pub publish_date: Option<Day>,
+    /// Not published after this day.
+    #[serde(default)]
+    pub expiry_date: Option<Day>,
+    /// The last part of the page's address, instead of one made from the file name.
     #[serde(default)]
     pub slug: Option<String>,
+    /// The summary shown in lists, instead of the text before `<!-- more -->`.
     #[serde(default)]
     pub summary: Option<String>,
+    /// Order in a section sorted by weight: lowest first.
     #[serde(default)]
     pub weight: Option<i64>,
+    /// The template that renders the page, instead of the section's `page_template` or page.html.
     #[serde(default)]
     pub template: Option<String>,
+    /// Old addresses that redirect to this page: /old/address/.
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// Terms of the taxonomies declared in site.yaml: `tags: [MoU, USA]`.
     #[serde(default)]
     pub taxonomies: BTreeMap<String, Vec<String>>,
     /// Where the page's facts come from, listed under it.
     #[serde(default)]
     pub sources: Vec<crate::source::fields::Source>,
+    /// Anything else, for the templates: `page.extra`.
     #[serde(default)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl PageFrontMatter {
+    pub fn window(&self) -> Window {
+        Window {
+            publish_date: self.publish_date,
+            expiry_date: self.expiry_date,
+        }
+    }
+}
+
 /// How a section orders its pages.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum SortBy {
     /// Newest first; pages without a date last, by path.
@@ -193,22 +222,30 @@ pub enum SortBy {
 }
 
 /// Front matter of a section (`_index.md`).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SectionFrontMatter {
+    /// The section's heading.
     pub title: String,
+    /// One sentence for search engines and link previews.
     #[serde(default)]
     pub description: Option<String>,
+    /// How the section orders its pages: date (newest first), weight or title.
     #[serde(default)]
     pub sort_by: SortBy,
+    /// Order among the sections of its parent: lowest first.
     #[serde(default)]
     pub weight: Option<i64>,
+    /// The template of the section's page, instead of section.html.
     #[serde(default)]
     pub template: Option<String>,
+    /// The template of the section's pages, instead of page.html.
     #[serde(default)]
     pub page_template: Option<String>,
+    /// `true` keeps the section out of the site.
     #[serde(default)]
     pub draft: bool,
+    /// Old addresses that redirect to this section.
     #[serde(default)]
     pub aliases: Vec<String>,
     /// Publish an Atom feed of the section's pages at `<section>/atom.xml`.
@@ -221,6 +258,7 @@ pub struct SectionFrontMatter {
     /// Where the section page's facts come from, listed under it.
     #[serde(default)]
     pub sources: Vec<crate::source::fields::Source>,
+    /// Anything else, for the templates: `section.extra`.
     #[serde(default)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }

@@ -1,8 +1,10 @@
 //! Typed data entities: `data/partners/`, `data/smes/`, `data/missions/`, `data/practices/`,
-//! `data/kpis.yaml` and `data/roadmap.yaml` (the reference is `docs/data-model.md`).
+//! `data/kpis.yaml` (or `data/kpis.csv`, read by `source::tables`) and `data/roadmap.yaml` (the
+//! reference is `docs/data-model.md`).
 //!
-//! Each file is parsed into its record type (unknown fields, wrong types and bad enum values are
-//! YAML errors with a "did you mean", all of a file's in one run), then checked value by value: ids, country codes, URLs,
+//! Each file is parsed into its record type (`source::records`; unknown fields, wrong types and
+//! bad enum values are YAML errors with a "did you mean", all of a file's in one run), then
+//! checked value by value: ids, country codes, URLs,
 //! years, coordinates, date order, lists that must not be empty. Every problem of every file is
 //! collected. References between entities are checked later, in `site::entities`, once every
 //! entity is known.
@@ -10,8 +12,10 @@
 use crate::diagnostics::Diagnostic;
 use crate::source::dates::Date;
 pub use crate::source::fields::{Country, Month, Organiser, OutsideOrganiser, Source, Url, Year};
+use crate::source::publication::Publication;
+pub use crate::source::records::*;
+use crate::source::tables;
 use crate::source::yaml;
-use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// The text of a data file, kept to place diagnostics found after parsing.
@@ -96,6 +100,8 @@ pub struct Entity<T> {
     pub id: String,
     pub source: DataFile,
     pub record: T,
+    /// Whether it is published on the build's day (set once every file is read).
+    pub publication: Publication,
 }
 
 /// Every typed entity of the site.
@@ -109,201 +115,19 @@ pub struct Entities {
     pub roadmap: Option<(DataFile, Vec<RoadmapAction>)>,
     /// Files (`smes/x.yaml`) that had errors: references to them are not reported again.
     pub failed: std::collections::HashSet<String>,
+    /// Entities a build on this day leaves out: references to them are left out too.
+    pub withheld: Vec<WithheldEntity>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum PartnerKind {
-    Cluster,
-    International,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Location {
-    pub lat: f64,
-    pub lon: f64,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Mou {
-    pub signed: Date,
-    pub place: String,
-    /// The clusters that signed, only where a source names them; otherwise the memorandum is
-    /// with the partnership as a whole.
-    #[serde(default)]
-    pub signatories: Vec<String>,
-    pub scope: String,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Partner {
-    pub name: String,
-    pub kind: PartnerKind,
-    pub country: Country,
-    pub city: String,
-    #[serde(default)]
-    pub region: Option<String>,
-    #[serde(default)]
-    pub website: Option<Url>,
-    #[serde(default)]
-    pub founded: Option<Year>,
-    #[serde(default)]
-    pub members: Option<u32>,
-    #[serde(default)]
-    pub sectors: Vec<String>,
-    pub summary: String,
-    #[serde(default)]
-    pub description: Option<String>,
-    #[serde(default)]
-    pub logo: Option<String>,
-    pub location: Location,
-    #[serde(default)]
-    pub mou: Option<Mou>,
-    #[serde(default)]
-    pub sources: Vec<Source>,
-    #[serde(default)]
-    pub illustrative: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum SmeSize {
-    Micro,
-    Small,
-    Medium,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Sme {
-    pub name: String,
-    pub demo: bool,
-    pub cluster: String,
-    pub country: Country,
-    pub city: String,
-    #[serde(default)]
-    pub website: Option<Url>,
-    #[serde(default)]
-    pub founded: Option<Year>,
-    pub size: SmeSize,
-    pub sectors: Vec<String>,
-    pub technologies: Vec<String>,
-    pub target_markets: Vec<Country>,
-    pub offer: String,
-    #[serde(default)]
-    pub looking_for: Vec<String>,
-    #[serde(default)]
-    pub logo: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum MissionKind {
-    TradeFair,
-    Matchmaking,
-    BusinessMission,
-    Workshop,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Mission {
-    pub title: String,
-    pub kind: MissionKind,
-    pub start: Date,
-    /// The last day; the mission is on the `start` date alone when absent.
-    #[serde(default)]
-    pub end: Option<Date>,
-    pub city: String,
-    pub country: Country,
-    /// Who ran the event: partner ids, or organisations outside the data (`{name, website}`).
-    pub organisers: Vec<Organiser>,
-    /// The partners that took part, only where a source names them.
-    #[serde(default)]
-    pub partners: Vec<String>,
-    #[serde(default)]
-    pub hosts: Vec<String>,
-    #[serde(default)]
-    pub participants: Vec<String>,
-    pub summary: String,
-    #[serde(default)]
-    pub outcomes: Option<String>,
-    #[serde(default)]
-    pub sources: Vec<Source>,
-    #[serde(default)]
-    pub illustrative: bool,
-}
-
-impl Mission {
-    /// The mission's dates as one span: `start`, or `start/end` when it has a distinct end.
-    pub fn dates(&self) -> Date {
-        match &self.end {
-            Some(end) if end != &self.start => {
-                Date::span(&self.start, end).unwrap_or_else(|| self.start.clone())
-            }
-            _ => self.start.clone(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Practice {
-    pub title: String,
-    pub theme: String,
-    pub partners: Vec<String>,
-    #[serde(default)]
-    pub related_missions: Vec<String>,
-    pub summary: String,
-    pub body: String,
-    #[serde(default)]
-    pub sources: Vec<Source>,
-    #[serde(default)]
-    pub illustrative: bool,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Kpi {
+/// An entity outside its publication window, kept so that a preview can say why its URL is
+/// missing.
+#[derive(Debug, Clone)]
+pub struct WithheldEntity {
+    /// Its folder under `data/`: `smes`.
+    pub folder: &'static str,
     pub id: String,
-    pub label: String,
-    pub unit: String,
-    /// The target, only where one was published.
-    #[serde(default)]
-    pub target: Option<f64>,
-    pub achieved: f64,
-    /// The source gives the achieved figure as "more than" it.
-    #[serde(default)]
-    pub more_than: bool,
-    pub objective: String,
-    #[serde(default)]
-    pub sources: Vec<Source>,
-    #[serde(default)]
-    pub illustrative: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Status {
-    Planned,
-    InProgress,
-    Done,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct RoadmapAction {
-    pub id: String,
-    pub title: String,
-    pub start: Month,
-    pub end: Month,
-    pub owners: Vec<String>,
-    pub status: Status,
-    #[serde(default)]
-    pub illustrative: bool,
+    pub file: PathBuf,
+    pub publication: Publication,
 }
 
 /// Names under `data` that pimap fills itself (typed entities and facets): a free-form data file
@@ -327,7 +151,7 @@ pub const ENTITY_FOLDERS: [&str; 4] = ["partners", "smes", "missions", "practice
 pub fn is_typed(rel: &str) -> bool {
     matches!(
         rel,
-        "kpis.yaml" | "kpis.yml" | "roadmap.yaml" | "roadmap.yml"
+        "kpis.yaml" | "kpis.yml" | "kpis.csv" | "roadmap.yaml" | "roadmap.yml"
     ) || ENTITY_FOLDERS
         .iter()
         .any(|folder| rel.strip_prefix(folder).is_some_and(|r| r.starts_with('/')))
@@ -364,22 +188,30 @@ pub fn add_file(
     source: DataFile,
     errors: &mut Vec<Diagnostic>,
 ) {
+    if rel == "kpis.csv" {
+        let (rows, mut problems) = tables::read_kpis(&source);
+        errors.append(&mut problems);
+        let mut seen = std::collections::HashSet::new();
+        for (line, kpi) in &rows {
+            let at = |message: String| {
+                Diagnostic::error_at(&source.file, &source.text, *line, 1, message)
+            };
+            if let Some(problem) = id_problem(&kpi.id, &mut seen) {
+                errors.push(at(problem));
+            }
+            for (_, message) in kpi_problems(kpi) {
+                errors.push(at(message));
+            }
+        }
+        entities.kpis = Some((source, rows.into_iter().map(|(_, kpi)| kpi).collect()));
+        return;
+    }
     if rel == "kpis.yaml" || rel == "kpis.yml" {
         if let Some(kpis) = parse::<Vec<Kpi>>(&source, errors) {
             check_list(&source, kpis.iter().map(|k| k.id.as_str()), errors);
             for kpi in &kpis {
-                for (key, value) in [
-                    ("target", kpi.target.unwrap_or(0.0)),
-                    ("achieved", kpi.achieved),
-                ] {
-                    if !(value.is_finite() && value >= 0.0) {
-                        errors.push(source.at_item(
-                            &kpi.id,
-                            key,
-                            None,
-                            format!("`{key}` must be a number of 0 or more"),
-                        ));
-                    }
+                for (key, message) in kpi_problems(kpi) {
+                    errors.push(source.at_item(&kpi.id, key, None, message));
                 }
             }
             entities.kpis = Some((source, kpis));
@@ -437,7 +269,12 @@ pub fn add_file(
                     record.sources.is_empty() && !record.illustrative,
                     errors,
                 );
-                entities.partners.push(Entity { id, source, record });
+                entities.partners.push(Entity {
+                    id,
+                    source,
+                    record,
+                    publication: Publication::Published,
+                });
             }
         }
         "smes" => {
@@ -455,7 +292,12 @@ pub fn add_file(
                         ));
                     }
                 }
-                entities.smes.push(Entity { id, source, record });
+                entities.smes.push(Entity {
+                    id,
+                    source,
+                    record,
+                    publication: Publication::Published,
+                });
             }
         }
         "missions" => {
@@ -488,7 +330,12 @@ pub fn add_file(
                     record.sources.is_empty() && !record.illustrative,
                     errors,
                 );
-                entities.missions.push(Entity { id, source, record });
+                entities.missions.push(Entity {
+                    id,
+                    source,
+                    record,
+                    publication: Publication::Published,
+                });
             }
         }
         "practices" => {
@@ -500,10 +347,38 @@ pub fn add_file(
                         "`partners` needs at least one partner id".to_owned(),
                     ));
                 }
-                entities.practices.push(Entity { id, source, record });
+                entities.practices.push(Entity {
+                    id,
+                    source,
+                    record,
+                    publication: Publication::Published,
+                });
             }
         }
         _ => {}
+    }
+}
+
+/// What is wrong with an indicator's figures: (key, message).
+fn kpi_problems(kpi: &Kpi) -> Vec<(&'static str, String)> {
+    [
+        ("target", kpi.target.unwrap_or(0.0)),
+        ("achieved", kpi.achieved),
+    ]
+    .into_iter()
+    .filter(|(_, value)| !(value.is_finite() && *value >= 0.0))
+    .map(|(key, _)| (key, format!("`{key}` must be a number of 0 or more")))
+    .collect()
+}
+
+/// What is wrong with the id of an item of a list file, given the ids before it.
+fn id_problem(id: &str, seen: &mut std::collections::HashSet<String>) -> Option<String> {
+    if !is_valid_id(id) {
+        Some(format!("`{id}` is not a valid id: use [a-z0-9-]+"))
+    } else if !seen.insert(id.to_owned()) {
+        Some(format!("the id `{id}` is used twice"))
+    } else {
+        None
     }
 }
 
@@ -514,13 +389,12 @@ fn check_list<'a>(
 ) {
     let mut seen = std::collections::HashSet::new();
     for id in ids {
+        let Some(problem) = id_problem(id, &mut seen) else {
+            continue;
+        };
         if !is_valid_id(id) {
-            errors.push(source.at(
-                "id",
-                Some(id),
-                format!("`{id}` is not a valid id: use [a-z0-9-]+"),
-            ));
-        } else if !seen.insert(id) {
+            errors.push(source.at("id", Some(id), problem));
+        } else {
             let positions: Vec<usize> = source
                 .text
                 .match_indices(&format!("id: {id}"))
@@ -528,7 +402,7 @@ fn check_list<'a>(
                 .collect();
             let offset = positions.get(1).copied().unwrap_or(0) + 4;
             let (line, col) = crate::diagnostics::line_col(&source.text, offset);
-            errors.push(source.error((line, col), format!("the id `{id}` is used twice")));
+            errors.push(source.error((line, col), problem));
         }
     }
 }

@@ -257,6 +257,26 @@ pub fn days_in_month(year: u32, month: u32) -> u32 {
     }
 }
 
+/// One end of a date, as a regular expression (its day-of-month check is the parser's).
+const POINT_PATTERN: &str = "[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01])([T ]([01][0-9]|2[0-3]):[0-5][0-9](:([0-5][0-9]|60)(\\.[0-9]+)?)?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?)?)?)?";
+
+impl schemars::JsonSchema for Date {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let pattern = format!("^\\s*{POINT_PATTERN}(/{POINT_PATTERN})?\\s*$");
+        schemars::json_schema!({
+            "description": "A date as precise as it is known: a day 2019-06-25, a month 2018-05, a year 2019, or a range 2019-06-24/2019-06-27.",
+            "anyOf": [
+                {"type": "string", "pattern": pattern},
+                {"type": "integer", "minimum": 1000, "maximum": 9999},
+            ],
+        })
+    }
+}
+
 /// YAML reads `2019` as a number and `2019-06` as text: both are accepted.
 #[derive(Deserialize)]
 #[serde(untagged)]

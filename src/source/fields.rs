@@ -3,7 +3,9 @@
 //! value is a YAML error at its own line with a message that says how to write it.
 
 use crate::source::countries::country_name;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize};
+use std::borrow::Cow;
 
 /// An ISO 3166-1 alpha-2 country code.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -25,6 +27,24 @@ impl<'de> Deserialize<'de> for Country {
         Err(serde::de::Error::custom(format!(
             "`{code}` is not an ISO 3166-1 alpha-2 country code{hint}"
         )))
+    }
+}
+
+impl JsonSchema for Country {
+    fn schema_name() -> Cow<'static, str> {
+        "Country".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let codes: Vec<&str> = crate::source::countries::COUNTRIES
+            .iter()
+            .map(|(code, _)| *code)
+            .collect();
+        json_schema!({
+            "description": "An ISO 3166-1 alpha-2 country code, in capitals: FR, SE, US.",
+            "type": "string",
+            "enum": codes,
+        })
     }
 }
 
@@ -60,6 +80,20 @@ impl<'de> Deserialize<'de> for Url {
     }
 }
 
+impl JsonSchema for Url {
+    fn schema_name() -> Cow<'static, str> {
+        "Url".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A web address: https://example.com/",
+            "type": "string",
+            "pattern": r#"^https?://[^/?#\s"<>]*\.[^/?#\s"<>]*([/?#]\S*)?$"#,
+        })
+    }
+}
+
 /// A year such as 2014.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Year(pub u16);
@@ -74,6 +108,21 @@ impl<'de> Deserialize<'de> for Year {
                 "`{year}` is not a plausible year"
             )))
         }
+    }
+}
+
+impl JsonSchema for Year {
+    fn schema_name() -> Cow<'static, str> {
+        "Year".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A year: 2014.",
+            "type": "integer",
+            "minimum": 1800,
+            "maximum": 2100,
+        })
     }
 }
 
@@ -116,10 +165,24 @@ impl<'de> Deserialize<'de> for Month {
     }
 }
 
+impl JsonSchema for Month {
+    fn schema_name() -> Cow<'static, str> {
+        "Month".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A month, written YYYY-MM: 2020-01.",
+            "type": "string",
+            "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$",
+        })
+    }
+}
+
 /// Where a fact comes from: a title and, for a web page, its address (shown in a page's
 /// "Sources" list and fetched by `pimap check --external`). A printed or unpublished document
 /// has a title alone.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
     #[serde(default)]
@@ -135,12 +198,28 @@ pub enum Organiser {
     Outside(OutsideOrganiser),
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OutsideOrganiser {
     pub name: String,
     #[serde(default)]
     pub website: Option<Url>,
+}
+
+impl JsonSchema for Organiser {
+    fn schema_name() -> Cow<'static, str> {
+        "Organiser".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A partner id (a file name in data/partners/), or an organisation written as {name: ..., website: ...}.",
+            "anyOf": [
+                {"type": "string", "pattern": "^[a-z0-9-]+$"},
+                generator.subschema_for::<OutsideOrganiser>(),
+            ],
+        })
+    }
 }
 
 impl<'de> Deserialize<'de> for Organiser {

@@ -158,11 +158,12 @@ pub fn views(mut sources: SiteSources) -> Vec<SiteSources> {
     let originals: HashSet<&str> = sources
         .pages
         .iter()
-        .map(|(s, _)| s.path.as_str())
+        .map(|(s, ..)| s.path.as_str())
         .chain(sources.sections.iter().map(|(s, _)| s.path.as_str()))
         .collect();
     for t in &translations {
-        if !originals.contains(t.original.as_str()) && !sources.draft_content.contains(&t.original)
+        if !originals.contains(t.original.as_str())
+            && !sources.withheld.iter().any(|w| w.source.path == t.original)
         {
             sources.diagnostics.push(
                 Diagnostic::file_error(
@@ -210,16 +211,16 @@ fn language_view(
     let code = language.code.as_str();
     let mut fallback = HashSet::new();
     let mut pages = Vec::with_capacity(sources.pages.len());
-    for (source, front) in &sources.pages {
+    for (source, front, publication) in &sources.pages {
         match by_original.get(&(code, source.path.as_str())) {
             Some(ContentFile::Page(t, t_front)) => {
                 let mut t = t.clone();
                 t.path.clone_from(&source.path);
-                pages.push((t, inherit_page(t_front, front)));
+                pages.push((t, inherit_page(t_front, front), publication.clone()));
             }
             _ => {
                 fallback.insert(source.path.clone());
-                pages.push((source.clone(), front.clone()));
+                pages.push((source.clone(), front.clone(), publication.clone()));
             }
         }
     }
@@ -262,7 +263,8 @@ fn language_view(
         entities,
         diagnostics: Vec::new(),
         failed_content: sources.failed_content.clone(),
-        draft_content: sources.draft_content.clone(),
+        withheld: sources.withheld.clone(),
+        schedule: Default::default(),
         translations: Vec::new(),
         overlays: overlay::Overlays::default(),
         strings: strings::StringFiles::default(),

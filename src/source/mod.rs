@@ -10,16 +10,21 @@
 pub mod content;
 pub mod countries;
 pub mod data;
+pub mod data_tree;
 pub mod dates;
 pub mod fields;
 pub mod files;
 pub mod languages;
+pub mod publication;
+pub mod records;
+pub mod tables;
 pub mod yaml;
 
 use crate::config::{BaseUrl, CONFIG_FILE, SiteConfig};
 use crate::diagnostics::Diagnostic;
 use content::{ContentSource, PageFrontMatter, SectionFrontMatter};
 use files::SiteRoot;
+use publication::{Day, Publication, Schedule};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -28,11 +33,15 @@ mod embedded_theme {
 }
 
 /// What a build needs to know before it reads anything.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct LoadOptions {
     pub root: PathBuf,
     pub base_url: Option<String>,
+    /// Also read what a build on `today` does not publish (drafts, pages and entities outside
+    /// their publication window): a preview.
     pub drafts: bool,
+    /// The build's day, for `publish_date` and `expiry_date`.
+    pub today: Day,
 }
 
 /// Every file of a site, read and parsed on its own.
@@ -42,8 +51,13 @@ pub struct SiteSources {
     /// The text of `site.yaml`, to place errors found later (a menu entry's target).
     pub config_text: String,
     pub base_url: BaseUrl,
-    pub pages: Vec<(ContentSource, PageFrontMatter)>,
+    /// Every page a build on this day includes, with whether it is published.
+    pub pages: Vec<(ContentSource, PageFrontMatter, Publication)>,
     pub sections: Vec<(ContentSource, SectionFrontMatter)>,
+    /// Pages and sections a build on this day leaves out (drafts, outside their window).
+    pub withheld: Vec<WithheldContent>,
+    /// What changes on a later day, for a scheduled rebuild.
+    pub schedule: Schedule,
     /// Non-Markdown files under `content/`, by path inside `content/`.
     pub content_assets: Vec<FileSource>,
     /// Static files by output path (the site's own replace the theme's).
@@ -58,8 +72,6 @@ pub struct SiteSources {
     pub diagnostics: Vec<Diagnostic>,
     /// Content files that could not be read or parsed: links to them are not reported again.
     pub failed_content: std::collections::HashSet<String>,
-    /// Content files left out as drafts: their translations are left out too.
-    pub draft_content: std::collections::HashSet<String>,
     /// Content files in a further language (`about.fr.md`), until [`languages::views`].
     pub translations: Vec<languages::Translation>,
     /// Translated data (`data/smes/x.fr.yaml`, `data/labels.fr.yaml`), until the views.
@@ -68,6 +80,15 @@ pub struct SiteSources {
     pub strings: languages::strings::StringFiles,
     /// The language of this view of the site (see [`languages::views`]).
     pub language: languages::Language,
+}
+
+/// A content file a build leaves out, kept so that a preview can say why its URL is missing.
+#[derive(Debug, Clone)]
+pub struct WithheldContent {
+    pub source: ContentSource,
+    /// The page's front matter; `None` for a section.
+    pub page: Option<PageFrontMatter>,
+    pub publication: Publication,
 }
 
 /// A file copied to the output as it is.
@@ -173,48 +194,42 @@ pub fn load(options: &LoadOptions) -> Result<SiteSources, Vec<Diagnostic>> {
         .par_iter()
         .map(|rel| read_content(root.path(), rel))
         .collect();
-    let mut pages = Vec::new();
-    let mut sections = Vec::new();
+    let mut content = ContentFiles::default();
     let mut translations = Vec::new();
-    let mut failed_content = std::collections::HashSet::new();
-    let mut draft_content = std::collections::HashSet::new();
     for (rel, item) in markdown.iter().zip(parsed) {
         let (file, warnings) = match item {
             Ok(read) => read,
             Err(problems) => {
-                failed_content.insert(rel.clone());
+                content.failed.insert(rel.clone());
                 errors.extend(problems);
                 continue;
             }
         };
-        if file.is_draft() && !options.drafts {
-            draft_content.insert(rel.clone());
-            continue;
-        }
         errors.extend(warnings);
-        if let Some((original, code)) = languages::split_language(rel) {
-            let code = languages::check_code(
-                code,
-                &config.language,
-                &config.languages,
-                &file.source().file,
-                &original,
-            );
-            match code {
-                Ok(code) => translations.push(languages::Translation {
-                    code: code.to_owned(),
-                    original,
-                    content: file,
-                }),
-                Err(d) => errors.push(d),
+        match languages::split_language(rel) {
+            Some((original, code)) => {
+                let source = &file.source().file;
+                match languages::check_code(
+                    code,
+                    &config.language,
+                    &config.languages,
+                    source,
+                    &original,
+                ) {
+                    // A draft translation is not shown: its language shows the original.
+                    Ok(_) if file.is_draft() && !options.drafts => {}
+                    Ok(code) => translations.push(languages::Translation {
+                        code: code.to_owned(),
+                        original,
+                        content: file,
+                    }),
+                    Err(d) => errors.push(d),
+                }
             }
-            continue;
-        }
-        match file {
-            ContentFile::Page(source, front) => pages.push((source, *front)),
-            ContentFile::Section(source, front) => sections.push((source, front)),
+            None => content.add(file, options),
         }
     }
+    errors.append(&mut content.errors);
     let content_assets = hash_files(&root.path().join("content"), assets, &mut errors);
 
     let theme = locate_theme(root, &config.theme).unwrap_or_else(|d| {
@@ -233,14 +248,21 @@ pub fn load(options: &LoadOptions) -> Result<SiteSources, Vec<Diagnostic>> {
     let static_files = load_static(root, &theme, &mut errors);
     let mut entities = data::Entities::default();
     let mut overlays = languages::overlay::Overlays::default();
-    let data = load_data(root, &config, &mut entities, &mut overlays, &mut errors);
+    let data = data_tree::load_data(root, &config, &mut entities, &mut overlays, &mut errors);
+    let mut schedule = content.schedule;
+    schedule.merge(publication::publish_entities(
+        &mut entities,
+        options.drafts,
+        options.today,
+        &mut errors,
+    ));
+
     overlays.check_originals(&entities, &mut errors);
     let strings = load_strings(root, &theme, &config, &mut errors);
 
     Ok(SiteSources {
         diagnostics: errors,
-        failed_content,
-        draft_content,
+        failed_content: content.failed,
         translations,
         overlays,
         strings,
@@ -249,8 +271,10 @@ pub fn load(options: &LoadOptions) -> Result<SiteSources, Vec<Diagnostic>> {
         config,
         config_text,
         base_url,
-        pages,
-        sections,
+        pages: content.pages,
+        sections: content.sections,
+        withheld: content.withheld,
+        schedule,
         content_assets,
         static_files,
         templates,
@@ -276,6 +300,57 @@ impl ContentFile {
         match self {
             ContentFile::Page(_, front) => front.draft,
             ContentFile::Section(_, front) => front.draft,
+        }
+    }
+}
+
+/// The content files read, sorted by what a build does with them.
+#[derive(Default)]
+struct ContentFiles {
+    pages: Vec<(ContentSource, PageFrontMatter, Publication)>,
+    sections: Vec<(ContentSource, SectionFrontMatter)>,
+    withheld: Vec<WithheldContent>,
+    schedule: Schedule,
+    failed: std::collections::HashSet<String>,
+    errors: Vec<Diagnostic>,
+}
+
+impl ContentFiles {
+    fn add(&mut self, file: ContentFile, options: &LoadOptions) {
+        match file {
+            ContentFile::Page(source, front) => {
+                let window = front.window();
+                if window.is_empty() {
+                    self.errors.push(
+                        source
+                            .error_at_key("expiry_date", "`expiry_date` is before `publish_date`: this page would never be published")
+                            .with_help("write an `expiry_date` on or after the `publish_date`, or remove one of them"),
+                    );
+                }
+                self.schedule
+                    .add(window.next_change(front.draft, options.today));
+                let publication = window.publication(front.draft, options.today);
+                if options.drafts || publication.is_published() {
+                    self.pages.push((source, *front, publication));
+                } else {
+                    self.withheld.push(WithheldContent {
+                        source,
+                        page: Some(*front),
+                        publication,
+                    });
+                }
+            }
+            ContentFile::Section(source, front) => {
+                if options.drafts || !front.draft {
+                    self.sections.push((source, front));
+                } else {
+                    self.withheld.push(WithheldContent {
+                        source,
+                        page: None,
+                        publication: Publication::Draft,
+                    });
+                }
+            }
         }
     }
 }
@@ -468,146 +543,6 @@ fn load_static(
     by_rel.into_values().collect()
 }
 
-/// Reads `data/**/*.yaml` into one nested value: `data/partners/x.yaml` is `data.partners.x`.
-/// Typed entities go to `entities`; every other YAML file is returned as free-form data.
-fn load_data(
-    root: &SiteRoot,
-    config: &SiteConfig,
-    entities: &mut data::Entities,
-    overlays: &mut languages::overlay::Overlays,
-    errors: &mut Vec<Diagnostic>,
-) -> serde_json::Value {
-    let (rels, others): (Vec<String>, Vec<String>) = root
-        .list(Path::new("data"), errors)
-        .into_iter()
-        .partition(|rel| rel.ends_with(".yaml") || rel.ends_with(".yml"));
-    let (translated, rels): (Vec<String>, Vec<String>) =
-        rels.into_iter().partition(|rel| is_data_translation(rel));
-    load_overlays(root, config, translated, overlays, errors);
-    for other in others {
-        errors.push(
-            Diagnostic::file_error(
-                Path::new("data").join(other),
-                "ignored: only .yaml and .yml files are data",
-            )
-            .warning(),
-        );
-    }
-    let (typed, mut generic): (Vec<String>, Vec<String>) =
-        rels.into_iter().partition(|rel| data::is_typed(rel));
-    generic.retain(|rel| {
-        let first = rel.split(['/', '.']).next().unwrap_or_default();
-        let reserved = data::RESERVED.contains(&first);
-        if reserved {
-            errors.push(
-                Diagnostic::file_error(Path::new("data").join(rel), format!("`data.{first}` is filled by pimap from the typed data; this file would hide it"))
-                    .with_help("rename the file, or move it to the folder of its kind (see docs/data-model.md)"),
-            );
-        }
-        !reserved
-    });
-    let typed: Vec<(data::Entities, Vec<Diagnostic>)> = typed
-        .par_iter()
-        .map(|rel| {
-            let mut entities = data::Entities::default();
-            let mut problems = Vec::new();
-            match data::read(root.path(), rel) {
-                Ok(source) => data::add_file(&mut entities, rel, source, &mut problems),
-                Err(d) => problems.push(d),
-            }
-            if problems.iter().any(Diagnostic::is_error) {
-                entities.failed.insert(rel.clone());
-            }
-            (entities, problems)
-        })
-        .collect();
-    for (mut part, mut problems) in typed {
-        entities.partners.append(&mut part.partners);
-        entities.smes.append(&mut part.smes);
-        entities.missions.append(&mut part.missions);
-        entities.practices.append(&mut part.practices);
-        entities.kpis = entities.kpis.take().or(part.kpis);
-        entities.roadmap = entities.roadmap.take().or(part.roadmap);
-        entities.failed.extend(part.failed);
-        errors.append(&mut problems);
-    }
-    let parsed: Vec<_> = generic
-        .par_iter()
-        .map(|rel| {
-            let source = data::read(root.path(), rel).map_err(|d| vec![d])?;
-            let value = yaml::parse_value(&source.text)
-                .map_err(|e| yaml::diagnostics(e, &source.file, &source.text))?;
-            let warnings = yaml::warning_diagnostics(&source.file, &source.text);
-            Ok::<_, Vec<Diagnostic>>((rel.clone(), value, warnings))
-        })
-        .collect();
-    let mut data = serde_json::Map::new();
-    for item in parsed {
-        let (rel, value) = match item {
-            Ok((rel, value, warnings)) => {
-                errors.extend(warnings);
-                (rel, value)
-            }
-            Err(problems) => {
-                errors.extend(problems);
-                continue;
-            }
-        };
-        let stem = rel.rsplit_once('.').map_or(rel.as_str(), |(stem, _)| stem);
-        let keys: Vec<&str> = stem.split('/').collect();
-        if !insert_nested(&mut data, &keys, value) {
-            errors.push(Diagnostic::file_error(
-                Path::new("data").join(&rel),
-                format!(
-                    "`data.{}` is defined twice (a file and a folder, or .yaml and .yml)",
-                    stem.replace('/', ".")
-                ),
-            ));
-        }
-    }
-    serde_json::Value::Object(data)
-}
-
-/// Whether `rel` (inside `data/`) is a translation: `smes/x.fr.yaml`, `kpis.fr.yaml`,
-/// `labels.fr.yaml`. Free-form data files are not translated.
-fn is_data_translation(rel: &str) -> bool {
-    languages::split_language(rel).is_some_and(|(original, _)| {
-        data::is_typed(&original) || original == "labels.yaml" || original == "labels.yml"
-    })
-}
-
-/// Reads the translations of data files (see [`languages::overlay`]).
-fn load_overlays(
-    root: &SiteRoot,
-    config: &SiteConfig,
-    rels: Vec<String>,
-    overlays: &mut languages::overlay::Overlays,
-    errors: &mut Vec<Diagnostic>,
-) {
-    for rel in rels {
-        let Some((original, code)) = languages::split_language(&rel) else {
-            continue;
-        };
-        let source = match data::read(root.path(), &rel) {
-            Ok(source) => source,
-            Err(d) => {
-                errors.push(d);
-                continue;
-            }
-        };
-        match languages::check_code(
-            code,
-            &config.language,
-            &config.languages,
-            &source.file,
-            &original,
-        ) {
-            Ok(code) => overlays.add(code, &original, &source, errors),
-            Err(d) => errors.push(d),
-        }
-    }
-}
-
 /// Reads the theme's `i18n/<code>.yaml` files, then the site's own over them, for the site's
 /// languages, and warns of texts a further language lacks.
 fn load_strings(
@@ -661,31 +596,6 @@ fn read_strings(
             )),
             Err(e) => errors.push(Diagnostic::file_error(file, format!("cannot read: {e}"))),
         }
-    }
-}
-
-/// Inserts `value` at the path `keys`, creating maps on the way; false if something is there.
-fn insert_nested(
-    map: &mut serde_json::Map<String, serde_json::Value>,
-    keys: &[&str],
-    value: serde_json::Value,
-) -> bool {
-    match keys {
-        [] => false,
-        [last] => {
-            if map.contains_key(*last) {
-                return false;
-            }
-            map.insert((*last).to_owned(), value);
-            true
-        }
-        [first, rest @ ..] => match map
-            .entry((*first).to_owned())
-            .or_insert_with(|| serde_json::Value::Object(Default::default()))
-        {
-            serde_json::Value::Object(inner) => insert_nested(inner, rest, value),
-            _ => false,
-        },
     }
 }
 

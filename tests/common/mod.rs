@@ -20,10 +20,18 @@ pub struct Run {
 }
 
 pub fn pimap(args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_pimap"))
-        .args(args)
-        .output()
-        .expect("run pimap");
+    run(Command::new(env!("CARGO_BIN_EXE_pimap")).args(args))
+}
+
+/// Runs `pimap` as if today were `today` (`YYYY-MM-DD`, given in `PIMAP_TODAY`).
+pub fn pimap_on(today: &str, args: &[&str]) -> Run {
+    run(Command::new(env!("CARGO_BIN_EXE_pimap"))
+        .env("PIMAP_TODAY", today)
+        .args(args))
+}
+
+fn run(command: &mut Command) -> Run {
+    let output = command.output().expect("run pimap");
     Run {
         code: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),

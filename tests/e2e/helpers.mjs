@@ -30,11 +30,12 @@ export function copyFixture(name) {
   return dir;
 }
 
-/** Starts `pimap serve` on `root`; resolves with its URL once it serves. */
-export function serve(root, extraArgs = []) {
+/** Starts `pimap serve` on `root` (with `env` added to the environment); resolves with its URL once it serves. */
+export function serve(root, extraArgs = [], env = {}) {
   const port = 20000 + Math.floor(Math.random() * 20000);
   const child = spawn(pimapBin, ["serve", "--root", root, "--port", String(port), ...extraArgs], {
     stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...env },
   });
   let output = "";
   return new Promise((resolvePromise, reject) => {
