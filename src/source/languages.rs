@@ -216,11 +216,11 @@ fn language_view(
             Some(ContentFile::Page(t, t_front)) => {
                 let mut t = t.clone();
                 t.path.clone_from(&source.path);
-                pages.push((t, inherit_page(t_front, front), publication.clone()));
+                pages.push((t, inherit_page(t_front, front), *publication));
             }
             _ => {
                 fallback.insert(source.path.clone());
-                pages.push((source.clone(), front.clone(), publication.clone()));
+                pages.push((source.clone(), front.clone(), *publication));
             }
         }
     }
