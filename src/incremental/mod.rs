@@ -20,6 +20,7 @@ mod bodies;
 mod data;
 
 use crate::plan::{OutputPlan, PlannedOutput};
+use crate::render::entity_update::ChangedValues;
 use crate::render::{self, SiteValues, replace_field};
 use crate::site::{EntityKind, Site};
 use crate::source::files::SiteRoot;
@@ -191,8 +192,9 @@ impl Session {
             if !(bodies.is_empty() && templates.is_empty() && data.len() == 1) {
                 return Err(fall("a data file changed with other files"));
             }
-            let (kind, index, old, fields) = update_entity(last, &self.link_urls, &root, &data[0])?;
-            let jobs = select_entity_outputs(last, &old, kind, index, &fields);
+            let (kind, index, changed, fields) =
+                update_entity(last, &self.link_urls, &root, &data[0])?;
+            let jobs = select_entity_outputs(last, &changed, kind, index, &fields);
             updates.extend(render_jobs(
                 &last.site,
                 &last.plan,
@@ -256,17 +258,17 @@ impl Session {
 }
 
 /// The data-edit fast path for the entity file `data/<rel>`: puts the new record in `last`, renders
-/// the pages whose shortcodes show entities again; returns the entity, the values before the edit
+/// the pages whose shortcodes show entities again; returns the entity, the values that changed
 /// and the changed body fields of those pages.
 fn update_entity(
     last: &mut Prepared,
     link_urls: &(HashMap<String, String>, HashMap<String, String>),
     root: &SiteRoot,
     rel: &str,
-) -> Result<(EntityKind, usize, Arc<SiteValues>, bodies::ChangedFields), Fallback> {
+) -> Result<(EntityKind, usize, ChangedValues, bodies::ChangedFields), Fallback> {
     let edit = data::read_edit(last, root, rel)?;
     let (kind, index) = data::edited(&edit);
-    let old = data::commit_edit(last, edit)?;
+    let changed = data::commit_edit(last, edit)?;
     let shortcode_pages = data::shortcode_pages(last);
     let fields = if shortcode_pages.is_empty() {
         bodies::ChangedFields::new()
@@ -275,18 +277,18 @@ fn update_entity(
         bodies::check_anchors(&last.site, &rendered)?;
         bodies::commit_edits(last, rendered)?
     };
-    Ok((kind, index, old, fields))
+    Ok((kind, index, changed, fields))
 }
 
 /// The outputs that show the entity `kind`/`index` or a page whose shortcodes changed `fields`.
 fn select_entity_outputs<'p>(
     last: &'p Prepared,
-    old: &SiteValues,
+    changed: &ChangedValues,
     kind: EntityKind,
     index: usize,
     fields: &bodies::ChangedFields,
 ) -> Vec<Selected<'p>> {
-    let mut selected = data::select_outputs(last, old, kind, index);
+    let mut selected = data::select_outputs(last, changed, kind, index);
     let shown: HashSet<&str> = selected.iter().map(|s| s.output.path.as_str()).collect();
     let by_shortcodes: Vec<Selected> = bodies::select_outputs(last, fields)
         .into_iter()

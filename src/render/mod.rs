@@ -17,6 +17,7 @@ pub(crate) use shortcodes::{
 };
 mod chains;
 mod dates;
+pub mod entity_update;
 pub(crate) mod entity_values;
 mod functions;
 mod meta;

@@ -4,7 +4,8 @@
 //! (pretty URLs, slugs, page bundles) and builds the section tree; `taxonomies.rs` collects the
 //! terms; `navigation.rs` resolves menu entries and aliases; `links.rs` renders every content
 //! file's Markdown (in parallel) with its links rewritten and checks every `#anchor` that a link
-//! points at; `entities.rs` resolves the data. Which files a build writes, and whether two of
+//! points at; `entities.rs` resolves the data, and `entity_fields.rs` derives its
+//! Markdown HTML and facets. Which files a build writes, and whether two of
 //! them collide, is the output plan's concern (`crate::plan`). Nothing here reads files or knows
 //! about templates.
 
@@ -15,6 +16,7 @@ use crate::source::content::{ContentSource, PageFrontMatter, SectionFrontMatter}
 use crate::source::{FileSource, SiteSources};
 
 pub mod entities;
+pub mod entity_fields;
 mod links;
 mod navigation;
 mod taxonomies;
