@@ -15,10 +15,12 @@
 
 use super::{Fallback, Selected, fall};
 use crate::Prepared;
-use crate::plan::{Embed, OutputOwner};
+use crate::plan::{Embed, OutputOwner, PagedList};
 use crate::render::SiteValues;
 use crate::render::entity_update::{self, ChangedValues};
-use crate::site::entities::{self, DataGraph, Edited, EntityKind};
+use crate::render::reads::TemplateReads;
+use crate::site::Site;
+use crate::site::entities::{self, DataGraph, Edited, EntityKind, FacetKind};
 use crate::site::entity_fields::NamesFacets;
 use crate::source::content::ContentSource;
 use crate::source::data::{self, DataFile, Entities, Entity};
@@ -221,7 +223,7 @@ fn fields_showing(kind: EntityKind) -> &'static [&'static str] {
 }
 
 /// Whether a template with `reads` can show an entity of `kind` through `data` or a chart.
-fn template_shows(reads: &crate::render::reads::TemplateReads, kind: EntityKind) -> bool {
+fn template_shows(reads: &TemplateReads, kind: EntityKind) -> bool {
     if !reads.reads_data {
         return false;
     }
@@ -253,9 +255,11 @@ fn owner_changed(changed: &ChangedValues, owner: OutputOwner) -> Option<bool> {
     }
 }
 
-/// The outputs that show the edited entity, each with why: those whose own entity or facet value
-/// changed, the lists and data files of every entity, and those whose templates can show the
-/// entity through `data` or a chart.
+/// The outputs that show the edited entity, each with why: its own page and API file, the
+/// search index, the pages of entity and facet lists that hold a changed value (or whose
+/// templates show more than their page: [`list_shows`]), every page and embed whose own
+/// entity or facet value changed, and those whose templates can show the entity through `data`
+/// or a chart.
 pub fn select_outputs<'p>(
     last: &'p Prepared,
     changed: &ChangedValues,
@@ -263,30 +267,109 @@ pub fn select_outputs<'p>(
     index: usize,
 ) -> Vec<Selected<'p>> {
     let name = format!("{}/{}", kind.dir(), last.site.graph.id(kind, index));
-    let mut shows: HashMap<&str, bool> = HashMap::new();
+    let mut reads: HashMap<&str, TemplateReads> = HashMap::new();
     let mut selected = Vec::new();
     for output in &last.plan.outputs {
         let owner = output.owner.shown();
         let reason = match owner {
             OutputOwner::Entity(k, i) if k == kind && i == index => Some("its data".to_owned()),
-            OutputOwner::EntityList(_) | OutputOwner::Api(_) | OutputOwner::SearchIndex => {
-                Some(format!("lists {name}"))
+            OutputOwner::Api(k) if k == kind => Some(format!("lists {name}")),
+            OutputOwner::SearchIndex => Some(format!("lists {name}")),
+            OutputOwner::EntityList(_) | OutputOwner::Facet(..) => {
+                let shows = output.template.as_deref().is_some_and(|template| {
+                    list_shows(
+                        last,
+                        changed,
+                        output.owner,
+                        kind,
+                        reads_of(&mut reads, last, template),
+                    )
+                });
+                shows.then(|| format!("lists {name}"))
             }
             _ if owner_changed(changed, owner) == Some(true) => Some(format!("shows {name}")),
             _ => None,
         };
         let reason = reason.or_else(|| {
             let template = output.template.as_deref()?;
-            let shown = *shows
-                .entry(template)
-                .or_insert_with(|| template_shows(&last.templates.reads(template), kind));
-            shown.then(|| format!("reads data that shows {name}"))
+            template_shows(reads_of(&mut reads, last, template), kind)
+                .then(|| format!("reads data that shows {name}"))
         });
         if let Some(reason) = reason {
             selected.push(Selected { output, reason });
         }
     }
     selected
+}
+
+/// What `template` reads, found once per template.
+fn reads_of<'r, 'p>(
+    reads: &'r mut HashMap<&'p str, TemplateReads>,
+    last: &Prepared,
+    template: &'p str,
+) -> &'r TemplateReads {
+    reads
+        .entry(template)
+        .or_insert_with(|| last.templates.reads(template))
+}
+
+/// Whether page `owner` of an entity or facet list shows a changed value: one of the items of
+/// its page changed, or its template reads, beyond its page, names that hold cards of the
+/// edited `kind` (then any page of the list may show it). A list whose values did not change
+/// shows nothing new.
+fn list_shows(
+    last: &Prepared,
+    changed: &ChangedValues,
+    owner: OutputOwner,
+    kind: EntityKind,
+    reads: &TemplateReads,
+) -> bool {
+    let site = &last.site;
+    let Some((list, number)) = owner.list_page() else {
+        return false;
+    };
+    let any_facet = || FacetKind::ALL.into_iter().any(|f| changed.any_facet(f));
+    let (list_changed, page_changed) = match list {
+        // The list page of a kind shows all of them and every facet.
+        PagedList::EntityList(k) => {
+            let page = page_items(site, list, number, 0..site.graph.count(k));
+            (
+                changed.any_entity(k) || any_facet(),
+                page.into_iter().any(|i| changed.entity(k, i)),
+            )
+        }
+        PagedList::Facet(facet_kind, f) => {
+            let smes = &site.graph.facets(facet_kind)[f].smes;
+            let page = page_items(site, list, number, smes.iter().copied());
+            (
+                changed.facet(facet_kind, f),
+                page.into_iter().any(|s| changed.card(EntityKind::Sme, s)),
+            )
+        }
+        PagedList::Section(_) | PagedList::Term(..) => return false,
+    };
+    list_changed
+        && (page_changed
+            || reads.reads_whole_values
+            || fields_showing(kind)
+                .iter()
+                .any(|f| reads.shown_names.contains(*f)))
+}
+
+/// The items of `list` that its page `number` shows (all of them when it is not split).
+fn page_items<T>(
+    site: &Site,
+    list: PagedList,
+    number: usize,
+    items: impl Iterator<Item = T>,
+) -> Vec<T> {
+    match list.page_size(site) {
+        0 => items.collect(),
+        size => items
+            .skip(number.saturating_sub(1).saturating_mul(size))
+            .take(size)
+            .collect(),
+    }
 }
 
 /// The kind and index of the edited entity.

@@ -24,6 +24,7 @@ mod meta;
 mod paginator;
 pub mod reads;
 mod shortcodes;
+mod template_tokens;
 mod values;
 
 use crate::diagnostics::Diagnostic;
