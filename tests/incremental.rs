@@ -501,6 +501,8 @@ fn an_sme_edit_re_renders_only_the_list_pages_that_hold_it() {
         [
             // One page: every partner with its SMEs.
             "/partners/ (lists smes/charlie)",
+            // Page 1 of three SMEs; page 2 (delta and echo) is not rendered again.
+            "/partners/nordlight/ (lists smes/charlie)",
             "/api/v1/smes.json (lists smes/charlie)",
             "/search-index.json (lists smes/charlie)",
             "/sectors/steel-and-metals/ (lists smes/charlie)",

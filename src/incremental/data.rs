@@ -275,7 +275,9 @@ pub fn select_outputs<'p>(
             OutputOwner::Entity(k, i) if k == kind && i == index => Some("its data".to_owned()),
             OutputOwner::Api(k) if k == kind => Some(format!("lists {name}")),
             OutputOwner::SearchIndex => Some(format!("lists {name}")),
-            OutputOwner::EntityList(_) | OutputOwner::Facet(..) => {
+            OutputOwner::EntityList(_)
+            | OutputOwner::Facet(..)
+            | OutputOwner::Entity(EntityKind::Partner, _) => {
                 let shows = output.template.as_deref().is_some_and(|template| {
                     list_shows(
                         last,
@@ -313,7 +315,7 @@ fn reads_of<'r, 'p>(
         .or_insert_with(|| last.templates.reads(template))
 }
 
-/// Whether page `owner` of an entity or facet list shows a changed value: one of the items of
+/// Whether page `owner` of an entity, facet or partner list shows a changed value: one of the items of
 /// its page changed, or its template reads, beyond its page, names that hold cards of the
 /// edited `kind` (then any page of the list may show it). A list whose values did not change
 /// shows nothing new.
@@ -343,6 +345,14 @@ fn list_shows(
             let page = page_items(site, list, number, smes.iter().copied());
             (
                 changed.facet(facet_kind, f),
+                page.into_iter().any(|s| changed.card(EntityKind::Sme, s)),
+            )
+        }
+        PagedList::Partner(p) => {
+            let smes = &site.graph.partner_smes[p];
+            let page = page_items(site, list, number, smes.iter().copied());
+            (
+                changed.entity(EntityKind::Partner, p),
                 page.into_iter().any(|s| changed.card(EntityKind::Sme, s)),
             )
         }
