@@ -473,6 +473,48 @@ fn random_edits_of_a_site_with_paginated_lists() {
 }
 
 #[test]
+fn the_edited_page_is_published_before_the_lists_that_show_it() {
+    let site = copy_fixture("paginated-site");
+    let options = BuildOptions::new(site.path());
+    let mut session = Session::new(options.clone());
+    session.rebuild(&[]).expect("the fixture builds");
+    let rel = PathBuf::from("data/smes/charlie.yaml");
+    let text = read(&site.path().join(&rel));
+    std::fs::write(
+        site.path().join(&rel),
+        set_field(&text, "name", "Charlie Optics"),
+    )
+    .unwrap();
+    let shows = |files: &Files, path: &str| {
+        String::from_utf8_lossy(&files[path]).contains("Charlie Optics")
+    };
+    let mut published = Vec::new();
+    let rebuild = session
+        .rebuild_publishing(std::slice::from_ref(&rel), &mut |files| {
+            published.push((
+                shows(files, "smes/charlie/index.html"),
+                shows(files, "smes/page/2/index.html"),
+            ));
+        })
+        .unwrap();
+    assert!(rebuild.incremental, "{:?}", rebuild.fallback);
+    // Once, with the SME's own page new and the list page not yet.
+    assert_eq!(published, [(true, false)]);
+    assert!(shows(session.files(), "smes/page/2/index.html"));
+    assert!(
+        rebuild
+            .changed
+            .contains(&"smes/charlie/index.html".to_owned())
+    );
+    assert_same(
+        "published first",
+        0,
+        session.files(),
+        &full_build(&options).unwrap(),
+    );
+}
+
+#[test]
 fn an_sme_edit_re_renders_only_the_list_pages_that_hold_it() {
     // Two SMEs a page on /smes/ (alpha and bravo, charlie and delta, echo), three on each facet
     // page (alpha to charlie, delta and echo): charlie is on page 2 of /smes/ and on page 1 of

@@ -298,7 +298,12 @@ pub fn select_outputs<'p>(
                 .then(|| format!("reads data that shows {name}"))
         });
         if let Some(reason) = reason {
-            selected.push(Selected { output, reason });
+            let own = output.owner == OutputOwner::Entity(kind, index);
+            selected.push(Selected {
+                output,
+                reason,
+                own,
+            });
         }
     }
     selected

@@ -14,7 +14,9 @@
 //! reason stated in [`Rebuild::fallback`]. Every re-read goes through the same rule as a full
 //! load (`source::files`): a file replaced by a link out of the site takes the full path, which
 //! reports it. The result is byte-identical to a full build: `tests/incremental.rs` checks this
-//! over random edit sequences.
+//! over random edit sequences. On a body or data edit the edited file's own output is rendered
+//! and published first ([`Session::rebuild_publishing`]), then the lists and other outputs that
+//! show it.
 
 mod bodies;
 mod data;
@@ -95,7 +97,12 @@ pub(crate) fn fall(reason: impl Into<String>) -> Fallback {
 pub(crate) struct Selected<'p> {
     pub output: &'p PlannedOutput,
     pub reason: String,
+    /// The output of the edited file itself (`its body`, `its data`): published first.
+    pub own: bool,
 }
+
+/// Outputs published before the rest of a fast rebuild, with what they replaced.
+type Published = Vec<(String, Option<Arc<Vec<u8>>>)>;
 
 /// The last good build and what is needed to update it.
 pub struct Session {
@@ -104,6 +111,9 @@ pub struct Session {
     /// URLs of content and asset files (what links resolve to) in `last`; body edits keep them.
     link_urls: (HashMap<String, String>, HashMap<String, String>),
     files: Files,
+    /// The edited files' own outputs, published before the rest of the current fast rebuild,
+    /// with what they replaced (put back when the rebuild falls back to the full path).
+    published_first: Published,
     pages: usize,
 }
 
@@ -114,6 +124,7 @@ impl Session {
             last: None,
             link_urls: Default::default(),
             files: Files::new(),
+            published_first: Published::new(),
             pages: 0,
         }
     }
@@ -126,12 +137,29 @@ impl Session {
     /// Rebuilds after `changed` (paths relative to the root); an empty list means "unknown",
     /// which takes the full path. On failure the last good build is kept.
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Rebuild, BuildError> {
+        self.rebuild_publishing(changed, &mut |_| {})
+    }
+
+    /// [`Session::rebuild`], calling `publish` with the files as soon as the edited page (or
+    /// entity page) is rendered on a fast path, before the lists and other outputs that show it.
+    pub fn rebuild_publishing(
+        &mut self,
+        changed: &[PathBuf],
+        publish: &mut dyn FnMut(&Files),
+    ) -> Result<Rebuild, BuildError> {
         let fallback = if changed.is_empty() {
             None
         } else {
-            match self.try_fast(changed) {
+            self.published_first.clear();
+            match self.try_fast(changed, publish) {
                 Ok(rebuild) => return Ok(rebuild),
                 Err(Fallback(reason)) => {
+                    for (path, replaced) in std::mem::take(&mut self.published_first) {
+                        match replaced {
+                            Some(bytes) => self.files.insert(path, bytes),
+                            None => self.files.remove(&path),
+                        };
+                    }
                     // The fast path may have given up half way: only a successful full build
                     // is a base for the next fast update.
                     self.last = None;
@@ -168,7 +196,11 @@ impl Session {
     }
 
     /// The fast path; the reason for the full path when the change needs it.
-    fn try_fast(&mut self, changed: &[PathBuf]) -> Result<Rebuild, Fallback> {
+    fn try_fast(
+        &mut self,
+        changed: &[PathBuf],
+        publish: &mut dyn FnMut(&Files),
+    ) -> Result<Rebuild, Fallback> {
         let last = self
             .last
             .as_mut()
@@ -195,12 +227,18 @@ impl Session {
             let (kind, index, changed, fields) =
                 update_entity(last, &self.link_urls, &root, &data[0])?;
             let jobs = select_entity_outputs(last, &changed, kind, index, &fields);
+            let first = (
+                self.options.minify,
+                &mut self.files,
+                &mut self.published_first,
+            );
+            let rest = publish_own_first(last, &jobs, first, publish)?;
             updates.extend(render_jobs(
                 &last.site,
                 &last.plan,
                 &last.templates,
                 &last.values,
-                &bodies::jobs(&jobs),
+                &rest,
                 self.options.minify,
             )?);
             reasons.extend(
@@ -223,12 +261,18 @@ impl Session {
             bodies::check_anchors(&last.site, &rendered)?;
             let fields = bodies::commit_edits(last, rendered)?;
             let selected = bodies::select_outputs(last, &fields);
+            let first = (
+                self.options.minify,
+                &mut self.files,
+                &mut self.published_first,
+            );
+            let rest = publish_own_first(last, &selected, first, publish)?;
             updates.extend(render_jobs(
                 &last.site,
                 &last.plan,
                 &last.templates,
                 &last.values,
-                &bodies::jobs(&selected),
+                &rest,
                 self.options.minify,
             )?);
             reasons.extend(
@@ -237,13 +281,18 @@ impl Session {
                     .map(|s| format!("{} ({})", s.output.url, s.reason)),
             );
         }
-        let mut changed_outputs = Vec::new();
+        let mut changed_outputs: Vec<String> = std::mem::take(&mut self.published_first)
+            .into_iter()
+            .filter(|(path, replaced)| replaced.as_ref() != self.files.get(path))
+            .map(|(path, _)| path)
+            .collect();
         for (path, bytes) in updates {
             if self.files.get(&path).map(|old| old.as_slice()) != Some(bytes.as_slice()) {
                 changed_outputs.push(path.clone());
                 self.files.insert(path, Arc::new(bytes));
             }
         }
+        changed_outputs.sort();
         Ok(Rebuild {
             changed: changed_outputs,
             pages: self.pages,
@@ -255,6 +304,36 @@ impl Session {
             warnings: last.warnings.clone(),
         })
     }
+}
+
+/// Renders the edited files' own outputs among `selected`, puts them in `files` (noting in
+/// `published` what they replace) and calls `publish` at once; returns the other outputs, to
+/// be rendered after.
+fn publish_own_first<'p>(
+    last: &Prepared,
+    selected: &[Selected<'p>],
+    (minify, files, published): (bool, &mut Files, &mut Published),
+    publish: &mut dyn FnMut(&Files),
+) -> Result<Vec<&'p PlannedOutput>, Fallback> {
+    let (own, rest): (Vec<&Selected>, Vec<&Selected>) = selected.iter().partition(|s| s.own);
+    if own.is_empty() {
+        return Ok(rest.into_iter().map(|s| s.output).collect());
+    }
+    let own: Vec<&PlannedOutput> = own.into_iter().map(|s| s.output).collect();
+    let values = &last.values;
+    for (path, bytes) in render_jobs(
+        &last.site,
+        &last.plan,
+        &last.templates,
+        values,
+        &own,
+        minify,
+    )? {
+        let replaced = files.insert(path.clone(), Arc::new(bytes));
+        published.push((path, replaced));
+    }
+    publish(files);
+    Ok(rest.into_iter().map(|s| s.output).collect())
 }
 
 /// The data-edit fast path for the entity file `data/<rel>`: puts the new record in `last`, renders
@@ -441,6 +520,7 @@ fn update_templates(
             Some(Selected {
                 output,
                 reason: used.clone()?,
+                own: false,
             })
         })
         .collect();

@@ -60,14 +60,17 @@ fn format_diagnostics(error: &BuildError) -> String {
 /// build on failure.
 fn rebuild(session: &mut Session, changed: &[PathBuf], shared: &Shared) -> Rebuilt {
     let started = Instant::now();
-    let result =
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| session.rebuild(changed)))
-            .unwrap_or_else(|_| {
-                Err(BuildError::Usage(
-                    "pimap crashed while building; this is a bug, please report it".to_owned(),
-                ))
-            });
     let previous = shared.current();
+    // The edited page is served as soon as it is rendered, before the lists that show it.
+    let mut publish = |files: &crate::incremental::Files| shared.serve_files(files.clone());
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        session.rebuild_publishing(changed, &mut publish)
+    }))
+    .unwrap_or_else(|_| {
+        Err(BuildError::Usage(
+            "pimap crashed while building; this is a bug, please report it".to_owned(),
+        ))
+    });
     match result {
         Ok(rebuild) => {
             for warning in &rebuild.warnings {
@@ -80,12 +83,7 @@ fn rebuild(session: &mut Session, changed: &[PathBuf], shared: &Shared) -> Rebui
                 started.elapsed().as_millis(),
                 describe(&rebuild)
             );
-            if let Ok(mut site) = shared.site.write() {
-                *site = Arc::new(ServedSite {
-                    files: session.files().clone(),
-                    errors: None,
-                });
-            }
+            shared.serve_files(session.files().clone());
             Rebuilt::Changed {
                 files: changed,
                 was_broken: previous.errors.is_some(),

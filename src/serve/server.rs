@@ -68,6 +68,16 @@ impl Shared {
     pub fn current(&self) -> Arc<ServedSite> {
         self.site.read().map(|s| Arc::clone(&s)).unwrap_or_default()
     }
+
+    /// Serves `files` from now on, as a good build.
+    pub fn serve_files(&self, files: crate::incremental::Files) {
+        if let Ok(mut site) = self.site.write() {
+            *site = Arc::new(ServedSite {
+                files,
+                errors: None,
+            });
+        }
+    }
 }
 
 pub const LIVE_RELOAD_PATH: &str = "/__pimap/live-reload.js";
