@@ -21,7 +21,8 @@
 mod bodies;
 mod data;
 
-use crate::plan::{OutputPlan, PlannedOutput};
+use crate::output::api;
+use crate::plan::{OutputOwner, OutputPlan, PlannedOutput};
 use crate::render::entity_update::ChangedValues;
 use crate::render::{self, SiteValues, replace_field};
 use crate::site::{EntityKind, Site};
@@ -114,6 +115,9 @@ pub struct Session {
     /// The edited files' own outputs, published before the rest of the current fast rebuild,
     /// with what they replaced (put back when the rebuild falls back to the full path).
     published_first: Published,
+    /// The items of `api/v1/<kind>.json` of `last`, kept after a first data edit of the kind so
+    /// that the next ones make only the edited entity's item again.
+    api_items: HashMap<EntityKind, Vec<String>>,
     pages: usize,
 }
 
@@ -125,6 +129,7 @@ impl Session {
             link_urls: Default::default(),
             files: Files::new(),
             published_first: Published::new(),
+            api_items: HashMap::new(),
             pages: 0,
         }
     }
@@ -180,6 +185,7 @@ impl Session {
         let changed = changed_paths(&self.files, &files);
         let rendered = files.len();
         self.files = files;
+        self.api_items.clear();
         self.link_urls = crate::site::link_target_urls(&prepared.site);
         self.last = Some(prepared);
         self.pages = generated.pages;
@@ -232,7 +238,12 @@ impl Session {
                 &mut self.files,
                 &mut self.published_first,
             );
-            let rest = publish_own_first(last, &jobs, first, publish)?;
+            let mut rest = publish_own_first(last, &jobs, first, publish)?;
+            if let Some(at) = rest.iter().position(|o| o.owner == OutputOwner::Api(kind)) {
+                let output = rest.remove(at);
+                let text = update_api(last, &mut self.api_items, kind, index);
+                updates.insert(output.path.clone(), text.into_bytes());
+            }
             updates.extend(render_jobs(
                 &last.site,
                 &last.plan,
@@ -304,6 +315,27 @@ impl Session {
             warnings: last.warnings.clone(),
         })
     }
+}
+
+/// `api/v1/<kind>.json` after entity `kind`/`index` was edited: the items kept in `cache` (all
+/// made on the first edit of the kind) with the edited one made again.
+fn update_api(
+    last: &Prepared,
+    cache: &mut HashMap<EntityKind, Vec<String>>,
+    kind: EntityKind,
+    index: usize,
+) -> String {
+    let (site, plan) = (&last.site, &last.plan);
+    let items = cache.entry(kind).or_insert_with(|| {
+        (0..site.graph.count(kind))
+            .into_par_iter()
+            .map(|i| api::item(site, plan, kind, i))
+            .collect()
+    });
+    if let Some(item) = items.get_mut(index) {
+        *item = api::item(site, plan, kind, index);
+    }
+    api::document(site, kind, items)
 }
 
 /// Renders the edited files' own outputs among `selected`, puts them in `files` (noting in

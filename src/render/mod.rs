@@ -349,7 +349,7 @@ pub(crate) fn render_one(
         OutputOwner::Sitemap => publish::sitemap(site, plan),
         OutputOwner::Robots => publish::robots(site, plan),
         OutputOwner::OEmbed(embed) => publish::oembed(site, embed),
-        OutputOwner::Api(kind) => publish::api(site, plan, kind),
+        OutputOwner::Api(kind) => crate::output::api::api(site, plan, kind),
         OutputOwner::SearchIndex => publish::search_index(site),
         OutputOwner::Headers => publish::headers(site, plan),
         OutputOwner::Feed(i) => {
