@@ -145,8 +145,8 @@ impl Session {
         self.rebuild_publishing(changed, &mut |_| {})
     }
 
-    /// [`Session::rebuild`], calling `publish` with the files as soon as the edited page (or
-    /// entity page) is rendered on a fast path, before the lists and other outputs that show it.
+    /// [`Session::rebuild`], calling `publish` with the edited page (or entity page) as soon as
+    /// it is rendered on a fast path, before the lists and other outputs that show it.
     pub fn rebuild_publishing(
         &mut self,
         changed: &[PathBuf],
@@ -339,8 +339,8 @@ fn update_api(
 }
 
 /// Renders the edited files' own outputs among `selected`, puts them in `files` (noting in
-/// `published` what they replace) and calls `publish` at once; returns the other outputs, to
-/// be rendered after.
+/// `published` what they replace) and calls `publish` with them at once; returns the other
+/// outputs, to be rendered after.
 fn publish_own_first<'p>(
     last: &Prepared,
     selected: &[Selected<'p>],
@@ -353,6 +353,7 @@ fn publish_own_first<'p>(
     }
     let own: Vec<&PlannedOutput> = own.into_iter().map(|s| s.output).collect();
     let values = &last.values;
+    let mut ahead = Files::new();
     for (path, bytes) in render_jobs(
         &last.site,
         &last.plan,
@@ -361,10 +362,12 @@ fn publish_own_first<'p>(
         &own,
         minify,
     )? {
-        let replaced = files.insert(path.clone(), Arc::new(bytes));
+        let bytes = Arc::new(bytes);
+        ahead.insert(path.clone(), Arc::clone(&bytes));
+        let replaced = files.insert(path.clone(), bytes);
         published.push((path, replaced));
     }
-    publish(files);
+    publish(&ahead);
     Ok(rest.into_iter().map(|s| s.output).collect())
 }
 

@@ -423,7 +423,8 @@ fn template_context(site: &Site, values: &SiteValues, owner: OutputOwner) -> Con
             let mut smes = site.graph.partner_smes[p].clone();
             match filter {
                 Some((kind, f)) => {
-                    smes.retain(|s| site.graph.facets(kind)[f].smes.contains(s));
+                    let having = &site.graph.facets(kind)[f].smes;
+                    smes.retain(|s| having.binary_search(s).is_ok());
                     context.insert_value("filter", values.entities.facets_of(kind)[f].clone());
                 }
                 None => context.insert_value("filter", Value::none()),

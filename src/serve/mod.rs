@@ -62,7 +62,13 @@ fn rebuild(session: &mut Session, changed: &[PathBuf], shared: &Shared) -> Rebui
     let started = Instant::now();
     let previous = shared.current();
     // The edited page is served as soon as it is rendered, before the lists that show it.
-    let mut publish = |files: &crate::incremental::Files| shared.serve_files(files.clone());
+    let mut publish = |ahead: &crate::incremental::Files| {
+        shared.serve(ServedSite {
+            files: Arc::clone(&previous.files),
+            ahead: ahead.clone(),
+            errors: None,
+        });
+    };
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         session.rebuild_publishing(changed, &mut publish)
     }))
@@ -83,7 +89,10 @@ fn rebuild(session: &mut Session, changed: &[PathBuf], shared: &Shared) -> Rebui
                 started.elapsed().as_millis(),
                 describe(&rebuild)
             );
-            shared.serve_files(session.files().clone());
+            shared.serve(ServedSite {
+                files: Arc::new(session.files().clone()),
+                ..ServedSite::default()
+            });
             Rebuilt::Changed {
                 files: changed,
                 was_broken: previous.errors.is_some(),
@@ -95,7 +104,8 @@ fn rebuild(session: &mut Session, changed: &[PathBuf], shared: &Shared) -> Rebui
             eprintln!("Still serving the last good build.");
             if let Ok(mut site) = shared.site.write() {
                 *site = Arc::new(ServedSite {
-                    files: previous.files.clone(),
+                    files: Arc::clone(&previous.files),
+                    ahead: Default::default(),
                     errors: Some(text.clone()),
                 });
             }

@@ -115,6 +115,7 @@ pub struct Facet {
     pub slug: String,
     pub url: String,
     pub output_dir: String,
+    /// The SMEs and partners that have it, in index order (so a search can be binary).
     pub smes: Vec<usize>,
     pub partners: Vec<usize>,
 }
@@ -123,6 +124,7 @@ pub struct Facet {
 #[derive(Debug, Default)]
 pub struct DataGraph {
     pub entities: Entities,
+    /// A cluster's SMEs, in index order.
     pub partner_smes: Vec<Vec<usize>>,
     /// Missions a partner organised, took part in or hosted.
     pub partner_missions: Vec<Vec<usize>>,

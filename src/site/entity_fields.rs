@@ -178,10 +178,11 @@ pub(super) fn facets(entities: &Entities, base: &BaseUrl) -> BTreeMap<FacetKindK
                     smes: Vec::new(),
                     partners: Vec::new(),
                 });
-            if let Some(s) = sme.filter(|s| !facet.smes.contains(s)) {
+            // Entities come in index order: one named twice by an entity is its last.
+            if let Some(s) = sme.filter(|s| facet.smes.last() != Some(s)) {
                 facet.smes.push(s);
             }
-            if let Some(p) = partner.filter(|p| !facet.partners.contains(p)) {
+            if let Some(p) = partner.filter(|p| facet.partners.last() != Some(p)) {
                 facet.partners.push(p);
             }
         };
