@@ -6,9 +6,10 @@
 //! between `{{ }}` and `{% %}` (comments and `raw` blocks skipped) becomes tokens, and the chains
 //! of field accesses among them are followed. A field named in plain text outside a tag is never
 //! a read. The analysis is conservative where templates are dynamic: a subscript with a computed
-//! key, or a filter that turns a whole value into text (`str`, `join`, `values`, `pairs`, `get`
-//! without a literal key), counts as reading every field; a variable named `page` or `section`
-//! that a template binds itself (`for`, `set`, a component's arguments) is not the output's own.
+//! key, a filter that turns a whole value into text (`str`, `join`, `values`, `pairs`,
+//! `json_encode`, `get` without a literal key), or printing a loop variable over a list of pages
+//! (`{% for p in section.pages %}{{ p }}`), counts as reading every field; a variable named
+//! `page` or `section` that a template binds itself (`for`, `set`, a component's arguments) is not the output's own.
 //! The incremental rebuild uses this to re-render, after a body edit, only the outputs that
 //! show a changed field of a page they list, and after a data edit, only the outputs that read
 //! `data` or a chart drawn from it (besides the entity pages and lists), and, of a paginated
@@ -24,7 +25,7 @@ pub const BODY_FIELDS: [&str; 5] = ["content", "summary", "toc", "word_count", "
 /// The fields of a section that its Markdown body makes.
 const SECTION_BODY_FIELDS: [&str; 3] = ["content", "toc", "word_count"];
 /// Filters that turn a whole value (all its fields) into text or into a list of its fields.
-const WHOLE_VALUE_FILTERS: [&str; 4] = ["str", "join", "values", "pairs"];
+const WHOLE_VALUE_FILTERS: [&str; 5] = ["str", "join", "values", "pairs", "json_encode"];
 /// Variables and functions that reach any page of the site.
 const ANY_PAGE_NAMES: [&str; 3] = ["get_page", "get_section", "taxonomies"];
 /// Variables and functions that show entity data (`data`, the charts drawn from it).
@@ -60,6 +61,10 @@ pub struct TemplateScan {
     data_bound: HashSet<String>,
     /// Variable and field names read in a way that may show what they hold.
     shown_names: BTreeSet<String>,
+    /// Variables a `for` loop binds to the items of a list of pages (`for p in section.pages`).
+    page_loop_bound: HashSet<String>,
+    /// Variables printed whole (`{{ p }}`, `{{ p | upper }}`).
+    printed: HashSet<String>,
 }
 
 /// What an output's template reads, with everything it extends, includes or calls.
@@ -120,8 +125,16 @@ impl TemplateReads {
             .filter(|(_, root)| data_roots.contains(root.as_str()))
             .map(|(field, _)| field.clone())
             .collect();
+        let page_items: HashSet<&str> = scans
+            .iter()
+            .flat_map(|s| s.page_loop_bound.iter().map(String::as_str))
+            .collect();
         for scan in &scans {
-            reads.reads_whole_values |= scan.reads_whole_values;
+            reads.reads_whole_values |= scan.reads_whole_values
+                || scan
+                    .printed
+                    .iter()
+                    .any(|name| page_items.contains(name.as_str()));
             reads.reaches_any_page |= scan.reaches_any_page || scan.calls_components;
             reads.reads_data |= scan.reads_data || scan.calls_components;
             reads.data_keys.extend(scan.data_keys.iter().cloned());
@@ -176,6 +189,13 @@ fn scan_tag(scan: &mut TemplateScan, is_output: bool, tokens: &[Token<'_>]) {
                 .filter_map(ident)
                 .map(str::to_owned)
                 .collect();
+            let source = tokens.iter().skip_while(|t| **t != Token::Ident("in"));
+            if source
+                .filter_map(ident)
+                .any(|name| CONTAINER_FIELDS.contains(&name))
+            {
+                scan.page_loop_bound.extend(names.iter().cloned());
+            }
             bind(scan, tokens, names);
         }
         "set" | "set_global" => {
@@ -203,6 +223,11 @@ fn scan_tag(scan: &mut TemplateScan, is_output: bool, tokens: &[Token<'_>]) {
     }
     if is_output && prints_whole_container(tokens) {
         scan.reads_whole_values = true;
+    }
+    if let (true, Some(Token::Ident(name))) = (is_output, tokens.first())
+        && matches!(tokens.get(1), None | Some(Token::Punct('|')))
+    {
+        scan.printed.insert((*name).to_owned());
     }
 }
 
@@ -666,5 +691,32 @@ mod tests {
         let s =
             scan("include \"no.html\" {% include \"partials/a.html\" %}{% extends 'base.html' %}");
         assert_eq!(s.references, ["partials/a.html", "base.html"]);
+    }
+
+    #[test]
+    fn a_listed_page_printed_whole_or_as_json_reads_every_field() {
+        let whole = |templates: &[(&str, &str)]| reads(templates).reads_whole_values;
+        assert!(whole(&[(
+            "a.html",
+            "{% for p in section.pages %}{{ p }}{% endfor %}"
+        )]));
+        assert!(whole(&[(
+            "a.html",
+            "{% for p in paginator.pages %}{{ p | json_encode }}{% endfor %}"
+        )]));
+        assert!(whole(&[("a.html", "{{ section.pages | json_encode() }}")]));
+        // Through an include, the loop variable is still a page.
+        assert!(whole(&[
+            (
+                "a.html",
+                "{% for p in term.pages %}{% include \"b.html\" %}{% endfor %}"
+            ),
+            ("b.html", "{{ p | safe }}"),
+        ]));
+        // A value set by the template, or an item of a list of words, is no page.
+        assert!(!whole(&[(
+            "a.html",
+            "{% set level = 3 %}{{ level }}{% for t in page.tags %}{{ t }}{% endfor %}"
+        )]));
     }
 }
