@@ -59,7 +59,8 @@ pub struct SiteConfig {
 }
 
 /// `paginate_data_by`: items per page of each data list (`/smes/`, `/partners/`, `/missions/`,
-/// `/best-practices/`) and of the SMEs on facet pages (sectors, technologies, markets). A value
+/// `/best-practices/`) and of the SMEs on facet pages (sectors, technologies, markets) and
+/// partner pages (`facets` counts both). A value
 /// left out follows the site's `paginate_by`; 0 turns pagination off for that list.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

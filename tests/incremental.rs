@@ -180,6 +180,8 @@ fn random_data_or_file_edit(
         5 => "content/news/extra.md",
         6 => "data/smes/extra.yaml",
         7 => "content/about/history.md",
+        8 => "data/smes/charlie.yaml",
+        9 => "data/smes/echo.yaml",
         _ => return None,
     };
     let rel = PathBuf::from(rel);
@@ -468,6 +470,102 @@ fn random_edits_of_a_site_with_paginated_lists() {
             seed,
         );
     }
+}
+
+#[test]
+fn the_edited_page_is_published_before_the_lists_that_show_it() {
+    let site = copy_fixture("paginated-site");
+    let options = BuildOptions::new(site.path());
+    let mut session = Session::new(options.clone());
+    session.rebuild(&[]).expect("the fixture builds");
+    let rel = PathBuf::from("data/smes/charlie.yaml");
+    let text = read(&site.path().join(&rel));
+    std::fs::write(
+        site.path().join(&rel),
+        set_field(&text, "name", "Charlie Optics"),
+    )
+    .unwrap();
+    let shows = |files: &Files, path: &str| {
+        String::from_utf8_lossy(&files[path]).contains("Charlie Optics")
+    };
+    let mut published = Vec::new();
+    let rebuild = session
+        .rebuild_publishing(std::slice::from_ref(&rel), &mut |ahead| {
+            let mut paths: Vec<&String> = ahead.keys().collect();
+            paths.sort();
+            published.push((
+                format!("{paths:?}"),
+                shows(ahead, "smes/charlie/index.html"),
+            ));
+        })
+        .unwrap();
+    assert!(rebuild.incremental, "{:?}", rebuild.fallback);
+    // Once, with the SME's own page alone, new; the list page after.
+    assert_eq!(
+        published,
+        [("[\"smes/charlie/index.html\"]".to_owned(), true)]
+    );
+    assert!(shows(session.files(), "smes/page/2/index.html"));
+    assert!(
+        rebuild
+            .changed
+            .contains(&"smes/charlie/index.html".to_owned())
+    );
+    assert_same(
+        "published first",
+        0,
+        session.files(),
+        &full_build(&options).unwrap(),
+    );
+}
+
+#[test]
+fn an_sme_edit_re_renders_only_the_list_pages_that_hold_it() {
+    // Two SMEs a page on /smes/ (alpha and bravo, charlie and delta, echo), three on each facet
+    // page (alpha to charlie, delta and echo): charlie is on page 2 of /smes/ and on page 1 of
+    // each facet; the other pages of those lists are not rendered again.
+    let site = copy_fixture("paginated-site");
+    let options = BuildOptions::new(site.path());
+    let mut session = Session::new(options.clone());
+    session.rebuild(&[]).expect("the fixture builds");
+    let rel = PathBuf::from("data/smes/charlie.yaml");
+    let text = read(&site.path().join(&rel));
+    std::fs::write(
+        site.path().join(&rel),
+        set_field(&text, "name", "Charlie Optics"),
+    )
+    .unwrap();
+    let rebuild = session.rebuild(std::slice::from_ref(&rel)).unwrap();
+    assert!(rebuild.incremental, "{:?}", rebuild.fallback);
+    let lists: Vec<&str> = rebuild
+        .reasons
+        .iter()
+        .filter(|r| r.ends_with("(lists smes/charlie)"))
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        lists,
+        [
+            // One page: every partner with its SMEs.
+            "/partners/ (lists smes/charlie)",
+            // Page 1 of three SMEs; page 2 (delta and echo) is not rendered again.
+            "/partners/nordlight/ (lists smes/charlie)",
+            "/api/v1/smes.json (lists smes/charlie)",
+            "/search-index.json (lists smes/charlie)",
+            "/sectors/steel-and-metals/ (lists smes/charlie)",
+            "/technologies/laser-welding/ (lists smes/charlie)",
+            "/markets/us/ (lists smes/charlie)",
+            "/smes/page/2/ (lists smes/charlie)",
+        ],
+        "{:?}",
+        rebuild.reasons
+    );
+    assert_same(
+        "paginated SME edit",
+        0,
+        session.files(),
+        &full_build(&options).unwrap(),
+    );
 }
 
 #[test]

@@ -1,6 +1,6 @@
-//! Paginated lists: a section, a taxonomy term, the SME list and a facet split into pages at
-//! `<list>/page/N/`, page 1 at the list's own URL with `page/1/` redirecting to it, the
-//! accessible control and `rel` links, sitemap entries, an empty list, the capped embed and
+//! Paginated lists: a section, a taxonomy term, the SME list, a facet and a partner's SMEs split
+//! into pages at `<list>/page/N/`, page 1 at the list's own URL with `page/1/` redirecting to it,
+//! the accessible control and `rel` links, sitemap entries, an empty list, the capped embed and
 //! `paginate_by` values that are not numbers.
 
 mod common;
@@ -73,6 +73,21 @@ fn terms_the_sme_list_and_facets_paginate_with_their_own_sizes() {
     );
     // `paginate_data_by: {partners: 0}` turns the site's default off for that list.
     assert!(!public.join("partners/page").exists());
+}
+
+#[test]
+fn a_partners_smes_paginate_like_a_facet() {
+    // Nordlight's five SMEs, three a page (`paginate_data_by.facets`): its description and
+    // other lists on page 1, the rest of its SMEs alone on page 2.
+    let out = built();
+    let public = out.path().join("public");
+    let first = read(&public.join("partners/nordlight/index.html"));
+    assert_eq!(first.matches("<li class=\"card\">").count(), 3, "{first}");
+    assert!(first.contains("rel=\"next\""), "{first}");
+    let second = read(&public.join("partners/nordlight/page/2/index.html"));
+    insta::assert_snapshot!("paginated_partner_second", main_of(&second));
+    insta::assert_snapshot!("paginated_partner_second_head", head_links(&second));
+    assert!(!public.join("partners/nordlight/page/3").exists());
 }
 
 #[test]

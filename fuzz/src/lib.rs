@@ -268,11 +268,15 @@ fn site_files() -> Files {
 
 pub fn serve_path(data: &[u8]) {
     let files = site_files();
+    let site = server::ServedSite {
+        files: Arc::new(files.clone()),
+        ..server::ServedSite::default()
+    };
     if let Ok(url) = std::str::from_utf8(data) {
-        check_resolved(&files, server::resolve(&files, url));
+        check_resolved(&files, server::resolve(&site, url));
     }
     if let Ok(head) = http::read_head(&mut &data[..]) {
-        let resolved = server::resolve(&files, &head.target);
+        let resolved = server::resolve(&site, &head.target);
         if let Resolved::Redirect(location) = &resolved {
             assert!(http::is_header_value(location), "{location:?}");
         }

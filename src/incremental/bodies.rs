@@ -12,7 +12,7 @@
 //! from [`crate::render::reads`].
 
 use super::{Fallback, Selected, fall};
-use crate::plan::{OutputOwner, PlannedOutput};
+use crate::plan::OutputOwner;
 use crate::render::{self, SiteValues, page_value, reads::BODY_FIELDS};
 use crate::site::Site;
 use crate::source::content::{self, ContentSource};
@@ -329,6 +329,7 @@ pub fn select_outputs<'p>(last: &'p Prepared, changed: &ChangedFields) -> Vec<Se
         if !reasons.is_empty() {
             selected.push(Selected {
                 output,
+                own: reasons.iter().any(|r| r == "its body"),
                 reason: reasons.join("; "),
             });
         }
@@ -354,9 +355,4 @@ fn doc_name(site: &Site, doc: Doc) -> String {
         Doc::Page(i) => site.pages[i].url.clone(),
         Doc::Section(i) => site.sections[i].url.clone(),
     }
-}
-
-/// The jobs of `selected`, for rendering.
-pub fn jobs<'p>(selected: &[Selected<'p>]) -> Vec<&'p PlannedOutput> {
-    selected.iter().map(|s| s.output).collect()
 }

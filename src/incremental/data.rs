@@ -2,26 +2,30 @@
 //! changed, keeping its id, its references and its facet values.
 //!
 //! One function per phase: [`read_edit`] re-reads and checks the file as a full load does;
-//! [`commit_edit`] resolves the data again with the new record and keeps it only when every
-//! relation of the graph (references both ways, facets and who has them) is unchanged and no
-//! warning appears, then rebuilds the entity values, `data` and the charts; [`shortcode_pages`]
-//! names the pages and sections whose shortcodes show entities, whose bodies are then rendered
-//! again on the body path; [`select_outputs`] picks the outputs that show the entity, each with
-//! the reason it is rendered again: its own page, every page, embed or facet whose entity or facet
-//! value changed (values compared before and after), the entity lists, the API and search files,
-//! and outputs whose templates read from `data` a key or a field that holds the edited kind
-//! ([`crate::render::reads`]).
+//! [`commit_edit`] resolves the data again with the new record (rendering only its Markdown:
+//! [`crate::site::entities::resolve_edit`]) and keeps it only when every relation of the graph
+//! (references both ways, facets and who has them) is unchanged and no warning appears, then
+//! updates only the values that embed the entity ([`crate::render::entity_update`]), `data` and,
+//! for a partner, the charts; [`shortcode_pages`] names the pages and sections whose shortcodes
+//! show entities, whose bodies are then rendered again on the body path; [`select_outputs`]
+//! picks the outputs that show the entity, each with the reason it is rendered again: its own
+//! page, every page, embed or facet whose entity or facet value changed, the entity lists, the
+//! API and search files, and outputs whose templates read from `data` a key or a field that
+//! holds the edited kind ([`crate::render::reads`]).
 
 use super::{Fallback, Selected, fall};
 use crate::Prepared;
-use crate::plan::{Embed, OutputOwner};
-use crate::render::{SiteValues, entity_values};
-use crate::site::entities::{DataGraph, EntityKind, FacetKind};
+use crate::plan::{Embed, OutputOwner, PagedList};
+use crate::render::SiteValues;
+use crate::render::entity_update::{self, ChangedValues};
+use crate::render::reads::TemplateReads;
+use crate::site::Site;
+use crate::site::entities::{self, DataGraph, Edited, EntityKind, FacetKind};
+use crate::site::entity_fields::NamesFacets;
 use crate::source::content::ContentSource;
 use crate::source::data::{self, DataFile, Entities, Entity, Scheduled};
 use crate::source::files::SiteRoot;
 use crate::source::publication::Window;
-use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -86,16 +90,6 @@ pub fn read_edit(last: &Prepared, root: &SiteRoot, rel: &str) -> Result<DataEdit
     })
 }
 
-/// Puts the one entity of `parsed` at `index` of `list`; its window is unchanged (checked by
-/// [`read_edit`]), and so is its publication.
-fn replace<T>(list: &mut [Entity<T>], index: usize, parsed: &mut Vec<Entity<T>>) {
-    if let (Some(old), false) = (list.get_mut(index), parsed.is_empty()) {
-        let mut new = parsed.remove(0);
-        new.publication = old.publication;
-        *old = new;
-    }
-}
-
 /// The publication window of entity `index` of `kind`.
 fn window_of(entities: &Entities, kind: EntityKind, index: usize) -> Option<Window> {
     fn of<T: Scheduled>(list: &[Entity<T>], index: usize) -> Option<Window> {
@@ -109,24 +103,33 @@ fn window_of(entities: &Entities, kind: EntityKind, index: usize) -> Option<Wind
     }
 }
 
-/// Puts the new record in the data graph and rebuilds the values that show entities; falls
-/// back when a relation or a warning changes. Returns the values before the edit.
-pub fn commit_edit(last: &mut Prepared, edit: DataEdit) -> Result<Arc<SiteValues>, Fallback> {
+/// Puts the new record in the data graph and updates the values that embed the entity; falls
+/// back when a relation or a warning changes (then `last` is left half updated: the session
+/// drops it). Returns what changed.
+pub fn commit_edit(last: &mut Prepared, edit: DataEdit) -> Result<ChangedValues, Fallback> {
     let DataEdit {
         kind,
         index,
         mut parsed,
     } = edit;
     let site = &mut last.site;
-    let mut entities = site.graph.entities.clone();
-    match kind {
-        EntityKind::Partner => replace(&mut entities.partners, index, &mut parsed.partners),
-        EntityKind::Sme => replace(&mut entities.smes, index, &mut parsed.smes),
-        EntityKind::Mission => replace(&mut entities.missions, index, &mut parsed.missions),
-        EntityKind::Practice => replace(&mut entities.practices, index, &mut parsed.practices),
-    }
     let name = format!("{}/{}", kind.dir(), site.graph.id(kind, index));
-    let (graph, warnings) = crate::site::entities::resolve(entities, &site.base, &site.language)
+    // Moved, not copied: a copy of 10,000 records costs more than the rest of the edit.
+    let mut entities = std::mem::take(&mut site.graph.entities);
+    let same_facets = match kind {
+        EntityKind::Partner => swap_in(&mut entities.partners, index, parsed.partners.pop()),
+        EntityKind::Sme => swap_in(&mut entities.smes, index, parsed.smes.pop()),
+        EntityKind::Mission => swap_in(&mut entities.missions, index, parsed.missions.pop()),
+        EntityKind::Practice => swap_in(&mut entities.practices, index, parsed.practices.pop()),
+    }
+    .ok_or_else(|| fall(format!("{name} is no longer in the data")))?;
+    let edited = Edited {
+        last: &mut site.graph,
+        kind,
+        index,
+        same_facets,
+    };
+    let (graph, warnings) = entities::resolve_edit(entities, &site.base, &site.language, edited)
         .map_err(|_| {
             fall(format!(
                 "the edit of {name} has a problem a full build reports"
@@ -144,15 +147,31 @@ pub fn commit_edit(last: &mut Prepared, edit: DataEdit) -> Result<Arc<SiteValues
     }
     site.graph = graph;
     let site = &last.site;
-    let mut values: SiteValues = (*last.values).clone();
-    values.entities = entity_values::build(site)
+    let (entities, changed) = entity_update::update(site, &last.values.entities, kind, index)
         .map_err(|e| fall(format!("the entity values could not be made: {e}")))?;
-    values.data = entity_values::data_value(site, &values.entities)
-        .map_err(|e| fall(format!("the data value could not be made: {e}")))?;
+    let mut values: SiteValues = (*last.values).clone();
+    values.data = entity_update::update_data(&values.data, site, &entities, &changed);
+    values.entities = entities;
+    if kind == EntityKind::Partner {
+        last.templates.redraw_charts(site);
+    }
     let values = Arc::new(values);
-    last.templates.redraw_charts(site);
     last.templates.rebind(&values);
-    Ok(std::mem::replace(&mut last.values, values))
+    last.values = values;
+    Ok(changed)
+}
+
+/// Puts `new` at `index` of `list`; whether it names the same facets as the entity it replaced.
+fn swap_in<T: NamesFacets>(
+    list: &mut [Entity<T>],
+    index: usize,
+    new: Option<Entity<T>>,
+) -> Option<bool> {
+    let slot = list.get_mut(index)?;
+    let old = std::mem::replace(slot, new?);
+    // The window is unchanged (checked by [`read_edit`]), and so is the publication.
+    slot.publication = old.publication;
+    Some(old.record.same_facet_names(&slot.record))
 }
 
 /// Whether two graphs relate the same entities to each other and to the same facets.
@@ -224,7 +243,7 @@ fn fields_showing(kind: EntityKind) -> &'static [&'static str] {
 }
 
 /// Whether a template with `reads` can show an entity of `kind` through `data` or a chart.
-fn template_shows(reads: &crate::render::reads::TemplateReads, kind: EntityKind) -> bool {
+fn template_shows(reads: &TemplateReads, kind: EntityKind) -> bool {
     if !reads.reads_data {
         return false;
     }
@@ -238,102 +257,154 @@ fn template_shows(reads: &crate::render::reads::TemplateReads, kind: EntityKind)
         || kind == EntityKind::Partner
 }
 
-/// Which entity and facet values differ between two builds, each compared once.
-struct ChangedValues {
-    entities: HashMap<EntityKind, Vec<bool>>,
-    facets: HashMap<FacetKind, Vec<bool>>,
-}
-
-impl ChangedValues {
-    fn between(old: &SiteValues, new: &SiteValues) -> ChangedValues {
-        let (old, new) = (&old.entities, &new.entities);
-        let differ = |a: &[tera::Value], b: &[tera::Value]| -> Vec<bool> {
-            a.par_iter().zip(b).map(|(a, b)| a != b).collect()
-        };
-        ChangedValues {
-            entities: EntityKind::ALL
-                .into_iter()
-                .map(|kind| (kind, differ(old.of(kind), new.of(kind))))
-                .collect(),
-            facets: FacetKind::ALL
-                .into_iter()
-                .map(|kind| (kind, differ(old.facets_of(kind), new.facets_of(kind))))
-                .collect(),
+/// Whether the value an output of `owner` is given changed; `None` for outputs not given an
+/// entity's or a facet's value.
+fn owner_changed(changed: &ChangedValues, owner: OutputOwner) -> Option<bool> {
+    match owner {
+        OutputOwner::Entity(kind, i) => Some(changed.entity(kind, i)),
+        OutputOwner::Embed(Embed::Sme(i)) | OutputOwner::OEmbed(Embed::Sme(i)) => {
+            Some(changed.entity(EntityKind::Sme, i))
         }
-    }
-
-    fn entity(&self, kind: EntityKind, i: usize) -> bool {
-        self.entities
-            .get(&kind)
-            .and_then(|changed| changed.get(i))
-            .is_some_and(|&changed| changed)
-    }
-
-    fn facet(&self, kind: FacetKind, i: usize) -> bool {
-        self.facets
-            .get(&kind)
-            .and_then(|changed| changed.get(i))
-            .is_some_and(|&changed| changed)
-    }
-
-    /// Whether the value an output of `owner` is given changed; `None` for outputs not given an
-    /// entity's or a facet's value.
-    fn of_owner(&self, owner: OutputOwner) -> Option<bool> {
-        match owner {
-            OutputOwner::Entity(kind, i) => Some(self.entity(kind, i)),
-            OutputOwner::Embed(Embed::Sme(i)) | OutputOwner::OEmbed(Embed::Sme(i)) => {
-                Some(self.entity(EntityKind::Sme, i))
-            }
-            OutputOwner::Embed(Embed::ClusterSmes(p, _))
-            | OutputOwner::OEmbed(Embed::ClusterSmes(p, _)) => {
-                Some(self.entity(EntityKind::Partner, p))
-            }
-            OutputOwner::Facet(kind, i) => Some(self.facet(kind, i)),
-            OutputOwner::FacetIndex(kind) => Some(
-                self.facets
-                    .get(&kind)
-                    .is_some_and(|changed| changed.contains(&true)),
-            ),
-            _ => None,
+        OutputOwner::Embed(Embed::ClusterSmes(p, _))
+        | OutputOwner::OEmbed(Embed::ClusterSmes(p, _)) => {
+            Some(changed.entity(EntityKind::Partner, p))
         }
+        OutputOwner::Facet(kind, i) => Some(changed.facet(kind, i)),
+        OutputOwner::FacetIndex(kind) => Some(changed.any_facet(kind)),
+        _ => None,
     }
 }
 
-/// The outputs that show the edited entity, each with why: those whose own entity or facet value
-/// changed, the lists and data files of every entity, and those whose templates can show the
-/// entity through `data` or a chart.
+/// The outputs that show the edited entity, each with why: its own page and API file, the
+/// search index, the pages of entity and facet lists that hold a changed value (or whose
+/// templates show more than their page: [`list_shows`]), every page and embed whose own
+/// entity or facet value changed, and those whose templates can show the entity through `data`
+/// or a chart.
 pub fn select_outputs<'p>(
     last: &'p Prepared,
-    old: &SiteValues,
+    changed: &ChangedValues,
     kind: EntityKind,
     index: usize,
 ) -> Vec<Selected<'p>> {
     let name = format!("{}/{}", kind.dir(), last.site.graph.id(kind, index));
-    let changed = ChangedValues::between(old, &last.values);
-    let mut shows: HashMap<&str, bool> = HashMap::new();
+    let mut reads: HashMap<&str, TemplateReads> = HashMap::new();
     let mut selected = Vec::new();
     for output in &last.plan.outputs {
         let owner = output.owner.shown();
         let reason = match owner {
             OutputOwner::Entity(k, i) if k == kind && i == index => Some("its data".to_owned()),
-            OutputOwner::EntityList(_) | OutputOwner::Api(_) | OutputOwner::SearchIndex => {
-                Some(format!("lists {name}"))
+            OutputOwner::Api(k) if k == kind => Some(format!("lists {name}")),
+            OutputOwner::SearchIndex => Some(format!("lists {name}")),
+            OutputOwner::EntityList(_)
+            | OutputOwner::Facet(..)
+            | OutputOwner::Entity(EntityKind::Partner, _) => {
+                let shows = output.template.as_deref().is_some_and(|template| {
+                    list_shows(
+                        last,
+                        changed,
+                        output.owner,
+                        kind,
+                        reads_of(&mut reads, last, template),
+                    )
+                });
+                shows.then(|| format!("lists {name}"))
             }
-            _ if changed.of_owner(owner) == Some(true) => Some(format!("shows {name}")),
+            _ if owner_changed(changed, owner) == Some(true) => Some(format!("shows {name}")),
             _ => None,
         };
         let reason = reason.or_else(|| {
             let template = output.template.as_deref()?;
-            let shown = *shows
-                .entry(template)
-                .or_insert_with(|| template_shows(&last.templates.reads(template), kind));
-            shown.then(|| format!("reads data that shows {name}"))
+            template_shows(reads_of(&mut reads, last, template), kind)
+                .then(|| format!("reads data that shows {name}"))
         });
         if let Some(reason) = reason {
-            selected.push(Selected { output, reason });
+            let own = output.owner == OutputOwner::Entity(kind, index);
+            selected.push(Selected {
+                output,
+                reason,
+                own,
+            });
         }
     }
     selected
+}
+
+/// What `template` reads, found once per template.
+fn reads_of<'r, 'p>(
+    reads: &'r mut HashMap<&'p str, TemplateReads>,
+    last: &Prepared,
+    template: &'p str,
+) -> &'r TemplateReads {
+    reads
+        .entry(template)
+        .or_insert_with(|| last.templates.reads(template))
+}
+
+/// Whether page `owner` of an entity, facet or partner list shows a changed value: one of the items of
+/// its page changed, or its template reads, beyond its page, names that hold cards of the
+/// edited `kind` (then any page of the list may show it). A list whose values did not change
+/// shows nothing new.
+fn list_shows(
+    last: &Prepared,
+    changed: &ChangedValues,
+    owner: OutputOwner,
+    kind: EntityKind,
+    reads: &TemplateReads,
+) -> bool {
+    let site = &last.site;
+    let Some((list, number)) = owner.list_page() else {
+        return false;
+    };
+    let any_facet = || FacetKind::ALL.into_iter().any(|f| changed.any_facet(f));
+    let (list_changed, page_changed) = match list {
+        // The list page of a kind shows all of them and every facet.
+        PagedList::EntityList(k) => {
+            let page = page_items(site, list, number, 0..site.graph.count(k));
+            (
+                changed.any_entity(k) || any_facet(),
+                page.into_iter().any(|i| changed.entity(k, i)),
+            )
+        }
+        PagedList::Facet(facet_kind, f) => {
+            let smes = &site.graph.facets(facet_kind)[f].smes;
+            let page = page_items(site, list, number, smes.iter().copied());
+            (
+                changed.facet(facet_kind, f),
+                page.into_iter().any(|s| changed.card(EntityKind::Sme, s)),
+            )
+        }
+        PagedList::Partner(p) => {
+            let smes = &site.graph.partner_smes[p];
+            let page = page_items(site, list, number, smes.iter().copied());
+            (
+                changed.entity(EntityKind::Partner, p),
+                page.into_iter().any(|s| changed.card(EntityKind::Sme, s)),
+            )
+        }
+        PagedList::Section(_) | PagedList::Term(..) => return false,
+    };
+    list_changed
+        && (page_changed
+            || reads.reads_whole_values
+            || fields_showing(kind)
+                .iter()
+                .any(|f| reads.shown_names.contains(*f)))
+}
+
+/// The items of `list` that its page `number` shows (all of them when it is not split).
+fn page_items<T>(
+    site: &Site,
+    list: PagedList,
+    number: usize,
+    items: impl Iterator<Item = T>,
+) -> Vec<T> {
+    match list.page_size(site) {
+        0 => items.collect(),
+        size => items
+            .skip(number.saturating_sub(1).saturating_mul(size))
+            .take(size)
+            .collect(),
+    }
 }
 
 /// The kind and index of the edited entity.

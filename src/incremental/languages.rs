@@ -7,6 +7,7 @@
 use super::bodies;
 use super::{Fallback, fall, render_jobs};
 use crate::Prepared;
+use crate::plan::PlannedOutput;
 use crate::site::{LinkUrls, Site};
 use crate::source::files::SiteRoot;
 use crate::source::languages::split_language;
@@ -66,7 +67,7 @@ fn edit_language(
         values,
         ..
     } = &*language;
-    let jobs = bodies::jobs(&selected);
+    let jobs: Vec<&PlannedOutput> = selected.iter().map(|s| s.output).collect();
     edited
         .updates
         .extend(render_jobs(site, plan, templates, values, &jobs, minify)?);

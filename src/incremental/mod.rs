@@ -16,18 +16,23 @@
 //! build`, with the reason stated in [`Rebuild::fallback`]. Every re-read goes through the same rule as a full
 //! load (`source::files`): a file replaced by a link out of the site takes the full path, which
 //! reports it. The result is byte-identical to a full build: `tests/incremental.rs` checks this
-//! over random edit sequences.
+//! over random edit sequences. On a body or data edit the edited file's own output is rendered
+//! and published first ([`Session::rebuild_publishing`]), then the lists and other outputs that
+//! show it.
 
 mod bodies;
 mod data;
+mod fast_render;
 mod languages;
 
-use crate::plan::{OutputPlan, PlannedOutput};
+use fast_render::{publish_own_first, render_jobs, update_api};
+
+use crate::plan::{OutputOwner, PlannedOutput};
+use crate::render::entity_update::ChangedValues;
 use crate::render::{self, SiteValues, replace_field};
 use crate::site::{EntityKind, LinkUrls, Site};
 use crate::source::files::SiteRoot;
 use crate::{BuildError, BuildOptions, Diagnostic, OutputSink, Prepared, prepare, render_prepared};
-use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -97,7 +102,12 @@ pub(crate) fn fall(reason: impl Into<String>) -> Fallback {
 pub(crate) struct Selected<'p> {
     pub output: &'p PlannedOutput,
     pub reason: String,
+    /// The output of the edited file itself (`its body`, `its data`): published first.
+    pub own: bool,
 }
+
+/// Outputs published before the rest of a fast rebuild, with what they replaced.
+type Published = Vec<(String, Option<Arc<Vec<u8>>>)>;
 
 /// The last good build and what is needed to update it.
 pub struct Session {
@@ -107,6 +117,12 @@ pub struct Session {
     /// `last`, the default language first; body edits keep them.
     link_urls: Vec<LinkUrls>,
     files: Files,
+    /// The edited files' own outputs, published before the rest of the current fast rebuild,
+    /// with what they replaced (put back when the rebuild falls back to the full path).
+    published_first: Published,
+    /// The items of `api/v1/<kind>.json` of `last`, kept after a first data edit of the kind so
+    /// that the next ones make only the edited entity's item again.
+    api_items: HashMap<EntityKind, Vec<String>>,
     pages: usize,
 }
 
@@ -117,6 +133,8 @@ impl Session {
             last: None,
             link_urls: Default::default(),
             files: Files::new(),
+            published_first: Published::new(),
+            api_items: HashMap::new(),
             pages: 0,
         }
     }
@@ -134,12 +152,29 @@ impl Session {
     /// Rebuilds after `changed` (paths relative to the root); an empty list means "unknown",
     /// which takes the full path. On failure the last good build is kept.
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Rebuild, BuildError> {
+        self.rebuild_publishing(changed, &mut |_| {})
+    }
+
+    /// [`Session::rebuild`], calling `publish` with the edited page (or entity page) as soon as
+    /// it is rendered on a fast path, before the lists and other outputs that show it.
+    pub fn rebuild_publishing(
+        &mut self,
+        changed: &[PathBuf],
+        publish: &mut dyn FnMut(&Files),
+    ) -> Result<Rebuild, BuildError> {
         let fallback = if changed.is_empty() {
             None
         } else {
-            match self.try_fast(changed) {
+            self.published_first.clear();
+            match self.try_fast(changed, publish) {
                 Ok(rebuild) => return Ok(rebuild),
                 Err(Fallback(reason)) => {
+                    for (path, replaced) in std::mem::take(&mut self.published_first) {
+                        match replaced {
+                            Some(bytes) => self.files.insert(path, bytes),
+                            None => self.files.remove(&path),
+                        };
+                    }
                     // The fast path may have given up half way: only a successful full build
                     // is a base for the next fast update.
                     self.last = None;
@@ -160,6 +195,7 @@ impl Session {
         let changed = changed_paths(&self.files, &files);
         let rendered = files.len();
         self.files = files;
+        self.api_items.clear();
         self.link_urls = prepared
             .languages()
             .map(|language| crate::site::link_target_urls(&language.site))
@@ -179,7 +215,11 @@ impl Session {
     }
 
     /// The fast path; the reason for the full path when the change needs it.
-    fn try_fast(&mut self, changed: &[PathBuf]) -> Result<Rebuild, Fallback> {
+    fn try_fast(
+        &mut self,
+        changed: &[PathBuf],
+        publish: &mut dyn FnMut(&Files),
+    ) -> Result<Rebuild, Fallback> {
         let last = self
             .last
             .as_mut()
@@ -214,14 +254,25 @@ impl Session {
             if !(bodies.is_empty() && templates.is_empty() && data.len() == 1) {
                 return Err(fall("a data file changed with other files"));
             }
-            let (kind, index, old, fields) = update_entity(last, link_urls, &root, &data[0])?;
-            let jobs = select_entity_outputs(last, &old, kind, index, &fields);
+            let (kind, index, changed, fields) = update_entity(last, link_urls, &root, &data[0])?;
+            let jobs = select_entity_outputs(last, &changed, kind, index, &fields);
+            let first = (
+                self.options.minify,
+                &mut self.files,
+                &mut self.published_first,
+            );
+            let mut rest = publish_own_first(last, &jobs, first, publish)?;
+            if let Some(at) = rest.iter().position(|o| o.owner == OutputOwner::Api(kind)) {
+                let output = rest.remove(at);
+                let text = update_api(last, &mut self.api_items, kind, index);
+                updates.insert(output.path.clone(), text.into_bytes());
+            }
             updates.extend(render_jobs(
                 &last.site,
                 &last.plan,
                 &last.templates,
                 &last.values,
-                &bodies::jobs(&jobs),
+                &rest,
                 self.options.minify,
             )?);
             reasons.extend(
@@ -238,7 +289,33 @@ impl Session {
                 &templates,
                 &mut updates,
             )?);
+        } else if !bodies.is_empty() && last.further.is_empty() {
+            let edits = bodies::read_edits(&last.site, &root, &bodies)?;
+            let rendered = bodies::render_edits(last, link_urls, edits)?;
+            bodies::check_anchors(&last.site, &rendered)?;
+            let fields = bodies::commit_edits(last, rendered)?;
+            let selected = bodies::select_outputs(last, &fields);
+            let first = (
+                self.options.minify,
+                &mut self.files,
+                &mut self.published_first,
+            );
+            let rest = publish_own_first(last, &selected, first, publish)?;
+            updates.extend(render_jobs(
+                &last.site,
+                &last.plan,
+                &last.templates,
+                &last.values,
+                &rest,
+                self.options.minify,
+            )?);
+            reasons.extend(
+                selected
+                    .iter()
+                    .map(|s| format!("{} ({})", s.output.url, s.reason)),
+            );
         } else if !bodies.is_empty() {
+            // Several languages: each that shows an edited file takes it on its own site.
             let mut edited = languages::Edited {
                 updates: std::mem::take(&mut updates),
                 reasons: std::mem::take(&mut reasons),
@@ -253,13 +330,18 @@ impl Session {
             )?;
             (updates, reasons) = (edited.updates, edited.reasons);
         }
-        let mut changed_outputs = Vec::new();
+        let mut changed_outputs: Vec<String> = std::mem::take(&mut self.published_first)
+            .into_iter()
+            .filter(|(path, replaced)| replaced.as_ref() != self.files.get(path))
+            .map(|(path, _)| path)
+            .collect();
         for (path, bytes) in updates {
             if self.files.get(&path).map(|old| old.as_slice()) != Some(bytes.as_slice()) {
                 changed_outputs.push(path.clone());
                 self.files.insert(path, Arc::new(bytes));
             }
         }
+        changed_outputs.sort();
         Ok(Rebuild {
             changed: changed_outputs,
             pages: self.pages,
@@ -274,17 +356,17 @@ impl Session {
 }
 
 /// The data-edit fast path for the entity file `data/<rel>`: puts the new record in `last`, renders
-/// the pages whose shortcodes show entities again; returns the entity, the values before the edit
+/// the pages whose shortcodes show entities again; returns the entity, the values that changed
 /// and the changed body fields of those pages.
 fn update_entity(
     last: &mut Prepared,
     link_urls: &LinkUrls,
     root: &SiteRoot,
     rel: &str,
-) -> Result<(EntityKind, usize, Arc<SiteValues>, bodies::ChangedFields), Fallback> {
+) -> Result<(EntityKind, usize, ChangedValues, bodies::ChangedFields), Fallback> {
     let edit = data::read_edit(last, root, rel)?;
     let (kind, index) = data::edited(&edit);
-    let old = data::commit_edit(last, edit)?;
+    let changed = data::commit_edit(last, edit)?;
     let shortcode_pages = data::shortcode_pages(last);
     let fields = if shortcode_pages.is_empty() {
         bodies::ChangedFields::new()
@@ -293,18 +375,18 @@ fn update_entity(
         bodies::check_anchors(&last.site, &rendered)?;
         bodies::commit_edits(last, rendered)?
     };
-    Ok((kind, index, old, fields))
+    Ok((kind, index, changed, fields))
 }
 
 /// The outputs that show the entity `kind`/`index` or a page whose shortcodes changed `fields`.
 fn select_entity_outputs<'p>(
     last: &'p Prepared,
-    old: &SiteValues,
+    changed: &ChangedValues,
     kind: EntityKind,
     index: usize,
     fields: &bodies::ChangedFields,
 ) -> Vec<Selected<'p>> {
-    let mut selected = data::select_outputs(last, old, kind, index);
+    let mut selected = data::select_outputs(last, changed, kind, index);
     let shown: HashSet<&str> = selected.iter().map(|s| s.output.path.as_str()).collect();
     let by_shortcodes: Vec<Selected> = bodies::select_outputs(last, fields)
         .into_iter()
@@ -457,6 +539,7 @@ fn update_templates(
             Some(Selected {
                 output,
                 reason: used.clone()?,
+                own: false,
             })
         })
         .collect();
@@ -476,35 +559,6 @@ fn update_templates(
         .collect();
     last.templates = templates;
     Ok(reasons)
-}
-
-/// Renders `jobs` (minified as a full build does).
-fn render_jobs(
-    site: &Site,
-    plan: &OutputPlan,
-    templates: &render::Templates,
-    values: &SiteValues,
-    jobs: &[&PlannedOutput],
-    minify: bool,
-) -> Result<Vec<(String, Vec<u8>)>, Fallback> {
-    jobs.par_iter()
-        .map(|output| {
-            let html = render::render_one(site, plan, templates, values, output)
-                .and_then(Result::ok)
-                .ok_or_else(|| {
-                    fall(format!(
-                        "{} has an error a full build reports",
-                        output.description
-                    ))
-                })?;
-            let bytes = if minify && output.path.ends_with(".html") {
-                crate::output::minify_html(html.as_bytes())
-            } else {
-                html.into_bytes()
-            };
-            Ok((output.path.clone(), bytes))
-        })
-        .collect()
 }
 
 /// The sections (with their ancestors) and taxonomy terms whose values list an edited page.

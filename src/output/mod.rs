@@ -11,6 +11,7 @@
 //! a folder is pimap's. Where the output folder really is and the lock that keeps two builds
 //! from writing it at once are in [`folder`].
 
+pub mod api;
 pub mod folder;
 pub mod publish;
 

@@ -243,63 +243,35 @@ pub fn oembed(site: &Site, embed: crate::plan::Embed) -> String {
     .to_string()
 }
 
-fn absolute(site: &Site, dir: &str) -> String {
+pub(super) fn absolute(site: &Site, dir: &str) -> String {
     site.permalink(&format!("{}/{dir}/", site.base.path))
 }
 
-/// `api/v1/<kind>.json`: every entity of a kind with its fields, its page's absolute URL and the
-/// ids of related entities. The schema is in docs/api.md. An SME's `embed_url` is given only when
-/// the plan has its embed page (the theme may have no embed template).
-pub fn api(site: &Site, plan: &OutputPlan, kind: crate::site::EntityKind) -> String {
-    use crate::site::EntityKind;
-    let g = &site.graph;
-    let ids = |kind: EntityKind, list: &[usize]| -> Vec<String> {
-        list.iter().map(|&i| g.id(kind, i).to_owned()).collect()
-    };
-    let items: Vec<serde_json::Value> = (0..g.count(kind))
-        .map(|i| {
-            let mut item = match kind {
-                EntityKind::Partner => serde_json::to_value(&g.entities.partners[i].record),
-                EntityKind::Sme => serde_json::to_value(&g.entities.smes[i].record),
-                EntityKind::Mission => serde_json::to_value(&g.entities.missions[i].record),
-                EntityKind::Practice => serde_json::to_value(&g.entities.practices[i].record),
-            }
-            .unwrap_or_default();
-            item["id"] = g.id(kind, i).into();
-            item["url"] = absolute(site, &g.output_dir(kind, i)).into();
-            match kind {
-                EntityKind::Partner => {
-                    item["smes"] = ids(EntityKind::Sme, &g.partner_smes[i]).into();
-                    item["missions"] = ids(EntityKind::Mission, &g.partner_missions[i]).into();
-                    item["practices"] = ids(EntityKind::Practice, &g.partner_practices[i]).into();
-                    item["description_html"] = g.partner_html[i].clone().into();
-                }
-                EntityKind::Sme => {
-                    item["missions"] = ids(EntityKind::Mission, &g.sme_missions[i]).into();
-                    item["offer_html"] = g.sme_html[i].clone().into();
-                    item["embed_url"] = plan
-                        .of(OutputOwner::Embed(crate::plan::Embed::Sme(i)))
-                        .map(|embed| site.permalink(&embed.url))
-                        .into();
-                }
-                EntityKind::Mission => {
-                    item["practices"] = ids(EntityKind::Practice, &g.mission_practices[i]).into();
-                    item["outcomes_html"] = g.mission_html[i].clone().into();
-                }
-                EntityKind::Practice => item["body_html"] = g.practice_html[i].clone().into(),
-            }
-            item
-        })
-        .collect();
-    let body = serde_json::json!({ "version": 1, "kind": kind.variable().1, "site": absolute(site, "").trim_end_matches('/').to_owned() + "/", "items": items });
-    serde_json::to_string_pretty(&body).unwrap_or_default() + "\n"
+/// One entry of the search index (fields in the order of their names, as the file has them).
+#[derive(serde::Serialize)]
+struct SearchEntry<'a> {
+    kind: &'static str,
+    text: String,
+    title: &'a str,
+    url: String,
+}
+
+#[derive(serde::Serialize)]
+struct SearchIndex<'a> {
+    entries: Vec<SearchEntry<'a>>,
+    version: u8,
 }
 
 /// The search index: one entry per page and entity, with the words a visitor may type.
-pub fn search_index(site: &Site) -> String {
+pub fn search_index<'a>(site: &'a Site) -> String {
     let g = &site.graph;
-    let mut entries: Vec<serde_json::Value> = Vec::new();
-    let entry = |title: &str, url: String, kind: &str, text: String| serde_json::json!({ "title": title, "url": url, "kind": kind, "text": text });
+    let mut entries: Vec<SearchEntry> = Vec::new();
+    let entry = |title: &'a str, url: String, kind: &'static str, text: String| SearchEntry {
+        kind,
+        text,
+        title,
+        url,
+    };
     for page in &site.pages {
         let kind = if page.front.date.is_some() {
             "News"
@@ -387,7 +359,11 @@ pub fn search_index(site: &Site) -> String {
             format!("{} {}", r.theme, r.summary),
         ));
     }
-    serde_json::json!({ "version": 1, "entries": entries }).to_string()
+    serde_json::to_string(&SearchIndex {
+        entries,
+        version: 1,
+    })
+    .unwrap_or_default()
 }
 
 /// `_headers` (read by Netlify, Cloudflare Pages and others): fingerprinted files never change,
@@ -423,6 +399,27 @@ pub fn headers(site: &Site, plan: &OutputPlan) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The search index of the PIMAP site is compact JSON with its keys sorted, one entry per
+    /// page and entity.
+    #[test]
+    fn the_search_index_is_compact_json_with_sorted_keys() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let prepared = crate::prepare(&crate::BuildOptions::new(root)).unwrap();
+        let text = search_index(&prepared.site);
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(text, value.to_string());
+        let g = &prepared.site.graph;
+        let entities: usize = crate::site::EntityKind::ALL
+            .iter()
+            .map(|&k| g.count(k))
+            .sum();
+        assert_eq!(
+            value["entries"].as_array().map(Vec::len),
+            Some(prepared.site.pages.len() + entities)
+        );
+        assert_eq!(value["version"], 1);
+    }
 
     #[test]
     fn xml_text_is_escaped_and_keeps_only_characters_xml_allows() {

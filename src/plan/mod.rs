@@ -292,7 +292,7 @@ fn embeds(site: &Site, template_names: &HashSet<String>, outputs: &mut Vec<(Stri
         outputs.push((format!("{dir}/oembed.json"), OutputOwner::OEmbed(all)));
         for kind in [FacetKind::Sector, FacetKind::Technology] {
             for (f, facet) in graph.facets(kind).iter().enumerate() {
-                if facet.smes.iter().any(|s| members.contains(s)) {
+                if facet.smes.iter().any(|s| members.binary_search(s).is_ok()) {
                     let segment = match kind {
                         FacetKind::Sector => "sector",
                         _ => "technology",

@@ -1,7 +1,8 @@
 //! Pagination: which lists are split into pages, how many pages each has, and the outputs that
 //! adds to the plan.
 //!
-//! A list (a section's pages, a taxonomy term's pages, a data list, a facet's SMEs) is split when
+//! A list (a section's pages, a taxonomy term's pages, a data list, a facet's or a partner's SMEs)
+//! is split when
 //! its `paginate_by` (its own, or the site's) is above 0. Page 1 stays at the list's own URL;
 //! page N ≥ 2 is written at `<list>/page/N/`, and `<list>/page/1/` is a redirect to the list.
 //! An empty list has one page. Only the plan knows these paths; templates get the URLs from
@@ -18,6 +19,8 @@ pub enum PagedList {
     EntityList(EntityKind),
     /// The SMEs of a facet page.
     Facet(FacetKind, usize),
+    /// The SMEs of a partner's page (a cluster's).
+    Partner(usize),
 }
 
 impl PagedList {
@@ -28,6 +31,7 @@ impl PagedList {
             OutputOwner::Term(t, i) => Some(PagedList::Term(t, i)),
             OutputOwner::EntityList(kind) => Some(PagedList::EntityList(kind)),
             OutputOwner::Facet(kind, i) => Some(PagedList::Facet(kind, i)),
+            OutputOwner::Entity(EntityKind::Partner, p) => Some(PagedList::Partner(p)),
             _ => None,
         }
     }
@@ -39,6 +43,7 @@ impl PagedList {
             PagedList::Term(t, i) => OutputOwner::Term(t, i),
             PagedList::EntityList(kind) => OutputOwner::EntityList(kind),
             PagedList::Facet(kind, i) => OutputOwner::Facet(kind, i),
+            PagedList::Partner(p) => OutputOwner::Entity(EntityKind::Partner, p),
         }
     }
 
@@ -57,7 +62,7 @@ impl PagedList {
                     EntityKind::Practice => data.practices,
                 }
             }
-            PagedList::Facet(..) => config.paginate_data_by.facets,
+            PagedList::Facet(..) | PagedList::Partner(_) => config.paginate_data_by.facets,
         };
         own.unwrap_or(config.paginate_by)
     }
@@ -69,6 +74,7 @@ impl PagedList {
             PagedList::Term(t, i) => site.taxonomies[t].terms[i].pages.len(),
             PagedList::EntityList(kind) => site.graph.count(kind),
             PagedList::Facet(kind, i) => site.graph.facets(kind)[i].smes.len(),
+            PagedList::Partner(p) => site.graph.partner_smes[p].len(),
         }
     }
 

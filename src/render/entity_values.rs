@@ -6,7 +6,7 @@ use crate::site::Site;
 use crate::site::entities::{DataGraph, EntityKind, Facet, FacetKind};
 use crate::source::data::Organiser;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use tera::Value;
 
 /// Entity values, by kind, in id order.
@@ -20,6 +20,8 @@ pub struct EntityValues {
     pub facets: Vec<Vec<Value>>,
     pub kpis: Value,
     pub roadmap: Value,
+    /// The cards the full values and facets embed.
+    pub cards: Cards,
 }
 
 impl EntityValues {
@@ -29,6 +31,15 @@ impl EntityValues {
             EntityKind::Sme => &self.smes,
             EntityKind::Mission => &self.missions,
             EntityKind::Practice => &self.practices,
+        }
+    }
+
+    pub(super) fn of_mut(&mut self, kind: EntityKind) -> &mut Vec<Value> {
+        match kind {
+            EntityKind::Partner => &mut self.partners,
+            EntityKind::Sme => &mut self.smes,
+            EntityKind::Mission => &mut self.missions,
+            EntityKind::Practice => &mut self.practices,
         }
     }
 
@@ -76,15 +87,6 @@ fn link_list(graph: &DataGraph, kind: FacetKind, names: &[String]) -> Value {
     )
 }
 
-/// Full values: each card with its relations.
-fn full(cards: &[Value], relations: impl Fn(usize) -> Vec<(&'static str, Value)>) -> Vec<Value> {
-    cards
-        .iter()
-        .enumerate()
-        .map(|(i, card)| merge(card.clone(), relations(i)))
-        .collect()
-}
-
 fn pick(cards: &[Value], indices: &[usize]) -> Value {
     Value::from(
         indices
@@ -122,113 +124,87 @@ fn organisers(g: &DataGraph, partner_cards: &[Value], mission: usize) -> Value {
     Value::from(list)
 }
 
-pub fn build(site: &Site) -> Result<EntityValues, tera::Error> {
+/// The cards of every entity, by kind, in id order: what other values embed.
+#[derive(Clone)]
+pub struct Cards {
+    pub partners: Vec<Value>,
+    pub smes: Vec<Value>,
+    pub missions: Vec<Value>,
+    pub practices: Vec<Value>,
+}
+
+impl Cards {
+    pub fn of(&self, kind: EntityKind) -> &[Value] {
+        match kind {
+            EntityKind::Partner => &self.partners,
+            EntityKind::Sme => &self.smes,
+            EntityKind::Mission => &self.missions,
+            EntityKind::Practice => &self.practices,
+        }
+    }
+
+    pub(super) fn of_mut(&mut self, kind: EntityKind) -> &mut Vec<Value> {
+        match kind {
+            EntityKind::Partner => &mut self.partners,
+            EntityKind::Sme => &mut self.smes,
+            EntityKind::Mission => &mut self.missions,
+            EntityKind::Practice => &mut self.practices,
+        }
+    }
+}
+
+/// The URL of the market facet of each country, by its slug (the country code in lower case):
+/// the facets own their URL shape, and their names are in the site's language.
+pub(super) fn market_urls(site: &Site) -> HashMap<&str, &str> {
+    site.graph
+        .facets(FacetKind::Market)
+        .iter()
+        .map(|f| (f.slug.as_str(), f.url.as_str()))
+        .collect()
+}
+
+/// The fields every entity card but a practice's has.
+fn common(
+    site: &Site,
+    kind: EntityKind,
+    i: usize,
+    country: &crate::source::data::Country,
+) -> Vec<(&'static str, Value)> {
+    let g = &site.graph;
+    let url = format!("{}/{}/", site.base.path, g.output_dir(kind, i));
+    vec![
+        ("id", Value::from(g.id(kind, i))),
+        ("permalink", Value::from(site.permalink(&url))),
+        ("url", Value::from(url)),
+        ("country_name", Value::from(country.name())),
+    ]
+}
+
+/// The card of entity `kind`/`i`: its own fields, URL and rendered Markdown.
+pub(super) fn card(
+    site: &Site,
+    market_urls: &HashMap<&str, &str>,
+    kind: EntityKind,
+    i: usize,
+) -> Result<Value, tera::Error> {
     let g = &site.graph;
     let e = &g.entities;
-    let url = |kind: EntityKind, i: usize| format!("{}/{}/", site.base.path, g.output_dir(kind, i));
-    let common = |kind: EntityKind,
-                  i: usize,
-                  country: &crate::source::data::Country|
-     -> Vec<(&'static str, Value)> {
-        let url = url(kind, i);
-        vec![
-            ("id", Value::from(g.id(kind, i))),
-            ("permalink", Value::from(site.permalink(&url))),
-            ("url", Value::from(url)),
-            ("country_name", Value::from(country.name())),
-        ]
-    };
-
-    let partner_cards: Vec<Value> = e
-        .partners
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let mut fields = common(EntityKind::Partner, i, &p.record.country);
+    match kind {
+        EntityKind::Partner => {
+            let p = &e.partners[i];
+            let mut fields = common(site, kind, i, &p.record.country);
             fields.push(("description_html", Value::safe_string(&g.partner_html[i])));
             fields.push((
                 "sector_links",
                 link_list(g, FacetKind::Sector, &p.record.sectors),
             ));
             Ok(merge(Value::try_from_serializable(&p.record)?, fields))
-        })
-        .collect::<Result<_, tera::Error>>()?;
-    // The market facets' URLs, by country name: the facets own their URL shape.
-    let market_urls: std::collections::HashMap<&str, &str> = g
-        .facets(FacetKind::Market)
-        .iter()
-        .map(|f| (f.name.as_str(), f.url.as_str()))
-        .collect();
-    let sme_cards: Vec<Value> = e
-        .smes
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let mut fields = common(EntityKind::Sme, i, &s.record.country);
-            fields.push(("offer_html", Value::safe_string(&g.sme_html[i])));
-            fields.push((
-                "sector_links",
-                link_list(g, FacetKind::Sector, &s.record.sectors),
-            ));
-            fields.push((
-                "technology_links",
-                link_list(g, FacetKind::Technology, &s.record.technologies),
-            ));
-            let markets: Vec<Value> = s
-                .record
-                .target_markets
-                .iter()
-                .map(|c| {
-                    Value::from_serializable(&Market {
-                        code: &c.0,
-                        name: site.language.label("markets", c.name()),
-                        url: market_urls.get(c.name()).copied().unwrap_or_default(),
-                    })
-                })
-                .collect();
-            fields.push(("markets", Value::from(markets)));
-            fields.push((
-                "cluster_name",
-                Value::from(
-                    g.sme_cluster
-                        .get(i)
-                        .and_then(|&c| e.partners.get(c))
-                        .map_or("", |p| p.record.name.as_str()),
-                ),
-            ));
-            Ok(merge(Value::try_from_serializable(&s.record)?, fields))
-        })
-        .collect::<Result<_, tera::Error>>()?;
-    let mission_cards: Vec<Value> = e
-        .missions
-        .iter()
-        .enumerate()
-        .map(|(i, m)| {
-            let mut fields = common(EntityKind::Mission, i, &m.record.country);
-            fields.push(("outcomes_html", Value::safe_string(&g.mission_html[i])));
-            let kind_label = match m.record.kind {
-                crate::source::data::MissionKind::TradeFair => "Trade fair",
-                crate::source::data::MissionKind::Matchmaking => "Matchmaking",
-                crate::source::data::MissionKind::BusinessMission => "Business mission",
-                crate::source::data::MissionKind::Workshop => "Workshop",
-            };
-            fields.push(("kind_label", Value::from(kind_label)));
-            fields.push(("dates", Value::from(m.record.dates().as_str())));
-            let pimap_organised = m
-                .record
-                .organisers
-                .iter()
-                .all(|o| matches!(o, Organiser::Partner(_)));
-            fields.push(("pimap_organised", Value::from(pimap_organised)));
-            Ok(merge(Value::try_from_serializable(&m.record)?, fields))
-        })
-        .collect::<Result<_, tera::Error>>()?;
-    let practice_cards: Vec<Value> = e
-        .practices
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let url = url(EntityKind::Practice, i);
+        }
+        EntityKind::Sme => sme_card(site, market_urls, i),
+        EntityKind::Mission => mission_card(site, i),
+        EntityKind::Practice => {
+            let p = &e.practices[i];
+            let url = format!("{}/{}/", site.base.path, g.output_dir(kind, i));
             Ok(merge(
                 Value::try_from_serializable(&p.record)?,
                 vec![
@@ -238,75 +214,139 @@ pub fn build(site: &Site) -> Result<EntityValues, tera::Error> {
                     ("body_html", Value::safe_string(&g.practice_html[i])),
                 ],
             ))
-        })
-        .collect::<Result<_, tera::Error>>()?;
+        }
+    }
+}
 
-    let partners = full(&partner_cards, |i| {
-        vec![
-            ("smes", pick(&sme_cards, &g.partner_smes[i])),
-            ("missions", pick(&mission_cards, &g.partner_missions[i])),
-            ("mous", pick(&partner_cards, &g.partner_mous[i])),
-            ("practices", pick(&practice_cards, &g.partner_practices[i])),
-        ]
-    });
-    let smes = full(&sme_cards, |i| {
-        let cluster = g
-            .sme_cluster
-            .get(i)
-            .and_then(|&c| partner_cards.get(c))
-            .cloned()
-            .unwrap_or_else(Value::none);
-        vec![
-            ("cluster", cluster),
-            ("missions", pick(&mission_cards, &g.sme_missions[i])),
-        ]
-    });
-    let missions = full(&mission_cards, |i| {
-        vec![
-            ("organisers", organisers(g, &partner_cards, i)),
-            ("partners", pick(&partner_cards, &g.mission_partners[i])),
-            ("hosts", pick(&partner_cards, &g.mission_hosts[i])),
-            ("participants", pick(&sme_cards, &g.mission_participants[i])),
-            ("practices", pick(&practice_cards, &g.mission_practices[i])),
-        ]
-    });
-    let practices = full(&practice_cards, |i| {
-        vec![
-            ("partners", pick(&partner_cards, &g.practice_partners[i])),
-            ("missions", pick(&mission_cards, &g.practice_missions[i])),
-        ]
-    });
-
-    let facet_value = |kind: FacetKind, facet: &Facet| {
-        let mut fields = BTreeMap::new();
-        fields.insert("name", Value::from(facet.name.as_str()));
-        fields.insert("slug", Value::from(facet.slug.as_str()));
-        fields.insert("url", Value::from(facet.url.as_str()));
-        fields.insert("kind", Value::from(kind.dir()));
-        fields.insert("kind_title", Value::from(kind.title()));
-        fields.insert("smes", pick(&sme_cards, &facet.smes));
-        fields.insert("partners", pick(&partner_cards, &facet.partners));
-        fields.insert(
-            "count",
-            Value::from(facet.smes.len() + facet.partners.len()),
-        );
-        Value::from(fields)
-    };
-    let facets = FacetKind::ALL
+fn sme_card(
+    site: &Site,
+    market_urls: &HashMap<&str, &str>,
+    i: usize,
+) -> Result<Value, tera::Error> {
+    let g = &site.graph;
+    let e = &g.entities;
+    let s = &e.smes[i];
+    let mut fields = common(site, EntityKind::Sme, i, &s.record.country);
+    fields.push(("offer_html", Value::safe_string(&g.sme_html[i])));
+    fields.push((
+        "sector_links",
+        link_list(g, FacetKind::Sector, &s.record.sectors),
+    ));
+    fields.push((
+        "technology_links",
+        link_list(g, FacetKind::Technology, &s.record.technologies),
+    ));
+    let markets: Vec<Value> = s
+        .record
+        .target_markets
         .iter()
-        .map(|&kind| {
-            g.facets(kind)
-                .iter()
-                .map(|f| facet_value(kind, f))
-                .collect()
+        .map(|c| {
+            Value::from_serializable(&Market {
+                code: &c.0,
+                name: site.language.label("markets", c.name()),
+                url: market_urls
+                    .get(c.0.to_lowercase().as_str())
+                    .copied()
+                    .unwrap_or_default(),
+            })
         })
         .collect();
+    fields.push(("markets", Value::from(markets)));
+    fields.push((
+        "cluster_name",
+        Value::from(
+            g.sme_cluster
+                .get(i)
+                .and_then(|&c| e.partners.get(c))
+                .map_or("", |p| p.record.name.as_str()),
+        ),
+    ));
+    Ok(merge(Value::try_from_serializable(&s.record)?, fields))
+}
 
-    let kpis = match &e.kpis {
-        Some((_, kpis)) => Value::try_from_serializable(kpis)?,
-        None => Value::from(Vec::<Value>::new()),
+fn mission_card(site: &Site, i: usize) -> Result<Value, tera::Error> {
+    let m = &site.graph.entities.missions[i];
+    let mut fields = common(site, EntityKind::Mission, i, &m.record.country);
+    fields.push((
+        "outcomes_html",
+        Value::safe_string(&site.graph.mission_html[i]),
+    ));
+    let kind_label = match m.record.kind {
+        crate::source::data::MissionKind::TradeFair => "Trade fair",
+        crate::source::data::MissionKind::Matchmaking => "Matchmaking",
+        crate::source::data::MissionKind::BusinessMission => "Business mission",
+        crate::source::data::MissionKind::Workshop => "Workshop",
     };
-    let roadmap = match &e.roadmap {
+    fields.push(("kind_label", Value::from(kind_label)));
+    fields.push(("dates", Value::from(m.record.dates().as_str())));
+    let pimap_organised = m
+        .record
+        .organisers
+        .iter()
+        .all(|o| matches!(o, Organiser::Partner(_)));
+    fields.push(("pimap_organised", Value::from(pimap_organised)));
+    Ok(merge(Value::try_from_serializable(&m.record)?, fields))
+}
+
+/// The full value of entity `kind`/`i`: its card with its relations, as cards.
+pub(super) fn full(g: &DataGraph, cards: &Cards, kind: EntityKind, i: usize) -> Value {
+    let relations = match kind {
+        EntityKind::Partner => vec![
+            ("smes", pick(&cards.smes, &g.partner_smes[i])),
+            ("missions", pick(&cards.missions, &g.partner_missions[i])),
+            ("mous", pick(&cards.partners, &g.partner_mous[i])),
+            ("practices", pick(&cards.practices, &g.partner_practices[i])),
+        ],
+        EntityKind::Sme => {
+            let cluster = g
+                .sme_cluster
+                .get(i)
+                .and_then(|&c| cards.partners.get(c))
+                .cloned()
+                .unwrap_or_else(Value::none);
+            vec![
+                ("cluster", cluster),
+                ("missions", pick(&cards.missions, &g.sme_missions[i])),
+            ]
+        }
+        EntityKind::Mission => vec![
+            ("organisers", organisers(g, &cards.partners, i)),
+            ("partners", pick(&cards.partners, &g.mission_partners[i])),
+            ("hosts", pick(&cards.partners, &g.mission_hosts[i])),
+            (
+                "participants",
+                pick(&cards.smes, &g.mission_participants[i]),
+            ),
+            ("practices", pick(&cards.practices, &g.mission_practices[i])),
+        ],
+        EntityKind::Practice => vec![
+            ("partners", pick(&cards.partners, &g.practice_partners[i])),
+            ("missions", pick(&cards.missions, &g.practice_missions[i])),
+        ],
+    };
+    merge(cards.of(kind)[i].clone(), relations)
+}
+
+/// The value of a facet: its name and URL, with the cards of the SMEs and partners that have it.
+pub(super) fn facet_value(kind: FacetKind, facet: &Facet, cards: &Cards) -> Value {
+    let mut fields = BTreeMap::new();
+    fields.insert("name", Value::from(facet.name.as_str()));
+    fields.insert("slug", Value::from(facet.slug.as_str()));
+    fields.insert("url", Value::from(facet.url.as_str()));
+    fields.insert("kind", Value::from(kind.dir()));
+    fields.insert("kind_title", Value::from(kind.title()));
+    fields.insert("smes", pick(&cards.smes, &facet.smes));
+    fields.insert("partners", pick(&cards.partners, &facet.partners));
+    fields.insert(
+        "count",
+        Value::from(facet.smes.len() + facet.partners.len()),
+    );
+    Value::from(fields)
+}
+
+/// The roadmap actions, each with the cards of its owners.
+pub(super) fn roadmap(g: &DataGraph, cards: &Cards) -> Result<Value, tera::Error> {
+    Ok(match &g.entities.roadmap {
         Some((_, actions)) => Value::from(
             actions
                 .iter()
@@ -314,21 +354,59 @@ pub fn build(site: &Site) -> Result<EntityValues, tera::Error> {
                 .map(|(i, action)| {
                     Ok(merge(
                         Value::try_from_serializable(action)?,
-                        vec![("owner_partners", pick(&partner_cards, &g.roadmap_owners[i]))],
+                        vec![(
+                            "owner_partners",
+                            pick(&cards.partners, &g.roadmap_owners[i]),
+                        )],
                     ))
                 })
                 .collect::<Result<Vec<_>, tera::Error>>()?,
         ),
         None => Value::from(Vec::<Value>::new()),
+    })
+}
+
+pub fn build(site: &Site) -> Result<EntityValues, tera::Error> {
+    let g = &site.graph;
+    let market_urls = market_urls(site);
+    let cards_of = |kind: EntityKind| -> Result<Vec<Value>, tera::Error> {
+        (0..g.count(kind))
+            .map(|i| card(site, &market_urls, kind, i))
+            .collect()
+    };
+    let cards = Cards {
+        partners: cards_of(EntityKind::Partner)?,
+        smes: cards_of(EntityKind::Sme)?,
+        missions: cards_of(EntityKind::Mission)?,
+        practices: cards_of(EntityKind::Practice)?,
+    };
+    let full_of = |kind: EntityKind| -> Vec<Value> {
+        (0..g.count(kind))
+            .map(|i| full(g, &cards, kind, i))
+            .collect()
+    };
+    let facets = FacetKind::ALL
+        .iter()
+        .map(|&kind| {
+            g.facets(kind)
+                .iter()
+                .map(|f| facet_value(kind, f, &cards))
+                .collect()
+        })
+        .collect();
+    let kpis = match &g.entities.kpis {
+        Some((_, kpis)) => Value::try_from_serializable(kpis)?,
+        None => Value::from(Vec::<Value>::new()),
     };
     Ok(EntityValues {
-        partners,
-        smes,
-        missions,
-        practices,
+        partners: full_of(EntityKind::Partner),
+        smes: full_of(EntityKind::Sme),
+        missions: full_of(EntityKind::Mission),
+        practices: full_of(EntityKind::Practice),
         facets,
         kpis,
-        roadmap,
+        roadmap: roadmap(g, &cards)?,
+        cards,
     })
 }
 

@@ -17,12 +17,14 @@ pub(crate) use shortcodes::{
 };
 mod chains;
 mod dates;
+pub mod entity_update;
 pub(crate) mod entity_values;
 mod functions;
 mod meta;
 mod paginator;
 pub mod reads;
 mod shortcodes;
+mod template_tokens;
 mod values;
 
 use crate::diagnostics::Diagnostic;
@@ -351,7 +353,7 @@ pub(crate) fn render_one(
         OutputOwner::Sitemap => publish::sitemap(site, plan),
         OutputOwner::Robots => publish::robots(site, plan),
         OutputOwner::OEmbed(embed) => publish::oembed(site, embed),
-        OutputOwner::Api(kind) => publish::api(site, plan, kind),
+        OutputOwner::Api(kind) => crate::output::api::api(site, plan, kind),
         OutputOwner::SearchIndex => publish::search_index(site),
         OutputOwner::Headers => publish::headers(site, plan),
         OutputOwner::Feed(i) => {
@@ -451,7 +453,8 @@ fn template_context(site: &Site, values: &SiteValues, owner: OutputOwner) -> Con
             let mut smes = site.graph.partner_smes[p].clone();
             match filter {
                 Some((kind, f)) => {
-                    smes.retain(|s| site.graph.facets(kind)[f].smes.contains(s));
+                    let having = &site.graph.facets(kind)[f].smes;
+                    smes.retain(|s| having.binary_search(s).is_ok());
                     context.insert_value("filter", values.entities.facets_of(kind)[f].clone());
                 }
                 None => context.insert_value("filter", Value::none()),

@@ -3,7 +3,8 @@
 //!
 //! Every list output gets one, paginated or not (a list that is not split has one page holding
 //! every item), so a theme can always loop over `paginator.pages`. The list's own variables
-//! (`section.pages`, `term.pages`, `smes`, `facet.smes`) keep every item. `links` holds the first
+//! (`section.pages`, `term.pages`, `smes`, `facet.smes`,
+//! `partner.smes`) keep every item. `links` holds the first
 //! and last pages and the two on either side of the current one, never all of them: a list of
 //! 400 pages would otherwise repeat 400 links on each page.
 
@@ -107,5 +108,6 @@ fn items(values: &SiteValues, list: PagedList) -> &[Value] {
         PagedList::Term(t, i) => field(&values.term_values[t][i], "pages"),
         PagedList::EntityList(kind) => values.entities.of(kind),
         PagedList::Facet(kind, i) => field(&values.entities.facets_of(kind)[i], "smes"),
+        PagedList::Partner(p) => field(&values.entities.partners[p], "smes"),
     }
 }

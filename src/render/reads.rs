@@ -6,13 +6,18 @@
 //! between `{{ }}` and `{% %}` (comments and `raw` blocks skipped) becomes tokens, and the chains
 //! of field accesses among them are followed. A field named in plain text outside a tag is never
 //! a read. The analysis is conservative where templates are dynamic: a subscript with a computed
-//! key, or a filter that turns a whole value into text (`str`, `join`, `values`, `pairs`, `get`
-//! without a literal key), counts as reading every field; a variable named `page` or `section`
-//! that a template binds itself (`for`, `set`, a component's arguments) is not the output's own.
+//! key, a filter that turns a whole value into text (`str`, `join`, `values`, `pairs`,
+//! `json_encode`, `get` without a literal key), or printing a loop variable over a list of pages
+//! (`{% for p in section.pages %}{{ p }}`), counts as reading every field; a variable named
+//! `page` or `section` that a template binds itself (`for`, `set`, a component's arguments) is not the output's own.
 //! The incremental rebuild uses this to re-render, after a body edit, only the outputs that
 //! show a changed field of a page they list, and after a data edit, only the outputs that read
-//! `data` or a chart drawn from it (besides the entity pages and lists).
+//! `data` or a chart drawn from it (besides the entity pages and lists), and, of a paginated
+//! list, only the page that holds the edited entity unless the template shows, beyond its page,
+//! a name that holds entities (a list's length or truth alone shows none of its members). The
+//! tokens come from `template_tokens.rs`.
 
+use super::template_tokens::{Token, tags};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// The fields of a page that its Markdown body makes.
@@ -20,7 +25,7 @@ pub const BODY_FIELDS: [&str; 5] = ["content", "summary", "toc", "word_count", "
 /// The fields of a section that its Markdown body makes.
 const SECTION_BODY_FIELDS: [&str; 3] = ["content", "toc", "word_count"];
 /// Filters that turn a whole value (all its fields) into text or into a list of its fields.
-const WHOLE_VALUE_FILTERS: [&str; 4] = ["str", "join", "values", "pairs"];
+const WHOLE_VALUE_FILTERS: [&str; 5] = ["str", "join", "values", "pairs", "json_encode"];
 /// Variables and functions that reach any page of the site.
 const ANY_PAGE_NAMES: [&str; 3] = ["get_page", "get_section", "taxonomies"];
 /// Variables and functions that show entity data (`data`, the charts drawn from it).
@@ -54,6 +59,12 @@ pub struct TemplateScan {
     fields: Vec<(String, String)>,
     /// Variables bound (`for`, `set`) from `data` or from a variable bound from it.
     data_bound: HashSet<String>,
+    /// Variable and field names read in a way that may show what they hold.
+    shown_names: BTreeSet<String>,
+    /// Variables a `for` loop binds to the items of a list of pages (`for p in section.pages`).
+    page_loop_bound: HashSet<String>,
+    /// Variables printed whole (`{{ p }}`, `{{ p | upper }}`).
+    printed: HashSet<String>,
 }
 
 /// What an output's template reads, with everything it extends, includes or calls.
@@ -76,6 +87,11 @@ pub struct TemplateReads {
     /// Field names read from `data` or from a variable bound from it, and every string literal
     /// (which may be a key).
     pub data_fields: BTreeSet<String>,
+    /// Variable and field names (`smes`, `partner`, `name`) read in a way that may show what
+    /// they hold: every name in a tag, but for a list whose length alone is read
+    /// (`x.smes | length`) or whose truth alone is tested (`{% if x.smes %}`), which an edit that
+    /// keeps the list's members cannot change. Filters are not names.
+    pub shown_names: BTreeSet<String>,
 }
 
 impl TemplateReads {
@@ -109,11 +125,20 @@ impl TemplateReads {
             .filter(|(_, root)| data_roots.contains(root.as_str()))
             .map(|(field, _)| field.clone())
             .collect();
+        let page_items: HashSet<&str> = scans
+            .iter()
+            .flat_map(|s| s.page_loop_bound.iter().map(String::as_str))
+            .collect();
         for scan in &scans {
-            reads.reads_whole_values |= scan.reads_whole_values;
+            reads.reads_whole_values |= scan.reads_whole_values
+                || scan
+                    .printed
+                    .iter()
+                    .any(|name| page_items.contains(name.as_str()));
             reads.reaches_any_page |= scan.reaches_any_page || scan.calls_components;
             reads.reads_data |= scan.reads_data || scan.calls_components;
             reads.data_keys.extend(scan.data_keys.iter().cloned());
+            reads.shown_names.extend(scan.shown_names.iter().cloned());
             if scan.calls_components {
                 reads.data_keys.insert("*".to_owned());
             }
@@ -135,15 +160,6 @@ impl TemplateReads {
     }
 }
 
-/// A token of a tag.
-#[derive(Debug, Clone, PartialEq)]
-enum Token<'a> {
-    Ident(&'a str),
-    Str(&'a str),
-    Number,
-    Punct(char),
-}
-
 /// Scans the tags of one template's text.
 pub fn scan(text: &str) -> TemplateScan {
     let mut scan = TemplateScan::default();
@@ -151,104 +167,6 @@ pub fn scan(text: &str) -> TemplateScan {
         scan_tag(&mut scan, is_output, &tokens);
     }
     scan
-}
-
-/// The tags of `text` as (is an output tag `{{ }}`, tokens); comments and raw blocks skipped.
-fn tags(text: &str) -> Vec<(bool, Vec<Token<'_>>)> {
-    let mut found = Vec::new();
-    let mut rest = text;
-    let mut in_raw = false;
-    while let Some(start) = rest.find('{') {
-        let after = &rest[start + 1..];
-        let (is_output, close) = match after.chars().next() {
-            Some('{') => (true, "}}"),
-            Some('%') => (false, "%}"),
-            Some('#') => {
-                rest = after.find("#}").map_or("", |end| &after[end + 2..]);
-                continue;
-            }
-            _ => {
-                rest = after;
-                continue;
-            }
-        };
-        let inner = &after[1..];
-        let Some(end) = tag_end(inner, close) else {
-            break;
-        };
-        let tokens = lex(inner[..end].trim_matches('-'));
-        rest = &inner[end + 2..];
-        let keyword = match tokens.first() {
-            Some(Token::Ident(word)) if !is_output => Some(*word),
-            _ => None,
-        };
-        if in_raw {
-            in_raw = keyword != Some("endraw");
-        } else if keyword == Some("raw") {
-            in_raw = true;
-        } else {
-            found.push((is_output, tokens));
-        }
-    }
-    found
-}
-
-/// Where `close` ends a tag, outside string literals.
-fn tag_end(inner: &str, close: &str) -> Option<usize> {
-    let bytes = inner.as_bytes();
-    let mut quote: Option<u8> = None;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        match quote {
-            Some(q) if b == q => quote = None,
-            Some(_) => {}
-            None if matches!(b, b'"' | b'\'' | b'`') => quote = Some(b),
-            None if bytes[i..].starts_with(close.as_bytes()) => return Some(i),
-            None => {}
-        }
-        i += 1;
-    }
-    None
-}
-
-fn lex(text: &str) -> Vec<Token<'_>> {
-    let mut tokens = Vec::new();
-    let mut chars = text.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
-        if c.is_alphabetic() || c == '_' {
-            let mut end = at + c.len_utf8();
-            while let Some(&(i, n)) = chars.peek() {
-                if !(n.is_alphanumeric() || n == '_') {
-                    break;
-                }
-                end = i + n.len_utf8();
-                chars.next();
-            }
-            tokens.push(Token::Ident(&text[at..end]));
-        } else if c.is_ascii_digit() {
-            while chars
-                .peek()
-                .is_some_and(|&(_, n)| n.is_ascii_alphanumeric() || n == '_')
-            {
-                chars.next();
-            }
-            tokens.push(Token::Number);
-        } else if matches!(c, '"' | '\'' | '`') {
-            let start = at + 1;
-            let mut end = text.len();
-            for (i, n) in chars.by_ref() {
-                if n == c {
-                    end = i;
-                    break;
-                }
-            }
-            tokens.push(Token::Str(&text[start..end.max(start)]));
-        } else if !c.is_whitespace() {
-            tokens.push(Token::Punct(c));
-        }
-    }
-    tokens
 }
 
 fn scan_tag(scan: &mut TemplateScan, is_output: bool, tokens: &[Token<'_>]) {
@@ -271,6 +189,13 @@ fn scan_tag(scan: &mut TemplateScan, is_output: bool, tokens: &[Token<'_>]) {
                 .filter_map(ident)
                 .map(str::to_owned)
                 .collect();
+            let source = tokens.iter().skip_while(|t| **t != Token::Ident("in"));
+            if source
+                .filter_map(ident)
+                .any(|name| CONTAINER_FIELDS.contains(&name))
+            {
+                scan.page_loop_bound.extend(names.iter().cloned());
+            }
             bind(scan, tokens, names);
         }
         "set" | "set_global" => {
@@ -289,10 +214,49 @@ fn scan_tag(scan: &mut TemplateScan, is_output: bool, tokens: &[Token<'_>]) {
     }
     for (i, token) in tokens.iter().enumerate() {
         scan_token(scan, tokens, i, token);
+        if let Token::Ident(name) = token
+            && (i == 0 || tokens[i - 1] != Token::Punct('|'))
+            && !reads_only_size(tokens, i, keyword)
+        {
+            scan.shown_names.insert((*name).to_owned());
+        }
     }
     if is_output && prints_whole_container(tokens) {
         scan.reads_whole_values = true;
     }
+    if let (true, Some(Token::Ident(name))) = (is_output, tokens.first())
+        && matches!(tokens.get(1), None | Some(Token::Punct('|')))
+    {
+        scan.printed.insert((*name).to_owned());
+    }
+}
+
+/// Whether the name at `tokens[i]` ends a plain access chain (`x.smes`) whose length alone is
+/// read (`x.smes | length`) or, in an `if` or `elif` tag, whose truth alone is tested
+/// (`{% if x.smes %}`, `{% if x.smes and y %}`).
+fn reads_only_size(tokens: &[Token<'_>], i: usize, keyword: &str) -> bool {
+    let next = tokens.get(i + 1);
+    if next == Some(&Token::Punct('.')) || next == Some(&Token::Punct('[')) {
+        return false;
+    }
+    if next == Some(&Token::Punct('|')) && tokens.get(i + 2) == Some(&Token::Ident("length")) {
+        return !matches!(tokens.get(i + 3), Some(Token::Punct('.' | '[')));
+    }
+    // The start of the chain: back over `name .` pairs.
+    let mut start = i;
+    while start >= 2 && tokens[start - 1] == Token::Punct('.') {
+        if !matches!(tokens[start - 2], Token::Ident(_)) {
+            return false;
+        }
+        start -= 2;
+    }
+    let before = start.checked_sub(1).map(|at| &tokens[at]);
+    let tested = matches!(
+        before,
+        Some(Token::Ident("if" | "elif" | "and" | "or" | "not"))
+    );
+    let ends_test = matches!(next, None | Some(Token::Ident("and" | "or")));
+    matches!(keyword, "if" | "elif") && tested && ends_test
 }
 
 fn ident<'a>(token: &Token<'a>) -> Option<&'a str> {
@@ -539,7 +503,13 @@ mod tests {
             "page.html",
             "{{ page.content }} {{ page.reading_time }} {% for h in page.toc %}{{ h.title }}{% endfor %}",
         )]);
-        assert_eq!(r, TemplateReads::default());
+        assert_eq!(
+            r,
+            TemplateReads {
+                shown_names: r.shown_names.clone(),
+                ..TemplateReads::default()
+            }
+        );
     }
 
     #[test]
@@ -580,7 +550,15 @@ mod tests {
             "page.html",
             "The summary and content of {{ page.title }} {# p.summary get_page #}{% raw %}{{ p.toc }}{% endraw %}",
         )]);
-        assert_eq!(r, TemplateReads::default());
+        let names: Vec<&str> = r.shown_names.iter().map(String::as_str).collect();
+        assert_eq!(names, ["page", "title"]);
+        assert_eq!(
+            r,
+            TemplateReads {
+                shown_names: r.shown_names.clone(),
+                ..TemplateReads::default()
+            }
+        );
     }
 
     #[test]
@@ -643,6 +621,34 @@ mod tests {
     }
 
     #[test]
+    fn a_list_whose_length_or_truth_alone_is_read_does_not_show_its_members() {
+        let shown = |text: &str| reads(&[("a.html", text)]).shown_names;
+        for text in [
+            "{{ f.smes | length }}",
+            "{% if f.smes %}x{% endif %}",
+            "{% if facet.smes and paginator.number == 1 %}x{% endif %}",
+            "{% if not f.smes %}x{% elif f.smes %}y{% endif %}",
+        ] {
+            assert!(!shown(text).contains("smes"), "{text}");
+        }
+        for text in [
+            "{% for s in f.smes %}{{ s.name }}{% endfor %}",
+            "{{ f.smes }}",
+            "{{ f.smes | first }}",
+            "{% if f.smes[0].name %}x{% endif %}",
+            "{% if f.smes == g %}x{% endif %}",
+            "{% set n = f.smes %}",
+            "{{ f.smes | length | default(value=smes) }}",
+        ] {
+            assert!(shown(text).contains("smes"), "{text}");
+        }
+        // Filters are not names; loop variables and fields are.
+        let names = shown("{% for s in paginator.pages %}{{ s.name | upper }}{% endfor %}");
+        assert!(names.contains("paginator") && names.contains("pages") && names.contains("name"));
+        assert!(!names.contains("upper"));
+    }
+
+    #[test]
     fn data_keys_and_fields_are_the_names_read() {
         let r = reads(&[(
             "a.html",
@@ -685,5 +691,32 @@ mod tests {
         let s =
             scan("include \"no.html\" {% include \"partials/a.html\" %}{% extends 'base.html' %}");
         assert_eq!(s.references, ["partials/a.html", "base.html"]);
+    }
+
+    #[test]
+    fn a_listed_page_printed_whole_or_as_json_reads_every_field() {
+        let whole = |templates: &[(&str, &str)]| reads(templates).reads_whole_values;
+        assert!(whole(&[(
+            "a.html",
+            "{% for p in section.pages %}{{ p }}{% endfor %}"
+        )]));
+        assert!(whole(&[(
+            "a.html",
+            "{% for p in paginator.pages %}{{ p | json_encode }}{% endfor %}"
+        )]));
+        assert!(whole(&[("a.html", "{{ section.pages | json_encode() }}")]));
+        // Through an include, the loop variable is still a page.
+        assert!(whole(&[
+            (
+                "a.html",
+                "{% for p in term.pages %}{% include \"b.html\" %}{% endfor %}"
+            ),
+            ("b.html", "{{ p | safe }}"),
+        ]));
+        // A value set by the template, or an item of a list of words, is no page.
+        assert!(!whole(&[(
+            "a.html",
+            "{% set level = 3 %}{{ level }}{% for t in page.tags %}{{ t }}{% endfor %}"
+        )]));
     }
 }

@@ -65,14 +65,24 @@ fn format_diagnostics(error: &BuildError) -> String {
 /// build on failure.
 fn rebuild(session: &mut Session, changed: &[PathBuf], shared: &Shared) -> Rebuilt {
     let started = Instant::now();
-    let result =
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| session.rebuild(changed)))
-            .unwrap_or_else(|_| {
-                Err(BuildError::Usage(
-                    "pimap crashed while building; this is a bug, please report it".to_owned(),
-                ))
-            });
     let previous = shared.current();
+    // The edited page is served as soon as it is rendered, before the lists that show it.
+    let mut publish = |ahead: &crate::incremental::Files| {
+        shared.serve(ServedSite {
+            files: Arc::clone(&previous.files),
+            ahead: ahead.clone(),
+            withheld: previous.withheld.clone(),
+            errors: None,
+        });
+    };
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        session.rebuild_publishing(changed, &mut publish)
+    }))
+    .unwrap_or_else(|_| {
+        Err(BuildError::Usage(
+            "pimap crashed while building; this is a bug, please report it".to_owned(),
+        ))
+    });
     match result {
         Ok(rebuild) => {
             for warning in &rebuild.warnings {
@@ -85,13 +95,11 @@ fn rebuild(session: &mut Session, changed: &[PathBuf], shared: &Shared) -> Rebui
                 started.elapsed().as_millis(),
                 describe(&rebuild)
             );
-            if let Ok(mut site) = shared.site.write() {
-                *site = Arc::new(ServedSite {
-                    files: session.files().clone(),
-                    withheld: withheld::WithheldPages::new(session.withheld()),
-                    errors: None,
-                });
-            }
+            shared.serve(ServedSite {
+                files: Arc::new(session.files().clone()),
+                withheld: withheld::WithheldPages::new(session.withheld()),
+                ..ServedSite::default()
+            });
             Rebuilt::Changed {
                 files: changed,
                 was_broken: previous.errors.is_some(),
@@ -103,7 +111,8 @@ fn rebuild(session: &mut Session, changed: &[PathBuf], shared: &Shared) -> Rebui
             eprintln!("Still serving the last good build.");
             if let Ok(mut site) = shared.site.write() {
                 *site = Arc::new(ServedSite {
-                    files: previous.files.clone(),
+                    files: Arc::clone(&previous.files),
+                    ahead: Default::default(),
                     withheld: previous.withheld.clone(),
                     errors: Some(text.clone()),
                 });

@@ -41,11 +41,24 @@ pub const MAX_CONNECTIONS: usize = 64;
 /// What the server shows: the last good build, and the errors of the last build if it failed.
 #[derive(Default)]
 pub struct ServedSite {
-    pub files: Files,
+    pub files: Arc<Files>,
+    /// Outputs of the build under way published ahead of it (the edited page), over `files`.
+    pub ahead: Files,
     /// What a missing address that belongs to an unpublished page says.
     pub withheld: super::withheld::WithheldPages,
     /// Diagnostics of the failed last build, as text; `None` when it succeeded.
     pub errors: Option<String>,
+}
+
+impl ServedSite {
+    /// The bytes of the file at `path`.
+    pub fn get(&self, path: &str) -> Option<&Arc<Vec<u8>>> {
+        self.ahead.get(path).or_else(|| self.files.get(path))
+    }
+
+    fn contains(&self, path: &str) -> bool {
+        self.get(path).is_some()
+    }
 }
 
 /// State shared by the server, the rebuild loop and the event streams.
@@ -72,6 +85,13 @@ impl Shared {
     pub fn current(&self) -> Arc<ServedSite> {
         self.site.read().map(|s| Arc::clone(&s)).unwrap_or_default()
     }
+
+    /// Serves `site` from now on.
+    pub fn serve(&self, site: ServedSite) {
+        if let Ok(mut served) = self.site.write() {
+            *served = Arc::new(site);
+        }
+    }
 }
 
 pub const LIVE_RELOAD_PATH: &str = "/__pimap/live-reload.js";
@@ -87,7 +107,7 @@ pub enum Resolved {
 }
 
 /// Maps a request URL to a file of the built site.
-pub fn resolve(files: &Files, url: &str) -> Resolved {
+pub fn resolve(files: &ServedSite, url: &str) -> Resolved {
     let path = url.split(['?', '#']).next().unwrap_or("");
     let Some(decoded) = crate::output::percent_decode(path) else {
         return Resolved::NotFound;
@@ -101,16 +121,16 @@ pub fn resolve(files: &Files, url: &str) -> Resolved {
     }
     if rel.is_empty() || rel.ends_with('/') {
         let index = format!("{rel}index.html");
-        return if files.contains_key(&index) {
+        return if files.contains(&index) {
             Resolved::File(index)
         } else {
             Resolved::NotFound
         };
     }
-    if files.contains_key(rel) {
+    if files.contains(rel) {
         return Resolved::File(rel.to_owned());
     }
-    if files.contains_key(&format!("{rel}/index.html")) {
+    if files.contains(&format!("{rel}/index.html")) {
         let query = url.find('?').map_or("", |i| &url[i..]);
         return Resolved::Redirect(format!("{path}/{query}"));
     }
@@ -294,7 +314,7 @@ fn respond(
         return script.write(writer, head_only);
     }
     let site = shared.current();
-    let (status, path) = match resolve(&site.files, target) {
+    let (status, path) = match resolve(&site, target) {
         Resolved::File(path) => (200, Some(path)),
         // The location comes from the request: one that cannot be a header value gets a 404.
         Resolved::Redirect(location) if http::is_header_value(&location) => {
@@ -318,13 +338,11 @@ fn respond(
             }
             (
                 404,
-                site.files
-                    .contains_key("404.html")
-                    .then(|| "404.html".to_owned()),
+                site.contains("404.html").then(|| "404.html".to_owned()),
             )
         }
     };
-    let Some((path, bytes)) = path.and_then(|p| site.files.get(&p).map(|bytes| (p, bytes))) else {
+    let Some((path, bytes)) = path.and_then(|p| site.get(&p).map(|bytes| (p, bytes))) else {
         return Response::text(404, "Not found").write(writer, head_only);
     };
     let injected;
@@ -347,11 +365,15 @@ fn respond(
 mod tests {
     use super::*;
 
-    fn files() -> Files {
-        ["index.html", "news/index.html", "css/site.css", "a b.txt"]
+    fn files() -> ServedSite {
+        let files = ["index.html", "news/index.html", "css/site.css", "a b.txt"]
             .into_iter()
             .map(|p| (p.to_owned(), Arc::new(Vec::new())))
-            .collect()
+            .collect();
+        ServedSite {
+            files: Arc::new(files),
+            ..ServedSite::default()
+        }
     }
 
     #[test]

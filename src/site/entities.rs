@@ -7,13 +7,12 @@
 //! practices; an SME's missions), the facets derived from the data (sectors, technologies, target
 //! markets), the URL of every entity page, and the HTML of every Markdown field.
 
+use super::entity_fields;
 use crate::config::BaseUrl;
 use crate::diagnostics::{Diagnostic, did_you_mean};
-use crate::markdown::{render_untrusted, slugify};
 use crate::source::data::{DataFile, Entities, Entity, Organiser, PartnerKind};
 use crate::source::languages::Language;
 use crate::source::publication::Publication;
-use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
 pub use super::kinds::{EntityKind, FacetKind};
@@ -25,6 +24,7 @@ pub struct Facet {
     pub slug: String,
     pub url: String,
     pub output_dir: String,
+    /// The SMEs and partners that have it, in index order (so a search can be binary).
     pub smes: Vec<usize>,
     pub partners: Vec<usize>,
 }
@@ -39,6 +39,7 @@ pub struct DataGraph {
     /// The references between entities had errors: the graph holds no entity, and no entity,
     /// list or facet page is made.
     pub references_broken: bool,
+    /// A cluster's SMEs, in index order.
     pub partner_smes: Vec<Vec<usize>>,
     /// Missions a partner organised, took part in or hosted.
     pub partner_missions: Vec<Vec<usize>>,
@@ -161,7 +162,7 @@ enum Wanted {
     Mission,
 }
 
-impl Resolver<'_> {
+impl<'a> Resolver<'a> {
     /// Resolves the ids under `key` of `source`, reporting each one that does not resolve.
     fn ids(
         &mut self,
@@ -176,6 +177,22 @@ impl Resolver<'_> {
             .collect()
     }
 
+    /// The ids a reference of `wanted` may name (listed only for a message: a site has
+    /// thousands of SMEs).
+    fn candidates(&self, wanted: &Wanted) -> Vec<&'a str> {
+        match wanted {
+            Wanted::AnyPartner => self.partners.keys().copied().collect(),
+            Wanted::Cluster => self
+                .partners
+                .iter()
+                .filter(|p| p.1.1 == PartnerKind::Cluster)
+                .map(|p| *p.0)
+                .collect(),
+            Wanted::Sme => self.smes.keys().copied().collect(),
+            Wanted::Mission => self.missions.keys().copied().collect(),
+        }
+    }
+
     fn id(
         &mut self,
         source: &DataFile,
@@ -184,12 +201,8 @@ impl Resolver<'_> {
         id: &str,
         wanted: &Wanted,
     ) -> Option<usize> {
-        let (found, what, candidates): (Option<usize>, &str, Vec<&str>) = match wanted {
-            Wanted::AnyPartner => (
-                self.partners.get(id).map(|p| p.0),
-                "partner",
-                self.partners.keys().copied().collect(),
-            ),
+        let (found, what): (Option<usize>, &str) = match wanted {
+            Wanted::AnyPartner => (self.partners.get(id).map(|p| p.0), "partner"),
             Wanted::Cluster => match self.partners.get(id) {
                 Some((_, PartnerKind::International)) => {
                     let message = format!(
@@ -198,26 +211,10 @@ impl Resolver<'_> {
                     self.errors.push(place(source, item, key, id, message));
                     return None;
                 }
-                found => (
-                    found.map(|p| p.0),
-                    "cluster",
-                    self.partners
-                        .iter()
-                        .filter(|p| p.1.1 == PartnerKind::Cluster)
-                        .map(|p| *p.0)
-                        .collect(),
-                ),
+                found => (found.map(|p| p.0), "cluster"),
             },
-            Wanted::Sme => (
-                self.smes.get(id).copied(),
-                "SME",
-                self.smes.keys().copied().collect(),
-            ),
-            Wanted::Mission => (
-                self.missions.get(id).copied(),
-                "mission",
-                self.missions.keys().copied().collect(),
-            ),
+            Wanted::Sme => (self.smes.get(id).copied(), "SME"),
+            Wanted::Mission => (self.missions.get(id).copied(), "mission"),
         };
         let folder = match wanted {
             Wanted::AnyPartner | Wanted::Cluster => "partners",
@@ -232,7 +229,7 @@ impl Resolver<'_> {
             return None;
         }
         if found.is_none() {
-            let mut sorted = candidates;
+            let mut sorted = self.candidates(wanted);
             sorted.sort_unstable();
             let help = did_you_mean(id, sorted.iter().copied())
                 .map(|best| format!("did you mean `{best}`?"));
@@ -274,40 +271,6 @@ fn place(
     }
 }
 
-/// The HTML of the Markdown field `key` of each entity (empty where it has none); a field
-/// nested too deep is an error at the place in its file.
-fn field_html<T: Sync>(
-    list: &[Entity<T>],
-    key: &str,
-    errors: &mut Vec<Diagnostic>,
-    field: impl Fn(&T) -> Option<&str> + Sync,
-) -> Vec<String> {
-    let rendered: Vec<Result<String, Diagnostic>> = list
-        .par_iter()
-        .map(|entity| {
-            let Some(text) = field(&entity.record) else {
-                return Ok(String::new());
-            };
-            render_untrusted(text).map_err(|(offset, deep)| {
-                // The rest of the line, as the file has it, finds the place.
-                let line_end = text[offset..].find('\n').map_or(text.len(), |e| offset + e);
-                let rest = Some(&text[offset..line_end]).filter(|rest| !rest.is_empty());
-                let message = format!("`{key}`: {}", deep.message());
-                entity.source.at(key, rest, message).with_help(deep.help())
-            })
-        })
-        .collect();
-    rendered
-        .into_iter()
-        .map(|html| {
-            html.unwrap_or_else(|error| {
-                errors.push(error);
-                String::new()
-            })
-        })
-        .collect()
-}
-
 /// The file of every entity, inside `data/` (`smes/x.yaml`).
 fn entity_files(entities: &Entities) -> impl Iterator<Item = String> + '_ {
     let sources = (entities.partners.iter().map(|e| &e.source))
@@ -328,9 +291,41 @@ fn sort_by_id<T>(list: &mut [Entity<T>]) {
 /// fields, which leave the graph whole); or every problem, with a graph that holds no entity
 /// and knows every entity file as unresolved.
 pub fn resolve(
+    entities: Entities,
+    base: &BaseUrl,
+    language: &Language,
+) -> Result<(DataGraph, Vec<Diagnostic>), (Vec<Diagnostic>, DataGraph)> {
+    resolve_with(entities, base, language, None)
+}
+
+/// One entity's file edited: the last graph, and which entity.
+pub struct Edited<'a> {
+    /// The graph before the edit; the HTML of the other entities is moved out of it.
+    pub last: &'a mut DataGraph,
+    pub kind: EntityKind,
+    pub index: usize,
+    /// The edited entity names the same sectors, technologies and markets as before
+    /// ([`entity_fields::NamesFacets`]), so the facets are kept.
+    pub same_facets: bool,
+}
+
+/// [`resolve`] after one entity's file was edited (`entities` are the last ones with the edited
+/// record in its place): references are checked again, but only the edited entity's Markdown is
+/// rendered again and the facets are kept when its facet names are unchanged.
+pub fn resolve_edit(
+    entities: Entities,
+    base: &BaseUrl,
+    language: &Language,
+    edited: Edited<'_>,
+) -> Result<(DataGraph, Vec<Diagnostic>), (Vec<Diagnostic>, DataGraph)> {
+    resolve_with(entities, base, language, Some(edited))
+}
+
+fn resolve_with(
     mut entities: Entities,
     base: &BaseUrl,
     language: &Language,
+    edited: Option<Edited<'_>>,
 ) -> Result<(DataGraph, Vec<Diagnostic>), (Vec<Diagnostic>, DataGraph)> {
     sort_by_id(&mut entities.partners);
     sort_by_id(&mut entities.smes);
@@ -497,14 +492,20 @@ pub fn resolve(
     let broken_references = errors.iter().any(Diagnostic::is_error);
     // A field nested too deep is an error too, but only its field is left empty: the graph stays
     // whole, so that references to its entity are not reported as missing.
-    g.partner_html = field_html(&entities.partners, "description", &mut errors, |p| {
-        p.description.as_deref()
-    });
-    g.sme_html = field_html(&entities.smes, "offer", &mut errors, |s| Some(&s.offer));
-    g.mission_html = field_html(&entities.missions, "outcomes", &mut errors, |m| {
-        m.outcomes.as_deref()
-    });
-    g.practice_html = field_html(&entities.practices, "body", &mut errors, |p| Some(&p.body));
+    let kept_facets = edited
+        .as_ref()
+        .filter(|edited| edited.same_facets)
+        .map(|edited| edited.last.facets.clone());
+    match edited {
+        None => entity_fields::render_all(&mut g, &entities, &mut errors),
+        Some(edited) => entity_fields::render_edited(
+            &mut g,
+            &entities,
+            edited.last,
+            (edited.kind, edited.index),
+            &mut errors,
+        ),
+    }
     if broken_references {
         let files = entity_files(&entities).chain(failed);
         let unresolved = DataGraph {
@@ -528,85 +529,11 @@ pub fn resolve(
     g.partner_missions.iter_mut().for_each(by_date);
     g.sme_missions.iter_mut().for_each(by_date);
 
-    let mut facets: BTreeMap<FacetKindKey, BTreeMap<String, Facet>> = BTreeMap::new();
-    let mut add =
-        |kind: FacetKind, name: &str, slug: String, sme: Option<usize>, partner: Option<usize>| {
-            if slug.is_empty() {
-                return;
-            }
-            let output_dir = format!("{}/{}", kind.dir(), slug);
-            let facet = facets
-                .entry(facet_key(kind))
-                .or_default()
-                .entry(slug.clone())
-                .or_insert_with(|| Facet {
-                    name: name.trim().to_owned(),
-                    url: format!("{}/{}/", base.path, output_dir),
-                    output_dir,
-                    slug,
-                    smes: Vec::new(),
-                    partners: Vec::new(),
-                });
-            if let Some(s) = sme.filter(|s| !facet.smes.contains(s)) {
-                facet.smes.push(s);
-            }
-            if let Some(p) = partner.filter(|p| !facet.partners.contains(p)) {
-                facet.partners.push(p);
-            }
-        };
-    for (i, sme) in entities.smes.iter().enumerate() {
-        for sector in &sme.record.sectors {
-            add(
-                FacetKind::Sector,
-                language.label("sectors", sector),
-                slugify(sector),
-                Some(i),
-                None,
-            );
-        }
-        for technology in &sme.record.technologies {
-            add(
-                FacetKind::Technology,
-                language.label("technologies", technology),
-                slugify(technology),
-                Some(i),
-                None,
-            );
-        }
-        for market in &sme.record.target_markets {
-            add(
-                FacetKind::Market,
-                language.label("markets", market.name()),
-                market.0.to_lowercase(),
-                Some(i),
-                None,
-            );
-        }
-    }
-    for (i, partner) in entities.partners.iter().enumerate() {
-        for sector in &partner.record.sectors {
-            add(
-                FacetKind::Sector,
-                language.label("sectors", sector),
-                slugify(sector),
-                None,
-                Some(i),
-            );
-        }
-    }
-    g.facets = facets
-        .into_iter()
-        .map(|(kind, by_slug)| {
-            let mut list: Vec<Facet> = by_slug.into_values().collect();
-            list.sort_by(|a, b| {
-                a.name
-                    .to_lowercase()
-                    .cmp(&b.name.to_lowercase())
-                    .then_with(|| a.slug.cmp(&b.slug))
-            });
-            (kind, list)
-        })
-        .collect();
+    g.facets = if let Some(kept) = kept_facets {
+        kept
+    } else {
+        entity_fields::facets(&entities, base, language)
+    };
     g.entities = entities;
     Ok((g, errors))
 }

@@ -3,7 +3,7 @@
 //! templates and titles, in one place.
 
 /// The kinds of entity that get pages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EntityKind {
     Partner,
     Sme,

@@ -4,9 +4,10 @@
 //! (pretty URLs, slugs, page bundles) and builds the section tree; `taxonomies.rs` collects the
 //! terms; `navigation.rs` resolves menu entries and aliases; `links.rs` renders every content
 //! file's Markdown (in parallel) with its links rewritten and checks every `#anchor` that a link
-//! points at; `entities.rs` resolves the data, whose kinds are in `kinds.rs`. Which files a
-//! build writes, and whether two of them collide, is the output plan's concern (`crate::plan`).
-//! Nothing here reads files or knows about templates.
+//! points at; `entities.rs` resolves the data, whose kinds are in `kinds.rs`, and
+//! `entity_fields.rs` derives its Markdown HTML and facets. Which files a build writes, and
+//! whether two of them collide, is the output plan's concern (`crate::plan`). Nothing here reads
+//! files or knows about templates.
 
 use crate::config::{BaseUrl, SiteConfig, TaxonomyConfig};
 use crate::diagnostics::Diagnostic;
@@ -17,6 +18,7 @@ use crate::source::publication::{Publication, Schedule};
 use crate::source::{FileSource, SiteSources};
 
 pub mod entities;
+pub mod entity_fields;
 mod kinds;
 mod links;
 mod navigation;

@@ -1,0 +1,97 @@
+//! Rendering on the fast paths: the outputs a fast path selected, minified as a full build
+//! does ([`render_jobs`]); the edited file's own outputs first, published at once
+//! ([`publish_own_first`]); and the API file of an edited kind from its kept items
+//! ([`update_api`]).
+
+use super::{Fallback, Files, Published, Selected, fall};
+use crate::Prepared;
+use crate::output::api;
+use crate::plan::{OutputPlan, PlannedOutput};
+use crate::render::{self, SiteValues};
+use crate::site::{EntityKind, Site};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// `api/v1/<kind>.json` after entity `kind`/`index` was edited: the items kept in `cache` (all
+/// made on the first edit of the kind) with the edited one made again.
+pub(super) fn update_api(
+    last: &Prepared,
+    cache: &mut HashMap<EntityKind, Vec<String>>,
+    kind: EntityKind,
+    index: usize,
+) -> String {
+    let (site, plan) = (&last.site, &last.plan);
+    let items = cache.entry(kind).or_insert_with(|| {
+        (0..site.graph.count(kind))
+            .into_par_iter()
+            .map(|i| api::item(site, plan, kind, i))
+            .collect()
+    });
+    if let Some(item) = items.get_mut(index) {
+        *item = api::item(site, plan, kind, index);
+    }
+    api::document(site, kind, items)
+}
+
+/// Renders the edited files' own outputs among `selected`, puts them in `files` (noting in
+/// `published` what they replace) and calls `publish` with them at once; returns the other
+/// outputs, to be rendered after.
+pub(super) fn publish_own_first<'p>(
+    last: &Prepared,
+    selected: &[Selected<'p>],
+    (minify, files, published): (bool, &mut Files, &mut Published),
+    publish: &mut dyn FnMut(&Files),
+) -> Result<Vec<&'p PlannedOutput>, Fallback> {
+    let (own, rest): (Vec<&Selected>, Vec<&Selected>) = selected.iter().partition(|s| s.own);
+    if own.is_empty() {
+        return Ok(rest.into_iter().map(|s| s.output).collect());
+    }
+    let own: Vec<&PlannedOutput> = own.into_iter().map(|s| s.output).collect();
+    let values = &last.values;
+    let mut ahead = Files::new();
+    for (path, bytes) in render_jobs(
+        &last.site,
+        &last.plan,
+        &last.templates,
+        values,
+        &own,
+        minify,
+    )? {
+        let bytes = Arc::new(bytes);
+        ahead.insert(path.clone(), Arc::clone(&bytes));
+        let replaced = files.insert(path.clone(), bytes);
+        published.push((path, replaced));
+    }
+    publish(&ahead);
+    Ok(rest.into_iter().map(|s| s.output).collect())
+}
+
+/// Renders `jobs` (minified as a full build does).
+pub(super) fn render_jobs(
+    site: &Site,
+    plan: &OutputPlan,
+    templates: &render::Templates,
+    values: &SiteValues,
+    jobs: &[&PlannedOutput],
+    minify: bool,
+) -> Result<Vec<(String, Vec<u8>)>, Fallback> {
+    jobs.par_iter()
+        .map(|output| {
+            let html = render::render_one(site, plan, templates, values, output)
+                .and_then(Result::ok)
+                .ok_or_else(|| {
+                    fall(format!(
+                        "{} has an error a full build reports",
+                        output.description
+                    ))
+                })?;
+            let bytes = if minify && output.path.ends_with(".html") {
+                crate::output::minify_html(html.as_bytes())
+            } else {
+                html.into_bytes()
+            };
+            Ok((output.path.clone(), bytes))
+        })
+        .collect()
+}
