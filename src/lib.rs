@@ -19,6 +19,7 @@ pub mod html_nesting;
 pub mod incremental;
 pub mod markdown;
 pub mod output;
+pub mod pictures;
 pub mod plan;
 pub mod render;
 pub mod scaffold;
@@ -51,12 +52,17 @@ pub struct BuildOptions {
     pub cachebust: bool,
     /// Also write `.gz` and `.br` files next to every text output (`--precompress`).
     pub precompress: bool,
+    /// Where processed pictures are kept between builds (`<root>/.pimap-cache` by default);
+    /// `None` keeps none.
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl BuildOptions {
     pub fn new(root: impl Into<PathBuf>) -> BuildOptions {
+        let root: PathBuf = root.into();
         BuildOptions {
-            root: root.into(),
+            cache_dir: Some(root.join(".pimap-cache")),
+            root,
             output: None,
             base_url: None,
             drafts: false,
@@ -81,6 +87,8 @@ pub struct BuildSummary {
     /// Files in the output.
     pub files: usize,
     pub stats: output::WriteStats,
+    /// Pictures decoded and encoded, and sizes taken from the cache.
+    pub pictures: pictures::cache::PictureStats,
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
 }
@@ -177,6 +185,7 @@ pub struct Generated {
     pub paths: Vec<String>,
     /// HTML pages among them.
     pub pages: usize,
+    pub pictures: pictures::cache::PictureStats,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -189,6 +198,8 @@ pub struct Prepared {
     /// Every file the build writes.
     pub plan: plan::OutputPlan,
     pub warnings: Vec<Diagnostic>,
+    /// The picture cache folder (see [`BuildOptions::cache_dir`]).
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// Reads and resolves the site at `options.root` and binds it to its templates.
@@ -238,10 +249,12 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared, BuildError> {
         values,
         plan,
         warnings: problems,
+        cache_dir: options.cache_dir.clone(),
     })
 }
 
-/// Renders a prepared site, handing every output to `sink`.
+/// Renders a prepared site, handing every output to `sink`. Pictures come from the cache when
+/// they can; after a build without errors, the cache keeps only what this build used.
 pub fn render_prepared(
     prepared: &Prepared,
     minify: bool,
@@ -253,20 +266,29 @@ pub fn render_prepared(
         values,
         plan,
         warnings,
+        cache_dir,
     } = prepared;
-    let (mut errors, copy_errors) = rayon::join(
+    let cache = pictures::cache::PictureCache::new(cache_dir.as_deref());
+    let (mut errors, (copy_errors, picture_errors)) = rayon::join(
         || {
             render::render_site(site, plan, templates, values, minify, |file| {
                 sink.write(&file.path, &file.bytes)
             })
         },
-        || copy_files(site, plan, sink),
+        || {
+            rayon::join(
+                || copy_files(site, plan, sink),
+                || pictures::publish::publish(site, plan, &cache, sink),
+            )
+        },
     );
     errors.extend(copy_errors);
+    errors.extend(picture_errors);
     errors.extend(warnings.iter().cloned());
     if errors.iter().any(Diagnostic::is_error) {
         return Err(BuildError::Site(diagnostics::normalize(errors)));
     }
+    cache.prune();
     let mut paths: Vec<String> = plan.outputs.iter().map(|o| o.path.clone()).collect();
     paths.sort_unstable();
     let rendered_html = |output: &&plan::PlannedOutput| {
@@ -274,6 +296,7 @@ pub fn render_prepared(
     };
     Ok(Generated {
         pages: plan.outputs.iter().filter(rendered_html).count(),
+        pictures: cache.stats(),
         paths,
         warnings: diagnostics::normalize(errors),
     })
@@ -324,6 +347,7 @@ pub fn build(
         pages: generated.pages,
         files: expected.len(),
         stats,
+        pictures: generated.pictures,
         warnings: generated.warnings,
         elapsed: started.elapsed(),
     })

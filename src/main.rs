@@ -38,13 +38,12 @@ struct SiteArgs {
 impl SiteArgs {
     fn options(self, minify: bool, precompress: bool) -> BuildOptions {
         BuildOptions {
-            root: self.root,
             output: self.output,
             base_url: self.base_url,
             drafts: self.drafts,
             minify,
-            cachebust: true,
             precompress,
+            ..BuildOptions::new(self.root)
         }
     }
 }
@@ -171,13 +170,9 @@ fn main() -> ExitCode {
             external,
         } => {
             let options = BuildOptions {
-                root,
-                output: None,
                 base_url,
                 drafts,
-                minify: true,
-                cachebust: true,
-                precompress: false,
+                ..BuildOptions::new(root)
             };
             check(&options, external)
         }
@@ -261,6 +256,13 @@ fn build(options: &BuildOptions, quiet: bool) -> ExitCode {
                     options.output_dir().display(),
                     summary.elapsed.as_millis()
                 );
+                let pictures = summary.pictures;
+                if pictures.encoded + pictures.reused > 0 {
+                    println!(
+                        "Pictures: {} decoded, {} sizes made, {} taken from the cache",
+                        pictures.decoded, pictures.encoded, pictures.reused
+                    );
+                }
             }
             ExitCode::SUCCESS
         }

@@ -28,6 +28,9 @@ pub use untrusted::{for_embed, render_untrusted};
 pub struct LinkTargets<'a> {
     pub content: &'a HashMap<String, String>,
     pub assets: &'a HashMap<String, String>,
+    /// The published sizes of the pictures among the copied files: an image of one of them
+    /// becomes a `<picture>`.
+    pub pictures: &'a HashMap<String, crate::pictures::markup::PictureSet>,
     /// Content files that exist but failed to load: links to them are not errors of their own.
     pub failed: &'a std::collections::HashSet<String>,
     /// The base URL's path (`/sub`, or empty): written before links to `/site/paths`.
@@ -95,6 +98,7 @@ pub fn render(source: &ContentSource, targets: &LinkTargets) -> RenderedMarkdown
         ids: HashMap::new(),
         headings: Vec::new(),
         footnotes: HashMap::new(),
+        image: None,
     };
     state.out.shortcodes = shortcodes;
     for error in shortcode_errors {
@@ -158,10 +162,31 @@ struct Pipeline<'s, 't> {
     headings: Vec<(u32, String, String)>,
     /// Footnote label -> number, in order of first appearance.
     footnotes: HashMap<String, usize>,
+    /// The image being read, between its start and its end.
+    image: Option<ImageInProgress>,
+}
+
+/// An image whose description (the text between its brackets) is being read.
+struct ImageInProgress {
+    /// Set when the image is a picture of the site, written as a `<picture>` at its end.
+    picture: Option<crate::pictures::markup::PictureSet>,
+    alt: String,
+    title: String,
+    offset: usize,
 }
 
 impl<'a> Pipeline<'_, '_> {
     fn event(&mut self, event: Event<'a>, offset: usize) -> Event<'a> {
+        if let Some(image) = self.image.as_mut() {
+            match &event {
+                Event::Text(text) | Event::Code(text) => image.alt.push_str(text),
+                Event::End(TagEnd::Image) => return self.end_image(event),
+                _ => {}
+            }
+            if image.picture.is_some() {
+                return Event::Html("".into());
+            }
+        }
         match event {
             Event::Text(ref text) => {
                 self.out.word_count += text.split_whitespace().count();
@@ -190,6 +215,17 @@ impl<'a> Pipeline<'_, '_> {
                 title,
                 id,
             }) => {
+                let picture = self.picture_at(&dest_url);
+                let is_picture = picture.is_some();
+                self.image = Some(ImageInProgress {
+                    picture,
+                    alt: String::new(),
+                    title: title.to_string(),
+                    offset,
+                });
+                if is_picture {
+                    return Event::Html("".into());
+                }
                 let dest_url = self.rewrite(dest_url, offset, true);
                 Event::Start(Tag::Image {
                     link_type,
@@ -232,6 +268,40 @@ impl<'a> Pipeline<'_, '_> {
                 .into(),
             ),
             event => event,
+        }
+    }
+
+    /// The published sizes of the picture that an image's URL names, if it names one.
+    fn picture_at(&self, url: &str) -> Option<crate::pictures::markup::PictureSet> {
+        let path = url.split(['?', '#']).next().unwrap_or(url);
+        let content_path = match path.strip_prefix("@/") {
+            Some(path) => path.to_owned(),
+            None if has_scheme(path) || path.starts_with('/') || path.is_empty() => return None,
+            None => resolve_relative(&self.source.path, path)?,
+        };
+        self.targets.pictures.get(&content_path).cloned()
+    }
+
+    /// The end of an image: a warning if it has no description, and its `<picture>` if it is
+    /// a picture of the site (`end` otherwise).
+    fn end_image(&mut self, end: Event<'a>) -> Event<'a> {
+        let Some(image) = self.image.take() else {
+            return end;
+        };
+        if image.alt.trim().is_empty() {
+            let d = self
+                .source
+                .error_at_offset(image.offset, "this image has no description (alt text)")
+                .with_help("write what it shows between the brackets, for people who cannot see it: ![A fibre laser cutting a steel sheet](photo.jpg)")
+                .warning();
+            self.out.diagnostics.push(d);
+        }
+        match image.picture {
+            Some(set) => {
+                let title = (!image.title.is_empty()).then_some(image.title.as_str());
+                Event::Html(set.html(image.alt.trim(), title).into())
+            }
+            None => end,
         }
     }
 
@@ -522,6 +592,7 @@ mod tests {
             &LinkTargets {
                 content: &content,
                 assets: &assets,
+                pictures: &Default::default(),
                 failed: &Default::default(),
                 base_path: "",
             },
@@ -645,6 +716,7 @@ mod tests {
         let targets = LinkTargets {
             content: &content,
             assets: &assets,
+            pictures: &Default::default(),
             failed: &Default::default(),
             base_path: "/sub",
         };

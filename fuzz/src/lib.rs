@@ -119,6 +119,7 @@ pub fn markdown(data: &[u8]) {
     let targets = LinkTargets {
         content: &content,
         assets: &assets,
+        pictures: &HashMap::new(),
         failed: &failed,
         base_path: "/sub",
     };

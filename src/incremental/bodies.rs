@@ -70,17 +70,12 @@ pub fn read_edits(
 /// Renders the Markdown of the edited bodies, checks their links and expands their shortcodes.
 pub fn render_edits(
     last: &Prepared,
-    (content_urls, asset_urls): &(HashMap<String, String>, HashMap<String, String>),
+    link_urls: &crate::site::LinkUrls,
     edits: Vec<(Doc, ContentSource)>,
 ) -> Result<Vec<(Doc, ContentSource, RenderedMarkdown)>, Fallback> {
     let site = &last.site;
     let no_failures = HashSet::new();
-    let targets = crate::markdown::LinkTargets {
-        content: content_urls,
-        assets: asset_urls,
-        failed: &no_failures,
-        base_path: &site.base.path,
-    };
+    let targets = link_urls.targets(&no_failures, &site.base.path);
     let names = render::shortcode_names_of(&last.templates);
     edits
         .into_par_iter()

@@ -101,7 +101,7 @@ pub struct Session {
     options: BuildOptions,
     last: Option<Prepared>,
     /// URLs of content and asset files (what links resolve to) in `last`; body edits keep them.
-    link_urls: (HashMap<String, String>, HashMap<String, String>),
+    link_urls: crate::site::LinkUrls,
     files: Files,
     pages: usize,
 }
@@ -260,7 +260,7 @@ impl Session {
 /// and the changed body fields of those pages.
 fn update_entity(
     last: &mut Prepared,
-    link_urls: &(HashMap<String, String>, HashMap<String, String>),
+    link_urls: &crate::site::LinkUrls,
     root: &SiteRoot,
     rel: &str,
 ) -> Result<(EntityKind, usize, Arc<SiteValues>, bodies::ChangedFields), Fallback> {

@@ -95,6 +95,7 @@ impl OutputOwner {
                 | OutputOwner::ContentAsset(_)
                 | OutputOwner::Static(_)
                 | OutputOwner::Fingerprinted(_)
+                | OutputOwner::Picture(..)
         )
     }
 
@@ -128,6 +129,9 @@ impl OutputOwner {
             }
             OutputOwner::Static(i) | OutputOwner::Fingerprinted(i) => {
                 Diagnostic::file_error(format!("static/{}", site.static_files[i].rel), message)
+            }
+            OutputOwner::Picture(p, _) => {
+                Diagnostic::file_error(&site.pictures[p].file.rel, message)
             }
             OutputOwner::Taxonomy(_)
             | OutputOwner::Term(..)

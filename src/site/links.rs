@@ -6,13 +6,40 @@
 use super::{Site, section_path};
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::markdown::{self, AnchorLink, LinkTargets};
+use crate::pictures::markup::PictureSet;
 use crate::source::content::ContentSource;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 
-/// The URL of every content file and of every file copied from `content/`, by path inside
-/// `content/`: what Markdown links resolve against.
-pub fn link_target_urls(site: &Site) -> (HashMap<String, String>, HashMap<String, String>) {
+/// What Markdown links and images resolve against, by path inside `content/`.
+#[derive(Debug, Default)]
+pub struct LinkUrls {
+    /// The URL of every content file.
+    pub content: HashMap<String, String>,
+    /// The URL of every file copied from `content/`.
+    pub assets: HashMap<String, String>,
+    /// The published sizes of every picture among them.
+    pub pictures: HashMap<String, PictureSet>,
+}
+
+impl LinkUrls {
+    pub fn targets<'a>(
+        &'a self,
+        failed: &'a HashSet<String>,
+        base_path: &'a str,
+    ) -> LinkTargets<'a> {
+        LinkTargets {
+            content: &self.content,
+            assets: &self.assets,
+            pictures: &self.pictures,
+            failed,
+            base_path,
+        }
+    }
+}
+
+/// The URLs of the content files, assets and pictures of `site`.
+pub fn link_target_urls(site: &Site) -> LinkUrls {
     let mut content_urls: HashMap<String, String> = site
         .pages
         .iter()
@@ -29,7 +56,20 @@ pub fn link_target_urls(site: &Site) -> (HashMap<String, String>, HashMap<String
         .iter()
         .map(|(asset, output)| (asset.rel.clone(), format!("{}/{}", site.base.path, output)))
         .collect();
-    (content_urls, asset_urls)
+    let pictures = site
+        .pictures
+        .iter()
+        .filter_map(|picture| {
+            let path = picture.file.rel.strip_prefix("content/")?;
+            let set = crate::plan::picture_set(&site.base.path, picture, None)?;
+            Some((path.to_owned(), set))
+        })
+        .collect();
+    LinkUrls {
+        content: content_urls,
+        assets: asset_urls,
+        pictures,
+    }
 }
 
 /// Renders every content file's Markdown in parallel, then checks the anchors links point at.
@@ -38,13 +78,8 @@ pub(super) fn render_markdown(
     failed: &HashSet<String>,
     errors: &mut Vec<Diagnostic>,
 ) {
-    let (content_urls, asset_urls) = link_target_urls(site);
-    let targets = LinkTargets {
-        content: &content_urls,
-        assets: &asset_urls,
-        failed,
-        base_path: &site.base.path,
-    };
+    let urls = link_target_urls(site);
+    let targets = urls.targets(failed, &site.base.path);
     site.pages
         .par_iter_mut()
         .for_each(|page| page.markdown = markdown::render(&page.source, &targets));

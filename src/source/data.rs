@@ -10,7 +10,8 @@
 use crate::diagnostics::Diagnostic;
 use crate::source::dates::Date;
 pub use crate::source::fields::{Country, Month, Organiser, OutsideOrganiser, Source, Url, Year};
-use crate::source::yaml;
+pub use crate::source::picture_fields::Photo;
+use crate::source::{picture_fields, yaml};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -157,6 +158,7 @@ pub struct Partner {
     pub summary: String,
     #[serde(default)]
     pub description: Option<String>,
+    /// A file in `data/partners/media/`.
     #[serde(default)]
     pub logo: Option<String>,
     pub location: Location,
@@ -195,8 +197,11 @@ pub struct Sme {
     pub offer: String,
     #[serde(default)]
     pub looking_for: Vec<String>,
+    /// A file in `data/smes/media/`.
     #[serde(default)]
     pub logo: Option<String>,
+    #[serde(default)]
+    pub photos: Vec<Photo>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -323,6 +328,16 @@ pub const RESERVED: [&str; 9] = [
 /// The folder of each entity kind under `data/`.
 pub const ENTITY_FOLDERS: [&str; 4] = ["partners", "smes", "missions", "practices"];
 
+/// Whether `rel` (a path inside `data/`) is a file of a kind's `media/` folder.
+pub fn is_media(rel: &str) -> bool {
+    rel.split_once('/').is_some_and(|(folder, rest)| {
+        ENTITY_FOLDERS.contains(&folder)
+            && rest
+                .strip_prefix(picture_fields::MEDIA_DIR)
+                .is_some_and(|r| r.starts_with('/'))
+    })
+}
+
 /// Whether `rel` (a path inside `data/`) is a typed data file.
 pub fn is_typed(rel: &str) -> bool {
     matches!(
@@ -422,6 +437,7 @@ pub fn add_file(
         "partners" => {
             if let Some(record) = ok(parse::<Partner>(&source), errors) {
                 check_partner(&source, &record, errors);
+                picture_fields::check(&source, record.logo.as_deref(), &[], errors);
                 check_sourced(
                     &source,
                     "partner",
@@ -433,6 +449,7 @@ pub fn add_file(
         }
         "smes" => {
             if let Some(record) = ok(parse::<Sme>(&source), errors) {
+                picture_fields::check(&source, record.logo.as_deref(), &record.photos, errors);
                 for (key, empty) in [
                     ("sectors", record.sectors.is_empty()),
                     ("technologies", record.technologies.is_empty()),
@@ -608,5 +625,6 @@ mod tests {
     fn typed_paths_are_recognised() {
         assert!(is_typed("smes/lumen.yaml") && is_typed("kpis.yaml"));
         assert!(!is_typed("smesx.yaml") && !is_typed("other/x.yaml"));
+        assert!(is_media("smes/media/logo.svg") && !is_media("smes/mediax.yaml"));
     }
 }

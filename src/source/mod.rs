@@ -13,6 +13,7 @@ pub mod data;
 pub mod dates;
 pub mod fields;
 pub mod files;
+pub mod picture_fields;
 pub mod yaml;
 
 use crate::config::{BaseUrl, CONFIG_FILE, SiteConfig};
@@ -52,6 +53,8 @@ pub struct SiteSources {
     pub data: serde_json::Value,
     /// Typed entities from `data/partners/`, `data/smes/`, ... (see `data`).
     pub entities: data::Entities,
+    /// The files of `data/<kind>/media/` and the pictures of `content/`, probed, by path.
+    pub pictures: Vec<crate::pictures::PictureFile>,
     /// Every problem found while loading. With errors among them, the site is still resolved (so
     /// that one run reports every problem) but not rendered.
     pub diagnostics: Vec<Diagnostic>,
@@ -194,7 +197,9 @@ pub fn load(options: &LoadOptions) -> Result<SiteSources, Vec<Diagnostic>> {
     let templates = load_templates(root, &theme, &mut errors);
     let static_files = load_static(root, &theme, &mut errors);
     let mut entities = data::Entities::default();
-    let data = load_data(root, &mut entities, &mut errors);
+    let mut media_files = Vec::new();
+    let data = load_data(root, &mut entities, &mut media_files, &mut errors);
+    let pictures = read_pictures(root.path(), &media_files, &content_assets);
 
     Ok(SiteSources {
         diagnostics: errors,
@@ -209,7 +214,36 @@ pub fn load(options: &LoadOptions) -> Result<SiteSources, Vec<Diagnostic>> {
         static_files,
         templates,
         data,
+        pictures,
     })
+}
+
+/// Reads and probes the files of `data/<kind>/media/` (`media`, paths inside `data/`) and the
+/// pictures among the content files.
+fn read_pictures(
+    root: &Path,
+    media: &[String],
+    content_assets: &[FileSource],
+) -> Vec<crate::pictures::PictureFile> {
+    let media = media
+        .iter()
+        .map(|rel| (format!("data/{rel}"), root.join("data").join(rel)));
+    let content = content_assets
+        .iter()
+        .filter(|asset| crate::pictures::is_picture_name(&asset.rel))
+        .map(|asset| {
+            (
+                format!("content/{}", asset.rel),
+                root.join("content").join(&asset.rel),
+            )
+        });
+    let files: Vec<(String, PathBuf)> = media.chain(content).collect();
+    let mut pictures: Vec<_> = files
+        .into_par_iter()
+        .map(|(rel, path)| crate::pictures::PictureFile::read(rel, path))
+        .collect();
+    pictures.sort_by(|a, b| a.rel.cmp(&b.rel));
+    pictures
 }
 
 enum ContentFile {
@@ -400,14 +434,20 @@ fn load_static(
 }
 
 /// Reads `data/**/*.yaml` into one nested value: `data/partners/x.yaml` is `data.partners.x`.
-/// Typed entities go to `entities`; every other YAML file is returned as free-form data.
+/// Typed entities go to `entities`; every other YAML file is returned as free-form data. The
+/// files of `data/<kind>/media/` are listed in `media_files` (paths inside `data/`).
 fn load_data(
     root: &SiteRoot,
     entities: &mut data::Entities,
+    media_files: &mut Vec<String>,
     errors: &mut Vec<Diagnostic>,
 ) -> serde_json::Value {
-    let (rels, others): (Vec<String>, Vec<String>) = root
+    let (media, files): (Vec<String>, Vec<String>) = root
         .list(Path::new("data"), errors)
+        .into_iter()
+        .partition(|rel| data::is_media(rel));
+    *media_files = media;
+    let (rels, others): (Vec<String>, Vec<String>) = files
         .into_iter()
         .partition(|rel| rel.ends_with(".yaml") || rel.ends_with(".yml"));
     for other in others {
