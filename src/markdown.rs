@@ -4,7 +4,9 @@
 //! `{#id}` heading attributes) it gives every heading a unique id and a permalink anchor, builds
 //! the table of contents, cuts the summary at `<!-- more -->`, gives footnotes ids that cannot
 //! clash with headings (`fn:label`), and rewrites links written to source files (`@/news/x.md`,
-//! `../about.md`, `photo.jpg`) into the URLs they have on the site. A link to a missing file is a
+//! `../about.md`, `photo.jpg`) into the URLs they have on the site; an image of a picture of the
+//! site becomes a `<picture>` with its published sizes, and an image without a description is a
+//! warning (`images.rs`). A link to a missing file is a
 //! diagnostic at its line; links to anchors in other pages are returned so that the caller can
 //! check them once every page's headings are known. HTML nested deeper than
 //! [`CONTENT_LIMITS`](crate::html_nesting::CONTENT_LIMITS) (quotes in quotes, lists in lists,
@@ -13,11 +15,13 @@
 //! [`untrusted`].
 
 mod bounded;
+mod images;
 mod untrusted;
 
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::source::content::ContentSource;
 use bounded::bounded_html;
+use images::ImageInProgress;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -166,15 +170,6 @@ struct Pipeline<'s, 't> {
     image: Option<ImageInProgress>,
 }
 
-/// An image whose description (the text between its brackets) is being read.
-struct ImageInProgress {
-    /// Set when the image is a picture of the site, written as a `<picture>` at its end.
-    picture: Option<crate::pictures::markup::PictureSet>,
-    alt: String,
-    title: String,
-    offset: usize,
-}
-
 impl<'a> Pipeline<'_, '_> {
     fn event(&mut self, event: Event<'a>, offset: usize) -> Event<'a> {
         if let Some(image) = self.image.as_mut() {
@@ -268,40 +263,6 @@ impl<'a> Pipeline<'_, '_> {
                 .into(),
             ),
             event => event,
-        }
-    }
-
-    /// The published sizes of the picture that an image's URL names, if it names one.
-    fn picture_at(&self, url: &str) -> Option<crate::pictures::markup::PictureSet> {
-        let path = url.split(['?', '#']).next().unwrap_or(url);
-        let content_path = match path.strip_prefix("@/") {
-            Some(path) => path.to_owned(),
-            None if has_scheme(path) || path.starts_with('/') || path.is_empty() => return None,
-            None => resolve_relative(&self.source.path, path)?,
-        };
-        self.targets.pictures.get(&content_path).cloned()
-    }
-
-    /// The end of an image: a warning if it has no description, and its `<picture>` if it is
-    /// a picture of the site (`end` otherwise).
-    fn end_image(&mut self, end: Event<'a>) -> Event<'a> {
-        let Some(image) = self.image.take() else {
-            return end;
-        };
-        if image.alt.trim().is_empty() {
-            let d = self
-                .source
-                .error_at_offset(image.offset, "this image has no description (alt text)")
-                .with_help("write what it shows between the brackets, for people who cannot see it: ![A fibre laser cutting a steel sheet](photo.jpg)")
-                .warning();
-            self.out.diagnostics.push(d);
-        }
-        match image.picture {
-            Some(set) => {
-                let title = (!image.title.is_empty()).then_some(image.title.as_str());
-                Event::Html(set.html(image.alt.trim(), title).into())
-            }
-            None => end,
         }
     }
 

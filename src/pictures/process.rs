@@ -28,16 +28,6 @@ pub struct Upright {
     photo: bool,
 }
 
-impl Upright {
-    pub fn width(&self) -> u32 {
-        self.width
-    }
-
-    pub fn height(&self) -> u32 {
-        self.height
-    }
-}
-
 /// Decodes `bytes` (the first frame of a GIF) and applies its EXIF orientation.
 pub fn decode(bytes: &[u8]) -> Result<Upright, String> {
     use image::ImageDecoder;
