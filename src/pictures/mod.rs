@@ -307,12 +307,21 @@ pub(crate) fn decoder(bytes: &[u8]) -> Result<Box<dyn image::ImageDecoder + '_>,
     Ok(Box::new(decoder))
 }
 
-/// Whether a JPEG's last scan is followed by its end marker. Compressed data never holds the
-/// bytes FF D9 (an FF in it is followed by 00), so a file cut short has no end marker after its
-/// last scan; thumbnails and trailers cannot stand in for it.
+/// Whether a JPEG's last scan is followed by its end marker. Compressed data never holds an FF
+/// byte followed by a marker (an FF in it is followed by 00), so read from the end, a complete
+/// file shows its end marker (FF D9) before the start of its last scan (FF DA); a file cut short
+/// shows the scan first. Only the file's tail is read for a complete file.
 fn jpeg_is_complete(bytes: &[u8]) -> bool {
-    let last_scan = bytes.windows(2).rposition(|w| w == [0xff, 0xda]);
-    last_scan.is_some_and(|at| bytes[at..].windows(2).any(|w| w == [0xff, 0xd9]))
+    for at in (0..bytes.len().saturating_sub(1)).rev() {
+        if bytes[at] == 0xff {
+            match bytes[at + 1] {
+                0xd9 => return true,
+                0xda => return false,
+                _ => {}
+            }
+        }
+    }
+    false
 }
 
 /// Refuses sizes that no site needs and that would take too much memory to decode.
