@@ -137,6 +137,11 @@ pub fn commit_edit(last: &mut Prepared, edit: DataEdit) -> Result<Arc<SiteValues
             "the edit of {name} has a warning a full build reports"
         )));
     }
+    if picture_files(&site.graph, kind, index) != picture_files(&graph, kind, index) {
+        return Err(fall(format!(
+            "the edit of {name} changes which pictures it shows"
+        )));
+    }
     if !same_relations(&site.graph, &graph) {
         return Err(fall(format!(
             "the edit of {name} changes a reference or a facet"
@@ -153,6 +158,25 @@ pub fn commit_edit(last: &mut Prepared, edit: DataEdit) -> Result<Arc<SiteValues
     last.templates.redraw_charts(site);
     last.templates.rebind(&values);
     Ok(std::mem::replace(&mut last.values, values))
+}
+
+/// The logo and photo files an entity names: the pictures the output plan publishes for it.
+fn picture_files(graph: &DataGraph, kind: EntityKind, index: usize) -> Vec<&str> {
+    let entities = &graph.entities;
+    match kind {
+        EntityKind::Partner => entities.partners[index]
+            .record
+            .logo
+            .as_deref()
+            .into_iter()
+            .collect(),
+        EntityKind::Sme => {
+            let sme = &entities.smes[index].record;
+            let photos = sme.photos.iter().map(|p| p.file.as_str());
+            sme.logo.as_deref().into_iter().chain(photos).collect()
+        }
+        EntityKind::Mission | EntityKind::Practice => Vec::new(),
+    }
 }
 
 /// Whether two graphs relate the same entities to each other and to the same facets.

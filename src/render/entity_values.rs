@@ -4,7 +4,7 @@
 
 use crate::site::Site;
 use crate::site::entities::{DataGraph, EntityKind, Facet, FacetKind};
-use crate::source::data::Organiser;
+use crate::source::data::{Organiser, Photo};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use tera::Value;
@@ -48,6 +48,11 @@ struct Market<'a> {
     code: &'a str,
     name: &'a str,
     url: &'a str,
+}
+
+/// A picture field's file as templates see it, from the site root, ready for `image()`.
+fn media_path(kind: EntityKind, file: &str) -> String {
+    crate::source::picture_fields::media_rel(kind.variable().1, file)
 }
 
 fn merge(record: Value, fields: Vec<(&'static str, Value)>) -> Value {
@@ -150,6 +155,9 @@ pub fn build(site: &Site) -> Result<EntityValues, tera::Error> {
                 "sector_links",
                 link_list(g, FacetKind::Sector, &p.record.sectors),
             ));
+            if let Some(logo) = &p.record.logo {
+                fields.push(("logo", Value::from(media_path(EntityKind::Partner, logo))));
+            }
             Ok(merge(Value::try_from_serializable(&p.record)?, fields))
         })
         .collect::<Result<_, tera::Error>>()?;
@@ -196,6 +204,19 @@ pub fn build(site: &Site) -> Result<EntityValues, tera::Error> {
                         .map_or("", |p| p.record.name.as_str()),
                 ),
             ));
+            if let Some(logo) = &s.record.logo {
+                fields.push(("logo", Value::from(media_path(EntityKind::Sme, logo))));
+            }
+            let photos: Vec<Photo> = s
+                .record
+                .photos
+                .iter()
+                .map(|photo| Photo {
+                    file: media_path(EntityKind::Sme, &photo.file),
+                    ..photo.clone()
+                })
+                .collect();
+            fields.push(("photos", Value::try_from_serializable(&photos)?));
             Ok(merge(Value::try_from_serializable(&s.record)?, fields))
         })
         .collect::<Result<_, tera::Error>>()?;
