@@ -19,6 +19,7 @@ pub mod html_nesting;
 pub mod incremental;
 pub mod markdown;
 pub mod output;
+pub mod pictures;
 pub mod plan;
 pub mod render;
 pub mod scaffold;
@@ -57,12 +58,17 @@ pub struct BuildOptions {
     pub cachebust: bool,
     /// Also write `.gz` and `.br` files next to every text output (`--precompress`).
     pub precompress: bool,
+    /// Where processed pictures are kept between builds (`<root>/.pimap-cache` by default);
+    /// `None` keeps none.
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl BuildOptions {
     pub fn new(root: impl Into<PathBuf>) -> BuildOptions {
+        let root: PathBuf = root.into();
         BuildOptions {
-            root: root.into(),
+            cache_dir: Some(root.join(".pimap-cache")),
+            root,
             output: None,
             base_url: None,
             drafts: false,
@@ -88,6 +94,8 @@ pub struct BuildSummary {
     /// Files in the output.
     pub files: usize,
     pub stats: output::WriteStats,
+    /// Pictures decoded and encoded, and sizes taken from the cache.
+    pub pictures: pictures::cache::PictureStats,
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
     /// What changes on a later day: when to build again.
@@ -186,6 +194,7 @@ pub struct Generated {
     pub paths: Vec<String>,
     /// HTML pages among them.
     pub pages: usize,
+    pub pictures: pictures::cache::PictureStats,
     pub warnings: Vec<Diagnostic>,
     /// What changes on a later day.
     pub schedule: source::publication::Schedule,
@@ -203,6 +212,8 @@ pub struct Prepared {
     pub warnings: Vec<Diagnostic>,
     /// The site in each further language (`languages:` in site.yaml), in order.
     pub further: Vec<Prepared>,
+    /// The picture cache folder (see [`BuildOptions::cache_dir`]).
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl Prepared {
@@ -288,6 +299,7 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared, BuildError> {
             plan,
             warnings: Vec::new(),
             further: Vec::new(),
+            cache_dir: options.cache_dir.clone(),
         });
     }
     let mut languages = bound.into_iter();
@@ -299,7 +311,8 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared, BuildError> {
     Ok(prepared)
 }
 
-/// Renders a prepared site, handing every output to `sink`.
+/// Renders a prepared site, handing every output to `sink`. Pictures come from the cache when
+/// they can; after a build without errors, the cache keeps only what this build used.
 pub fn render_prepared(
     prepared: &Prepared,
     minify: bool,
@@ -309,15 +322,21 @@ pub fn render_prepared(
     let mut generated = Generated {
         paths: Vec::new(),
         pages: 0,
+        pictures: pictures::cache::PictureStats::default(),
         warnings: Vec::new(),
         schedule: prepared.site.schedule,
     };
+    // Pictures belong to the whole site: the default language publishes them all, and the
+    // cache is pruned once every language has rendered.
+    let cache = pictures::cache::PictureCache::new(prepared.cache_dir.as_deref());
     for language in prepared.languages() {
-        let more = render_language(language, minify, sink)?;
+        let more = render_language(language, minify, &cache, sink)?;
         generated.paths.extend(more.paths);
         generated.pages += more.pages;
         generated.warnings.extend(more.warnings);
     }
+    cache.prune();
+    generated.pictures = cache.stats();
     generated.paths.sort_unstable();
     Ok(generated)
 }
@@ -326,6 +345,7 @@ pub fn render_prepared(
 fn render_language(
     prepared: &Prepared,
     minify: bool,
+    cache: &pictures::cache::PictureCache,
     sink: &dyn OutputSink,
 ) -> Result<Generated, BuildError> {
     let Prepared {
@@ -336,15 +356,21 @@ fn render_language(
         warnings,
         ..
     } = prepared;
-    let (mut errors, copy_errors) = rayon::join(
+    let (mut errors, (copy_errors, picture_errors)) = rayon::join(
         || {
             render::render_site(site, plan, templates, values, minify, |file| {
                 sink.write(&file.path, &file.bytes)
             })
         },
-        || copy_files(site, plan, sink),
+        || {
+            rayon::join(
+                || copy_files(site, plan, sink),
+                || pictures::publish::publish(site, plan, cache, sink),
+            )
+        },
     );
     errors.extend(copy_errors);
+    errors.extend(picture_errors);
     errors.extend(warnings.iter().cloned());
     if errors.iter().any(Diagnostic::is_error) {
         return Err(BuildError::Site(diagnostics::normalize(errors)));
@@ -356,6 +382,7 @@ fn render_language(
     };
     Ok(Generated {
         pages: plan.outputs.iter().filter(rendered_html).count(),
+        pictures: pictures::cache::PictureStats::default(),
         paths,
         warnings: diagnostics::normalize(errors),
         schedule: site.schedule,
@@ -407,6 +434,7 @@ pub fn build(
         pages: generated.pages,
         files: expected.len(),
         stats,
+        pictures: generated.pictures,
         warnings: generated.warnings,
         elapsed: started.elapsed(),
         schedule: generated.schedule,

@@ -40,14 +40,13 @@ struct SiteArgs {
 impl SiteArgs {
     fn options(self, today: Day, minify: bool, precompress: bool) -> BuildOptions {
         BuildOptions {
-            root: self.root,
             output: self.output,
             base_url: self.base_url,
             drafts: self.drafts,
             today,
             minify,
-            cachebust: true,
             precompress,
+            ..BuildOptions::new(self.root)
         }
     }
 }
@@ -204,14 +203,10 @@ fn main() -> ExitCode {
                 return translation_status(&root);
             }
             let options = BuildOptions {
-                root,
-                output: None,
                 base_url,
                 drafts,
                 today,
-                minify: true,
-                cachebust: true,
-                precompress: false,
+                ..BuildOptions::new(root)
             };
             check(&options, external)
         }
@@ -357,6 +352,13 @@ fn build(options: &BuildOptions, quiet: bool) -> ExitCode {
                 );
                 if let Some(schedule) = summary.schedule.summary() {
                     println!("{schedule}");
+                }
+                let pictures = summary.pictures;
+                if pictures.encoded + pictures.reused > 0 {
+                    println!(
+                        "Pictures: {} decoded, {} sizes made, {} taken from the cache",
+                        pictures.decoded, pictures.encoded, pictures.reused
+                    );
                 }
             }
             ExitCode::SUCCESS

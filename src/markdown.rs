@@ -5,21 +5,25 @@
 //! the table of contents, cuts the summary at `<!-- more -->`, gives footnotes ids that cannot
 //! clash with headings (`fn:label`), and rewrites links written to source files (`@/news/x.md`,
 //! `../about.md`, `photo.jpg`) or entities (`@/smes/<id>`) into the URLs they have on the site
-//! (see [`links`]). A link to a missing file is a diagnostic at its line; links to anchors in
-//! other pages and links written as URLs of the site are returned so that the caller can check
-//! them once every page's headings and every output are known. HTML nested deeper than
+//! (see [`links`]); an image of a picture of the site becomes a `<picture>` with its published
+//! sizes, and an image without a description is a warning (`images.rs`). A link to a missing
+//! file is a diagnostic at its line; links to anchors in other pages and links written as URLs
+//! of the site are returned so that the caller can check them once every page's headings and
+//! every output are known. HTML nested deeper than
 //! [`CONTENT_LIMITS`](crate::html_nesting::CONTENT_LIMITS) (quotes in quotes, lists in lists,
 //! HTML elements left open) is an error at the line that goes too deep, and is not passed on.
 //! It reads no file and knows no template; the Markdown fields of data are rendered by
 //! [`untrusted`].
 
 mod bounded;
+mod images;
 mod links;
 mod untrusted;
 
 use crate::diagnostics::Diagnostic;
 use crate::source::content::ContentSource;
 use bounded::bounded_html;
+use images::ImageInProgress;
 use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -34,6 +38,9 @@ pub struct LinkTargets<'a> {
     pub entities: &'a HashMap<String, String>,
     /// Entities (`smes/<id>`) whose files have errors: links to them are not errors of their own.
     pub unresolved_entities: &'a HashSet<String>,
+    /// The published sizes of the pictures among the copied files: an image of one of them
+    /// becomes a `<picture>`.
+    pub pictures: &'a HashMap<String, crate::pictures::markup::PictureSet>,
     /// Content files that exist but failed to load: links to them are not errors of their own.
     pub failed: &'a std::collections::HashSet<String>,
     /// The base URL's path (`/sub`, or empty): written before links to `/site/paths`.
@@ -113,6 +120,7 @@ pub fn render(source: &ContentSource, targets: &LinkTargets) -> RenderedMarkdown
         ids: HashMap::new(),
         headings: Vec::new(),
         footnotes: HashMap::new(),
+        image: None,
     };
     state.out.shortcodes = shortcodes;
     for error in shortcode_errors {
@@ -176,10 +184,22 @@ struct Pipeline<'s, 't> {
     headings: Vec<(u32, String, String)>,
     /// Footnote label -> number, in order of first appearance.
     footnotes: HashMap<String, usize>,
+    /// The image being read, between its start and its end.
+    image: Option<ImageInProgress>,
 }
 
 impl<'a> Pipeline<'_, '_> {
     fn event(&mut self, event: Event<'a>, offset: usize) -> Event<'a> {
+        if let Some(image) = self.image.as_mut() {
+            match &event {
+                Event::Text(text) | Event::Code(text) => image.alt.push_str(text),
+                Event::End(TagEnd::Image) => return self.end_image(event),
+                _ => {}
+            }
+            if image.picture.is_some() {
+                return Event::Html("".into());
+            }
+        }
         match event {
             Event::Text(ref text) => {
                 self.out.word_count += text.split_whitespace().count();
@@ -208,6 +228,17 @@ impl<'a> Pipeline<'_, '_> {
                 title,
                 id,
             }) => {
+                let picture = self.picture_at(&dest_url);
+                let is_picture = picture.is_some();
+                self.image = Some(ImageInProgress {
+                    picture,
+                    alt: String::new(),
+                    title: title.to_string(),
+                    offset,
+                });
+                if is_picture {
+                    return Event::Html("".into());
+                }
                 let dest_url = self.rewrite(dest_url, offset, true);
                 Event::Start(Tag::Image {
                     link_type,
@@ -430,6 +461,7 @@ mod tests {
                 assets: &assets,
                 entities: &HashMap::from([("smes/lumen".to_owned(), "/smes/lumen/".to_owned())]),
                 unresolved_entities: &HashSet::from(["smes/broken".to_owned()]),
+                pictures: &Default::default(),
                 failed: &Default::default(),
                 base_path: "",
             },
@@ -599,6 +631,7 @@ mod tests {
             assets: &assets,
             entities: &HashMap::new(),
             unresolved_entities: &HashSet::new(),
+            pictures: &Default::default(),
             failed: &Default::default(),
             base_path: "/sub",
         };

@@ -70,7 +70,7 @@ fn partner_logos_and_the_embed_script_are_taken_from_the_site_root_in_every_lang
         .filter_map(|rest| rest.split('"').next())
         .find(|src| src.contains("lumen"))
         .expect("the partner's logo in the footer");
-    assert!(logo.starts_with("/images/lumen."), "{logo}");
+    assert!(logo.starts_with("/partners/media/lumen."), "{logo}");
     assert!(public.join(&logo[1..]).is_file(), "{logo} was not written");
     assert!(
         french.contains(

@@ -124,6 +124,7 @@ pub fn markdown(data: &[u8]) {
         assets: &assets,
         entities: &entities,
         unresolved_entities: &unresolved_entities,
+        pictures: &HashMap::new(),
         failed: &failed,
         base_path: "/sub",
     };

@@ -114,6 +114,11 @@ pub fn commit_edit(last: &mut Prepared, edit: DataEdit) -> Result<ChangedValues,
     } = edit;
     let site = &mut last.site;
     let name = format!("{}/{}", kind.dir(), site.graph.id(kind, index));
+    // Before the records move out of the graph: the pictures the entity showed.
+    let pictures: Vec<String> = picture_files(&site.graph, kind, index)
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
     // Moved, not copied: a copy of 10,000 records costs more than the rest of the edit.
     let mut entities = std::mem::take(&mut site.graph.entities);
     let same_facets = match kind {
@@ -138,6 +143,11 @@ pub fn commit_edit(last: &mut Prepared, edit: DataEdit) -> Result<ChangedValues,
     if !warnings.is_empty() {
         return Err(fall(format!(
             "the edit of {name} has a warning a full build reports"
+        )));
+    }
+    if picture_files(&graph, kind, index) != pictures {
+        return Err(fall(format!(
+            "the edit of {name} changes which pictures it shows"
         )));
     }
     if !same_relations(&site.graph, &graph) {
@@ -172,6 +182,25 @@ fn swap_in<T: NamesFacets>(
     // The window is unchanged (checked by [`read_edit`]), and so is the publication.
     slot.publication = old.publication;
     Some(old.record.same_facet_names(&slot.record))
+}
+
+/// The logo and photo files an entity names: the pictures the output plan publishes for it.
+fn picture_files(graph: &DataGraph, kind: EntityKind, index: usize) -> Vec<&str> {
+    let entities = &graph.entities;
+    match kind {
+        EntityKind::Partner => entities.partners[index]
+            .record
+            .logo
+            .as_deref()
+            .into_iter()
+            .collect(),
+        EntityKind::Sme => {
+            let sme = &entities.smes[index].record;
+            let photos = sme.photos.iter().map(|p| p.file.as_str());
+            sme.logo.as_deref().into_iter().chain(photos).collect()
+        }
+        EntityKind::Mission | EntityKind::Practice => Vec::new(),
+    }
 }
 
 /// Whether two graphs relate the same entities to each other and to the same facets.

@@ -174,7 +174,7 @@ impl<'a> Pipeline<'_, '_> {
     }
 }
 
-fn has_scheme(url: &str) -> bool {
+pub(super) fn has_scheme(url: &str) -> bool {
     url.starts_with("//")
         || url.split_once(':').is_some_and(|(scheme, _)| {
             !scheme.is_empty()
@@ -192,7 +192,7 @@ fn looks_like_file(path: &str) -> bool {
 }
 
 /// Resolves `rel` against the folder of the content file `from`; `None` if it climbs out.
-fn resolve_relative(from: &str, rel: &str) -> Option<String> {
+pub(super) fn resolve_relative(from: &str, rel: &str) -> Option<String> {
     let mut parts: Vec<&str> = from.split('/').collect();
     parts.pop();
     for segment in rel.split('/') {

@@ -120,6 +120,7 @@ impl OutputOwner {
                 | OutputOwner::ContentAsset(_)
                 | OutputOwner::Static(_)
                 | OutputOwner::Fingerprinted(_)
+                | OutputOwner::Picture(..)
         )
     }
 
@@ -153,6 +154,9 @@ impl OutputOwner {
             }
             OutputOwner::Static(i) | OutputOwner::Fingerprinted(i) => {
                 Diagnostic::file_error(format!("static/{}", site.static_files[i].rel), message)
+            }
+            OutputOwner::Picture(p, _) => {
+                Diagnostic::file_error(&site.pictures[p].file.rel, message)
             }
             OutputOwner::Taxonomy(_)
             | OutputOwner::Term(..)

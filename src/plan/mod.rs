@@ -17,6 +17,8 @@ pub mod site_links;
 pub use pagination::PagedList;
 
 use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::pictures::markup::{Candidate, PictureSet};
+use crate::pictures::{OutputFormat, Picture, Variant};
 use crate::site::{EntityKind, FacetKind, Site, section_path};
 use crate::source::{FileOrigin, FileSource};
 use std::collections::{HashMap, HashSet};
@@ -66,6 +68,8 @@ pub enum OutputOwner {
     Alias(usize),
     ContentAsset(usize),
     Static(usize),
+    /// One size and format of a picture: (picture, variant) in `Site::pictures`.
+    Picture(usize, usize),
 }
 
 /// One file the build writes.
@@ -85,7 +89,7 @@ pub struct PlannedOutput {
 /// Every output of a build, in a stable order, with indexes by path and by owner.
 ///
 /// A further language's plan lists the outputs of that language, under `<code>/`. Static files,
-/// `_headers` and `robots.txt` belong to the site as a whole: the default language's plan writes
+/// pictures, `_headers` and `robots.txt` belong to the site as a whole: the default language's plan writes
 /// them, and the others know them (for their URLs) without writing them.
 #[derive(Debug, Default)]
 pub struct OutputPlan {
@@ -258,6 +262,11 @@ fn owners(site: &Site, template_names: &HashSet<String>) -> Vec<(String, OutputO
             outputs.push((hashed, OutputOwner::Fingerprinted(i)));
         }
     }
+    for (p, picture) in site.pictures.iter().enumerate() {
+        for (v, variant) in picture.variants.iter().enumerate() {
+            outputs.push((picture_path(picture, variant), OutputOwner::Picture(p, v)));
+        }
+    }
     if site.cachebust && !site.static_files.is_empty() {
         outputs.push(("_headers".to_owned(), OutputOwner::Headers));
     }
@@ -321,6 +330,52 @@ fn fingerprinted_path(site: &Site, file: &FileSource) -> Option<String> {
     fingerprint.then(|| format!("{stem}.{:010x}.{extension}", file.hash >> 24))
 }
 
+/// `smes/media/lens.3f2a9c01d4.480.webp`: a picture's files carry a hash of its source, so
+/// hosts may cache them for ever; an SVG keeps its one size out of the name.
+fn picture_path(picture: &Picture, variant: &Variant) -> String {
+    let hash = picture.file.hash >> 88;
+    let extension = variant.format.extension();
+    match variant.format {
+        OutputFormat::Svg => format!("{}.{hash:010x}.{extension}", picture.output_stem),
+        _ => format!(
+            "{}.{hash:010x}.{}.{extension}",
+            picture.output_stem, variant.width
+        ),
+    }
+}
+
+/// The published files of `picture` as `<picture>` needs them, keeping the sizes of `widths`
+/// when given (a size made narrower because the picture is, stands for the wider ones). `None`
+/// when none of `widths` is made.
+pub fn picture_set(
+    base_path: &str,
+    picture: &Picture,
+    widths: Option<&[u32]>,
+) -> Option<PictureSet> {
+    let kept = |variant: &Variant| match widths {
+        None => true,
+        Some(_) if variant.format == OutputFormat::Svg => true,
+        Some(widths) => widths.iter().any(|&w| {
+            w == variant.width || (w > picture.probe.width && variant.width == picture.probe.width)
+        }),
+    };
+    let candidates: Vec<(OutputFormat, Candidate)> = picture
+        .variants
+        .iter()
+        .filter(|v| kept(v))
+        .map(|v| {
+            let url = url_of_path(base_path, &picture_path(picture, v));
+            let candidate = Candidate {
+                url,
+                width: v.width,
+                height: v.height,
+            };
+            (v.format, candidate)
+        })
+        .collect();
+    PictureSet::new(&candidates)
+}
+
 /// The template that renders an output; `None` for outputs made without one.
 fn template_of(site: &Site, owner: OutputOwner) -> Option<&str> {
     Some(match owner {
@@ -350,6 +405,7 @@ fn template_of(site: &Site, owner: OutputOwner) -> Option<&str> {
         | OutputOwner::FirstPageRedirect(_)
         | OutputOwner::ContentAsset(_)
         | OutputOwner::Static(_)
+        | OutputOwner::Picture(..)
         | OutputOwner::Sitemap
         | OutputOwner::Robots
         | OutputOwner::Feed(_) => return None,
@@ -429,12 +485,13 @@ fn named_template(
 
 impl OutputOwner {
     /// Whether this output belongs to the site as a whole rather than to one language: static
-    /// files, `_headers` and `robots.txt`.
+    /// files, pictures, `_headers` and `robots.txt`.
     pub fn is_whole_site(self) -> bool {
         matches!(
             self,
             OutputOwner::Static(_)
                 | OutputOwner::Fingerprinted(_)
+                | OutputOwner::Picture(..)
                 | OutputOwner::Headers
                 | OutputOwner::Robots
         )
@@ -490,6 +547,16 @@ impl OutputOwner {
             OutputOwner::Alias(i) => format!("an alias of {}", site.aliases[i].target_url),
             OutputOwner::ContentAsset(i) => format!("content/{}", site.content_assets[i].0.rel),
             OutputOwner::Static(i) => format!("static file {}", site.static_files[i].rel),
+            OutputOwner::Picture(p, v) => {
+                let picture = &site.pictures[p];
+                let variant = &picture.variants[v];
+                format!(
+                    "{} at {} pixels wide ({})",
+                    picture.file.rel,
+                    variant.width,
+                    variant.format.extension()
+                )
+            }
         }
     }
 

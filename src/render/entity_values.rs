@@ -4,7 +4,7 @@
 
 use crate::site::Site;
 use crate::site::entities::{DataGraph, EntityKind, Facet, FacetKind};
-use crate::source::data::Organiser;
+use crate::source::data::{Organiser, Photo};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use tera::Value;
@@ -59,6 +59,11 @@ struct Market<'a> {
     code: &'a str,
     name: &'a str,
     url: &'a str,
+}
+
+/// A picture field's file as templates see it, from the site root, ready for `image()`.
+fn media_path(kind: EntityKind, file: &str) -> String {
+    crate::source::picture_fields::media_rel(kind.variable().1, file)
 }
 
 fn merge(record: Value, fields: Vec<(&'static str, Value)>) -> Value {
@@ -198,6 +203,9 @@ pub(super) fn card(
                 "sector_links",
                 link_list(g, FacetKind::Sector, &p.record.sectors),
             ));
+            if let Some(logo) = &p.record.logo {
+                fields.push(("logo", Value::from(media_path(EntityKind::Partner, logo))));
+            }
             Ok(merge(Value::try_from_serializable(&p.record)?, fields))
         }
         EntityKind::Sme => sme_card(site, market_urls, i),
@@ -261,6 +269,19 @@ fn sme_card(
                 .map_or("", |p| p.record.name.as_str()),
         ),
     ));
+    if let Some(logo) = &s.record.logo {
+        fields.push(("logo", Value::from(media_path(EntityKind::Sme, logo))));
+    }
+    let photos: Vec<Photo> = s
+        .record
+        .photos
+        .iter()
+        .map(|photo| Photo {
+            file: media_path(EntityKind::Sme, &photo.file),
+            ..photo.clone()
+        })
+        .collect();
+    fields.push(("photos", Value::try_from_serializable(&photos)?));
     Ok(merge(Value::try_from_serializable(&s.record)?, fields))
 }
 

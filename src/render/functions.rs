@@ -1,5 +1,5 @@
-//! Template functions and filters: `get_page`, `get_section`, `get_url`, and the filters `date`
-//! and `embed_links`.
+//! Template functions and filters: `get_page`, `get_section`, `get_url`, `image`, and the
+//! filters `date` and `embed_links`.
 //!
 //! Each function reads only the values built for this build; none reads the clock or a file,
 //! so the same site renders to the same bytes.
@@ -12,8 +12,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use tera::{Error, Kwargs, State, TeraResult, Value};
 
-const SITE_FUNCTIONS: [&str; 8] = [
+const SITE_FUNCTIONS: [&str; 9] = [
     "t",
+    "image",
     "get_page",
     "get_section",
     "get_url",
@@ -80,6 +81,7 @@ pub fn register_site_functions(
     register_page_functions(tera, values);
     register_url_function(tera, site, plan);
     register_language_functions(tera, site);
+    register_image_function(tera, site);
 }
 
 /// Registers what speaks the site's language: `t(key=...)`, the theme's strings (see
@@ -102,6 +104,46 @@ pub fn register_language_functions(tera: &mut tera::Tera, site: &Site) {
             }
         }
     });
+}
+
+/// Registers `image(path=..., widths=[...])`: the published files of a picture named from the
+/// site root (`data/smes/media/lens.jpg`, as `sme.logo` and `photo.file` give it), as
+/// [`PictureSet`](crate::pictures::markup::PictureSet) (`src`, `width`, `height`, `srcset`,
+/// `webp_srcset`, `media_type`, `widths`, `svg`). `widths` keeps some of the sizes made.
+pub fn register_image_function(tera: &mut tera::Tera, site: &Site) {
+    let pictures: HashMap<String, crate::pictures::Picture> = site
+        .pictures
+        .iter()
+        .map(|p| (p.file.rel.clone(), p.clone()))
+        .collect();
+    // Pictures belong to the whole site: every language links the same files.
+    let base_path = site.root.path.clone();
+    tera.register_function(
+        "image",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let path: &str = kwargs.must_get("path")?;
+            let widths: Option<Vec<u32>> = kwargs.get("widths")?;
+            let Some(picture) = pictures.get(path.trim_start_matches('/')) else {
+                return Err(Error::message(format!(
+                    "image: there is no picture `{path}`{}",
+                    suggestion(path, pictures.keys())
+                )));
+            };
+            let set = crate::plan::picture_set(&base_path, picture, widths.as_deref());
+            let Some(set) = set else {
+                let made: Vec<String> = picture
+                    .variants
+                    .iter()
+                    .map(|v| v.width.to_string())
+                    .collect();
+                return Err(Error::message(format!(
+                    "image: `{path}` is not made at the widths asked; its widths are {}",
+                    made.join(", ")
+                )));
+            };
+            Ok(Value::from_serializable(&set))
+        },
+    );
 }
 
 /// Registers `get_page` and `get_section`, which read the page values (again after an

@@ -167,7 +167,41 @@ pub fn meta(
             Value::from(site.permalink(&output.url))
         }),
     );
+    fields.insert("image", shared_image(site, owner));
     Value::from(fields)
+}
+
+/// The picture shown when the output is shared (`og:image`): an SME page's first photo, 1200
+/// pixels wide (or as wide as it is), with its absolute URL; none for other outputs.
+fn shared_image(site: &Site, owner: OutputOwner) -> Value {
+    let OutputOwner::Entity(EntityKind::Sme, i) = owner else {
+        return Value::none();
+    };
+    let set = site.graph.entities.smes[i]
+        .record
+        .photos
+        .first()
+        .and_then(|photo| {
+            let rel = crate::source::picture_fields::media_rel("smes", &photo.file);
+            let picture = &site.pictures[site.picture_index(&rel)?];
+            // Pictures belong to the whole site: every language shares the same file.
+            crate::plan::picture_set(
+                &site.root.path,
+                picture,
+                Some(&[crate::pictures::SHARE_WIDTH]),
+            )
+            .map(|set| (set, photo.alt.as_str()))
+        });
+    let Some((set, alt)) = set else {
+        return Value::none();
+    };
+    let mut image = std::collections::BTreeMap::new();
+    image.insert("url", Value::from(site.permalink(&set.src)));
+    image.insert("width", Value::from(set.width));
+    image.insert("height", Value::from(set.height));
+    image.insert("type", Value::from(set.media_type.as_str()));
+    image.insert("alt", Value::from(alt));
+    Value::from(image)
 }
 
 /// Title and description of an output, from its source.

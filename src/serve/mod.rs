@@ -182,14 +182,12 @@ pub fn serve(options: &ServeOptions) -> Result<(), String> {
     };
     let address = format!("http://{host}:{port}/");
     let build_options = BuildOptions {
-        root: options.root.clone(),
-        output: None,
         base_url: Some(address.clone()),
         drafts: options.drafts,
         today: options.today,
         minify: false,
         cachebust: false,
-        precompress: false,
+        ..BuildOptions::new(options.root.clone())
     };
     let shared = Arc::new(Shared::default());
     let mut watcher = watch::SourceWatcher::new(&options.root)?;

@@ -6,17 +6,19 @@
 use super::{EntityKind, Site, section_path};
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::markdown::{self, AnchorLink, LinkTargets};
+use crate::pictures::markup::PictureSet;
 use crate::source::content::ContentSource;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 
-/// What links in Markdown resolve against, by the name a link gives: the URL of every content
-/// file and of every file copied from `content/` (by path inside `content/`), and of every
-/// entity page (`smes/<id>`).
+/// What links and images in Markdown resolve against, by the name a link gives: the URL of every
+/// content file and of every file copied from `content/` (by path inside `content/`), the
+/// published sizes of every picture among them, and the URL of every entity page (`smes/<id>`).
 #[derive(Debug, Default)]
 pub struct LinkUrls {
     pub content: HashMap<String, String>,
     pub assets: HashMap<String, String>,
+    pub pictures: HashMap<String, PictureSet>,
     pub entities: HashMap<String, String>,
     /// Entities (`smes/<id>`) whose files have errors.
     pub unresolved_entities: HashSet<String>,
@@ -34,6 +36,7 @@ impl LinkUrls {
             assets: &self.assets,
             entities: &self.entities,
             unresolved_entities: &self.unresolved_entities,
+            pictures: &self.pictures,
             failed,
             base_path,
         }
@@ -73,9 +76,20 @@ pub fn link_target_urls(site: &Site) -> LinkUrls {
         .iter()
         .filter_map(|file| file.rsplit_once('.').map(|(name, _)| name.to_owned()))
         .collect();
+    // Pictures belong to the whole site: every language links the same files.
+    let pictures = site
+        .pictures
+        .iter()
+        .filter_map(|picture| {
+            let path = picture.file.rel.strip_prefix("content/")?;
+            let set = crate::plan::picture_set(&site.root.path, picture, None)?;
+            Some((path.to_owned(), set))
+        })
+        .collect();
     LinkUrls {
         content,
         assets,
+        pictures,
         entities,
         unresolved_entities,
     }

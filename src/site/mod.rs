@@ -22,6 +22,7 @@ pub mod entity_fields;
 mod kinds;
 mod links;
 mod navigation;
+mod pictures;
 mod taxonomies;
 mod tree;
 pub use entities::{DataGraph, EntityKind, FacetKind};
@@ -48,6 +49,8 @@ pub struct Site {
     pub taxonomies: Vec<Taxonomy>,
     /// Files from `content/` and where they are written.
     pub content_assets: Vec<(FileSource, String)>,
+    /// Logos, photos and content pictures, with the sizes each is published at, by path.
+    pub pictures: Vec<crate::pictures::Picture>,
     pub static_files: Vec<FileSource>,
     pub data: serde_json::Value,
     pub menu: Vec<MenuEntry>,
@@ -166,6 +169,13 @@ impl Site {
             .map(|i| &self.pages[i])
     }
 
+    /// The index of the picture at `rel` (from the site root: `data/smes/media/lens.jpg`).
+    pub fn picture_index(&self, rel: &str) -> Option<usize> {
+        self.pictures
+            .binary_search_by(|p| p.file.rel.as_str().cmp(rel))
+            .ok()
+    }
+
     pub fn section_by_path(&self, path: &str) -> Option<&Section> {
         self.sections.iter().find(|s| section_path(&s.dir) == path)
     }
@@ -219,6 +229,7 @@ pub fn resolve(sources: SiteSources) -> (Site, Vec<Diagnostic>) {
         language,
         withheld,
         schedule,
+        pictures,
         ..
     } = sources;
     let withheld = tree::withheld(withheld, &entities.withheld, &base);
@@ -236,6 +247,11 @@ pub fn resolve(sources: SiteSources) -> (Site, Vec<Diagnostic>) {
     let mut sections = tree::sections(section_sources, &config.title, &base);
     let mut pages = tree::pages(page_sources, &base, &mut sections, &mut errors);
     let content_assets = tree::content_assets(content_assets, &pages);
+    let content_outputs = content_assets
+        .iter()
+        .map(|(asset, output)| (format!("content/{}", asset.rel), output.clone()))
+        .collect();
+    let pictures = pictures::resolve(pictures, &graph, &content_outputs, &mut errors);
     let taxonomies = taxonomies::collect_taxonomies(&config, &base, &mut pages, &mut errors);
     let menu =
         navigation::resolve_menu(&config, &config_text, &base, &pages, &sections, &mut errors);
@@ -250,6 +266,7 @@ pub fn resolve(sources: SiteSources) -> (Site, Vec<Diagnostic>) {
         sections,
         taxonomies,
         content_assets,
+        pictures,
         static_files,
         data,
         menu,

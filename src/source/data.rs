@@ -12,10 +12,11 @@
 use crate::diagnostics::Diagnostic;
 use crate::source::dates::Date;
 pub use crate::source::fields::{Country, Month, Organiser, OutsideOrganiser, Source, Url, Year};
+pub use crate::source::picture_fields::Photo;
 use crate::source::publication::Publication;
 pub use crate::source::records::*;
 use crate::source::tables;
-use crate::source::yaml;
+use crate::source::{picture_fields, yaml};
 use std::path::{Path, PathBuf};
 
 /// The text of a data file, kept to place diagnostics found after parsing.
@@ -147,6 +148,16 @@ pub const RESERVED: [&str; 9] = [
 /// The folder of each entity kind under `data/`.
 pub const ENTITY_FOLDERS: [&str; 4] = ["partners", "smes", "missions", "practices"];
 
+/// Whether `rel` (a path inside `data/`) is a file of a kind's `media/` folder.
+pub fn is_media(rel: &str) -> bool {
+    rel.split_once('/').is_some_and(|(folder, rest)| {
+        ENTITY_FOLDERS.contains(&folder)
+            && rest
+                .strip_prefix(picture_fields::MEDIA_DIR)
+                .is_some_and(|r| r.starts_with('/'))
+    })
+}
+
 /// Whether `rel` (a path inside `data/`) is a typed data file.
 pub fn is_typed(rel: &str) -> bool {
     matches!(
@@ -263,6 +274,7 @@ pub fn add_file(
         "partners" => {
             if let Some(record) = parse::<Partner>(&source, errors) {
                 check_partner(&source, &record, errors);
+                picture_fields::check(&source, record.logo.as_deref(), &[], errors);
                 check_sourced(
                     &source,
                     "partner",
@@ -279,6 +291,7 @@ pub fn add_file(
         }
         "smes" => {
             if let Some(record) = parse::<Sme>(&source, errors) {
+                picture_fields::check(&source, record.logo.as_deref(), &record.photos, errors);
                 for (key, empty) in [
                     ("sectors", record.sectors.is_empty()),
                     ("technologies", record.technologies.is_empty()),
@@ -487,5 +500,6 @@ mod tests {
     fn typed_paths_are_recognised() {
         assert!(is_typed("smes/lumen.yaml") && is_typed("kpis.yaml"));
         assert!(!is_typed("smesx.yaml") && !is_typed("other/x.yaml"));
+        assert!(is_media("smes/media/logo.svg") && !is_media("smes/mediax.yaml"));
     }
 }

@@ -2,7 +2,8 @@
 //! every other YAML or CSV file (`tables`) into one nested value, the template variable `data`
 //! (`data/contacts.yaml` is `data.contacts`, `data/figures/budget.csv` is
 //! `data.figures.budget`). Two files for one name are an error. Translations of typed files
-//! (`smes/x.fr.yaml`, `labels.fr.yaml`) go to the language overlays (`languages::overlay`).
+//! (`smes/x.fr.yaml`, `labels.fr.yaml`) go to the language overlays (`languages::overlay`). The
+//! files of `data/<kind>/media/` are pictures, listed for `source::read_pictures`.
 
 use super::data;
 use super::files::SiteRoot;
@@ -15,22 +16,26 @@ use rayon::prelude::*;
 use std::path::Path;
 
 /// Reads `data/**/*.yaml` and `data/**/*.csv` into one nested value: `data/partners/x.yaml` is `data.partners.x`.
-/// Typed entities go to `entities`; every other file is returned as free-form data.
+/// Typed entities go to `entities`; every other file is returned as free-form data. The files of
+/// `data/<kind>/media/` are listed in `media_files` (paths inside `data/`).
 pub fn load_data(
     root: &SiteRoot,
     config: &SiteConfig,
     entities: &mut data::Entities,
     overlays: &mut Overlays,
+    media_files: &mut Vec<String>,
     errors: &mut Vec<Diagnostic>,
 ) -> serde_json::Value {
-    let (rels, others): (Vec<String>, Vec<String>) = root
+    let (media, files): (Vec<String>, Vec<String>) = root
         .list(Path::new("data"), errors)
         .into_iter()
-        .partition(|rel| {
-            [".yaml", ".yml", ".csv"]
-                .iter()
-                .any(|ext| rel.ends_with(ext))
-        });
+        .partition(|rel| data::is_media(rel));
+    *media_files = media;
+    let (rels, others): (Vec<String>, Vec<String>) = files.into_iter().partition(|rel| {
+        [".yaml", ".yml", ".csv"]
+            .iter()
+            .any(|ext| rel.ends_with(ext))
+    });
     for other in others {
         errors.push(
             Diagnostic::file_error(

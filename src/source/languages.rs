@@ -258,6 +258,7 @@ fn language_view(
         sections,
         content_assets: sources.content_assets.clone(),
         static_files: sources.static_files.clone(),
+        pictures: sources.pictures.clone(),
         templates: Vec::new(),
         data: sources.data.clone(),
         entities,

@@ -15,6 +15,7 @@ pub mod dates;
 pub mod fields;
 pub mod files;
 pub mod languages;
+pub mod picture_fields;
 pub mod publication;
 pub mod records;
 pub mod tables;
@@ -67,6 +68,8 @@ pub struct SiteSources {
     pub data: serde_json::Value,
     /// Typed entities from `data/partners/`, `data/smes/`, ... (see `data`).
     pub entities: data::Entities,
+    /// The files of `data/<kind>/media/` and the pictures of `content/`, probed, by path.
+    pub pictures: Vec<crate::pictures::PictureFile>,
     /// Every problem found while loading. With errors among them, the site is still resolved (so
     /// that one run reports every problem) but not rendered.
     pub diagnostics: Vec<Diagnostic>,
@@ -248,7 +251,16 @@ pub fn load(options: &LoadOptions) -> Result<SiteSources, Vec<Diagnostic>> {
     let static_files = load_static(root, &theme, &mut errors);
     let mut entities = data::Entities::default();
     let mut overlays = languages::overlay::Overlays::default();
-    let data = data_tree::load_data(root, &config, &mut entities, &mut overlays, &mut errors);
+    let mut media_files = Vec::new();
+    let data = data_tree::load_data(
+        root,
+        &config,
+        &mut entities,
+        &mut overlays,
+        &mut media_files,
+        &mut errors,
+    );
+    let pictures = read_pictures(root.path(), &media_files, &content_assets);
     let mut schedule = content.schedule;
     schedule.merge(publication::publish_entities(
         &mut entities,
@@ -279,7 +291,36 @@ pub fn load(options: &LoadOptions) -> Result<SiteSources, Vec<Diagnostic>> {
         static_files,
         templates,
         data,
+        pictures,
     })
+}
+
+/// Reads and probes the files of `data/<kind>/media/` (`media`, paths inside `data/`) and the
+/// pictures among the content files.
+fn read_pictures(
+    root: &Path,
+    media: &[String],
+    content_assets: &[FileSource],
+) -> Vec<crate::pictures::PictureFile> {
+    let media = media
+        .iter()
+        .map(|rel| (format!("data/{rel}"), root.join("data").join(rel)));
+    let content = content_assets
+        .iter()
+        .filter(|asset| crate::pictures::is_picture_name(&asset.rel))
+        .map(|asset| {
+            (
+                format!("content/{}", asset.rel),
+                root.join("content").join(&asset.rel),
+            )
+        });
+    let files: Vec<(String, PathBuf)> = media.chain(content).collect();
+    let mut pictures: Vec<_> = files
+        .into_par_iter()
+        .map(|(rel, path)| crate::pictures::PictureFile::read(rel, path))
+        .collect();
+    pictures.sort_by(|a, b| a.rel.cmp(&b.rel));
+    pictures
 }
 
 /// A content file, parsed.

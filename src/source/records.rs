@@ -6,6 +6,7 @@
 
 use crate::source::dates::Date;
 use crate::source::fields::{Country, Month, Organiser, Source, Url, Year};
+use crate::source::picture_fields::{FILE_NAME_PATTERN, Photo};
 use crate::source::publication::{Day, Window};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -67,7 +68,9 @@ pub struct Partner {
     /// The partner's page body.
     #[serde(default)]
     pub description: Option<String>,
+    /// A file in `data/partners/media/`: SVG if there is one, else a PNG at least 320 pixels wide.
     #[serde(default)]
+    #[schemars(pattern(FILE_NAME_PATTERN))]
     pub logo: Option<String>,
     /// Decimal degrees, for the partner map.
     pub location: Location,
@@ -126,8 +129,14 @@ pub struct Sme {
     /// Partners sought (e.g. `Distributors`, `R&D partners`).
     #[serde(default)]
     pub looking_for: Vec<String>,
+    /// A file in `data/smes/media/`: SVG if there is one, else a PNG at least 320 pixels wide.
     #[serde(default)]
+    #[schemars(pattern(FILE_NAME_PATTERN))]
     pub logo: Option<String>,
+    /// Photos in `data/smes/media/`, each with a description; the first is the picture of the
+    /// page when it is shared.
+    #[serde(default)]
+    pub photos: Vec<Photo>,
     /// Not published before this day.
     #[serde(default)]
     pub publish_date: Option<Day>,

@@ -1,0 +1,153 @@
+//! The picture cache: processed pictures kept between builds, in `<site>/.pimap-cache/images/`
+//! by default (outside the output; safe to delete at any time).
+//!
+//! An entry's name is its key: a 128-bit hash of the source file's bytes, the width, the format
+//! and [`SETTINGS`] (the encoder settings), so an edited picture or a new setting never meets an
+//! old entry. Entries are written to a temporary name and renamed into place, so a build that is
+//! killed leaves either a whole entry or none. Every entry a build reads or writes is marked
+//! used; [`PictureCache::prune`], called after a successful build, removes the others, so the
+//! cache holds what the site uses and no more. A cache that cannot be written only costs time.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Changes whenever what an entry holds for a given key would change (quality, filters, crates).
+pub const SETTINGS: &str = "v1";
+
+/// How a build got its pictures.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PictureStats {
+    /// Source pictures decoded.
+    pub decoded: usize,
+    /// Outputs encoded.
+    pub encoded: usize,
+    /// Outputs taken from the cache.
+    pub reused: usize,
+}
+
+/// The cache of one build; `dir` is `None` when the build keeps no cache.
+pub struct PictureCache {
+    dir: Option<PathBuf>,
+    used: Mutex<HashSet<String>>,
+    decoded: AtomicUsize,
+    encoded: AtomicUsize,
+    reused: AtomicUsize,
+}
+
+/// The name of the entry for `source_hash` at `width` in the format `extension`.
+pub fn key(source_hash: u128, width: u32, extension: &str) -> String {
+    format!("{source_hash:032x}-{width}-{SETTINGS}.{extension}")
+}
+
+impl PictureCache {
+    /// The cache in `<cache_root>/images/`, or no cache.
+    pub fn new(cache_root: Option<&Path>) -> PictureCache {
+        PictureCache {
+            dir: cache_root.map(|root| root.join("images")),
+            used: Mutex::default(),
+            decoded: AtomicUsize::new(0),
+            encoded: AtomicUsize::new(0),
+            reused: AtomicUsize::new(0),
+        }
+    }
+
+    fn mark(&self, key: &str) {
+        if let Ok(mut used) = self.used.lock() {
+            used.insert(key.to_owned());
+        }
+    }
+
+    /// The entry `key`, if the cache has it.
+    pub fn get(&self, key: &str) -> Option<Vec<u8>> {
+        let bytes = std::fs::read(self.dir.as_ref()?.join(key)).ok()?;
+        self.mark(key);
+        self.reused.fetch_add(1, Ordering::Relaxed);
+        Some(bytes)
+    }
+
+    /// Stores `bytes` as the entry `key`, atomically; a failure leaves the cache as it was.
+    pub fn put(&self, key: &str, bytes: &[u8]) {
+        self.encoded.fetch_add(1, Ordering::Relaxed);
+        let Some(dir) = &self.dir else {
+            return;
+        };
+        self.mark(key);
+        let temporary = dir.join(format!(".{key}.{}.tmp", std::process::id()));
+        let stored = std::fs::create_dir_all(dir)
+            .and_then(|()| std::fs::write(&temporary, bytes))
+            .and_then(|()| std::fs::rename(&temporary, dir.join(key)));
+        if stored.is_err() {
+            let _ = std::fs::remove_file(&temporary);
+        }
+    }
+
+    /// Counts one source picture decoded.
+    pub fn count_decode(&self) {
+        self.decoded.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn stats(&self) -> PictureStats {
+        PictureStats {
+            decoded: self.decoded.load(Ordering::Relaxed),
+            encoded: self.encoded.load(Ordering::Relaxed),
+            reused: self.reused.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Removes every entry this build did not use, and temporary files left by killed builds.
+    /// Returns how many files were removed.
+    pub fn prune(&self) -> usize {
+        let (Some(dir), Ok(used)) = (&self.dir, self.used.lock()) else {
+            return 0;
+        };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return 0;
+        };
+        let mut removed = 0;
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let ours = name.ends_with(".tmp")
+                || name.contains(&format!("-{SETTINGS}."))
+                || is_old_entry(&name);
+            if ours && !used.contains(&name) && std::fs::remove_file(entry.path()).is_ok() {
+                removed += 1;
+            }
+        }
+        removed
+    }
+}
+
+/// An entry made with other settings: 32 hex digits, a dash, a width.
+fn is_old_entry(name: &str) -> bool {
+    name.len() > 33
+        && name.as_bytes()[32] == b'-'
+        && name[..32].bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unused_entries_are_pruned_and_used_ones_kept() {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string());
+        let Ok(dir) = dir else { return };
+        let first = PictureCache::new(Some(dir.path()));
+        first.put(&key(1, 480, "webp"), b"one");
+        first.put(&key(2, 480, "webp"), b"two");
+        let second = PictureCache::new(Some(dir.path()));
+        assert_eq!(
+            second.get(&key(1, 480, "webp")).as_deref(),
+            Some(&b"one"[..])
+        );
+        std::fs::write(dir.path().join("images/.x.1.tmp"), b"half").ok();
+        std::fs::write(dir.path().join("images/README"), b"kept").ok();
+        assert_eq!(second.prune(), 2);
+        assert!(second.get(&key(2, 480, "webp")).is_none());
+        assert!(second.get(&key(1, 480, "webp")).is_some());
+        assert!(dir.path().join("images/README").exists());
+        assert_eq!(second.stats().reused, 3 - 1);
+    }
+}

@@ -1,0 +1,79 @@
+//! Hands every picture output of the plan to the sink: an SVG as sanitised when it was read,
+//! every other size from the cache when it is there, else made from the source, which is
+//! decoded once however many of its sizes are missing, and resized once for each width. Pictures are made in parallel.
+
+use super::cache::{self, PictureCache};
+use super::{Picture, process};
+use crate::OutputSink;
+use crate::diagnostics::Diagnostic;
+use crate::plan::{OutputOwner, OutputPlan};
+use crate::site::Site;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+
+/// Writes every picture output of `plan` to `sink`; returns the problems.
+pub fn publish(
+    site: &Site,
+    plan: &OutputPlan,
+    cache: &PictureCache,
+    sink: &dyn OutputSink,
+) -> Vec<Diagnostic> {
+    let mut by_picture: BTreeMap<usize, Vec<(usize, &str)>> = BTreeMap::new();
+    for output in &plan.outputs {
+        if let OutputOwner::Picture(p, v) = output.owner {
+            by_picture.entry(p).or_default().push((v, &output.path));
+        }
+    }
+    by_picture
+        .into_par_iter()
+        .filter_map(|(p, outputs)| publish_one(&site.pictures[p], &outputs, cache, sink).err())
+        .collect()
+}
+
+fn publish_one(
+    picture: &Picture,
+    outputs: &[(usize, &str)],
+    cache: &PictureCache,
+    sink: &dyn OutputSink,
+) -> Result<(), Diagnostic> {
+    if let Some(svg) = &picture.probe.svg {
+        for (_, path) in outputs {
+            sink.write(path, svg.text.as_bytes())?;
+        }
+        return Ok(());
+    }
+    let fail =
+        |why: String| Diagnostic::file_error(&picture.file.rel, format!("this picture {why}"));
+    let mut missing = Vec::new();
+    for &(v, path) in outputs {
+        let variant = picture.variants[v];
+        let key = cache::key(picture.file.hash, variant.width, variant.format.extension());
+        match cache.get(&key) {
+            Some(bytes) => sink.write(path, &bytes)?,
+            None => missing.push((variant, key, path)),
+        }
+    }
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let bytes =
+        std::fs::read(&picture.file.path).map_err(|e| fail(format!("cannot be read: {e}")))?;
+    if xxhash_rust::xxh3::xxh3_128(&bytes) != picture.file.hash {
+        return Err(fail(
+            "changed while the site was being built; build again".into(),
+        ));
+    }
+    cache.count_decode();
+    let upright = process::decode(&bytes).map_err(fail)?;
+    drop(bytes);
+    // Variants are sorted by width: each width is resized once for all its formats.
+    for same_width in missing.chunk_by(|a, b| a.0.width == b.0.width) {
+        let resized = process::resized(&upright, same_width[0].0.width).map_err(fail)?;
+        for (variant, key, path) in same_width {
+            let bytes = process::encode(&resized, variant.format).map_err(fail)?;
+            cache.put(key, &bytes);
+            sink.write(path, &bytes)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,201 @@
+//! The pictures a site publishes: every logo and photo the data names (in `data/<kind>/media/`)
+//! and every picture among the content files, each with the roles it is shown in (logo, photo,
+//! shared page) and so the sizes it is published at. A logo or photo that is missing, is no
+//! picture or cannot be decoded safely is an error at the line that names it; editors are warned
+//! of files over 2 MB, pictures much wider than the site shows, and what was taken out of an SVG.
+//! Nothing here reads a file: the files were read and probed when the site was loaded.
+
+use super::entities::DataGraph;
+use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::pictures::{self, Picture, PictureFile, Role, SourceFormat};
+use crate::source::data::DataFile;
+use crate::source::picture_fields::media_rel;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// One place where the data names a picture.
+struct Reference<'a> {
+    source: &'a DataFile,
+    key: &'static str,
+    name: &'a str,
+    /// The kind's folder in `data/`: `smes`.
+    folder: &'static str,
+    role: Role,
+}
+
+/// Resolves the pictures of the site from the probed `files`; `content_outputs` maps a content
+/// file (`content/news/x/photo.jpg`) to where its copy is written.
+pub fn resolve(
+    files: Vec<PictureFile>,
+    graph: &DataGraph,
+    content_outputs: &HashMap<String, String>,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Picture> {
+    let by_rel: HashMap<&str, &PictureFile> = files.iter().map(|f| (f.rel.as_str(), f)).collect();
+    let mut roles: BTreeMap<&str, BTreeSet<Role>> = BTreeMap::new();
+    for reference in references(graph) {
+        if !pictures::is_picture_name(reference.name) || reference.name.contains('/') {
+            continue; // reported with the data file
+        }
+        let rel = media_rel(reference.folder, reference.name);
+        let Some(file) = by_rel.get(rel.as_str()) else {
+            errors.push(missing(&reference, &rel, &files));
+            continue;
+        };
+        match &file.probe {
+            Err(why) => errors.push(reference.at(format!("`{}` {why}", reference.name))),
+            Ok(probe) if probe.format == SourceFormat::Svg && reference.key == "photos" => errors
+                .push(reference.at(format!(
+                    "`{}` is an SVG drawing; a photo must be PNG, JPEG, WebP or GIF",
+                    reference.name
+                ))),
+            Ok(probe) => {
+                let new = roles
+                    .entry(file.rel.as_str())
+                    .or_default()
+                    .insert(reference.role);
+                if new && reference.role != Role::Share {
+                    errors.extend(advice(&reference, file, probe));
+                }
+            }
+        }
+    }
+    for file in &files {
+        if file.rel.starts_with("content/") && file.probe.is_ok() {
+            roles
+                .entry(file.rel.as_str())
+                .or_default()
+                .insert(Role::Photo);
+        }
+    }
+    roles
+        .into_iter()
+        .filter_map(|(rel, roles)| {
+            let file = by_rel.get(rel)?;
+            let probe = file.probe.as_ref().ok()?.clone();
+            let output = match rel.strip_prefix("content/") {
+                Some(_) => content_outputs.get(rel)?.clone(),
+                None => rel.strip_prefix("data/")?.to_owned(),
+            };
+            let stem = output
+                .rsplit_once('.')
+                .map_or(output.as_str(), |(stem, _)| stem);
+            let roles: Vec<Role> = roles.into_iter().collect();
+            Some(Picture {
+                variants: pictures::variants(&probe, &roles),
+                output_stem: stem.to_owned(),
+                file: (*file).clone(),
+                probe,
+            })
+        })
+        .collect()
+}
+
+impl Reference<'_> {
+    fn at(&self, message: String) -> Diagnostic {
+        self.source.at(self.key, Some(self.name), message)
+    }
+}
+
+/// Every `logo` and `photos` entry of the data, in file order.
+fn references(graph: &DataGraph) -> Vec<Reference<'_>> {
+    let entities = &graph.entities;
+    let mut references = Vec::new();
+    for partner in &entities.partners {
+        if let Some(logo) = &partner.record.logo {
+            references.push(Reference {
+                source: &partner.source,
+                key: "logo",
+                name: logo,
+                folder: "partners",
+                role: Role::Logo,
+            });
+        }
+    }
+    for sme in &entities.smes {
+        let folder = "smes";
+        if let Some(logo) = &sme.record.logo {
+            references.push(Reference {
+                source: &sme.source,
+                key: "logo",
+                name: logo,
+                folder,
+                role: Role::Logo,
+            });
+        }
+        for (i, photo) in sme.record.photos.iter().enumerate() {
+            let roles: &[Role] = if i == 0 {
+                &[Role::Photo, Role::Share]
+            } else {
+                &[Role::Photo]
+            };
+            for &role in roles {
+                references.push(Reference {
+                    source: &sme.source,
+                    key: "photos",
+                    name: &photo.file,
+                    folder,
+                    role,
+                });
+            }
+        }
+    }
+    references
+}
+
+fn missing(reference: &Reference, rel: &str, files: &[PictureFile]) -> Diagnostic {
+    let folder = media_rel(reference.folder, "");
+    let here = files
+        .iter()
+        .filter_map(|f| f.rel.strip_prefix(folder.as_str()));
+    let help = match did_you_mean(reference.name, here) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => format!("put the file in {folder}"),
+    };
+    reference
+        .at(format!("`{}`: there is no file {rel}", reference.name))
+        .with_help(help)
+}
+
+/// Warnings for the editor about a usable picture: too heavy, much wider than shown, or an SVG
+/// that had things taken out.
+fn advice(reference: &Reference, file: &PictureFile, probe: &pictures::Probe) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    let name = reference.name;
+    if file.bytes > pictures::LARGE_FILE_BYTES {
+        warnings.push(
+            reference
+                .at(format!(
+                    "`{name}` is {:.1} MB; pictures over 2 MB slow down uploads and builds",
+                    file.bytes as f64 / 1_048_576.0
+                ))
+                .with_help(
+                    "export it again at a lower quality or size (see \"Pictures\" in the README)",
+                )
+                .warning(),
+        );
+    }
+    let widest = reference.role.widest();
+    if probe.format != SourceFormat::Svg && probe.width > 2 * widest {
+        warnings.push(
+            reference
+                .at(format!(
+                    "`{name}` is {} pixels wide; the site shows it at most {widest} wide",
+                    probe.width
+                ))
+                .with_help(format!(
+                    "send a picture {widest} to {} pixels wide",
+                    2 * widest
+                ))
+                .warning(),
+        );
+    }
+    if let Some(svg) = probe.svg.as_ref().filter(|s| !s.removed.is_empty()) {
+        warnings.push(
+            reference
+                .at(format!("`{name}`: taken out before publishing: {}", svg.removed.join("; ")))
+                .with_help("a logo needs none of these; export it again as plain SVG to silence this warning")
+                .warning(),
+        );
+    }
+    warnings
+}

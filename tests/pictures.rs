@@ -1,0 +1,385 @@
+//! Pictures: logos and photos of the data and pictures of content pages, processed at build
+//! time. The fixture `pictures-site` names its pictures; each test draws them into a copy of it
+//! (a phone photo with GPS position and orientation, hostile files), builds, and reads the
+//! output and the cache.
+
+mod common;
+
+use common::{build, copy_fixture, read, tree};
+use image::ImageEncoder;
+use std::path::Path;
+
+/// A `width`×`height` JPEG, left half red and right half blue.
+fn two_colour_jpeg(width: u32, height: u32) -> Vec<u8> {
+    let mut pixels = Vec::new();
+    for _ in 0..height {
+        for x in 0..width {
+            pixels.extend(if x < width / 2 {
+                [220, 20, 20]
+            } else {
+                [20, 20, 220]
+            });
+        }
+    }
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
+        .write_image(&pixels, width, height, image::ExtendedColorType::Rgb8)
+        .unwrap();
+    out
+}
+
+/// The bytes of the GPS latitude 48° 51' 29.58" as a TIFF rational triple: what must not leak.
+const GPS_LATITUDE: [u8; 24] = [
+    0, 0, 0, 48, 0, 0, 0, 1, 0, 0, 0, 51, 0, 0, 0, 1, 0, 0, 0x0b, 0x8e, 0, 0, 0, 0x64,
+];
+
+/// An EXIF segment (big-endian TIFF) with Orientation 6 (turn 90° clockwise to show) and a
+/// GPS position, as a phone writes it.
+fn exif_segment() -> Vec<u8> {
+    let mut tiff = b"MM\0\x2a\0\0\0\x08".to_vec();
+    // IFD0 at 8: Orientation = 6, GPS IFD at 38.
+    tiff.extend([0, 2]);
+    tiff.extend([0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0]);
+    tiff.extend([0x88, 0x25, 0, 4, 0, 0, 0, 1, 0, 0, 0, 38]);
+    tiff.extend([0, 0, 0, 0]);
+    // GPS IFD at 38: latitude reference N, latitude at 68.
+    tiff.extend([0, 2]);
+    tiff.extend([0, 1, 0, 2, 0, 0, 0, 2, b'N', 0, 0, 0]);
+    tiff.extend([0, 2, 0, 5, 0, 0, 0, 3, 0, 0, 0, 68]);
+    tiff.extend([0, 0, 0, 0]);
+    tiff.extend(GPS_LATITUDE);
+    let mut segment = vec![0xff, 0xe1];
+    let length = (2 + 6 + tiff.len()) as u16;
+    segment.extend(length.to_be_bytes());
+    segment.extend(b"Exif\0\0");
+    segment.extend(tiff);
+    segment
+}
+
+/// A phone photo: 600×400 as stored, shown 400×600 (orientation 6), with a GPS position.
+fn phone_photo() -> Vec<u8> {
+    let jpeg = two_colour_jpeg(600, 400);
+    let mut photo = jpeg[..2].to_vec();
+    photo.extend(exif_segment());
+    photo.extend(&jpeg[2..]);
+    photo
+}
+
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let pixels: Vec<u8> = (0..width * height)
+        .flat_map(|i| [(i % 251) as u8, 120, 200, 255])
+        .collect();
+    let mut out = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut out)
+        .write_image(&pixels, width, height, image::ExtendedColorType::Rgba8)
+        .unwrap();
+    out
+}
+
+/// A copy of the fixture with its pictures drawn.
+fn site() -> tempfile::TempDir {
+    let site = copy_fixture("pictures-site");
+    let media = site.path().join("data/smes/media");
+    std::fs::create_dir_all(&media).unwrap();
+    std::fs::write(media.join("cell.jpg"), phone_photo()).unwrap();
+    std::fs::write(media.join("beamworks.png"), png(400, 200)).unwrap();
+    std::fs::write(site.path().join("content/bench.png"), png(1000, 500)).unwrap();
+    site
+}
+
+/// Points the SME's first photo at `file`.
+fn use_photo(site: &Path, file: &str) {
+    let path = site.join("data/smes/beamworks.yaml");
+    let text = read(&path).replace("file: cell.jpg", &format!("file: {file}"));
+    std::fs::write(path, text).unwrap();
+}
+
+fn files_under(dir: &Path, prefix: &str) -> Vec<(String, Vec<u8>)> {
+    tree(dir)
+        .into_iter()
+        .filter(|(path, _)| path.starts_with(prefix))
+        .collect()
+}
+
+#[test]
+fn photos_lose_their_metadata_and_stand_the_right_way_up() {
+    let site = site();
+    let out = site.path().join("public");
+    let run = build(site.path(), &out, &["--no-minify"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let photos = files_under(&out, "smes/media/cell.");
+    let names: Vec<&str> = photos.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    for (path, bytes) in &photos {
+        assert!(!bytes.windows(4).any(|w| w == b"Exif"), "{path} keeps EXIF");
+        assert!(
+            !bytes.windows(24).any(|w| w == GPS_LATITUDE),
+            "{path} keeps the GPS position"
+        );
+        let picture = image::load_from_memory(bytes).unwrap().into_rgb8();
+        assert_eq!(picture.dimensions(), (400, 600), "{path}");
+        let (top, bottom) = (picture.get_pixel(200, 100), picture.get_pixel(200, 500));
+        assert!(
+            top[0] > 150 && top[2] < 100,
+            "{path}: the red half is not on top: {top:?}"
+        );
+        assert!(bottom[2] > 150 && bottom[0] < 100, "{path}: {bottom:?}");
+    }
+    let page = read(&out.join("smes/beamworks/index.html"));
+    assert!(
+        page.contains("width=\"400\" height=\"600\" alt=\"A welding cell seen from the side\""),
+        "{page}"
+    );
+}
+
+#[test]
+fn pages_get_responsive_pictures_and_editors_get_warnings() {
+    let site = site();
+    let out = site.path().join("public");
+    let run = build(site.path(), &out, &["--no-minify"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = read(&out.join("workshop/index.html"));
+    let expected = "<picture><source type=\"image/webp\" srcset=\"/bench.";
+    assert!(page.contains(expected), "{page}");
+    assert!(page.contains(".480.webp 480w, /bench."), "{page}");
+    assert!(
+        page.contains(
+            " alt=\"A lens held over a steel bench\" loading=\"lazy\" decoding=\"async\">"
+        ),
+        "{page}"
+    );
+    assert!(
+        run.stderr.contains(
+            "content/workshop.md:10:1: warning: this image has no description (alt text)"
+        ),
+        "{}",
+        run.stderr
+    );
+    let logo = files_under(&out, "partners/media/nordlight.");
+    assert_eq!(logo.len(), 1);
+    let svg = String::from_utf8_lossy(&logo[0].1);
+    assert!(!svg.contains("script") && !svg.contains("onload"), "{svg}");
+    assert!(
+        run.stderr.contains("data/partners/nordlight.yaml:6:7: warning: `nordlight.svg`: taken out before publishing: the onload attribute of <svg> (an event handler); a <script> element"),
+        "{}",
+        run.stderr
+    );
+    let sme = read(&out.join("smes/beamworks/index.html"));
+    assert!(
+        sme.contains("<meta property=\"og:image\" content=\"https://example.org/smes/media/cell."),
+        "{sme}"
+    );
+}
+
+#[test]
+fn hostile_pictures_are_errors_at_the_line_that_names_them() {
+    let site = site();
+    let media = site.path().join("data/smes/media");
+    // A PNG of a few dozen bytes that claims 100,000 × 100,000 pixels.
+    let mut bomb = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = b"IHDR".to_vec();
+    ihdr.extend(100_000u32.to_be_bytes());
+    ihdr.extend(100_000u32.to_be_bytes());
+    ihdr.extend([8, 2, 0, 0, 0]);
+    let mut crc = flate2::Crc::new();
+    crc.update(&ihdr);
+    bomb.extend(13u32.to_be_bytes());
+    bomb.extend(&ihdr);
+    bomb.extend(crc.sum().to_be_bytes());
+    // A few kilobytes of zeros, compressed: a real bomb would hold gigabytes of them.
+    let mut zeros = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    std::io::Write::write_all(&mut zeros, &[0; 4096]).unwrap();
+    let mut idat = b"IDAT".to_vec();
+    idat.extend(zeros.finish().unwrap());
+    let mut crc = flate2::Crc::new();
+    crc.update(&idat);
+    bomb.extend(((idat.len() - 4) as u32).to_be_bytes());
+    bomb.extend(&idat);
+    bomb.extend(crc.sum().to_be_bytes());
+    bomb.extend(b"\0\0\0\0IEND\xaeB`\x82");
+    std::fs::write(media.join("bomb.png"), bomb).unwrap();
+    std::fs::write(
+        media.join("fake.png"),
+        b"<html>a web page saved as .png</html>",
+    )
+    .unwrap();
+    let yaml = site.path().join("data/smes/beamworks.yaml");
+    let text = read(&yaml).replace("logo: beamworks.png", "logo: fake.png")
+        + "  - file: bomb.png\n    alt: A bomb\n  - file: gone.jpg\n    alt: Nothing\n";
+    std::fs::write(&yaml, text).unwrap();
+    let run = build(site.path(), &site.path().join("public"), &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    for expected in [
+        "data/smes/beamworks.yaml:11:7: error: `fake.png` is not a picture pimap reads: its content is not PNG, JPEG, WebP or GIF",
+        "data/smes/beamworks.yaml:16:11: error: `bomb.png` claims 100000×100000 pixels; pimap decodes at most 50 million pixels and 20000 pixels a side",
+        "data/smes/beamworks.yaml:18:11: error: `gone.jpg`: there is no file data/smes/media/gone.jpg",
+    ] {
+        assert!(
+            run.stderr.contains(expected),
+            "{expected}\n---\n{}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn a_truncated_jpeg_is_an_error_at_its_line() {
+    let site = site();
+    let whole = two_colour_jpeg(800, 600);
+    let cut = &whole[..whole.len() / 2];
+    std::fs::write(site.path().join("data/smes/media/cut.jpg"), cut).unwrap();
+    use_photo(site.path(), "cut.jpg");
+    let run = build(site.path(), &site.path().join("public"), &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("data/smes/beamworks.yaml:13:11: error: `cut.jpg` is cut short: the JPEG stops before its end; send the whole file again"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_40_mb_photo_is_published_with_warnings() {
+    let site = site();
+    // Noise barely compresses: 4400 × 3300 pixels of it make a JPEG of over 40 MB.
+    let (width, height) = (4400, 3300);
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let pixels: Vec<u8> = (0..width * height * 3)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect();
+    let mut big = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut big, 100)
+        .write_image(&pixels, width, height, image::ExtendedColorType::Rgb8)
+        .unwrap();
+    assert!(big.len() > 40_000_000, "{}", big.len());
+    let megabytes = format!("{:.1}", big.len() as f64 / 1_048_576.0);
+    std::fs::write(site.path().join("data/smes/media/big.jpg"), big).unwrap();
+    use_photo(site.path(), "big.jpg");
+    let out = site.path().join("public");
+    let run = build(site.path(), &out, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let heavy = format!(
+        "data/smes/beamworks.yaml:13:11: warning: `big.jpg` is {megabytes} MB; pictures over 2 MB slow down uploads and builds"
+    );
+    assert!(run.stderr.contains(&heavy), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "warning: `big.jpg` is 4400 pixels wide; the site shows it at most 1440 wide"
+        ),
+        "{}",
+        run.stderr
+    );
+    let sizes: Vec<String> = files_under(&out, "smes/media/big.")
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect();
+    assert_eq!(sizes.len(), 7, "{sizes:?}");
+}
+
+#[test]
+fn a_rebuild_takes_every_picture_from_the_cache_and_the_cache_keeps_only_what_is_used() {
+    let site = site();
+    let out = site.path().join("public");
+    let first = build(site.path(), &out, &[]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert!(
+        first.stdout.contains("Pictures: 3 decoded"),
+        "{}",
+        first.stdout
+    );
+    let built = tree(&out);
+    let second = build(site.path(), &out, &[]);
+    assert!(
+        second
+            .stdout
+            .contains("Pictures: 0 decoded, 0 sizes made, "),
+        "{}",
+        second.stdout
+    );
+    assert_eq!(tree(&out), built, "a rebuild from the cache differs");
+    let cache = site.path().join(".pimap-cache/images");
+    let entries = |dir: &Path| std::fs::read_dir(dir).unwrap().count();
+    let before = entries(&cache);
+    // A new photo: its old sizes leave the cache, the others stay.
+    std::fs::write(
+        site.path().join("data/smes/media/cell.jpg"),
+        two_colour_jpeg(300, 200),
+    )
+    .unwrap();
+    let third = build(site.path(), &out, &[]);
+    assert!(
+        third.stdout.contains("Pictures: 1 decoded, 2 sizes made, "),
+        "{}",
+        third.stdout
+    );
+    assert_eq!(entries(&cache), before);
+    let stale = std::fs::read_dir(&cache)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("-400-"))
+        .count();
+    assert_eq!(stale, 0, "the old photo's sizes are still in the cache");
+}
+
+/// The picture URLs in `html` (`src`, `srcset` and `og:image`), as paths from the site root.
+fn picture_paths(html: &str) -> Vec<String> {
+    html.split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ',' | '>' | '<' | '='))
+        .map(|token| token.trim_start_matches("https://example.org"))
+        .filter(|token| {
+            token.starts_with('/')
+                && [".webp", ".jpg", ".png", ".svg"]
+                    .iter()
+                    .any(|extension| token.ends_with(extension))
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn every_language_shows_the_one_copy_of_each_picture_at_the_root() {
+    let site = site();
+    let config = site.path().join("site.yaml");
+    let text = read(&config) + "languages:\n  - code: fr\n    name: Français\n";
+    std::fs::write(config, text).unwrap();
+    let out = site.path().join("public");
+    let run = build(site.path(), &out, &["--no-minify"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // A processed picture's name carries its hash: `cell.0123456789.400.webp`.
+    let processed = |path: &str| {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        name.split('.')
+            .nth(1)
+            .is_some_and(|hash| hash.len() == 10 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+    };
+    let copies: Vec<String> = files_under(&out, "fr/")
+        .into_iter()
+        .map(|(path, _)| path)
+        .filter(|path| picture_paths(&format!("/{path}")).len() == 1 && processed(path))
+        .collect();
+    assert_eq!(copies, Vec::<String>::new(), "pictures written twice");
+    for page in [
+        "fr/smes/beamworks/index.html",
+        "fr/workshop/index.html",
+        "fr/index.html",
+    ] {
+        let html = read(&out.join(page));
+        let paths = picture_paths(&html);
+        assert!(!paths.is_empty(), "{page} shows no picture: {html}");
+        for path in paths {
+            assert!(
+                out.join(path.trim_start_matches('/')).is_file(),
+                "{page} shows {path}, which is not in the output"
+            );
+        }
+    }
+    let sme = read(&out.join("fr/smes/beamworks/index.html"));
+    assert!(
+        sme.contains("<meta property=\"og:image\" content=\"https://example.org/smes/media/cell."),
+        "{sme}"
+    );
+}
