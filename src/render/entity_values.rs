@@ -187,10 +187,12 @@ pub fn build(site: &Site) -> Result<EntityValues, tera::Error> {
                 .target_markets
                 .iter()
                 .map(|c| {
+                    // Facets carry the name in the page's language.
+                    let name = site.language.label("markets", c.name());
                     Value::from_serializable(&Market {
                         code: &c.0,
-                        name: site.language.label("markets", c.name()),
-                        url: market_urls.get(c.name()).copied().unwrap_or_default(),
+                        name,
+                        url: market_urls.get(name).copied().unwrap_or_default(),
                     })
                 })
                 .collect();
