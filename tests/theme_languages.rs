@@ -81,3 +81,19 @@ fn partner_logos_and_the_embed_script_are_taken_from_the_site_root_in_every_lang
     assert!(public.join("embed.js").is_file());
     assert!(public.join("fr/embed/smes/beamworks/index.html").is_file());
 }
+
+#[test]
+fn a_translated_market_name_links_to_its_page() {
+    let out = built();
+    let french = read(&out.path().join("public/fr/smes/beamworks/index.html"));
+    let chip = french
+        .split("<a class=\"chip\" href=\"")
+        .skip(1)
+        .find(|rest| rest.contains(">États-Unis</a>"))
+        .expect("the market chip");
+    let href = chip.split('"').next().unwrap_or_default();
+    assert!(
+        href.starts_with("/fr/markets/"),
+        "the chip links to `{href}`"
+    );
+}
