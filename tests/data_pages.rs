@@ -174,10 +174,54 @@ fn the_bundled_pimap_site_builds_without_errors_or_warnings() {
         .filter(|e| e.as_ref().unwrap().path().is_dir())
         .count();
     assert!(smes >= 16, "only {smes} SME pages");
+    // The charts speak the page's language: titles, legends, axis words and table headers.
+    for (page, words) in [
+        (
+            "fr/kpis",
+            &[
+                "Indicateurs clés de performance",
+                "sous forme de tableau",
+                ">Objectif<",
+            ][..],
+        ),
+        (
+            "sv/roadmap",
+            &[">Färdplan<", ">K1<", ">Färdplanens slut<", ">Åtgärd<"],
+        ),
+        (
+            "pt/partners",
+            &[
+                "Onde estão os parceiros",
+                ">Parceiro internacional<",
+                ">Local<",
+            ],
+        ),
+        (
+            "fi/partners",
+            &[
+                "Missä kumppanit ovat",
+                "kansainvälistä kumppania",
+                ">Paikka<",
+            ],
+        ),
+    ] {
+        let html = std::fs::read_to_string(public.join(page).join("index.html")).unwrap();
+        for word in words {
+            assert!(html.contains(word), "{page}: no {word}");
+        }
+    }
+}
+
+/// The figure `id` of `page`.
+fn chart<'a>(page: &'a str, id: &str) -> &'a str {
+    let start = page
+        .find(&format!("id=\"{id}\" aria-labelledby=\"{id}-title\">"))
+        .unwrap_or_else(|| panic!("no {id} in {page}"));
+    &page[start..start + page[start..].find("</figure>").unwrap()]
 }
 
 #[test]
-fn charts_are_inline_svg_with_title_description_and_a_table() {
+fn charts_have_a_caption_real_text_and_a_table() {
     let (_, out) = built();
     let page = read(&out.path().join("public/results/index.html"));
     for (id, title, rows) in [
@@ -185,22 +229,15 @@ fn charts_are_inline_svg_with_title_description_and_a_table() {
         ("roadmap-chart", "Roadmap", 1),
         ("partner-map", "Where the partners are", 2),
     ] {
-        let start = page
-            .find(&format!("<figure class=\"chart\" id=\"{id}\">"))
-            .unwrap_or_else(|| panic!("no {id} in {page}"));
-        let figure = &page[start..start + page[start..].find("</figure>").unwrap()];
+        let figure = chart(&page, id);
         assert!(
             figure.contains(&format!(
-                "role=\"img\" aria-labelledby=\"{id}-title {id}-desc\""
+                "<figcaption><span class=\"chart-title\" id=\"{id}-title\">{title}</span> <span class=\"chart-desc\">"
             )),
             "{figure}"
         );
         assert!(
-            figure.contains(&format!("<title id=\"{id}-title\">{title}</title>")),
-            "{figure}"
-        );
-        assert!(
-            figure.contains(&format!("<desc id=\"{id}-desc\">")),
+            figure.contains(&format!("<details><summary>{title} as a table</summary>")),
             "{figure}"
         );
         assert_eq!(
@@ -208,35 +245,86 @@ fn charts_are_inline_svg_with_title_description_and_a_table() {
             rows,
             "{id}: table rows\n{figure}"
         );
-        for size in figure
-            .split("font-size=\"")
-            .skip(1)
-            .map(|rest| rest.split('"').next().unwrap().parse::<f64>().unwrap())
-        {
-            assert!(size >= 14.0, "{id}: text of {size} px is too small to read");
-        }
+        // Text sizes come from the stylesheet, never from a scaled drawing.
+        assert!(!figure.contains("font-size"), "{id}: {figure}");
     }
-    // The KPI bar is as long as achieved / target: 90 of 100 on a 280-unit track.
-    assert!(page.contains("width=\"252.0\" height=\"14\""), "{page}");
+    // The KPI bar is as long as achieved / target: 90 of 100; the figure is text beside it.
+    let kpis = chart(&page, "kpi-chart");
+    assert!(
+        kpis.contains("<rect width=\"90.0\" height=\"1\" class=\"c1\"/></svg><span class=\"bar-figure\">90 / 100 SMEs</span>"),
+        "{kpis}"
+    );
     // A figure without a published target has no bar; "more than" and "illustrative" show.
     assert!(
-        page.contains(">SMEs represented (illustrative)</tspan>"),
-        "{page}"
+        kpis.contains("<dt>SMEs represented (illustrative)</dt>"),
+        "{kpis}"
     );
     assert!(
-        page.contains(">more than 40 SMEs (no target published)</text>"),
-        "{page}"
+        kpis.contains(">more than 40 SMEs (no target published)</span>"),
+        "{kpis}"
     );
     assert!(
-        page.contains("<td>not published</td><td>more than 40 SMEs</td>"),
-        "{page}"
+        kpis.contains("<td>not published</td><td>more than 40 SMEs</td>"),
+        "{kpis}"
     );
-    // An MoU with the partnership as a whole (no named signatories) rings the partner's pin.
+    // Each roadmap bar runs from its start month to the end of its end month, in a year's axis.
+    let roadmap = chart(&page, "roadmap-chart");
     assert!(
-        page.contains("r=\"12\" fill=\"none\" class=\"line c2\""),
-        "no MoU ring"
+        roadmap.contains("viewBox=\"0 0 12 1\"")
+            && roadmap.contains("<rect x=\"0\" y=\".15\" width=\"6\""),
+        "{roadmap}"
     );
-    assert!(page.contains("<td>The PIMAP Partnership</td>"), "{page}");
+    assert!(
+        roadmap.contains("<span>Q1</span><span>Q2</span>"),
+        "{roadmap}"
+    );
+    // An MoU with the partnership as a whole (no named signatories) rings the partner's pin,
+    // and every pin is a link named after its partner.
+    let map = chart(&page, "partner-map");
+    assert!(
+        map.contains("r=\"12\" class=\"ring c2\""),
+        "no MoU ring: {map}"
+    );
+    assert!(map.contains("<td>The PIMAP Partnership</td>"), "{map}");
+    assert_eq!(
+        map.matches("<a href=\"/partners/").count(),
+        2 * map.matches("r=\"7\" class=\"pin ").count(),
+        "a link on the map and in the table for each pin: {map}"
+    );
+    assert!(map.contains("<text x="), "{map}");
+}
+
+#[test]
+fn the_roadmap_marks_the_build_day_inside_its_span_and_its_end_outside() {
+    let marker = |today: &str| {
+        let out = tempfile::tempdir().unwrap();
+        let public = out.path().join("public");
+        let run = pimap_on(
+            today,
+            &build_args(&fixture("data-site"), &public, &["--no-minify"]),
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let page = read(&public.join("results/index.html"));
+        let roadmap = chart(&page, "roadmap-chart").to_owned();
+        let at = roadmap
+            .split("<path d=\"M")
+            .find_map(|rest| {
+                rest.split_once(" 0V1\" class=\"marker\"")
+                    .map(|(x, _)| x.to_owned())
+            })
+            .unwrap_or_else(|| panic!("no marker in {roadmap}"));
+        let word = ["Today", "End of the roadmap"]
+            .into_iter()
+            .find(|w| roadmap.contains(&format!("</svg>{w}</li>")))
+            .unwrap_or("none");
+        (at, word)
+    };
+    // 1 April 2020 is three months into 2020; the market study ended in June.
+    assert_eq!(marker("2020-04-01"), ("3.00".to_owned(), "Today"));
+    assert_eq!(
+        marker("2026-11-30"),
+        ("6.00".to_owned(), "End of the roadmap")
+    );
 }
 
 #[test]

@@ -26,13 +26,18 @@ const SITE_FUNCTIONS: [&str; 9] = [
 
 /// Registers the pictures drawn from the data (`kpi_chart()`, `roadmap_chart()`,
 /// `partner_map()`), each drawn once per build.
+/// Their words are the theme's strings in the site's language.
 pub fn register_chart_functions(tera: &mut tera::Tera, site: &Site) {
+    let words = crate::charts::ChartWords::from_strings(&site.language.strings);
     let charts = [
-        ("kpi_chart", crate::charts::kpi_chart(&site.graph)),
-        ("roadmap_chart", crate::charts::roadmap_chart(&site.graph)),
+        ("kpi_chart", crate::charts::kpi_chart(&site.graph, &words)),
+        (
+            "roadmap_chart",
+            crate::charts::roadmap_chart(&site.graph, &words, site.today),
+        ),
         (
             "partner_map",
-            crate::charts::partner_map(&site.graph, &site.base.path),
+            crate::charts::partner_map(&site.graph, &site.base.path, &words),
         ),
     ];
     for (name, svg) in charts {

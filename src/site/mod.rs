@@ -68,6 +68,8 @@ pub struct Site {
     pub withheld: Vec<Withheld>,
     /// What changes on a later day.
     pub schedule: Schedule,
+    /// The build's day (the roadmap marks it).
+    pub today: crate::source::publication::Day,
 }
 
 /// The URL of something a build leaves out, and why.
@@ -230,6 +232,7 @@ pub fn resolve(sources: SiteSources) -> (Site, Vec<Diagnostic>) {
         withheld,
         schedule,
         pictures,
+        today,
         ..
     } = sources;
     let withheld = tree::withheld(withheld, &entities.withheld, &base);
@@ -277,6 +280,7 @@ pub fn resolve(sources: SiteSources) -> (Site, Vec<Diagnostic>) {
         warnings: Vec::new(),
         withheld,
         schedule,
+        today,
     };
     links::render_markdown(&mut site, &mut errors);
     (site, errors)

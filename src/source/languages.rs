@@ -266,6 +266,7 @@ fn language_view(
         failed_content: sources.failed_content.clone(),
         withheld: sources.withheld.clone(),
         schedule: Default::default(),
+        today: sources.today,
         translations: Vec::new(),
         overlays: overlay::Overlays::default(),
         strings: strings::StringFiles::default(),

@@ -59,6 +59,8 @@ pub struct SiteSources {
     pub withheld: Vec<WithheldContent>,
     /// What changes on a later day, for a scheduled rebuild.
     pub schedule: Schedule,
+    /// The build's day.
+    pub today: Day,
     /// Non-Markdown files under `content/`, by path inside `content/`.
     pub content_assets: Vec<FileSource>,
     /// Static files by output path (the site's own replace the theme's).
@@ -287,6 +289,7 @@ pub fn load(options: &LoadOptions) -> Result<SiteSources, Vec<Diagnostic>> {
         sections: content.sections,
         withheld: content.withheld,
         schedule,
+        today: options.today,
         content_assets,
         static_files,
         templates,

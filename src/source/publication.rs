@@ -62,6 +62,15 @@ impl Day {
     pub fn next(self) -> Day {
         Day(self.0.next_day().unwrap_or(self.0))
     }
+
+    /// The year, the month (1 to 12) and the day of the month (1 to 31).
+    pub fn parts(self) -> (u32, u32, u32) {
+        (
+            u32::try_from(self.0.year()).unwrap_or(0),
+            u32::from(u8::from(self.0.month())),
+            u32::from(self.0.day()),
+        )
+    }
 }
 
 impl std::fmt::Display for Day {
