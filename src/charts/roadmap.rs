@@ -9,6 +9,7 @@ use crate::markdown::escape;
 use crate::site::DataGraph;
 use crate::source::data::Status;
 use crate::source::publication::Day;
+use crate::source::records::RoadmapAction;
 use std::fmt::Write;
 
 /// Quarters are named on the axis up to this many years; beyond, years alone.
@@ -42,6 +43,61 @@ impl Axis {
     }
 }
 
+/// What every track of a chart shares: its grid, its length in months and the marker.
+struct Track {
+    grid: String,
+    months: u32,
+    marker: f64,
+}
+
+/// One action: where its bar runs (in months from the axis's start) and who owns it.
+struct Row<'a> {
+    action: &'a RoadmapAction,
+    span: (f64, f64),
+    owners: String,
+}
+
+impl Row<'_> {
+    /// Writes the action's label and track into `body` and its row into `rows` of the table.
+    fn write(&self, body: &mut String, rows: &mut String, track: &Track, words: &ChartWords) {
+        let action = self.action;
+        let (colour, status_key) = status_style(action.status);
+        let status = words.get(status_key);
+        let title = words.labelled(&action.title, action.illustrative);
+        let (x0, x1) = self.span;
+        let span = words.fill(
+            "charts.roadmap.bar",
+            &[
+                ("from", &action.start.0),
+                ("to", &action.end.0),
+                ("status", status),
+            ],
+        );
+        let _ = write!(
+            body,
+            "<li class=\"gantt-row\"><p class=\"gantt-label\"><span class=\"gantt-title\">{}</span> <span class=\"gantt-meta\">{} · {}</span></p><svg class=\"gantt-track\" viewBox=\"0 0 {} 1\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"{}\"><title>{}</title>{}<rect x=\"{x0:.0}\" y=\".15\" width=\"{:.0}\" height=\".7\" class=\"{colour}\"/><path d=\"M{:.2} 0V1\" class=\"marker\" vector-effect=\"non-scaling-stroke\"/></svg></li>",
+            escape(&title),
+            escape(status),
+            escape(&self.owners),
+            track.months,
+            escape(&span),
+            escape(&span),
+            track.grid,
+            (x1 - x0).max(1.0),
+            track.marker,
+        );
+        let _ = write!(
+            rows,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&title),
+            action.start.0,
+            action.end.0,
+            escape(&self.owners),
+            escape(status)
+        );
+    }
+}
+
 fn status_style(status: Status) -> (&'static str, &'static str) {
     match status {
         Status::Done => (SERIES[0], "roadmap.status.done"),
@@ -67,15 +123,17 @@ pub fn roadmap_chart(graph: &DataGraph, words: &ChartWords, today: Day) -> Strin
         last: last.max(first),
     };
     let (marker, is_today) = axis.marker(today, end);
-    let grid = grid_lines(&axis);
+    let track = Track {
+        grid: grid_lines(&axis),
+        months: axis.months(),
+        marker,
+    };
     let mut body = format!(
         "<div class=\"gantt\">{}<ol class=\"gantt-rows\">",
         axis_labels(&axis, words)
     );
     let mut rows = String::new();
     for (i, action) in actions.iter().enumerate() {
-        let (colour, status_key) = status_style(action.status);
-        let status = words.get(status_key);
         let owners: Vec<&str> = graph
             .roadmap_owners
             .get(i)
@@ -86,37 +144,15 @@ pub fn roadmap_chart(graph: &DataGraph, words: &ChartWords, today: Day) -> Strin
                     .collect()
             })
             .unwrap_or_default();
-        let title = words.labelled(&action.title, action.illustrative);
-        let x0 = axis.at(action.start.parts());
-        let x1 = axis.at(action.end.parts()) + 1.0;
-        let span = words.fill(
-            "charts.roadmap.bar",
-            &[
-                ("from", &action.start.0),
-                ("to", &action.end.0),
-                ("status", status),
-            ],
-        );
-        let _ = write!(
-            body,
-            "<li class=\"gantt-row\"><p class=\"gantt-label\"><span class=\"gantt-title\">{}</span> <span class=\"gantt-meta\">{} · {}</span></p><svg class=\"gantt-track\" viewBox=\"0 0 {} 1\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"{}\"><title>{}</title>{grid}<rect x=\"{x0:.0}\" y=\".15\" width=\"{:.0}\" height=\".7\" class=\"{colour}\"/><path d=\"M{marker:.2} 0V1\" class=\"marker\" vector-effect=\"non-scaling-stroke\"/></svg></li>",
-            escape(&title),
-            escape(status),
-            escape(&owners.join(", ")),
-            axis.months(),
-            escape(&span),
-            escape(&span),
-            (x1 - x0).max(0.5),
-        );
-        let _ = write!(
-            rows,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            escape(&title),
-            action.start.0,
-            action.end.0,
-            escape(&owners.join(", ")),
-            escape(status)
-        );
+        let row = Row {
+            action,
+            span: (
+                axis.at(action.start.parts()),
+                axis.at(action.end.parts()) + 1.0,
+            ),
+            owners: owners.join(", "),
+        };
+        row.write(&mut body, &mut rows, &track, words);
     }
     body.push_str("</ol></div>");
     legend(&mut body, words, is_today);

@@ -1,7 +1,8 @@
 // Lighthouse on the bundled PIMAP site: the site is built with `pimap build` into a temporary
 // folder and served by the static host of helpers.mjs (brotli/gzip for text, a year of caching for
 // stylesheets, scripts and images, `no-cache` for HTML), then Lighthouse audits the home page, the
-// first SME page and the SME list, in English, French and Finnish, in Debian's Chromium, and every category (performance,
+// first SME page and the SME list, in English, French and Finnish, and the pages with charts (Results,
+// Roadmap, partners), in Debian's Chromium, and every category (performance,
 // accessibility, best practices, SEO) must score at least 0.95. A failing category prints its
 // failing audits (id, title, score, displayValue and the elements or URLs they name). The JSON
 // and HTML reports go to target/e2e-artifacts/lighthouse-*.
@@ -140,7 +141,7 @@ function metrics(lhr) {
 describe("Lighthouse on the bundled PIMAP site", () => {
   let site, chromium;
   // The pages audited; the SME page is the first under /smes/, known once the site is built.
-  const pages = { home: "/", sme: null, smes: "/smes/", "home-fr": "/fr/", "sme-fr": null, "smes-fr": "/fr/smes/", "home-fi": "/fi/", "sme-fi": null, "smes-fi": "/fi/smes/" };
+  const pages = { home: "/", sme: null, smes: "/smes/", "home-fr": "/fr/", "sme-fr": null, "smes-fr": "/fr/smes/", "home-fi": "/fi/", "sme-fi": null, "smes-fi": "/fi/smes/", results: "/kpis/", roadmap: "/roadmap/", partners: "/partners/" };
 
   before(async () => {
     site = await buildAndServeSite("lighthouse");
