@@ -42,22 +42,38 @@ impl Rect {
 pub const FONT_SIZE: f64 = 14.0;
 /// The line box of a label.
 const LINE_HEIGHT: f64 = 18.0;
-/// Average advance of a bold sans-serif character, in ems (system-ui, Arial and Roboto bold
-/// measure 0.55 to 0.6 for names in mixed case).
-const ADVANCE: f64 = 0.62;
+/// Average advances of bold sans-serif characters, in ems (system-ui, DejaVu Sans, Arial and
+/// Roboto bold): capitals and digits are wider than small letters, spaces narrower.
+const ADVANCE_CAPITAL: f64 = 0.74;
+const ADVANCE_SMALL: f64 = 0.6;
+const ADVANCE_SPACE: f64 = 0.34;
 /// Room kept free around a pin (its radius and the MoU ring's).
 pub const PIN_RADIUS: f64 = 13.0;
 const GAP: f64 = 3.0;
 
 /// The estimated box of `text` written at [`FONT_SIZE`].
 pub fn text_width(text: &str) -> f64 {
-    text.chars().count() as f64 * FONT_SIZE * ADVANCE + 4.0
+    let ems: f64 = text
+        .chars()
+        .map(|c| {
+            if c.is_whitespace() {
+                ADVANCE_SPACE
+            } else if c.is_uppercase() || c.is_ascii_digit() {
+                ADVANCE_CAPITAL
+            } else {
+                ADVANCE_SMALL
+            }
+        })
+        .sum();
+    ems * FONT_SIZE + 4.0
 }
 
-/// Where one label goes: its box, and a leader line from the pin when it is not beside it.
+/// Where one label goes: its box, which side of the pin it is on (-1 left, 0 centred, 1
+/// right), and a leader line from the pin when it is not beside it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Placement {
     pub label: Rect,
+    pub side: i8,
     pub leader: Option<((f64, f64), (f64, f64))>,
 }
 
@@ -65,6 +81,16 @@ impl Placement {
     /// The baseline of the text in its box.
     pub fn baseline(&self) -> f64 {
         self.label.y + LINE_HEIGHT * 0.75
+    }
+
+    /// The `text-anchor` and x of the text: its end nearest the pin is held, so that a name
+    /// wider than estimated grows away from its pin.
+    pub fn anchor(&self) -> (&'static str, f64) {
+        match self.side {
+            1 => ("start", self.label.x + 2.0),
+            -1 => ("end", self.label.x + self.label.width - 2.0),
+            _ => ("middle", self.label.x + self.label.width / 2.0),
+        }
     }
 }
 
@@ -134,7 +160,7 @@ pub fn place(pins: &[(f64, f64)], widths: &[f64], bounds: &Rect) -> Vec<Placemen
     let mut taken: Vec<Rect> = Vec::new();
     for i in order {
         let width = widths.get(i).copied().unwrap_or(0.0);
-        let mut best: Option<(f64, Rect, f64)> = None;
+        let mut best: Option<(f64, Rect, f64, f64)> = None;
         'search: for ring in 0..RINGS {
             let distance = ring as f64 * LINE_HEIGHT;
             for direction in DIRECTIONS {
@@ -149,18 +175,22 @@ pub fn place(pins: &[(f64, f64)], widths: &[f64], bounds: &Rect) -> Vec<Placemen
                     .chain(pin_boxes.iter().map(|other| overlap_area(&rect, other)))
                     .sum();
                 if best.as_ref().is_none_or(|b| overlap < b.0) {
-                    best = Some((overlap, rect, distance));
+                    best = Some((overlap, rect, distance, direction.0));
                 }
                 if overlap == 0.0 {
                     break 'search;
                 }
             }
         }
-        let (_, label, distance) =
-            best.unwrap_or((0.0, candidate(pins[i], width, DIRECTIONS[0], 0.0), 0.0));
+        let (_, label, distance, dx) =
+            best.unwrap_or((0.0, candidate(pins[i], width, DIRECTIONS[0], 0.0), 0.0, 1.0));
         let leader = (distance > 0.0).then(|| (pins[i], label.nearest(pins[i])));
         taken.push(label);
-        placed[i] = Some(Placement { label, leader });
+        placed[i] = Some(Placement {
+            label,
+            side: dx as i8,
+            leader,
+        });
     }
     placed.into_iter().flatten().collect()
 }
@@ -206,12 +236,15 @@ mod tests {
         let placements = place(&[(100.0, 100.0)], &[60.0], &BOUNDS);
         assert_eq!(placements[0].label.x, 100.0 + PIN_RADIUS + GAP);
         assert_eq!(placements[0].leader, None);
+        assert_eq!(placements[0].anchor().0, "start");
     }
 
     #[test]
     fn a_label_at_the_right_edge_goes_left() {
         let placements = place(&[(630.0, 100.0)], &[60.0], &BOUNDS);
         assert!(placements[0].label.x + 60.0 < 630.0, "{placements:?}");
+        // Its text ends by the pin, so that a wider name grows away from it.
+        assert_eq!(placements[0].anchor(), ("end", placements[0].label.x + 58.0));
     }
 
     #[test]

@@ -266,10 +266,10 @@ fn pins(
                     "<path d=\"M{sx:.1} {sy:.1}L{lx:.1} {ly:.1}\" class=\"leader\"/>"
                 );
             }
+            let (anchor, text_x) = placement.anchor();
             let _ = write!(
                 svg,
-                "<text x=\"{:.1}\" y=\"{:.1}\" class=\"map-label\">{}</text>",
-                placement.label.x + 2.0,
+                "<text x=\"{text_x:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\" class=\"map-label\">{}</text>",
                 placement.baseline(),
                 escape(names[i])
             );
