@@ -244,7 +244,10 @@ mod tests {
         let placements = place(&[(630.0, 100.0)], &[60.0], &BOUNDS);
         assert!(placements[0].label.x + 60.0 < 630.0, "{placements:?}");
         // Its text ends by the pin, so that a wider name grows away from it.
-        assert_eq!(placements[0].anchor(), ("end", placements[0].label.x + 58.0));
+        assert_eq!(
+            placements[0].anchor(),
+            ("end", placements[0].label.x + 58.0)
+        );
     }
 
     #[test]
