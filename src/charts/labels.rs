@@ -68,6 +68,35 @@ pub fn text_width(text: &str) -> f64 {
     ems * FONT_SIZE + 4.0
 }
 
+/// `text`, cut at a word and ended with "…" when it is estimated wider than `max` pixels.
+pub fn shorten(text: &str, max: f64) -> String {
+    if text_width(text) <= max {
+        return text.to_owned();
+    }
+    let mut short = String::new();
+    for word in text.split_whitespace() {
+        let longer = if short.is_empty() {
+            word.to_owned()
+        } else {
+            format!("{short} {word}")
+        };
+        if text_width(&format!("{longer}…")) > max {
+            break;
+        }
+        short = longer;
+    }
+    if short.is_empty() {
+        // One long word: cut it by characters.
+        for c in text.chars() {
+            if text_width(&format!("{short}{c}…")) > max {
+                break;
+            }
+            short.push(c);
+        }
+    }
+    format!("{}…", short.trim_end_matches([' ', '–', '-', ',']))
+}
+
 /// Where one label goes: its box, which side of the pin it is on (-1 left, 0 centred, 1
 /// right), and a leader line from the pin when it is not beside it.
 #[derive(Debug, Clone, PartialEq)]
@@ -277,6 +306,15 @@ mod tests {
             placements.iter().any(|p| p.leader.is_some()),
             "far labels have leaders"
         );
+    }
+
+    #[test]
+    fn long_names_are_shortened_at_a_word() {
+        assert_eq!(shorten("Business Joensuu", 300.0), "Business Joensuu");
+        let short = shorten("Arizona Technology Council – Optics Valley", 240.0);
+        assert_eq!(short, "Arizona Technology Council…");
+        assert!(text_width(&short) <= 240.0);
+        assert!(text_width(&shorten("Supercalifragilisticexpialidocious", 100.0)) <= 100.0);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The partner map: Europe and North America, a pin for each partner (a link to its page, with
-//! its name placed by `labels`), lines for memoranda and missions, a legend and the same facts
-//! as a table.
+//! its name placed by `labels`; a name too long for the map is shortened there, and kept whole
+//! in the link's accessible name, its tooltip and the table), lines for memoranda and missions,
+//! a legend and the same facts as a table.
 //!
 //! The SVG's user unit is a CSS pixel (it is drawn [`WIDTH`] wide and never scaled), so its
 //! text has the size the stylesheet gives it; on a narrower screen the map scrolls sideways in
@@ -18,6 +19,8 @@ use std::fmt::Write;
 
 /// The width of the map in CSS pixels.
 pub const WIDTH: f64 = 640.0;
+/// The widest a name may be on the map; a longer one is shortened.
+const MAX_LABEL_WIDTH: f64 = 260.0;
 
 /// The Natural Earth coastline, one ring of `lon,lat` pairs per line.
 const COASTLINE: &str = include_str!("coastline.txt");
@@ -229,7 +232,11 @@ fn pins(
 ) -> String {
     let partners = &graph.entities.partners;
     let map = projection();
-    let names: Vec<&str> = partners.iter().map(|p| p.record.name.as_str()).collect();
+    // Long names are shortened on the map; the link's name, its tooltip and the table keep them.
+    let names: Vec<String> = partners
+        .iter()
+        .map(|p| labels::shorten(&p.record.name, MAX_LABEL_WIDTH))
+        .collect();
     let widths: Vec<f64> = names.iter().map(|n| labels::text_width(n)).collect();
     let bounds = label_bounds(&map);
     let placements = labels::place(at, &widths, &bounds);
@@ -243,8 +250,9 @@ fn pins(
         let url = escape(&format!("{base_path}/partners/{}/", partner.id));
         let _ = write!(
             svg,
-            "<a href=\"{url}\" aria-label=\"{}\">",
-            escape(&format!("{}, {kind}", partner.record.name))
+            "<a href=\"{url}\" aria-label=\"{}\"><title>{}</title>",
+            escape(&format!("{}, {kind}", partner.record.name)),
+            escape(&partner.record.name)
         );
         if partner.record.mou.is_some() {
             let _ = write!(
@@ -271,7 +279,7 @@ fn pins(
                 svg,
                 "<text x=\"{text_x:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\" class=\"map-label\">{}</text>",
                 placement.baseline(),
-                escape(names[i])
+                escape(&names[i])
             );
         }
         svg.push_str("</a>");
@@ -446,7 +454,10 @@ mod tests {
         assert!(partners.len() >= 7, "{partners:?}");
         let map = projection();
         let pins: Vec<(f64, f64)> = partners.iter().map(|p| map.point(p.2, p.1)).collect();
-        let widths: Vec<f64> = partners.iter().map(|p| labels::text_width(&p.0)).collect();
+        let widths: Vec<f64> = partners
+            .iter()
+            .map(|p| labels::text_width(&labels::shorten(&p.0, MAX_LABEL_WIDTH)))
+            .collect();
         let bounds = label_bounds(&map);
         let placements = labels::place(&pins, &widths, &bounds);
         labels::assert_apart(&pins, &placements, &bounds);
