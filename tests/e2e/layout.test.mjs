@@ -1,6 +1,7 @@
 // The layout of the bundled PIMAP site as a visitor sees it: every kind of page the theme lays
 // out (home, partners, an SME and the SME list, Results, Roadmap, the other lists, a page with a
-// table of contents) at 320, 375 and 1280 px has no element wider than the window; the printed
+// table of contents) at 320, 375 and 1280 px has no element wider than the window; an SME's fact
+// box and a long page's table of contents stand beside the text on a wide screen; the printed
 // SME leaflet is one A4 page without the embed code or its copy button; and screenshots of the
 // main pages at 375 and 1280 px are written to docs/screenshots/ (the height of the window, so
 // they stay small), where README links them.
@@ -35,6 +36,7 @@ describe("layout of the bundled PIMAP site", () => {
       technology: firstChild(site.output, "technologies"),
       news: "/news/",
       about: "/about/",
+      longPage: "/news/pimap-plus-2022/",
       tag: firstChild(site.output, "tags"),
       smeFi: "/fi/smes/aquilux-metrology/",
       homeFr: "/fr/",
@@ -83,6 +85,15 @@ describe("layout of the bundled PIMAP site", () => {
       assert.equal(facts.x > intro.x + intro.width, beside, `fact box ${JSON.stringify(facts)}, intro ${JSON.stringify(intro)} at ${width} px`);
       assert.ok(await page.getByRole("link", { name: "Contact Aquilux Metrology" }).isVisible());
       assert.ok((await page.locator(".related-smes .card").count()) > 0, "no related SMEs");
+      await page.close();
+    }
+  });
+
+  test("a page with a table of contents keeps it beside the text at 1280 px and above it at 375 px", async () => {
+    for (const [width, beside] of [[1280, true], [375, false]]) {
+      const page = await open(pages.longPage, width);
+      const [toc, text] = await Promise.all([".toc", ".prose"].map((s) => page.locator(s).boundingBox()));
+      assert.equal(toc.x > text.x + text.width, beside, `contents ${JSON.stringify(toc)}, text ${JSON.stringify(text)} at ${width} px`);
       await page.close();
     }
   });
