@@ -27,7 +27,7 @@ use images::ImageInProgress;
 use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
-pub use untrusted::{for_embed, render_untrusted};
+pub use untrusted::{first_sentence, for_embed, render_untrusted};
 
 /// What the Markdown stage needs to know about the site: the URL of every content file and of
 /// every file copied from `content/`, by path inside `content/`.

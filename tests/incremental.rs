@@ -546,8 +546,7 @@ fn an_sme_edit_re_renders_only_the_list_pages_that_hold_it() {
     assert_eq!(
         lists,
         [
-            // One page: every partner with its SMEs.
-            "/partners/ (lists smes/charlie)",
+            // The partner list shows the partners' cards, not their SMEs: not rendered again.
             // Page 1 of three SMEs; page 2 (delta and echo) is not rendered again.
             "/partners/nordlight/ (lists smes/charlie)",
             "/api/v1/smes.json (lists smes/charlie)",
@@ -562,6 +561,36 @@ fn an_sme_edit_re_renders_only_the_list_pages_that_hold_it() {
     );
     assert_same(
         "paginated SME edit",
+        0,
+        session.files(),
+        &full_build(&options).unwrap(),
+    );
+}
+
+#[test]
+fn an_sme_edit_re_renders_the_pages_that_show_it_among_related_smes() {
+    // The five SMEs share a technology and a market: each shows the others as related SMEs.
+    let site = copy_fixture("paginated-site");
+    let options = BuildOptions::new(site.path());
+    let mut session = Session::new(options.clone());
+    session.rebuild(&[]).expect("the fixture builds");
+    let rel = PathBuf::from("data/smes/charlie.yaml");
+    let text = read(&site.path().join(&rel));
+    std::fs::write(
+        site.path().join(&rel),
+        set_field(&text, "name", "Charlie Optics"),
+    )
+    .unwrap();
+    let rebuild = session.rebuild(std::slice::from_ref(&rel)).unwrap();
+    assert!(rebuild.incremental, "{:?}", rebuild.fallback);
+    for other in ["alpha", "bravo", "delta", "echo"] {
+        let reason = format!("/smes/{other}/ (shows smes/charlie)");
+        assert!(rebuild.reasons.contains(&reason), "{:?}", rebuild.reasons);
+        let page = &session.files()[&format!("smes/{other}/index.html")];
+        assert!(String::from_utf8_lossy(page).contains("Charlie Optics"));
+    }
+    assert_same(
+        "related SME edit",
         0,
         session.files(),
         &full_build(&options).unwrap(),

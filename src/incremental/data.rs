@@ -220,6 +220,7 @@ fn same_relations(a: &DataGraph, b: &DataGraph) -> bool {
         && a.practice_missions == b.practice_missions
         && a.roadmap_owners == b.roadmap_owners
         && a.facets == b.facets
+        && a.sme_related == b.sme_related
 }
 
 /// The pages and sections whose shortcodes show entities, with their sources, to be rendered
@@ -254,7 +255,7 @@ fn data_keys_showing(kind: EntityKind) -> &'static [&'static str] {
 /// its name as `cluster_name`).
 fn fields_showing(kind: EntityKind) -> &'static [&'static str] {
     match kind {
-        EntityKind::Sme => &["smes", "participants"],
+        EntityKind::Sme => &["smes", "participants", "related"],
         EntityKind::Partner => &[
             "cluster",
             "cluster_name",
@@ -268,6 +269,23 @@ fn fields_showing(kind: EntityKind) -> &'static [&'static str] {
         ],
         EntityKind::Mission => &["missions"],
         EntityKind::Practice => &["practices"],
+    }
+}
+
+/// The fields that a full entity value of `kind` adds to its card: its relations, as cards
+/// ([`crate::render::entity_values`]).
+fn relation_names(kind: EntityKind) -> &'static [&'static str] {
+    match kind {
+        EntityKind::Partner => &["smes", "missions", "mous", "practices"],
+        EntityKind::Sme => &["cluster", "missions", "related"],
+        EntityKind::Mission => &[
+            "organisers",
+            "partners",
+            "hosts",
+            "participants",
+            "practices",
+        ],
+        EntityKind::Practice => &["partners", "missions"],
     }
 }
 
@@ -389,9 +407,16 @@ fn list_shows(
         // The list page of a kind shows all of them and every facet.
         PagedList::EntityList(k) => {
             let page = page_items(site, list, number, 0..site.graph.count(k));
+            // An item whose card is unchanged changed in its relations alone (an SME's related
+            // SMEs), which the page shows only if its template reads them.
+            let shows_relations = reads.reads_whole_values
+                || relation_names(k)
+                    .iter()
+                    .any(|name| reads.shown_names.contains(*name));
             (
                 changed.any_entity(k) || any_facet(),
-                page.into_iter().any(|i| changed.entity(k, i)),
+                page.into_iter()
+                    .any(|i| changed.entity(k, i) && (changed.card(k, i) || shows_relations)),
             )
         }
         PagedList::Facet(facet_kind, f) => {

@@ -31,6 +31,42 @@ pub fn render_untrusted(text: &str) -> Result<String, (usize, TooDeep)> {
     Ok(sanitiser().clean(&html).to_string())
 }
 
+/// The first sentence of the first paragraph of a Markdown field, as plain text on one line: an
+/// SME's offer in one line. Empty if the text starts with no paragraph of its own (a list, a
+/// heading, a quote).
+pub fn first_sentence(text: &str) -> String {
+    let mut depth = 0usize;
+    let mut in_paragraph = false;
+    let mut plain = String::new();
+    for event in Parser::new_ext(text, options()) {
+        match event {
+            Event::Start(Tag::Paragraph) if depth == 0 => in_paragraph = true,
+            Event::End(TagEnd::Paragraph) if in_paragraph => break,
+            Event::Start(_) if !in_paragraph => depth += 1,
+            Event::End(_) if !in_paragraph => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    // The first block was not a paragraph.
+                    break;
+                }
+            }
+            Event::Text(t) | Event::Code(t) if in_paragraph => plain.push_str(&t),
+            Event::SoftBreak | Event::HardBreak if in_paragraph => plain.push(' '),
+            _ => {}
+        }
+    }
+    let plain = plain.split_whitespace().collect::<Vec<_>>().join(" ");
+    // A sentence ends at `.`, `!` or `?` followed by a space.
+    let end = plain
+        .match_indices(['.', '!', '?'])
+        .map(|(i, _)| i + 1)
+        .find(|&i| plain[i..].starts_with(' '));
+    match end {
+        Some(end) => plain[..end].to_owned(),
+        None => plain,
+    }
+}
+
 /// HTML for a page that other sites show in a frame: `html` sanitised as data text is, with
 /// every link opening in the top window (`target="_top"`), not inside the frame.
 pub fn for_embed(html: &str) -> String {
@@ -70,6 +106,16 @@ fn demote(level: HeadingLevel) -> HeadingLevel {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_first_sentence_of_an_offer_is_one_line_of_plain_text() {
+        let offer = "Lasers that *cut* `steel`\nfast. Also welding.\n\n- a list";
+        assert_eq!(first_sentence(offer), "Lasers that cut steel fast.");
+        assert_eq!(first_sentence("No full stop here"), "No full stop here");
+        assert_eq!(first_sentence("- a list first\n\nThen text."), "");
+        assert_eq!(first_sentence("Version 2.0 is out"), "Version 2.0 is out");
+    }
+
     use super::*;
 
     #[test]

@@ -122,6 +122,7 @@ fn holders_of(
                 holders.push((EntityKind::Partner, cluster));
             }
             holders.extend(of(EntityKind::Mission, &g.sme_missions[i]));
+            holders.extend(of(EntityKind::Sme, &g.sme_related_by[i]));
         }
         EntityKind::Mission => {
             for list in [

@@ -237,6 +237,10 @@ fn sme_card(
     let mut fields = common(site, EntityKind::Sme, i, &s.record.country);
     fields.push(("offer_html", Value::safe_string(&g.sme_html[i])));
     fields.push((
+        "lead",
+        Value::from(crate::markdown::first_sentence(&s.record.offer)),
+    ));
+    fields.push((
         "sector_links",
         link_list(g, FacetKind::Sector, &s.record.sectors),
     ));
@@ -328,6 +332,7 @@ pub(super) fn full(g: &DataGraph, cards: &Cards, kind: EntityKind, i: usize) -> 
             vec![
                 ("cluster", cluster),
                 ("missions", pick(&cards.missions, &g.sme_missions[i])),
+                ("related", pick(&cards.smes, &g.sme_related[i])),
             ]
         }
         EntityKind::Mission => vec![

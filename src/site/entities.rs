@@ -65,6 +65,9 @@ pub struct DataGraph {
     pub mission_html: Vec<String>,
     pub practice_html: Vec<String>,
     pub facets: BTreeMap<FacetKindKey, Vec<Facet>>,
+    /// Each SME's related SMEs, best first ([`super::related`]), and the SMEs that list each.
+    pub sme_related: Vec<Vec<usize>>,
+    pub sme_related_by: Vec<Vec<usize>>,
 }
 
 /// `FacetKind` ordered for use as a map key.
@@ -495,7 +498,11 @@ fn resolve_with(
     let kept_facets = edited
         .as_ref()
         .filter(|edited| edited.same_facets)
-        .map(|edited| edited.last.facets.clone());
+        .map(|edited| {
+            let last = &edited.last;
+            let related = (last.sme_related.clone(), last.sme_related_by.clone());
+            (last.facets.clone(), related)
+        });
     match edited {
         None => entity_fields::render_all(&mut g, &entities, &mut errors),
         Some(edited) => entity_fields::render_edited(
@@ -529,10 +536,18 @@ fn resolve_with(
     g.partner_missions.iter_mut().for_each(by_date);
     g.sme_missions.iter_mut().for_each(by_date);
 
-    g.facets = if let Some(kept) = kept_facets {
+    (g.facets, (g.sme_related, g.sme_related_by)) = if let Some(kept) = kept_facets {
         kept
     } else {
-        entity_fields::facets(&entities, base, language)
+        let facets = entity_fields::facets(&entities, base, language);
+        let of = |kind| facets.get(&facet_key(kind)).map_or(&[][..], Vec::as_slice);
+        let related = super::related::related_smes(
+            of(FacetKind::Technology),
+            of(FacetKind::Market),
+            entities.smes.len(),
+        );
+        let related_by = super::related::related_by(&related);
+        (facets, (related, related_by))
     };
     g.entities = entities;
     Ok((g, errors))

@@ -5,7 +5,7 @@
 //! terms; `navigation.rs` resolves menu entries and aliases; `links.rs` renders every content
 //! file's Markdown (in parallel) with its links rewritten and checks every `#anchor` that a link
 //! points at; `entities.rs` resolves the data, whose kinds are in `kinds.rs`, and
-//! `entity_fields.rs` derives its Markdown HTML and facets. Which files a build writes, and
+//! `entity_fields.rs` derives its Markdown HTML and facets, `related.rs` each SME's related SMEs. Which files a build writes, and
 //! whether two of them collide, is the output plan's concern (`crate::plan`). Nothing here reads
 //! files or knows about templates.
 
@@ -23,6 +23,7 @@ mod kinds;
 mod links;
 mod navigation;
 mod pictures;
+mod related;
 mod taxonomies;
 mod tree;
 pub use entities::{DataGraph, EntityKind, FacetKind};

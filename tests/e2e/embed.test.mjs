@@ -271,6 +271,20 @@ describe("embed.js on a partner's site", () => {
   });
 
   // Last: looks at every request the tests above made.
+  test("an embed page, framed or opened alone, makes no request that fails (no /favicon.ico)", async () => {
+    const before = site.answered.length;
+    const page = await openHost();
+    await waitForFit(page);
+    const alone = await browser.context.newPage();
+    await alone.goto(`${site.base}embed/smes/${smeId}/`);
+    // The browser asks for a page's icon after the page has loaded.
+    await alone.waitForTimeout(1000);
+    await alone.close();
+    await page.close();
+    const failed = site.answered.slice(before).filter((r) => r.status >= 400);
+    assert.deepEqual(failed, [], "requests of the PIMAP site that failed");
+  });
+
   test("no request goes anywhere but the two local servers; embed.js asks for nothing itself", () => {
     const allowed = new Set([new URL(site.base).origin, new URL(host.url).origin]);
     assert.ok(requests.length > 0, "no request was recorded");

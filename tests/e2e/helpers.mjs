@@ -187,9 +187,10 @@ export function staticServer(root) {
 /**
  * Builds a site with `pimap build` into a fresh temporary folder and serves it with
  * `staticServer`: the bundled PIMAP site (the repository itself) unless `root` names another site
- * root, such as a fixture under tests/fixtures/. Resolves with `{ output, base, close() }`:
+ * root, such as a fixture under tests/fixtures/. Resolves with `{ output, base, answered, close() }`:
  * `output` is the built folder, `base` the site's URL (`http://127.0.0.1:PORT/`, also its
- * `--base-url`).
+ * `--base-url`), `answered` every request the server answered, as `{ path, status }`, in order
+ * (the browser's own requests too, such as a page's icon, which pages do not see).
  */
 export async function buildAndServeSite(name = "site", root = repo) {
   const pimap = ensurePimapBin();
@@ -197,6 +198,8 @@ export async function buildAndServeSite(name = "site", root = repo) {
   const output = join(dir, "public");
   const { server, port } = await staticServer(output);
   const base = `http://127.0.0.1:${port}/`;
+  const answered = [];
+  server.on("request", (req, res) => res.on("finish", () => answered.push({ path: req.url, status: res.statusCode })));
   const close = () => {
     server.close();
     rmSync(dir, { recursive: true, force: true });
@@ -206,7 +209,7 @@ export async function buildAndServeSite(name = "site", root = repo) {
     close();
     throw new Error(`pimap build failed (exit ${build.status}):\n${build.stdout}${build.stderr}`);
   }
-  return { output, base, close };
+  return { output, base, answered, close };
 }
 
 /** The URL path of the first (by name) sub-folder of `output/folder` that holds an index.html. */

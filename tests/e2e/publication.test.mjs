@@ -1,6 +1,7 @@
 // Drafts and scheduled pages in `pimap serve`: the preview shows them with a visible ribbon that
 // passes axe-core in both colour schemes; with --no-drafts their addresses answer with a 404 that
-// says how to publish them. Screenshots of both ribbons go to target/e2e-artifacts/.
+// says how to publish them. Screenshots of both ribbons go to docs/screenshots/, where the
+// editor's guide (docs/editing.md) shows them.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
@@ -9,13 +10,13 @@ import { axeSource, formatViolations, launchBrowser, repo, serve } from "./helpe
 
 const root = join(repo, "tests/fixtures/publication-window");
 const today = { PIMAP_TODAY: "2026-11-30" };
-const artifacts = join(repo, "target/e2e-artifacts");
+const screenshots = join(repo, "docs/screenshots");
 
 describe("unpublished pages in pimap serve", () => {
   let preview, published, browser;
 
   before(async () => {
-    mkdirSync(artifacts, { recursive: true });
+    mkdirSync(screenshots, { recursive: true });
     preview = await serve(root, [], today);
     published = await serve(root, ["--no-drafts"], today);
     browser = await launchBrowser();
@@ -50,7 +51,7 @@ describe("unpublished pages in pimap serve", () => {
         });
         assert.equal(violations.length, 0, formatViolations(violations));
         if (shot && colorScheme === "light") {
-          await page.screenshot({ path: join(artifacts, `${shot}.png`) });
+          await page.screenshot({ path: join(screenshots, `${shot}.png`), clip: { x: 0, y: 0, width: 1280, height: 400 } });
         }
         await page.close();
       });

@@ -1,12 +1,13 @@
 // `pimap serve` in a real browser: live reload on a Markdown edit, stylesheet swap without a
 // reload, the error overlay and its removal (also for a diagnostic holding a carriage return),
-// kept scroll position, and a server that never serves a file from outside the site.
+// kept scroll position, and a server that never serves a file from outside the site. A screenshot
+// of the overlay goes to docs/screenshots/, where the editor's guide (docs/editing.md) shows it.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { appendFileSync, readFileSync, writeFileSync, rmSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import net from "node:net";
-import { copyFixture, launchBrowser, serve } from "./helpers.mjs";
+import { copyFixture, launchBrowser, repo, serve } from "./helpers.mjs";
 
 /** Sends a raw GET, so that no client normalises the path; resolves with the status code. */
 function rawGet(url, path) {
@@ -79,6 +80,10 @@ describe("pimap serve", () => {
     const overlay = page.locator("#pimap-error-overlay");
     await overlay.waitFor({ state: "visible", timeout: 2000 });
     assert.match(await overlay.textContent(), /content\/_index\.md:2:8: error/);
+    const screenshots = join(repo, "docs/screenshots");
+    mkdirSync(screenshots, { recursive: true });
+    await page.setViewportSize({ width: 1280, height: 600 });
+    await page.screenshot({ path: join(screenshots, "preview-error-overlay.png") });
     // A page opened while the site is broken shows the overlay too.
     const second = await browser.context.newPage();
     await second.goto(`${server.url}long/`);
