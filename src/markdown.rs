@@ -3,13 +3,13 @@
 //! On top of CommonMark (with tables, footnotes, strikethrough, task lists, smart punctuation and
 //! `{#id}` heading attributes) it gives every heading a unique id and a permalink anchor and
 //! builds the table of contents (`headings.rs`), cuts the summary at `<!-- more -->`, gives
-//! footnotes ids that cannot clash with headings (`fn:label`, `footnotes.rs`), and rewrites links written to source files (`@/news/x.md`,
-//! `../about.md`, `photo.jpg`) or entities (`@/smes/<id>`) into the URLs they have on the site
-//! (see [`links`]); an image of a picture of the site becomes a `<picture>` with its published
+//! footnotes ids that cannot clash with headings (`fn:label`, `footnotes.rs`), and rewrites
+//! links written to source files (`@/news/x.md`, `../about.md`, `photo.jpg`) or entities
+//! (`@/smes/<id>`) into the URLs they have on the site (see [`links`]); an image of a picture of the site becomes a `<picture>` with its published
 //! sizes, and an image without a description is a warning (`images.rs`). A link to a missing
 //! file is a diagnostic at its line; links to anchors in other pages and links written as URLs
-//! of the site are returned so that the caller can check them once every page's headings and
-//! every output are known. HTML nested deeper than
+//! of the site (with their anchors) are returned so that the caller can check them once every
+//! page's ids (headings, footnotes, ids in the HTML it holds) and every output are known. HTML nested deeper than
 //! [`CONTENT_LIMITS`](crate::html_nesting::CONTENT_LIMITS) (quotes in quotes, lists in lists,
 //! HTML elements left open) is an error at the line that goes too deep, and is not passed on.
 //! It reads no file and knows no template; the Markdown fields of data are rendered by
@@ -69,6 +69,8 @@ pub struct SiteLink {
     /// As written, without its `#anchor` and `?query`; relative to the page's URL unless it
     /// starts with `/`.
     pub url: String,
+    /// The `#anchor` it points at, as written (without `#`).
+    pub anchor: Option<String>,
     /// Byte offset of the link in the source file, for the diagnostic.
     pub offset: usize,
 }
@@ -80,7 +82,8 @@ pub struct RenderedMarkdown {
     /// The HTML before `<!-- more -->`, if the marker is there.
     pub summary: Option<String>,
     pub toc: Vec<TocEntry>,
-    /// Every id a link may point at: headings and footnotes.
+    /// Every id a link may point at: headings, footnotes and the ids of HTML written in the
+    /// Markdown.
     pub anchors: HashSet<String>,
     pub word_count: usize,
     pub anchor_links: Vec<AnchorLink>,
@@ -117,6 +120,7 @@ pub fn render(source: &ContentSource, targets: &LinkTargets) -> RenderedMarkdown
         headings: Vec::new(),
         footnotes: HashMap::new(),
         image: None,
+        raw_html: String::new(),
     };
     state.out.shortcodes = shortcodes;
     for error in shortcode_errors {
@@ -168,6 +172,8 @@ pub fn render(source: &ContentSource, targets: &LinkTargets) -> RenderedMarkdown
         state.out.summary = Some(summary);
     }
     state.out.toc = nest_toc(std::mem::take(&mut state.headings));
+    let html_ids = crate::check::ids_in_html(&state.raw_html);
+    state.out.anchors.extend(html_ids);
     state.out
 }
 
@@ -182,6 +188,8 @@ struct Pipeline<'s, 't> {
     footnotes: HashMap<String, usize>,
     /// The image being read, between its start and its end.
     image: Option<ImageInProgress>,
+    /// The HTML written in the Markdown, whose ids links may point at.
+    raw_html: String,
 }
 
 impl<'a> Pipeline<'_, '_> {
@@ -199,6 +207,10 @@ impl<'a> Pipeline<'_, '_> {
         match event {
             Event::Text(ref text) => {
                 self.out.word_count += text.split_whitespace().count();
+                event
+            }
+            Event::Html(ref raw) | Event::InlineHtml(ref raw) => {
+                self.raw_html.push_str(raw);
                 event
             }
             Event::Start(Tag::Link {
