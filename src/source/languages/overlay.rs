@@ -1,7 +1,8 @@
 //! Translated data: an overlay file beside an entity's file holds its text in one language.
 //!
 //! `data/smes/<id>.fr.yaml` may hold only the fields of an SME that are text a reader reads
-//! (`offer`, `looking_for`); ids, relations, facets, places and figures are the same in every
+//! (`offer`, `looking_for`, and the `alt` and `caption` of its `photos`, each named by its
+//! `file`); ids, relations, facets, places and figures are the same in every
 //! language and stay in the entity's own file. `data/kpis.fr.yaml` and `data/roadmap.fr.yaml`
 //! are lists of `{id, ...}` with the translated fields of the items they name.
 //! `data/labels.fr.yaml` translates facet names: `sectors:`, `technologies:` and `markets:`,
@@ -16,21 +17,26 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
 
 /// What a translatable field holds.
 #[derive(Clone, Copy)]
 enum Shape {
     Text,
     TextList,
+    /// `- file: ...` items with the translated `alt` and `caption` of the original's photos.
+    Photos,
 }
 
 /// The translatable fields of each data file kind (the folder, or `kpis`/`roadmap`).
 fn translatable(kind: &str) -> &'static [(&'static str, Shape)] {
-    use Shape::{Text, TextList};
+    use Shape::{Photos, Text, TextList};
     match kind {
         "partners" => &[("summary", Text), ("description", Text), ("region", Text)],
-        "smes" => &[("offer", Text), ("looking_for", TextList)],
+        "smes" => &[
+            ("offer", Text),
+            ("looking_for", TextList),
+            ("photos", Photos),
+        ],
         "missions" => &[("title", Text), ("summary", Text), ("outcomes", Text)],
         "practices" => &[
             ("title", Text),
@@ -57,11 +63,14 @@ const LABELLED: [&str; 3] = ["sectors", "technologies", "markets"];
 #[derive(Debug, Default)]
 pub struct Overlays {
     /// (code, `smes/x.yaml`) -> the overlay's file and its translated fields.
-    entities: HashMap<(String, String), (PathBuf, Map<String, Value>)>,
+    entities: HashMap<(String, String), (DataFile, Map<String, Value>)>,
     /// (code, `kpis` or `roadmap`) -> item id -> the translated fields.
     lists: HashMap<(String, String), HashMap<String, Map<String, Value>>>,
     /// code -> (facet folder, name) -> translated name.
     labels: HashMap<String, HashMap<(String, String), String>>,
+    /// The photo files that SME translations name, with the translation and its original
+    /// (`smes/x.yaml`), checked against the original's photos once every file is read.
+    photo_files: Vec<(DataFile, String, Vec<String>)>,
 }
 
 impl Overlays {
@@ -101,9 +110,19 @@ impl Overlays {
             }
             _ => {
                 let kind = stem.split('/').next().unwrap_or_default();
+                if kind == "smes"
+                    && let Some(Value::Array(photos)) = value.get("photos")
+                {
+                    let files = photos
+                        .iter()
+                        .filter_map(|photo| photo.get("file")?.as_str().map(str::to_owned));
+                    let files = files.collect();
+                    self.photo_files
+                        .push((source.clone(), original.clone(), files));
+                }
                 if let Some(fields) = read_fields(kind, source, &value, None, errors) {
                     self.entities
-                        .insert((code.to_owned(), original), (source.file.clone(), fields));
+                        .insert((code.to_owned(), original), (source.clone(), fields));
                 }
             }
         }
@@ -113,11 +132,14 @@ impl Overlays {
     /// is known to exist and is not reported again).
     pub fn check_originals(&self, entities: &Entities, errors: &mut Vec<Diagnostic>) {
         let known = entity_files(entities);
-        for ((_, original), (file, _)) in &self.entities {
+        for (source, original, files) in &self.photo_files {
+            check_photo_files(source, original, files, entities, errors);
+        }
+        for ((_, original), (source, _)) in &self.entities {
             if !known.contains(original) && !entities.failed.contains(original) {
                 errors.push(
                     Diagnostic::file_error(
-                        file,
+                        &source.file,
                         format!("this is a translation of data/{original}, which does not exist"),
                     )
                     .with_help("name a translation after its original (lumen-lasers.yaml -> lumen-lasers.fr.yaml)"),
@@ -208,7 +230,12 @@ fn merge<T: Serialize + DeserializeOwned>(record: &mut T, fields: &Map<String, V
         return;
     };
     for (key, value) in fields {
-        map.insert(key.clone(), value.clone());
+        match (key.as_str(), map.get_mut(key)) {
+            ("photos", Some(Value::Array(photos))) => merge_photos(photos, value),
+            _ => {
+                map.insert(key.clone(), value.clone());
+            }
+        }
     }
     if let Ok(merged) = serde_json::from_value(Value::Object(map)) {
         *record = merged;
@@ -268,18 +295,124 @@ fn read_fields(
             Shape::TextList => value
                 .as_array()
                 .is_some_and(|items| items.iter().all(Value::is_string)),
+            Shape::Photos => {
+                if !read_photos(source, value, errors) {
+                    continue;
+                }
+                true
+            }
         };
         if fits {
             fields.insert(key.clone(), value.clone());
         } else {
             let wanted = match shape {
                 Shape::Text => "text",
-                Shape::TextList => "a list of texts",
+                Shape::TextList | Shape::Photos => "a list of texts",
             };
             errors.push(at(key, format!("`{key}` must be {wanted}")));
         }
     }
     (errors.len() == before).then_some(fields)
+}
+
+/// Gives each photo of `photos` (the original's) the `alt` and `caption` of the item of
+/// `translated` with the same `file`.
+fn merge_photos(photos: &mut [Value], translated: &Value) {
+    let Some(items) = translated.as_array() else {
+        return;
+    };
+    for photo in photos.iter_mut().filter_map(Value::as_object_mut) {
+        let file = photo.get("file").cloned();
+        let Some(item) = items.iter().find(|item| item.get("file") == file.as_ref()) else {
+            continue;
+        };
+        for key in ["alt", "caption"] {
+            if let Some(text) = item.get(key) {
+                photo.insert(key.to_owned(), text.clone());
+            }
+        }
+    }
+}
+
+/// Whether `photos` of a translation is a list of `- file: ...` items holding only a text
+/// `alt` (that says something) and `caption`; each problem is added to `errors` at its line.
+fn read_photos(source: &DataFile, value: &Value, errors: &mut Vec<Diagnostic>) -> bool {
+    let shape_error = |message: &str| {
+        source.at("photos", None, message.to_owned()).with_help(
+            "write each photo as `- file: cell.jpg` with its translated `alt:` and `caption:` under it",
+        )
+    };
+    let Some(items) = value.as_array() else {
+        errors.push(shape_error("`photos` in a translation is a list of photos"));
+        return false;
+    };
+    let before = errors.len();
+    for item in items {
+        let Some(file) = item.get("file").and_then(Value::as_str) else {
+            errors.push(shape_error(
+                "every photo of a translation needs the `file` of the original's photo it translates",
+            ));
+            continue;
+        };
+        let Some(fields) = item.as_object() else {
+            continue;
+        };
+        for (key, text) in fields {
+            let at = |message: String| source.at_named_item(("file", file), key, None, message);
+            match (key.as_str(), text.as_str()) {
+                ("file", _) | ("caption", Some(_)) => {}
+                ("alt", Some(alt)) if !alt.trim().is_empty() => {}
+                ("alt", Some(_)) => errors.push(
+                    at("the photo's `alt` is empty".to_owned())
+                        .with_help("say in a few words what the photo shows, in this file's language"),
+                ),
+                ("alt" | "caption", None) => errors.push(at(format!("`{key}` must be text"))),
+                _ => errors.push(
+                    at(format!("`{key}` of a photo cannot be translated"))
+                        .with_help("a translation gives only the `alt` and `caption` of a photo, named by its `file`"),
+                ),
+            }
+        }
+    }
+    errors.len() == before
+}
+
+/// Errors for the photos (`translated`, their files) of the translation `source` of the SME
+/// `original` (`smes/x.yaml`) that are not among the SME's own.
+fn check_photo_files(
+    source: &DataFile,
+    original: &str,
+    translated: &[String],
+    entities: &Entities,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let id = original
+        .strip_prefix("smes/")
+        .and_then(|rest| rest.strip_suffix(".yaml"));
+    let Some(sme) = entities.smes.iter().find(|sme| Some(sme.id.as_str()) == id) else {
+        return;
+    };
+    let files: Vec<&str> = sme.record.photos.iter().map(|p| p.file.as_str()).collect();
+    for file in translated {
+        if files.contains(&file.as_str()) {
+            continue;
+        }
+        let help = match did_you_mean(file, files.iter().copied()) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None if files.is_empty() => format!("data/{original} has no photos"),
+            None => format!("the photos of data/{original} are {}", files.join(", ")),
+        };
+        errors.push(
+            source
+                .at_named_item(
+                    ("file", file),
+                    "file",
+                    None,
+                    format!("`{file}` is not one of the photos of data/{original}"),
+                )
+                .with_help(help),
+        );
+    }
 }
 
 /// Whether `key` is a field of the records of `kind` (so an overlay that sets it is told it
