@@ -1,7 +1,8 @@
-//! JSON Schemas of the files editors write: front matter and every kind of typed data.
+//! JSON Schemas of the files editors write: `site.yaml`, front matter and every kind of typed
+//! data.
 //!
 //! Each schema is generated (with `schemars`) from the very serde types the loader parses with
-//! (`source::content`, `source::records`), so the schema and the validator cannot drift apart:
+//! (`config`, `source::content`, `source::records`), so the schema and the validator cannot drift apart:
 //! field names, required fields, enums, unknown keys and the typed values (`Country`, `Url`,
 //! `Date`, ...) come from one definition, and the few checks the loader makes beyond types
 //! (lists that must not be empty, ranges, id patterns) are declared on the fields for both.
@@ -10,6 +11,7 @@
 //! `pimap new` writes). Checks that need the whole site (references between entities, a
 //! cluster with an MoU) stay with the build.
 
+use crate::config::SiteConfig;
 use crate::source::content::{PageFrontMatter, SectionFrontMatter};
 use crate::source::data::{Kpi, Mission, Partner, Practice, RoadmapAction, Sme};
 use schemars::JsonSchema;
@@ -69,6 +71,7 @@ pub fn schemas() -> Vec<SchemaFile> {
         ),
         schema::<Vec<Kpi>>("kpis", "The indicators", &["data/kpis.yaml"]),
         schema::<Vec<RoadmapAction>>("roadmap", "The roadmap", &["data/roadmap.yaml"]),
+        schema::<SiteConfig>("site", "The site's configuration", &["site.yaml"]),
     ]
 }
 
@@ -91,6 +94,7 @@ pub fn for_file(rel: &str) -> Option<&'static str> {
         ["data", "practices", _] => "practice",
         ["data", "kpis.yaml" | "kpis.yml"] => "kpis",
         ["data", "roadmap.yaml" | "roadmap.yml"] => "roadmap",
+        ["site.yaml"] => "site",
         _ => return None,
     })
 }
