@@ -56,6 +56,15 @@ fn loader_accepts(name: &str, path: &Path, text: &str) -> bool {
         "page" => return front_matter_accepted::<PageFrontMatter>(path, text),
         "section" => return front_matter_accepted::<SectionFrontMatter>(path, text),
         "site" => return pimap::config::SiteConfig::parse(text, None).is_ok(),
+        "labels" => return translation_accepted("labels.yaml", path, text),
+        translation if translation.ends_with("-translation") => {
+            let kind = translation.trim_end_matches("-translation");
+            let original = match kind {
+                "kpis" | "roadmap" => format!("{kind}.yaml"),
+                _ => format!("{kind}s/{stem}.yaml"),
+            };
+            return translation_accepted(&original, path, text);
+        }
         "kpis" | "roadmap" => format!("{name}.yaml"),
         "partner" | "sme" | "mission" | "practice" => format!("{name}s/{stem}.yaml"),
         other => panic!("no loader for {other}"),
@@ -67,6 +76,19 @@ fn loader_accepts(name: &str, path: &Path, text: &str) -> bool {
         text: text.to_owned(),
     };
     add_file(&mut entities, &rel, file, &mut problems);
+    !problems.iter().any(pimap::Diagnostic::is_error)
+}
+
+/// Whether pimap's loader accepts `text` as a French translation of `original` (a path inside
+/// `data/`).
+fn translation_accepted(original: &str, path: &Path, text: &str) -> bool {
+    let mut overlays = pimap::source::languages::overlay::Overlays::default();
+    let mut problems = Vec::new();
+    let file = DataFile {
+        file: path.to_owned(),
+        text: text.to_owned(),
+    };
+    overlays.add("fr", original, &file, &mut problems);
     !problems.iter().any(pimap::Diagnostic::is_error)
 }
 
@@ -106,7 +128,7 @@ fn vs_code_maps_every_data_schema_to_its_files() {
         let key = format!("./{}", schema.path().display());
         assert_eq!(
             settings["yaml.schemas"][&key],
-            serde_json::json!(schema.files[0]),
+            serde_json::json!(schema.files),
             "{key}"
         );
     }

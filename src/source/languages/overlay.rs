@@ -23,7 +23,7 @@ use std::collections::{HashMap, HashSet};
 
 /// What a translatable field holds.
 #[derive(Clone, Copy)]
-enum Shape {
+pub enum Shape {
     Text,
     TextList,
     /// `- file: ...` items with the translated `alt` and `caption` of the original's photos.
@@ -31,7 +31,7 @@ enum Shape {
 }
 
 /// The translatable fields of each data file kind (the folder, or `kpis`/`roadmap`).
-fn translatable(kind: &str) -> &'static [(&'static str, Shape)] {
+pub fn translatable(kind: &str) -> &'static [(&'static str, Shape)] {
     use Shape::{Photos, Text, TextList};
     match kind {
         "partners" => &[("summary", Text), ("description", Text), ("region", Text)],
@@ -60,7 +60,7 @@ pub fn translatable_fields(kind: &str) -> Vec<&'static str> {
 
 /// The facets whose names `labels.<code>.yaml` translates (markets by their English country
 /// name: `United States: États-Unis`).
-const LABELLED: [&str; 3] = ["sectors", "technologies", "markets"];
+pub const LABELLED: [&str; 3] = ["sectors", "technologies", "markets"];
 
 /// Every overlay of the site, checked.
 #[derive(Debug, Default)]
