@@ -101,6 +101,11 @@ fn scan_html(html: &str) -> Scanned {
     scanned
 }
 
+/// The ids of the elements of `html`: what a `#anchor` in a link to it may name.
+pub(crate) fn ids_in_html(html: &str) -> HashSet<String> {
+    scan_html(html).ids
+}
+
 /// The `<loc>` and `href` URLs of an XML file (sitemap, feed).
 fn scan_xml(xml: &str) -> Vec<String> {
     let mut urls: Vec<String> = xml

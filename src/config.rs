@@ -6,14 +6,22 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::source::yaml;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use std::path::Path;
 
 /// The file name of the configuration, at the site root.
 pub const CONFIG_FILE: &str = "site.yaml";
 
+/// What the JSON Schema of `site.yaml` accepts as `language`, as [`is_language_tag`] does.
+const LANGUAGE_TAG_PATTERN: &str = r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$";
+
+/// What the JSON Schema accepts as `base_url`, as [`BaseUrl::parse`] does: empty, or `http(s)://`,
+/// a host, and a plain path (no `?`, `#`, spaces, backslashes, `.` or `..` segments).
+const BASE_URL_PATTERN: &str = r"^$|^https?://[^\s?#@\\/]+(?!.*/\.{1,2}(/|$))(/[^?#\s\\]*)?$";
+
 /// The parsed and validated `site.yaml`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SiteConfig {
     /// The site's name, shown in titles. Default: `pimap site`.
@@ -25,10 +33,12 @@ pub struct SiteConfig {
     /// Absolute address the site is published at (`https://example.org/sub/`). Default: empty,
     /// which makes every link root-relative and permalinks equal to paths.
     #[serde(default)]
+    #[schemars(pattern(BASE_URL_PATTERN))]
     pub base_url: String,
     /// BCP 47 language tag of the content: the default language, published at the site's root.
     /// Default: `en`.
     #[serde(default = "default_language")]
+    #[schemars(pattern(LANGUAGE_TAG_PATTERN))]
     pub language: String,
     /// The default language's name in itself, for the language switcher. Default: `English`
     /// for `en`, else the tag.
@@ -42,6 +52,7 @@ pub struct SiteConfig {
     pub menu: Vec<MenuItem>,
     /// Folder name under `themes/`. Default: `pimap`.
     #[serde(default = "default_theme")]
+    #[schemars(pattern(r"^[A-Za-z0-9_-]+$"))]
     pub theme: String,
     /// Taxonomies that pages may use in their `taxonomies` front matter. Default: none.
     #[serde(default)]
@@ -62,7 +73,7 @@ pub struct SiteConfig {
 /// `/best-practices/`) and of the SMEs on facet pages (sectors, technologies, markets) and
 /// partner pages (`facets` counts both). A value
 /// left out follows the site's `paginate_by`; 0 turns pagination off for that list.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DataPagination {
     #[serde(default)]
@@ -79,12 +90,14 @@ pub struct DataPagination {
 
 /// A further language of the site: its content is `about.<code>.md` beside `about.md` and
 /// `data/<kind>/<id>.<code>.yaml` beside an entity's file; its pages are under `/<code>/`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LanguageConfig {
     /// BCP 47 tag in lower case (`fr`, `pt-br`): also the URL prefix and the file suffix.
+    #[schemars(pattern(r"^[a-z]{2,3}(-[a-z0-9]{1,8})*$"))]
     pub code: String,
     /// The language's name in itself: `Français`, `Svenska`.
+    #[schemars(pattern(r"\S"))]
     pub name: String,
     /// The site's title in this language. Default: the site's `title`.
     #[serde(default)]
@@ -99,7 +112,7 @@ pub struct LanguageConfig {
 }
 
 /// One entry of the navigation menu.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MenuItem {
     pub name: String,
@@ -108,10 +121,11 @@ pub struct MenuItem {
 }
 
 /// A taxonomy such as `tags`: pages list terms under it; each term gets a page.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TaxonomyConfig {
     /// Key in front matter and first URL segment (`/tags/`): `[a-z0-9_-]+`.
+    #[schemars(pattern(r"^[a-z0-9_-]+$"))]
     pub name: String,
     /// Human title of the taxonomy. Default: the name, capitalised.
     #[serde(default)]

@@ -1,31 +1,36 @@
 //! Markdown to HTML: the pulldown-cmark event pipeline.
 //!
 //! On top of CommonMark (with tables, footnotes, strikethrough, task lists, smart punctuation and
-//! `{#id}` heading attributes) it gives every heading a unique id and a permalink anchor, builds
-//! the table of contents, cuts the summary at `<!-- more -->`, gives footnotes ids that cannot
-//! clash with headings (`fn:label`), and rewrites links written to source files (`@/news/x.md`,
-//! `../about.md`, `photo.jpg`) or entities (`@/smes/<id>`) into the URLs they have on the site
-//! (see [`links`]); an image of a picture of the site becomes a `<picture>` with its published
+//! `{#id}` heading attributes) it gives every heading a unique id and a permalink anchor and
+//! builds the table of contents (`headings.rs`), cuts the summary at `<!-- more -->`, gives
+//! footnotes ids that cannot clash with headings (`fn:label`, `footnotes.rs`), and rewrites
+//! links written to source files (`@/news/x.md`, `../about.md`, `photo.jpg`) or entities
+//! (`@/smes/<id>`) into the URLs they have on the site (see [`links`]); an image of a picture of the site becomes a `<picture>` with its published
 //! sizes, and an image without a description is a warning (`images.rs`). A link to a missing
 //! file is a diagnostic at its line; links to anchors in other pages and links written as URLs
-//! of the site are returned so that the caller can check them once every page's headings and
-//! every output are known. HTML nested deeper than
+//! of the site (with their anchors) are returned so that the caller can check them once every
+//! page's ids (headings, footnotes, ids in the HTML it holds) and every output are known. HTML nested deeper than
 //! [`CONTENT_LIMITS`](crate::html_nesting::CONTENT_LIMITS) (quotes in quotes, lists in lists,
 //! HTML elements left open) is an error at the line that goes too deep, and is not passed on.
 //! It reads no file and knows no template; the Markdown fields of data are rendered by
 //! [`untrusted`].
 
 mod bounded;
+mod footnotes;
+mod headings;
 mod images;
 mod links;
+mod slugs;
 mod untrusted;
 
 use crate::diagnostics::Diagnostic;
 use crate::source::content::ContentSource;
 use bounded::bounded_html;
+use headings::nest_toc;
+pub use headings::{TocEntry, heading_id};
 use images::ImageInProgress;
 use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
-use serde::Serialize;
+pub use slugs::slugify;
 use std::collections::{HashMap, HashSet};
 pub use untrusted::{first_sentence, for_embed, render_untrusted};
 
@@ -47,15 +52,6 @@ pub struct LinkTargets<'a> {
     pub base_path: &'a str,
 }
 
-/// One entry of a table of contents.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TocEntry {
-    pub level: u32,
-    pub id: String,
-    pub title: String,
-    pub children: Vec<TocEntry>,
-}
-
 /// A link to `#anchor` in a content file, checked after every file is rendered.
 #[derive(Debug, Clone)]
 pub struct AnchorLink {
@@ -73,6 +69,8 @@ pub struct SiteLink {
     /// As written, without its `#anchor` and `?query`; relative to the page's URL unless it
     /// starts with `/`.
     pub url: String,
+    /// The `#anchor` it points at, as written (without `#`).
+    pub anchor: Option<String>,
     /// Byte offset of the link in the source file, for the diagnostic.
     pub offset: usize,
 }
@@ -84,7 +82,8 @@ pub struct RenderedMarkdown {
     /// The HTML before `<!-- more -->`, if the marker is there.
     pub summary: Option<String>,
     pub toc: Vec<TocEntry>,
-    /// Every id a link may point at: headings and footnotes.
+    /// Every id a link may point at: headings, footnotes and the ids of HTML written in the
+    /// Markdown.
     pub anchors: HashSet<String>,
     pub word_count: usize,
     pub anchor_links: Vec<AnchorLink>,
@@ -121,6 +120,7 @@ pub fn render(source: &ContentSource, targets: &LinkTargets) -> RenderedMarkdown
         headings: Vec::new(),
         footnotes: HashMap::new(),
         image: None,
+        raw_html: String::new(),
     };
     state.out.shortcodes = shortcodes;
     for error in shortcode_errors {
@@ -172,6 +172,8 @@ pub fn render(source: &ContentSource, targets: &LinkTargets) -> RenderedMarkdown
         state.out.summary = Some(summary);
     }
     state.out.toc = nest_toc(std::mem::take(&mut state.headings));
+    let html_ids = crate::check::ids_in_html(&state.raw_html);
+    state.out.anchors.extend(html_ids);
     state.out
 }
 
@@ -186,6 +188,8 @@ struct Pipeline<'s, 't> {
     footnotes: HashMap<String, usize>,
     /// The image being read, between its start and its end.
     image: Option<ImageInProgress>,
+    /// The HTML written in the Markdown, whose ids links may point at.
+    raw_html: String,
 }
 
 impl<'a> Pipeline<'_, '_> {
@@ -203,6 +207,10 @@ impl<'a> Pipeline<'_, '_> {
         match event {
             Event::Text(ref text) => {
                 self.out.word_count += text.split_whitespace().count();
+                event
+            }
+            Event::Html(ref raw) | Event::InlineHtml(ref raw) => {
+                self.raw_html.push_str(raw);
                 event
             }
             Event::Start(Tag::Link {
@@ -247,29 +255,8 @@ impl<'a> Pipeline<'_, '_> {
                     id,
                 })
             }
-            Event::FootnoteReference(label) => {
-                let (number, first) = self.footnote_number(&label);
-                let id = footnote_id(&label);
-                let back = if first {
-                    format!(" id=\"fnref:{id}\"")
-                } else {
-                    String::new()
-                };
-                Event::Html(
-                    format!("<sup class=\"footnote-reference\"{back}><a href=\"#fn:{id}\">{number}</a></sup>").into(),
-                )
-            }
-            Event::Start(Tag::FootnoteDefinition(label)) => {
-                let (number, _) = self.footnote_number(&label);
-                let id = footnote_id(&label);
-                self.out.anchors.insert(format!("fn:{id}"));
-                Event::Html(
-                    format!(
-                        "<div class=\"footnote-definition\" id=\"fn:{id}\"><sup class=\"footnote-definition-label\">{number}</sup>"
-                    )
-                    .into(),
-                )
-            }
+            Event::FootnoteReference(label) => self.footnote_reference(&label),
+            Event::Start(Tag::FootnoteDefinition(label)) => self.footnote_definition(&label),
             Event::End(TagEnd::FootnoteDefinition) => Event::Html("</div>".into()),
             // A task list's checkbox needs an accessible name.
             Event::TaskListMarker(done) => Event::Html(
@@ -284,120 +271,11 @@ impl<'a> Pipeline<'_, '_> {
         }
     }
 
-    fn footnote_number(&mut self, label: &str) -> (usize, bool) {
-        let next = self.footnotes.len() + 1;
-        let mut first = false;
-        let number = *self.footnotes.entry(label.to_owned()).or_insert_with(|| {
-            first = true;
-            next
-        });
-        (number, first)
-    }
-
-    fn heading(
-        &mut self,
-        level: HeadingLevel,
-        explicit: Option<String>,
-        offset: usize,
-        inner: Vec<Located<'a>>,
-        events: &mut Vec<Located<'a>>,
-    ) {
-        let mut title = String::new();
-        for (event, _) in &inner {
-            if let Event::Text(text) | Event::Code(text) = event {
-                title.push_str(text);
-            }
-        }
-        let base = explicit.unwrap_or_else(|| {
-            let slug = heading_id(&title);
-            if slug.is_empty() {
-                "section".to_owned()
-            } else {
-                slug
-            }
-        });
-        let id = self.unique_id(base);
-        let level_number = level as u32;
-        self.out.anchors.insert(id.clone());
-        let open = format!("<h{level_number} id=\"{id}\">");
-        events.push((Event::Html(open.into()), offset));
-        events.extend(inner);
-        let label = escape(&title);
-        let close = format!(
-            " <a class=\"heading-anchor\" href=\"#{id}\"><span aria-hidden=\"true\">#</span><span class=\"visually-hidden\">Link to the section “{label}”</span></a></h{level_number}>\n"
-        );
-        events.push((Event::Html(close.into()), offset));
-        self.headings.push((level_number, id, title));
-    }
-
-    fn unique_id(&mut self, base: String) -> String {
-        let mut candidate = base.clone();
-        loop {
-            let count = self.ids.entry(candidate.clone()).or_insert(0);
-            *count += 1;
-            if *count == 1 {
-                return candidate;
-            }
-            candidate = format!("{base}-{}", *count - 1);
-        }
-    }
-
     fn error(&mut self, offset: usize, message: String, help: Option<String>) {
         let mut d = self.source.error_at_offset(offset, message);
         d.help = help;
         self.out.diagnostics.push(d);
     }
-}
-
-fn footnote_id(label: &str) -> String {
-    let slug = slugify(label);
-    if slug.is_empty() {
-        "note".to_owned()
-    } else {
-        slug
-    }
-}
-
-/// The id of a heading, made the way GitHub (and Hugo by default) make it, so that an anchor
-/// copied from elsewhere works: lower case; letters (any script), digits, `-` and `_` kept; each
-/// space becomes `-`; everything else (punctuation, symbols, emoji) left out. `Smileys & Emotion`
-/// gives `smileys--emotion`. Repeats get `-1`, `-2`... (in `Pipeline::unique_id`).
-pub fn heading_id(text: &str) -> String {
-    text.trim()
-        .chars()
-        .filter_map(|c| match c {
-            ' ' => Some('-'),
-            '-' | '_' => Some(c),
-            c if c.is_alphanumeric() => Some(c),
-            _ => None,
-        })
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-/// A URL-safe slug: ASCII letters (transliterated), digits and single dashes, lower case.
-pub fn slugify(text: &str) -> String {
-    let ascii = deunicode::deunicode(text);
-    let mut slug = String::with_capacity(ascii.len());
-    let mut dash = false;
-    for c in ascii.chars() {
-        if c.is_ascii_alphanumeric() || c == '_' {
-            if dash && !slug.is_empty() {
-                slug.push('-');
-            }
-            dash = false;
-            slug.push(c.to_ascii_lowercase());
-        } else if c == '+' {
-            if !slug.is_empty() {
-                slug.push('-');
-            }
-            slug.push_str("plus");
-            dash = true;
-        } else {
-            dash = true;
-        }
-    }
-    slug
 }
 
 /// Escapes text for HTML content and attribute values.
@@ -416,30 +294,12 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-fn nest_toc(flat: Vec<(u32, String, String)>) -> Vec<TocEntry> {
-    let mut root: Vec<TocEntry> = Vec::new();
-    for (level, id, title) in flat {
-        let entry = TocEntry {
-            level,
-            id,
-            title,
-            children: Vec::new(),
-        };
-        let mut siblings = &mut root;
-        while siblings.last().is_some_and(|last| last.level < level) {
-            siblings = &mut siblings.last_mut().expect("checked non-empty").children;
-        }
-        siblings.push(entry);
-    }
-    root
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::source::content::split;
 
-    fn render_body(path: &str, body: &str) -> RenderedMarkdown {
+    pub(super) fn render_body(path: &str, body: &str) -> RenderedMarkdown {
         let content: HashMap<String, String> = [
             ("about.md".to_owned(), "/about/".to_owned()),
             ("news/mou.md".to_owned(), "/news/mou/".to_owned()),
@@ -466,39 +326,6 @@ mod tests {
                 base_path: "",
             },
         )
-    }
-
-    #[test]
-    fn headings_get_unique_ids_and_anchors() {
-        let out = render_body("a.md", "## Intro\n\n## Intro\n\n### Déjà vu {#custom}\n");
-        assert!(
-            out.html
-                .starts_with("<h2 id=\"intro\">Intro <a class=\"heading-anchor\" href=\"#intro\">"),
-            "{}",
-            out.html
-        );
-        assert!(out.html.contains("<h2 id=\"intro-1\">"));
-        assert!(out.html.contains("<h3 id=\"custom\">"));
-        assert_eq!(out.toc.len(), 2);
-        assert_eq!(out.toc[1].children[0].title, "Déjà vu");
-    }
-
-    #[test]
-    fn heading_ids_are_made_the_way_github_and_hugo_make_them() {
-        let out = render_body(
-            "a.md",
-            "## Smileys & Emotion\n\n## C++ code\n\n## Ça va, `été`?\n\n## Smileys & Emotion\n\n## snake_case-name\n\n## 🎉\n",
-        );
-        for id in [
-            "smileys--emotion",
-            "c-code",
-            "ça-va-été",
-            "smileys--emotion-1",
-            "snake_case-name",
-            "section",
-        ] {
-            assert!(out.anchors.contains(id), "{id} in {:?}", out.anchors);
-        }
     }
 
     #[test]
@@ -641,14 +468,5 @@ mod tests {
             out.html.contains("href=\"//cdn.example.org/x\"")
                 && out.html.contains("href=\"https://e.org/\"")
         );
-    }
-
-    #[test]
-    fn slugs_are_ascii() {
-        assert_eq!(slugify("Hello, World!"), "hello-world");
-        assert_eq!(slugify("PIMAP+"), "pimap-plus");
-        assert_eq!(slugify("C++ code"), "c-plus-plus-code");
-        assert_eq!(slugify("Ça va été"), "ca-va-ete");
-        assert_eq!(slugify("../etc"), "etc");
     }
 }

@@ -38,6 +38,7 @@ diagnostics_test! {
     every_bad_translation_is_an_error_at_its_file => "multilingual-errors",
     a_binary_file_named_md_is_an_error_not_a_panic => "binary-content",
     broken_links_and_anchors_are_errors_at_their_lines => "broken-links",
+    anchors_of_site_addresses_are_checked_in_every_language => "broken-anchors",
     unknown_config_keys_get_a_suggestion => "unknown-config-key",
     bad_config_values_point_at_their_lines => "config-values",
     a_missing_theme_is_named => "missing-theme",

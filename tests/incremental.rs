@@ -764,3 +764,33 @@ fn a_body_edit_with_a_broken_site_link_is_an_error_at_its_line() {
         "{shown:?}"
     );
 }
+
+#[test]
+fn a_body_edit_that_removes_a_heading_an_address_links_to_is_an_error() {
+    let site = copy_fixture("basic-site");
+    let team = site.path().join("content/about/team.md");
+    let text = std::fs::read_to_string(&team).unwrap();
+    std::fs::write(
+        &team,
+        format!("{text}\nSee [the programme](/news/mou-signed/#programme).\n"),
+    )
+    .unwrap();
+    let post = site.path().join("content/news/mou-signed/index.md");
+    let text = std::fs::read_to_string(&post).unwrap();
+    std::fs::write(&post, format!("{text}\n## Programme\n")).unwrap();
+    let mut session = Session::new(BuildOptions::new(site.path()));
+    session.rebuild(&[]).expect("the fixture builds");
+    std::fs::write(&post, format!("{text}\n## Programmes\n")).unwrap();
+    let Err(pimap::BuildError::Site(problems)) =
+        session.rebuild(&[PathBuf::from("content/news/mou-signed/index.md")])
+    else {
+        panic!("a link to a heading that is gone was accepted");
+    };
+    let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert!(
+        shown.iter().any(|d| d.starts_with("content/about/team.md:")
+            && d.contains("link to `/news/mou-signed/#programme`")
+            && d.contains("did you mean `#programmes`?")),
+        "{shown:?}"
+    );
+}

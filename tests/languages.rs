@@ -180,3 +180,35 @@ fn check_follows_links_in_every_language() {
         run.stderr
     );
 }
+
+#[test]
+fn a_translation_gives_the_photos_their_alt_and_caption_in_its_language() {
+    let site = copy_fixture("theme-languages");
+    let smes = site.path().join("data/smes");
+    std::fs::create_dir_all(smes.join("media")).unwrap();
+    std::fs::copy(
+        fixture("multilingual-errors").join("data/smes/media/cell.png"),
+        smes.join("media/cell.png"),
+    )
+    .unwrap();
+    let record = read(&smes.join("beamworks.yaml"))
+        + "photos:\n  - file: cell.png\n    alt: A welding cell seen from the side\n    caption: Our welding cell\n";
+    std::fs::write(smes.join("beamworks.yaml"), record).unwrap();
+    std::fs::write(
+        smes.join("beamworks.fr.yaml"),
+        "photos:\n  - file: cell.png\n    alt: Une cellule de soudage vue de côté\n    caption: Notre cellule de soudage\n",
+    )
+    .unwrap();
+    let out = site.path().join("public");
+    let run = build(site.path(), &out, &["--no-minify"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let french = read(&out.join("fr/smes/beamworks/index.html"));
+    assert!(
+        french.contains("alt=\"Une cellule de soudage vue de côté\""),
+        "{french}"
+    );
+    assert!(french.contains("<figcaption>Notre cellule de soudage</figcaption>"));
+    let english = read(&out.join("smes/beamworks/index.html"));
+    assert!(english.contains("alt=\"A welding cell seen from the side\""));
+    assert!(english.contains("<figcaption>Our welding cell</figcaption>"));
+}

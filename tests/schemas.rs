@@ -55,6 +55,16 @@ fn loader_accepts(name: &str, path: &Path, text: &str) -> bool {
     let rel = match name {
         "page" => return front_matter_accepted::<PageFrontMatter>(path, text),
         "section" => return front_matter_accepted::<SectionFrontMatter>(path, text),
+        "site" => return pimap::config::SiteConfig::parse(text, None).is_ok(),
+        "labels" => return translation_accepted("labels.yaml", path, text),
+        translation if translation.ends_with("-translation") => {
+            let kind = translation.trim_end_matches("-translation");
+            let original = match kind {
+                "kpis" | "roadmap" => format!("{kind}.yaml"),
+                _ => format!("{kind}s/{stem}.yaml"),
+            };
+            return translation_accepted(&original, path, text);
+        }
         "kpis" | "roadmap" => format!("{name}.yaml"),
         "partner" | "sme" | "mission" | "practice" => format!("{name}s/{stem}.yaml"),
         other => panic!("no loader for {other}"),
@@ -66,6 +76,19 @@ fn loader_accepts(name: &str, path: &Path, text: &str) -> bool {
         text: text.to_owned(),
     };
     add_file(&mut entities, &rel, file, &mut problems);
+    !problems.iter().any(pimap::Diagnostic::is_error)
+}
+
+/// Whether pimap's loader accepts `text` as a French translation of `original` (a path inside
+/// `data/`).
+fn translation_accepted(original: &str, path: &Path, text: &str) -> bool {
+    let mut overlays = pimap::source::languages::overlay::Overlays::default();
+    let mut problems = Vec::new();
+    let file = DataFile {
+        file: path.to_owned(),
+        text: text.to_owned(),
+    };
+    overlays.add("fr", original, &file, &mut problems);
     !problems.iter().any(pimap::Diagnostic::is_error)
 }
 
@@ -98,11 +121,14 @@ fn pimap_schema_writes_every_schema_into_the_site() {
 fn vs_code_maps_every_data_schema_to_its_files() {
     let settings: serde_json::Value =
         serde_json::from_str(&common::read(&repo().join(".vscode/settings.json"))).unwrap();
-    for schema in schemas().iter().filter(|s| s.files[0].starts_with("data/")) {
+    for schema in schemas()
+        .iter()
+        .filter(|s| s.files[0].starts_with("data/") || s.files[0] == "site.yaml")
+    {
         let key = format!("./{}", schema.path().display());
         assert_eq!(
             settings["yaml.schemas"][&key],
-            serde_json::json!(schema.files[0]),
+            serde_json::json!(schema.files),
             "{key}"
         );
     }
@@ -123,6 +149,9 @@ fn every_bundled_data_file_front_matter_and_scaffold_is_valid() {
             checked += 1;
         }
     }
+    let site = common::read(&repo().join("site.yaml"));
+    let errors = schema_errors("site", Path::new("site.yaml"), &site);
+    assert!(errors.is_empty(), "site.yaml:\n{}", errors.join("\n"));
     assert!(checked > 40, "only {checked} files checked");
     use pimap::scaffold::{ScaffoldKind, scaffold};
     for kind in ["sme", "partner", "mission", "practice", "page", "news"] {

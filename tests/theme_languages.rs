@@ -97,3 +97,24 @@ fn a_translated_market_name_links_to_its_page() {
         "the chip links to `{href}`"
     );
 }
+
+#[test]
+fn the_preview_ribbons_taxonomy_titles_and_dates_speak_the_page_language() {
+    let (run, out) = build_fixture("theme-strings", &["--no-minify", "--drafts"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let public = out.path().join("public");
+    let page = |path: &str| read(&public.join(path));
+    let launch = page("fr/launch/index.html");
+    assert!(
+        launch.contains("role=\"note\">Brouillon : non publié</p>"),
+        "{launch}"
+    );
+    assert!(launch.contains(">1er décembre 2026</time>"), "{launch}");
+    assert!(
+        page("fr/fair/index.html").contains("role=\"note\">Programmé : publié le 2099-01-01</p>")
+    );
+    assert!(page("launch/index.html").contains("role=\"note\">Draft: not published</p>"));
+    assert!(page("fr/tags/index.html").contains("<h1>Mots-clés</h1>"));
+    assert!(page("fr/tags/lasers/index.html").contains("<title>lasers · Mots-clés · "));
+    assert!(page("tags/index.html").contains("<h1>Tags</h1>"));
+}

@@ -12,7 +12,7 @@
 //! from [`crate::render::reads`].
 
 use super::{Fallback, Selected, fall};
-use crate::plan::OutputOwner;
+use crate::plan::{OutputOwner, OutputPlan};
 use crate::render::{self, SiteValues, page_value, reads::BODY_FIELDS};
 use crate::site::Site;
 use crate::source::content::{self, ContentSource};
@@ -86,8 +86,14 @@ pub fn render_edits(
                 Doc::Page(i) => &site.pages[i].url,
                 Doc::Section(i) => &site.sections[i].url,
             };
+            // Anchors are checked once every edited page's ids are known, in `check_anchors`.
             problems.extend(crate::plan::site_links::check_document(
-                site, &last.plan, &source, &markdown, page_url,
+                site,
+                &last.plan,
+                &source,
+                &markdown,
+                page_url,
+                &|_| None,
             ));
             problems.extend(render::check_shortcodes_of(
                 &names,
@@ -119,8 +125,10 @@ pub fn render_edits(
 /// Every anchor link must still resolve: from the new bodies, and into them.
 pub fn check_anchors(
     site: &Site,
+    plan: &OutputPlan,
     rendered: &[(Doc, ContentSource, RenderedMarkdown)],
 ) -> Result<(), Fallback> {
+    check_site_link_anchors(site, plan, rendered)?;
     let new_anchors: HashMap<&str, &HashSet<String>> = rendered
         .iter()
         .map(|(_, s, m)| (s.path.as_str(), &m.anchors))
@@ -149,6 +157,57 @@ pub fn check_anchors(
         .filter(|(_, link)| new_anchors.contains_key(link.target.as_str()));
     for (source, link) in links_from_new.chain(links_into_new) {
         if crate::site::check_anchor(source, link, anchors_of).is_some() {
+            return Err(fall(format!(
+                "a link in content/{} to an anchor no longer resolves",
+                source.path
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Every `#anchor` of a link written as an address of the site (`/about/#team`) must name an id
+/// of the page it leads to, with the edited pages' new ids.
+fn check_site_link_anchors(
+    site: &Site,
+    plan: &OutputPlan,
+    rendered: &[(Doc, ContentSource, RenderedMarkdown)],
+) -> Result<(), Fallback> {
+    let edited: HashMap<OutputOwner, (&ContentSource, &RenderedMarkdown)> = rendered
+        .iter()
+        .map(|(doc, source, markdown)| {
+            let owner = match doc {
+                Doc::Page(i) => OutputOwner::Page(*i),
+                Doc::Section(i) => OutputOwner::Section(*i),
+            };
+            (owner, (source, markdown))
+        })
+        .collect();
+    let anchors_of = |owner| match edited.get(&owner) {
+        Some((_, markdown)) => Some(&markdown.anchors),
+        None => crate::plan::site_links::markdown_anchors(site, owner),
+    };
+    let pages = site
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (OutputOwner::Page(i), &p.source, &p.markdown, &p.url));
+    let sections = site.sections.iter().enumerate().filter_map(|(i, s)| {
+        Some((
+            OutputOwner::Section(i),
+            s.source.as_ref()?,
+            &s.markdown,
+            &s.url,
+        ))
+    });
+    for (owner, source, markdown, url) in pages.chain(sections) {
+        let (source, markdown) = edited.get(&owner).copied().unwrap_or((source, markdown));
+        if markdown.site_links.iter().all(|link| link.anchor.is_none()) {
+            continue;
+        }
+        let problems =
+            crate::plan::site_links::check_document(site, plan, source, markdown, url, &anchors_of);
+        if !problems.is_empty() {
             return Err(fall(format!(
                 "a link in content/{} to an anchor no longer resolves",
                 source.path

@@ -57,7 +57,7 @@ fn edit_language(
     }
     let edits = bodies::read_edits(&language.site, root, &shown)?;
     let rendered = bodies::render_edits(language, link_urls, edits)?;
-    bodies::check_anchors(&language.site, &rendered)?;
+    bodies::check_anchors(&language.site, &language.plan, &rendered)?;
     let fields = bodies::commit_edits(language, rendered)?;
     let selected = bodies::select_outputs(language, &fields);
     let Prepared {

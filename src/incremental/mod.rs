@@ -292,7 +292,7 @@ impl Session {
         } else if !bodies.is_empty() && last.further.is_empty() {
             let edits = bodies::read_edits(&last.site, &root, &bodies)?;
             let rendered = bodies::render_edits(last, link_urls, edits)?;
-            bodies::check_anchors(&last.site, &rendered)?;
+            bodies::check_anchors(&last.site, &last.plan, &rendered)?;
             let fields = bodies::commit_edits(last, rendered)?;
             let selected = bodies::select_outputs(last, &fields);
             let first = (
@@ -372,7 +372,7 @@ fn update_entity(
         bodies::ChangedFields::new()
     } else {
         let rendered = bodies::render_edits(last, link_urls, shortcode_pages)?;
-        bodies::check_anchors(&last.site, &rendered)?;
+        bodies::check_anchors(&last.site, &last.plan, &rendered)?;
         bodies::commit_edits(last, rendered)?
     };
     Ok((kind, index, changed, fields))

@@ -35,7 +35,7 @@ impl<'a> Pipeline<'_, '_> {
         } else if path.starts_with('/') && !path.starts_with("//") {
             // A path on this site: checked once every output is known, and moved with the base
             // URL, like menu entries.
-            self.site_link(path, offset);
+            self.site_link(path, anchor, offset);
             if self.targets.base_path.is_empty() {
                 return url;
             }
@@ -84,7 +84,7 @@ impl<'a> Pipeline<'_, '_> {
             url
         } else {
             // A plain relative link (`../about/`): the browser reads it from the page's URL.
-            self.site_link(path, offset);
+            self.site_link(path, anchor, offset);
             url
         }
     }
@@ -126,11 +126,13 @@ impl<'a> Pipeline<'_, '_> {
         None
     }
 
-    /// Records a link to a URL of this site (`/smes/x/`, `../about/`), without its `?query`.
-    fn site_link(&mut self, path: &str, offset: usize) {
+    /// Records a link to a URL of this site (`/smes/x/`, `../about/`), without its `?query`,
+    /// with the `#anchor` it points at.
+    fn site_link(&mut self, path: &str, anchor: Option<&str>, offset: usize) {
         let path = path.split('?').next().unwrap_or(path);
         self.out.site_links.push(SiteLink {
             url: path.to_owned(),
+            anchor: anchor.filter(|a| !a.is_empty()).map(str::to_owned),
             offset,
         });
     }

@@ -2,16 +2,24 @@
 //! the build writes: each is checked against the output plan, and a broken one is an error at
 //! its Markdown line, with the closest address of the site as a suggestion. This is the check
 //! `pimap check` makes on the generated HTML, made where the link is written, so that `build`
-//! and `serve` report it too.
+//! and `serve` report it too. A link's `#anchor` is checked against the ids of the page it
+//! leads to when that page is made from Markdown (its headings, footnotes and the ids of HTML
+//! written in it); the ids a template writes are checked by `pimap check` alone.
 
-use super::OutputPlan;
+use super::{OutputOwner, OutputPlan, PlannedOutput};
 use crate::diagnostics::{Diagnostic, did_you_mean};
-use crate::markdown::RenderedMarkdown;
-use crate::site::{EntityKind, FacetKind, Site};
+use crate::markdown::{RenderedMarkdown, SiteLink};
+use crate::site::{EntityKind, FacetKind, Site, anchor_help};
 use crate::source::content::ContentSource;
+use std::collections::HashSet;
+
+/// The ids a link may point at in the output of `owner`, when pimap knows them: those of a page
+/// or section made from Markdown.
+pub type AnchorsOf<'a> = dyn Fn(OutputOwner) -> Option<&'a HashSet<String>> + 'a;
 
 /// The broken site links of every page and section of `site`.
 pub fn check(site: &Site, plan: &OutputPlan) -> Vec<Diagnostic> {
+    let anchors_of = |owner| markdown_anchors(site, owner);
     let pages = site
         .pages
         .iter()
@@ -22,24 +30,46 @@ pub fn check(site: &Site, plan: &OutputPlan) -> Vec<Diagnostic> {
         .filter_map(|s| Some((s.source.as_ref()?, &s.markdown, s.url.as_str())));
     pages
         .chain(sections)
-        .flat_map(|(source, markdown, url)| check_document(site, plan, source, markdown, url))
+        .flat_map(|(source, markdown, url)| {
+            check_document(site, plan, source, markdown, url, &anchors_of)
+        })
         .collect()
 }
 
-/// The broken site links of one document, whose page is at `page_url`.
-pub fn check_document(
+/// The ids of the page or section of `site` that writes `owner`, from its Markdown.
+pub fn markdown_anchors(site: &Site, owner: OutputOwner) -> Option<&HashSet<String>> {
+    match owner {
+        OutputOwner::Page(i) => site.pages.get(i).map(|p| &p.markdown.anchors),
+        OutputOwner::Section(i) => site
+            .sections
+            .get(i)
+            .filter(|s| s.source.is_some())
+            .map(|s| &s.markdown.anchors),
+        _ => None,
+    }
+}
+
+/// The broken site links of one document, whose page is at `page_url`: a link to an address
+/// that has no page, or to an `#anchor` that the page there does not have (as far as
+/// `anchors_of` knows its ids).
+pub fn check_document<'a>(
     site: &Site,
     plan: &OutputPlan,
     source: &ContentSource,
     markdown: &RenderedMarkdown,
     page_url: &str,
+    anchors_of: &AnchorsOf<'a>,
 ) -> Vec<Diagnostic> {
     let base_path = site.base.path.as_str();
     let mut broken = Vec::new();
     for link in &markdown.site_links {
         let address = address_in_site(base_path, page_url, &link.url);
         let path = format!("{}{}", site.language.folder(), output_path(&address));
-        if plan.at_path(&path).is_some() || is_unavailable(site, &address) {
+        if let Some(output) = plan.at_path(&path) {
+            broken.extend(broken_anchor(source, link, output, anchors_of));
+            continue;
+        }
+        if is_unavailable(site, &address) {
             continue;
         }
         let shown = if link.url.starts_with('/') {
@@ -76,6 +106,28 @@ pub fn check_document(
         );
     }
     broken
+}
+
+/// The error for `link`, which leads to `output`, when its `#anchor` names no id of that page.
+fn broken_anchor<'a>(
+    source: &ContentSource,
+    link: &SiteLink,
+    output: &PlannedOutput,
+    anchors_of: &AnchorsOf<'a>,
+) -> Option<Diagnostic> {
+    let written = link.anchor.as_deref()?;
+    let anchor = crate::output::percent_decode(written).unwrap_or_else(|| written.to_owned());
+    let anchors = anchors_of(output.owner)?;
+    if anchors.contains(&anchor) {
+        return None;
+    }
+    let message = format!(
+        "link to `{}#{written}`: the page `{}` has no heading or element with the id `{anchor}`",
+        link.url, output.url
+    );
+    let mut d = source.error_at_offset(link.offset, message);
+    d.help = anchor_help(&anchor, anchors);
+    Some(d)
 }
 
 /// Whether `address` is that of a file that exists but failed to load, whose own errors are

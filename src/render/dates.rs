@@ -28,7 +28,7 @@ const MONTHS: [&str; 12] = [
 
 /// How one language writes dates: month names and patterns. They come from the theme's strings
 /// (`date.months`, `date.months_alone`, `date.day`, `date.day_no_year`, `date.days`,
-/// `date.month`), in English where a language does not give them.
+/// `date.month`, `date.first_of_month`), in English where a language does not give them.
 #[derive(Debug, Clone)]
 pub struct DateWords {
     /// Month names as written with a day ("kesäkuuta" in Finnish).
@@ -43,6 +43,8 @@ pub struct DateWords {
     days: String,
     /// A month: `{month} {year}`.
     month: String,
+    /// How the first day of a month is written: `1`, or `1er` in French.
+    first_of_month: String,
 }
 
 impl DateWords {
@@ -55,6 +57,7 @@ impl DateWords {
             day_no_year: "{day} {month}".to_owned(),
             days: "{first}–{last} {month} {year}".to_owned(),
             month: "{month} {year}".to_owned(),
+            first_of_month: "1".to_owned(),
         }
     }
 
@@ -71,6 +74,16 @@ impl DateWords {
             day_no_year: text("date.day_no_year", english.day_no_year),
             days: text("date.days", english.days),
             month: text("date.month", english.month),
+            first_of_month: text("date.first_of_month", english.first_of_month),
+        }
+    }
+
+    /// The day of the month as the language writes it: `24`, and `1er` for the first in French.
+    fn day_number(&self, day: u32) -> String {
+        if day == 1 {
+            self.first_of_month.clone()
+        } else {
+            day.to_string()
         }
     }
 
@@ -88,7 +101,7 @@ impl DateWords {
             (Some(month), Some(day)) => fill(
                 &self.day,
                 &[
-                    ("day", &day.to_string()),
+                    ("day", &self.day_number(day)),
                     ("month", self.month_name(month)),
                     ("year", &p.year.to_string()),
                 ],
@@ -112,7 +125,7 @@ impl DateWords {
         };
         let same_year = start.year == end.year;
         let same_month = same_year && start.month == end.month;
-        let day = |p: &DatePoint| p.day.unwrap_or(1).to_string();
+        let day = |p: &DatePoint| self.day_number(p.day.unwrap_or(1));
         match (start.precision(), end.precision()) {
             _ if start == end => self.point(&start),
             (Precision::Day, Precision::Day) if same_month => fill(
@@ -327,6 +340,30 @@ mod tests {
         assert_eq!(
             format_date(&date("2019-03-05"), "%b %Y", &pt).unwrap(),
             "mar 2019"
+        );
+    }
+
+    #[test]
+    fn the_first_day_of_a_month_is_written_the_way_the_language_writes_it() {
+        let mut files = crate::source::languages::strings::StringFiles::default();
+        let mut errors = Vec::new();
+        let french = include_str!("../../themes/pimap/i18n/fr.yaml");
+        files.add("fr", "i18n/fr.yaml".into(), french, &mut errors);
+        assert!(errors.is_empty(), "{errors:?}");
+        let fr = DateWords::from_strings(&files.for_language("fr", "en"));
+        assert_eq!(fr.readable(&date("2026-12-01")), "1er décembre 2026");
+        assert_eq!(fr.readable(&date("2026-12-11")), "11 décembre 2026");
+        assert_eq!(
+            fr.readable(&date("2019-06-01/2019-06-03")),
+            "1er–3 juin 2019"
+        );
+        assert_eq!(
+            fr.readable(&date("2019-05-30/2019-06-01")),
+            "30 mai – 1er juin 2019"
+        );
+        assert_eq!(
+            DateWords::english().readable(&date("2019-06-01")),
+            "1 June 2019"
         );
     }
 }

@@ -268,11 +268,11 @@ pub fn describe(site: &Site, owner: OutputOwner) -> (String, Option<String>) {
             format!("{}: {}", kind.title(), g.facets(kind)[i].name),
             None,
         ),
-        OutputOwner::Taxonomy(t) => (site.taxonomies[t].config.title(), None),
+        OutputOwner::Taxonomy(t) => (site.taxonomy_title(t), None),
         OutputOwner::Term(t, i) => (
             format!(
                 "{}: {}",
-                site.taxonomies[t].config.title(),
+                site.taxonomy_title(t),
                 site.taxonomies[t].terms[i].name
             ),
             None,

@@ -388,7 +388,7 @@ fn render_template(
         _ => Publication::Published,
     };
     // A preview's ribbon: why a build on this day would leave the page out.
-    match publication.notice() {
+    match publication.notice(&site.language.strings) {
         Some(notice) => context.insert("publication", &notice),
         None => context.insert_value("publication", Value::none()),
     }

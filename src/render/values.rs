@@ -299,7 +299,7 @@ impl SiteValues {
         let mut taxonomy_values = Vec::new();
         let mut term_values = Vec::new();
         let mut taxonomies_by_name = std::collections::BTreeMap::new();
-        for taxonomy in &site.taxonomies {
+        for (index, taxonomy) in site.taxonomies.iter().enumerate() {
             let terms: Vec<Value> = taxonomy
                 .terms
                 .iter()
@@ -327,7 +327,7 @@ impl SiteValues {
                 .collect::<Result<_, tera::Error>>()?;
             let mut fields = std::collections::BTreeMap::new();
             fields.insert("name", Value::from(taxonomy.config.name.as_str()));
-            fields.insert("title", Value::from(taxonomy.config.title()));
+            fields.insert("title", Value::from(site.taxonomy_title(index)));
             fields.insert("url", Value::from(taxonomy.url.as_str()));
             fields.insert("permalink", Value::from(site.permalink(&taxonomy.url)));
             fields.insert("terms", Value::from(terms.clone()));

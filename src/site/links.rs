@@ -152,15 +152,21 @@ pub fn check_anchor<'a>(
             link.anchor, link.target
         ),
     );
+    d.help = anchor_help(&link.anchor, anchors);
+    Some(d)
+}
+
+/// What to write instead of `#anchor`, which a page whose ids are `anchors` does not have: the
+/// closest of them, or all of them.
+pub fn anchor_help(anchor: &str, anchors: &HashSet<String>) -> Option<String> {
     let mut sorted: Vec<&str> = anchors.iter().map(String::as_str).collect();
     sorted.sort_unstable();
-    d.help = did_you_mean(&link.anchor, sorted.iter().copied())
+    did_you_mean(anchor, sorted.iter().copied())
         .map(|best| format!("did you mean `#{best}`?"))
         .or_else(|| {
             (!sorted.is_empty()).then(|| {
                 let listed: Vec<String> = sorted.iter().map(|a| format!("#{a}")).collect();
                 format!("the anchors there are: {}", listed.join(", "))
             })
-        });
-    Some(d)
+        })
 }

@@ -27,7 +27,7 @@ mod related;
 mod taxonomies;
 mod tree;
 pub use entities::{DataGraph, EntityKind, FacetKind};
-pub use links::{LinkUrls, anchors_in, check_anchor, link_target_urls};
+pub use links::{LinkUrls, anchor_help, anchors_in, check_anchor, link_target_urls};
 pub(crate) use navigation::{alias_error, alias_output};
 
 /// The resolved site: everything a template may show, by index.

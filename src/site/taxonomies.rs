@@ -1,5 +1,6 @@
 //! Taxonomies: the terms every page carries, by slug, each with its pages newest first; terms
-//! sorted by name. An unknown taxonomy or a term with no letters is an error at the page.
+//! sorted by name. An unknown taxonomy or a term with no letters is an error at the page. A
+//! taxonomy's title is the theme's translation of it in a further language.
 
 use super::tree::sort_pages;
 use super::{Page, Taxonomy, Term, url_for_dir};
@@ -89,4 +90,20 @@ pub(super) fn collect_taxonomies(
         }
     }
     taxonomies
+}
+
+impl super::Site {
+    /// The title of the taxonomy `index` in this site's language: the one `site.yaml` gives in
+    /// the default language; in another, the theme's `taxonomies.<name>` text, where it has one.
+    pub fn taxonomy_title(&self, index: usize) -> String {
+        let config = &self.taxonomies[index].config;
+        let translated = (!self.language.is_default)
+            .then(|| {
+                self.language
+                    .strings
+                    .text(&format!("taxonomies.{}", config.name))
+            })
+            .flatten();
+        translated.map_or_else(|| config.title(), str::to_owned)
+    }
 }

@@ -44,8 +44,20 @@ impl DataFile {
         needle: Option<&str>,
         message: String,
     ) -> Diagnostic {
-        let start =
-            yaml::text_position(&self.text, &format!("id: {item}")).map_or(0, |(line, _)| line - 1);
+        self.at_named_item(("id", item), key, needle, message)
+    }
+
+    /// In a list: at `key` (and `needle`) of the item whose `name_key` is `name`, such as the
+    /// photo whose `file` is `cell.jpg`.
+    pub fn at_named_item(
+        &self,
+        (name_key, name): (&str, &str),
+        key: &str,
+        needle: Option<&str>,
+        message: String,
+    ) -> Diagnostic {
+        let start = yaml::text_position(&self.text, &format!("{name_key}: {name}"))
+            .map_or(0, |(line, _)| line - 1);
         self.error(self.locate(start, key, needle), message)
     }
 

@@ -2,7 +2,8 @@
 //!
 //! The result, [`SiteSources`], holds the configuration, the content files with their front
 //! matter, the data files, the templates (theme first, the site's own overriding them) and the
-//! static files with their content hashes. Every problem is collected; loading stops at none.
+//! static files with their content hashes (the theme's are found and read in `theme.rs`). Every
+//! problem is collected; loading stops at none.
 //! Every file is found and read through [`files::SiteRoot`], so nothing outside the site folder
 //! is read, even through a link.
 //! Nothing here knows about URLs or templates' meaning: that is `site` and `render`.
@@ -19,6 +20,7 @@ pub mod picture_fields;
 pub mod publication;
 pub mod records;
 pub mod tables;
+mod theme;
 pub mod yaml;
 
 use crate::config::{BaseUrl, CONFIG_FILE, SiteConfig};
@@ -28,10 +30,7 @@ use files::SiteRoot;
 use publication::{Day, Publication, Schedule};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
-
-mod embedded_theme {
-    include!(concat!(env!("OUT_DIR"), "/embedded_theme.rs"));
-}
+pub use theme::load_template_sources;
 
 /// What a build needs to know before it reads anything.
 #[derive(Debug, Clone)]
@@ -109,7 +108,7 @@ pub struct FileSource {
 }
 
 /// The text of `bytes` if `rel` names a stylesheet.
-fn css_text(rel: &str, bytes: &[u8]) -> Option<std::sync::Arc<str>> {
+pub(super) fn css_text(rel: &str, bytes: &[u8]) -> Option<std::sync::Arc<str>> {
     rel.ends_with(".css")
         .then(|| String::from_utf8_lossy(bytes).into())
 }
@@ -237,20 +236,9 @@ pub fn load(options: &LoadOptions) -> Result<SiteSources, Vec<Diagnostic>> {
     errors.append(&mut content.errors);
     let content_assets = hash_files(&root.path().join("content"), assets, &mut errors);
 
-    let theme = locate_theme(root, &config.theme).unwrap_or_else(|d| {
-        errors.push(d);
-        Some(ThemeLocation::Refused)
-    });
-    if theme.is_none() {
-        let (line, col) = yaml::key_position(&config_text, "theme").unwrap_or((0, 0));
-        errors.push(
-            Diagnostic::error_at(CONFIG_FILE, &config_text, line, col, format!("theme `{}` not found: there is no folder themes/{}", config.theme, config.theme))
-                .with_help("set `theme` to a folder under themes/, or remove the key to use the bundled `pimap` theme"),
-        );
-    }
-    let theme = theme.unwrap_or(ThemeLocation::Embedded);
-    let templates = load_templates(root, &theme, &mut errors);
-    let static_files = load_static(root, &theme, &mut errors);
+    let theme = theme::locate_or_report(root, &config, &config_text, &mut errors);
+    let templates = theme::load_templates(root, &theme, &mut errors);
+    let static_files = theme::load_static(root, &theme, &mut errors);
     let mut entities = data::Entities::default();
     let mut overlays = languages::overlay::Overlays::default();
     let mut media_files = Vec::new();
@@ -272,7 +260,7 @@ pub fn load(options: &LoadOptions) -> Result<SiteSources, Vec<Diagnostic>> {
     ));
 
     overlays.check_originals(&entities, &mut errors);
-    let strings = load_strings(root, &theme, &config, &mut errors);
+    let strings = theme::load_strings(root, &theme, &config, &mut errors);
 
     Ok(SiteSources {
         diagnostics: errors,
@@ -419,7 +407,11 @@ fn read_content(root: &Path, rel: &str) -> ContentRead {
     }
 }
 
-fn hash_files(dir: &Path, rels: Vec<String>, errors: &mut Vec<Diagnostic>) -> Vec<FileSource> {
+pub(super) fn hash_files(
+    dir: &Path,
+    rels: Vec<String>,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<FileSource> {
     let hashed: Vec<Result<FileSource, Diagnostic>> = rels
         .into_par_iter()
         .map(|rel| {
@@ -438,209 +430,6 @@ fn hash_files(dir: &Path, rels: Vec<String>, errors: &mut Vec<Diagnostic>) -> Ve
         .into_iter()
         .filter_map(|r| r.map_err(|d| errors.push(d)).ok())
         .collect()
-}
-
-/// Reads the templates alone (the theme's, then the site's), for an incremental rebuild after a
-/// template edit.
-pub fn load_template_sources(
-    root: &Path,
-    theme: &str,
-) -> Result<Vec<TemplateSource>, Vec<Diagnostic>> {
-    let root = &SiteRoot::new(root).map_err(|d| vec![d])?;
-    let mut errors = Vec::new();
-    let location = locate_theme(root, theme)
-        .map_err(|d| vec![d])?
-        .ok_or_else(|| {
-            vec![Diagnostic::file_error(
-                CONFIG_FILE,
-                format!("theme `{theme}` not found"),
-            )]
-        })?;
-    let templates = load_templates(root, &location, &mut errors);
-    if errors.is_empty() {
-        Ok(templates)
-    } else {
-        Err(errors)
-    }
-}
-
-enum ThemeLocation {
-    /// The theme's folder, relative to the site root.
-    Dir(PathBuf),
-    Embedded,
-    /// The theme's folder is a link out of the site (an error already reported): the bundled
-    /// theme stands in, without the site's own templates, which were written for the other.
-    Refused,
-}
-
-/// The theme `name`: `None` if there is none; an error if its folder is a link out of the site.
-fn locate_theme(root: &SiteRoot, name: &str) -> Result<Option<ThemeLocation>, Diagnostic> {
-    let dir = Path::new("themes").join(name);
-    if root.path().join(&dir).is_dir() {
-        root.resolve(&dir)?;
-        Ok(Some(ThemeLocation::Dir(dir)))
-    } else if name == "pimap" {
-        Ok(Some(ThemeLocation::Embedded))
-    } else {
-        Ok(None)
-    }
-}
-
-fn embedded_files(prefix: &str) -> impl Iterator<Item = (&'static str, &'static [u8])> + '_ {
-    embedded_theme::FILES
-        .iter()
-        .filter_map(move |(path, bytes)| path.strip_prefix(prefix).map(|rel| (rel, *bytes)))
-}
-
-fn load_templates(
-    root: &SiteRoot,
-    theme: &ThemeLocation,
-    errors: &mut Vec<Diagnostic>,
-) -> Vec<TemplateSource> {
-    let mut by_name = std::collections::BTreeMap::new();
-    match theme {
-        ThemeLocation::Dir(dir) => {
-            read_templates(root, &dir.join("templates"), &mut by_name, errors)
-        }
-        ThemeLocation::Embedded | ThemeLocation::Refused => {
-            for (name, bytes) in embedded_files("templates/") {
-                let text = String::from_utf8_lossy(bytes).into_owned();
-                let file = PathBuf::from("<bundled theme>/templates").join(name);
-                by_name.insert(
-                    name.to_owned(),
-                    TemplateSource {
-                        name: name.to_owned(),
-                        file,
-                        text,
-                    },
-                );
-            }
-        }
-    }
-    if !matches!(theme, ThemeLocation::Refused) {
-        read_templates(root, Path::new("templates"), &mut by_name, errors);
-    }
-    by_name.into_values().collect()
-}
-
-/// Reads the templates under `dir` (relative to the root) into `by_name`.
-fn read_templates(
-    root: &SiteRoot,
-    dir: &Path,
-    by_name: &mut std::collections::BTreeMap<String, TemplateSource>,
-    errors: &mut Vec<Diagnostic>,
-) {
-    let names = root.list(dir, errors);
-    let read: Vec<_> = names
-        .into_par_iter()
-        .map(|name| {
-            let file = dir.join(&name);
-            match std::fs::read(root.path().join(&file)).map(String::from_utf8) {
-                Ok(Ok(text)) => Ok(TemplateSource { name, file, text }),
-                Ok(Err(_)) => Err(Diagnostic::file_error(
-                    file,
-                    "this template is not UTF-8 text",
-                )),
-                Err(e) => Err(Diagnostic::file_error(file, format!("cannot read: {e}"))),
-            }
-        })
-        .collect();
-    for item in read {
-        match item {
-            Ok(template) => {
-                by_name.insert(template.name.clone(), template);
-            }
-            Err(d) => errors.push(d),
-        }
-    }
-}
-
-fn load_static(
-    root: &SiteRoot,
-    theme: &ThemeLocation,
-    errors: &mut Vec<Diagnostic>,
-) -> Vec<FileSource> {
-    let mut by_rel = std::collections::BTreeMap::new();
-    let theme_files = match theme {
-        ThemeLocation::Dir(dir) => {
-            let dir = dir.join("static");
-            let rels = root.list(&dir, errors);
-            hash_files(&root.path().join(dir), rels, errors)
-        }
-        ThemeLocation::Embedded | ThemeLocation::Refused => embedded_files("static/")
-            .map(|(rel, bytes)| FileSource {
-                rel: rel.to_owned(),
-                origin: FileOrigin::Embedded(bytes),
-                hash: xxhash_rust::xxh3::xxh3_64(bytes),
-                css: css_text(rel, bytes),
-            })
-            .collect(),
-    };
-    let site_dir = root.path().join("static");
-    let site_rels = root.list(Path::new("static"), errors);
-    for file in theme_files
-        .into_iter()
-        .chain(hash_files(&site_dir, site_rels, errors))
-    {
-        by_rel.insert(file.rel.clone(), file);
-    }
-    by_rel.into_values().collect()
-}
-
-/// Reads the theme's `i18n/<code>.yaml` files, then the site's own over them, for the site's
-/// languages, and warns of texts a further language lacks.
-fn load_strings(
-    root: &SiteRoot,
-    theme: &ThemeLocation,
-    config: &SiteConfig,
-    errors: &mut Vec<Diagnostic>,
-) -> languages::strings::StringFiles {
-    let mut strings = languages::strings::StringFiles::default();
-    let codes: Vec<&str> = config.language_codes().collect();
-    let wanted = |name: &str| {
-        name.strip_suffix(".yaml")
-            .filter(|code| codes.contains(code))
-            .map(str::to_owned)
-    };
-    match theme {
-        ThemeLocation::Dir(dir) => {
-            read_strings(root, &dir.join("i18n"), &wanted, &mut strings, errors)
-        }
-        ThemeLocation::Embedded | ThemeLocation::Refused => {
-            for (name, bytes) in embedded_files("i18n/") {
-                if let Some(code) = wanted(name) {
-                    let file = PathBuf::from("<bundled theme>/i18n").join(name);
-                    strings.add(&code, file, &String::from_utf8_lossy(bytes), errors);
-                }
-            }
-        }
-    }
-    read_strings(root, Path::new("i18n"), &wanted, &mut strings, errors);
-    errors.extend(strings.check(&config.language, &codes[1..]));
-    strings
-}
-
-fn read_strings(
-    root: &SiteRoot,
-    dir: &Path,
-    wanted: &dyn Fn(&str) -> Option<String>,
-    strings: &mut languages::strings::StringFiles,
-    errors: &mut Vec<Diagnostic>,
-) {
-    for name in root.list(dir, errors) {
-        let Some(code) = wanted(&name) else {
-            continue;
-        };
-        let file = dir.join(&name);
-        match std::fs::read(root.path().join(&file)).map(String::from_utf8) {
-            Ok(Ok(text)) => strings.add(&code, file, &text, errors),
-            Ok(Err(_)) => errors.push(Diagnostic::file_error(
-                file,
-                "this strings file is not UTF-8 text",
-            )),
-            Err(e) => errors.push(Diagnostic::file_error(file, format!("cannot read: {e}"))),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@
 use crate::diagnostics::Diagnostic;
 use crate::source::data::{Entities, Entity, Scheduled, WithheldEntity};
 use crate::source::dates::{Date, Precision};
+use crate::source::languages::strings::Strings;
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// The environment variable that sets the build's "today" (`YYYY-MM-DD`).
@@ -173,26 +174,28 @@ impl Publication {
         self == Publication::Published
     }
 
-    /// What the preview ribbon says; `None` for a published page.
-    pub fn notice(self) -> Option<PublicationNotice> {
-        let (status, label, date) = match self {
+    /// What the preview ribbon says, in the language of `strings` (`publication.draft`,
+    /// `publication.scheduled`, `publication.expired`, in English where they lack it); `None`
+    /// for a published page.
+    pub fn notice(self, strings: &Strings) -> Option<PublicationNotice> {
+        let (status, english, date) = match self {
             Publication::Published => return None,
-            Publication::Draft => ("draft", "Draft: not published".to_owned(), None),
-            Publication::Scheduled(day) => (
-                "scheduled",
-                format!("Scheduled: published on {day}"),
-                Some(day),
-            ),
-            Publication::Expired(day) => (
-                "expired",
-                format!("Expired: not published after {day}"),
-                Some(day),
-            ),
+            Publication::Draft => ("draft", "Draft: not published", None),
+            Publication::Scheduled(day) => {
+                ("scheduled", "Scheduled: published on {date}", Some(day))
+            }
+            Publication::Expired(day) => {
+                ("expired", "Expired: not published after {date}", Some(day))
+            }
         };
+        let text = strings
+            .text(&format!("publication.{status}"))
+            .unwrap_or(english);
+        let date = date.map(|d| d.to_string());
         Some(PublicationNotice {
             status,
-            label,
-            date: date.map(|d| d.to_string()),
+            label: text.replace("{date}", date.as_deref().unwrap_or_default()),
+            date,
         })
     }
 

@@ -1,7 +1,8 @@
 //! Translated data: an overlay file beside an entity's file holds its text in one language.
 //!
 //! `data/smes/<id>.fr.yaml` may hold only the fields of an SME that are text a reader reads
-//! (`offer`, `looking_for`); ids, relations, facets, places and figures are the same in every
+//! (`offer`, `looking_for`, and the `alt` and `caption` of its `photos`, each named by its
+//! `file`); ids, relations, facets, places and figures are the same in every
 //! language and stay in the entity's own file. `data/kpis.fr.yaml` and `data/roadmap.fr.yaml`
 //! are lists of `{id, ...}` with the translated fields of the items they name.
 //! `data/labels.fr.yaml` translates facet names: `sectors:`, `technologies:` and `markets:`,
@@ -10,27 +11,35 @@
 //! data: an unknown field, a field that cannot be translated, a value of the wrong kind and an
 //! overlay without its original are errors at their line.
 
+mod photos;
+
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::source::data::{DataFile, Entities, Entity};
+use photos::{check_photo_files, merge_photos, read_photos};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
 
 /// What a translatable field holds.
 #[derive(Clone, Copy)]
-enum Shape {
+pub enum Shape {
     Text,
     TextList,
+    /// `- file: ...` items with the translated `alt` and `caption` of the original's photos.
+    Photos,
 }
 
 /// The translatable fields of each data file kind (the folder, or `kpis`/`roadmap`).
-fn translatable(kind: &str) -> &'static [(&'static str, Shape)] {
-    use Shape::{Text, TextList};
+pub fn translatable(kind: &str) -> &'static [(&'static str, Shape)] {
+    use Shape::{Photos, Text, TextList};
     match kind {
         "partners" => &[("summary", Text), ("description", Text), ("region", Text)],
-        "smes" => &[("offer", Text), ("looking_for", TextList)],
+        "smes" => &[
+            ("offer", Text),
+            ("looking_for", TextList),
+            ("photos", Photos),
+        ],
         "missions" => &[("title", Text), ("summary", Text), ("outcomes", Text)],
         "practices" => &[
             ("title", Text),
@@ -51,17 +60,20 @@ pub fn translatable_fields(kind: &str) -> Vec<&'static str> {
 
 /// The facets whose names `labels.<code>.yaml` translates (markets by their English country
 /// name: `United States: États-Unis`).
-const LABELLED: [&str; 3] = ["sectors", "technologies", "markets"];
+pub const LABELLED: [&str; 3] = ["sectors", "technologies", "markets"];
 
 /// Every overlay of the site, checked.
 #[derive(Debug, Default)]
 pub struct Overlays {
     /// (code, `smes/x.yaml`) -> the overlay's file and its translated fields.
-    entities: HashMap<(String, String), (PathBuf, Map<String, Value>)>,
+    entities: HashMap<(String, String), (DataFile, Map<String, Value>)>,
     /// (code, `kpis` or `roadmap`) -> item id -> the translated fields.
     lists: HashMap<(String, String), HashMap<String, Map<String, Value>>>,
     /// code -> (facet folder, name) -> translated name.
     labels: HashMap<String, HashMap<(String, String), String>>,
+    /// The photo files that SME translations name, with the translation and its original
+    /// (`smes/x.yaml`), checked against the original's photos once every file is read.
+    photo_files: Vec<(DataFile, String, Vec<String>)>,
 }
 
 impl Overlays {
@@ -101,9 +113,19 @@ impl Overlays {
             }
             _ => {
                 let kind = stem.split('/').next().unwrap_or_default();
+                if kind == "smes"
+                    && let Some(Value::Array(photos)) = value.get("photos")
+                {
+                    let files = photos
+                        .iter()
+                        .filter_map(|photo| photo.get("file")?.as_str().map(str::to_owned));
+                    let files = files.collect();
+                    self.photo_files
+                        .push((source.clone(), original.clone(), files));
+                }
                 if let Some(fields) = read_fields(kind, source, &value, None, errors) {
                     self.entities
-                        .insert((code.to_owned(), original), (source.file.clone(), fields));
+                        .insert((code.to_owned(), original), (source.clone(), fields));
                 }
             }
         }
@@ -113,11 +135,14 @@ impl Overlays {
     /// is known to exist and is not reported again).
     pub fn check_originals(&self, entities: &Entities, errors: &mut Vec<Diagnostic>) {
         let known = entity_files(entities);
-        for ((_, original), (file, _)) in &self.entities {
+        for (source, original, files) in &self.photo_files {
+            check_photo_files(source, original, files, entities, errors);
+        }
+        for ((_, original), (source, _)) in &self.entities {
             if !known.contains(original) && !entities.failed.contains(original) {
                 errors.push(
                     Diagnostic::file_error(
-                        file,
+                        &source.file,
                         format!("this is a translation of data/{original}, which does not exist"),
                     )
                     .with_help("name a translation after its original (lumen-lasers.yaml -> lumen-lasers.fr.yaml)"),
@@ -208,7 +233,12 @@ fn merge<T: Serialize + DeserializeOwned>(record: &mut T, fields: &Map<String, V
         return;
     };
     for (key, value) in fields {
-        map.insert(key.clone(), value.clone());
+        match (key.as_str(), map.get_mut(key)) {
+            ("photos", Some(Value::Array(photos))) => merge_photos(photos, value),
+            _ => {
+                map.insert(key.clone(), value.clone());
+            }
+        }
     }
     if let Ok(merged) = serde_json::from_value(Value::Object(map)) {
         *record = merged;
@@ -268,13 +298,19 @@ fn read_fields(
             Shape::TextList => value
                 .as_array()
                 .is_some_and(|items| items.iter().all(Value::is_string)),
+            Shape::Photos => {
+                if !read_photos(source, value, errors) {
+                    continue;
+                }
+                true
+            }
         };
         if fits {
             fields.insert(key.clone(), value.clone());
         } else {
             let wanted = match shape {
                 Shape::Text => "text",
-                Shape::TextList => "a list of texts",
+                Shape::TextList | Shape::Photos => "a list of texts",
             };
             errors.push(at(key, format!("`{key}` must be {wanted}")));
         }
