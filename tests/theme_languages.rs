@@ -117,4 +117,7 @@ fn the_preview_ribbons_taxonomy_titles_and_dates_speak_the_page_language() {
     assert!(page("fr/tags/index.html").contains("<h1>Mots-clés</h1>"));
     assert!(page("fr/tags/lasers/index.html").contains("<title>lasers · Mots-clés · "));
     assert!(page("tags/index.html").contains("<h1>Tags</h1>"));
+    // French puts a (non-breaking) space before a colon.
+    assert!(page("fr/tags/lasers/index.html").contains("<h1>Mots-clés\u{a0}: lasers</h1>"));
+    assert!(page("tags/lasers/index.html").contains("<h1>Tags: lasers</h1>"));
 }
