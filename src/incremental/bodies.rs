@@ -1,7 +1,7 @@
 //! The body-edit fast path: Markdown bodies of pages and sections changed, front matter kept.
 //!
-//! One function per phase: [`read_edits`] re-reads the files and checks that only bodies
-//! changed; [`render_edits`] renders their Markdown, links and shortcodes; [`check_anchors`]
+//! [`edit`] runs the phases, one function each: [`read_edits`] re-reads the files and checks
+//! that only bodies changed; [`render_edits`] renders their Markdown, links and shortcodes; [`check_anchors`]
 //! checks the anchor links from and into them; [`commit_edits`] swaps the new values in and says
 //! which body fields of which page or section changed; [`select_outputs`] picks the outputs that
 //! show a changed field, each with the reason it is rendered again. A page's body makes its
@@ -11,6 +11,7 @@
 //! rendered again; a feed when the page's content changed. Which fields a template reads comes
 //! from [`crate::render::reads`].
 
+use super::fast_render::{self, Edited, PublishFirst};
 use super::{Fallback, Selected, fall};
 use crate::plan::{OutputOwner, OutputPlan};
 use crate::render::{self, SiteValues, page_value, reads::BODY_FIELDS};
@@ -20,6 +21,26 @@ use crate::source::files::SiteRoot;
 use crate::{Prepared, markdown::RenderedMarkdown};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+/// The body-edit path on `language` for the content files `changed` (paths inside `content/`),
+/// into `edited`; with `first`, the edited files' own outputs are published ahead of the rest.
+pub(super) fn edit(
+    language: &mut Prepared,
+    link_urls: &crate::site::LinkUrls,
+    root: &SiteRoot,
+    changed: &[String],
+    minify: bool,
+    first: Option<PublishFirst<'_, '_>>,
+    edited: &mut Edited,
+) -> Result<(), Fallback> {
+    let edits = read_edits(&language.site, root, changed)?;
+    let rendered = render_edits(language, link_urls, edits)?;
+    check_anchors(&language.site, &language.plan, &rendered)?;
+    let fields = commit_edits(language, rendered)?;
+    let selected = select_outputs(language, &fields);
+    fast_render::render_selected(language, &selected, minify, first, |_| false, edited)?;
+    Ok(())
+}
 
 /// A content file whose body changed.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

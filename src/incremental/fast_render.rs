@@ -1,7 +1,7 @@
 //! Rendering on the fast paths: the outputs a fast path selected, minified as a full build
 //! does ([`render_jobs`]); the edited file's own outputs first, published at once
-//! ([`publish_own_first`]); and the API file of an edited kind from its kept items
-//! ([`update_api`]).
+//! ([`publish_own_first`]); both with the reasons, in [`render_selected`]; and the API file of
+//! an edited kind from its kept items ([`update_api`]).
 
 use super::{Fallback, Files, Published, Selected, fall};
 use crate::Prepared;
@@ -10,8 +10,55 @@ use crate::plan::{OutputPlan, PlannedOutput};
 use crate::render::{self, SiteValues};
 use crate::site::{EntityKind, Site};
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
+
+/// What a fast path produced: output path -> bytes, and a reason per re-rendered output.
+#[derive(Default)]
+pub(super) struct Edited {
+    pub updates: BTreeMap<String, Vec<u8>>,
+    pub reasons: Vec<String>,
+}
+
+/// What publishing the edited file's own outputs first needs: whether to minify, the files
+/// served, what publishing replaced, and the call that serves them.
+pub(super) type PublishFirst<'a, 'p> = (
+    (bool, &'a mut Files, &'a mut Published),
+    &'a mut (dyn FnMut(&Files) + 'p),
+);
+
+/// Renders `selected` on `language` into `edited`, with a reason for each: with `first`, the
+/// edited file's own outputs are published at once and the rest rendered after. Outputs for
+/// which `apart` holds are not rendered but returned, for the caller to make.
+pub(super) fn render_selected<'p>(
+    language: &Prepared,
+    selected: &[Selected<'p>],
+    minify: bool,
+    first: Option<PublishFirst<'_, '_>>,
+    apart: impl Fn(&PlannedOutput) -> bool,
+    edited: &mut Edited,
+) -> Result<Vec<&'p PlannedOutput>, Fallback> {
+    let rest = match first {
+        Some((first, publish)) => publish_own_first(language, selected, first, publish)?,
+        None => selected.iter().map(|s| s.output).collect(),
+    };
+    let (set_apart, rest): (Vec<&PlannedOutput>, Vec<&PlannedOutput>) =
+        rest.into_iter().partition(|output| apart(output));
+    edited.updates.extend(render_jobs(
+        &language.site,
+        &language.plan,
+        &language.templates,
+        &language.values,
+        &rest,
+        minify,
+    )?);
+    edited.reasons.extend(
+        selected
+            .iter()
+            .map(|s| format!("{} ({})", s.output.url, s.reason)),
+    );
+    Ok(set_apart)
+}
 
 /// `api/v1/<kind>.json` after entity `kind`/`index` was edited: the items kept in `cache` (all
 /// made on the first edit of the kind) with the edited one made again.
@@ -37,7 +84,7 @@ pub(super) fn update_api(
 /// Renders the edited files' own outputs among `selected`, puts them in `files` (noting in
 /// `published` what they replace) and calls `publish` with them at once; returns the other
 /// outputs, to be rendered after.
-pub(super) fn publish_own_first<'p>(
+fn publish_own_first<'p>(
     last: &Prepared,
     selected: &[Selected<'p>],
     (minify, files, published): (bool, &mut Files, &mut Published),

@@ -5,20 +5,13 @@
 //! that is new (its language showed the original until now) takes the full path.
 
 use super::bodies;
-use super::{Fallback, fall, render_jobs};
+use super::fast_render::Edited;
+use super::{Fallback, fall};
 use crate::Prepared;
-use crate::plan::PlannedOutput;
 use crate::site::{LinkUrls, Site};
 use crate::source::files::SiteRoot;
 use crate::source::languages::split_language;
-use std::collections::BTreeMap;
 use std::path::Path;
-
-/// What an edit produced: output path -> bytes, and a reason per re-rendered output.
-pub(super) struct Edited {
-    pub updates: BTreeMap<String, Vec<u8>>,
-    pub reasons: Vec<String>,
-}
 
 /// Takes the edits of `bodies` (paths inside `content/`) in the language of `last` and in
 /// each of its further languages.
@@ -55,28 +48,7 @@ fn edit_language(
     if shown.is_empty() {
         return Ok(());
     }
-    let edits = bodies::read_edits(&language.site, root, &shown)?;
-    let rendered = bodies::render_edits(language, link_urls, edits)?;
-    bodies::check_anchors(&language.site, &language.plan, &rendered)?;
-    let fields = bodies::commit_edits(language, rendered)?;
-    let selected = bodies::select_outputs(language, &fields);
-    let Prepared {
-        site,
-        plan,
-        templates,
-        values,
-        ..
-    } = &*language;
-    let jobs: Vec<&PlannedOutput> = selected.iter().map(|s| s.output).collect();
-    edited
-        .updates
-        .extend(render_jobs(site, plan, templates, values, &jobs, minify)?);
-    edited.reasons.extend(
-        selected
-            .iter()
-            .map(|s| format!("{} ({})", s.output.url, s.reason)),
-    );
-    Ok(())
+    bodies::edit(language, link_urls, root, &shown, minify, None, edited)
 }
 
 /// The content paths of `site` (a page's or section's path, the original's for a translation)

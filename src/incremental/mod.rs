@@ -25,7 +25,7 @@ mod data;
 mod fast_render;
 mod languages;
 
-use fast_render::{publish_own_first, render_jobs, update_api};
+use fast_render::{Edited, render_jobs, update_api};
 
 use crate::plan::{OutputOwner, PlannedOutput};
 use crate::render::entity_update::ChangedValues;
@@ -244,97 +244,53 @@ impl Session {
         // Files are re-read through the same rule as a full load: nothing outside the site.
         let root = SiteRoot::new(&self.options.root)
             .map_err(|_| fall("the site folder could not be opened"))?;
-        let mut updates: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-        let mut reasons = Vec::new();
+        let mut edited = Edited::default();
         if !statics.is_empty() {
-            update_statics(last, &self.options.root, &root, &statics, &mut updates)?;
-            reasons.extend(statics.iter().map(|rel| format!("{rel} (copied again)")));
+            update_statics(
+                last,
+                &self.options.root,
+                &root,
+                &statics,
+                &mut edited.updates,
+            )?;
+            (edited.reasons).extend(statics.iter().map(|rel| format!("{rel} (copied again)")));
         }
+        let minify = self.options.minify;
         if !data.is_empty() {
             if !(bodies.is_empty() && templates.is_empty() && data.len() == 1) {
                 return Err(fall("a data file changed with other files"));
             }
             let (kind, index, changed, fields) = update_entity(last, link_urls, &root, &data[0])?;
             let jobs = select_entity_outputs(last, &changed, kind, index, &fields);
-            let first = (
-                self.options.minify,
-                &mut self.files,
-                &mut self.published_first,
-            );
-            let mut rest = publish_own_first(last, &jobs, first, publish)?;
-            if let Some(at) = rest.iter().position(|o| o.owner == OutputOwner::Api(kind)) {
-                let output = rest.remove(at);
+            let is_api = |o: &PlannedOutput| o.owner == OutputOwner::Api(kind);
+            let first = (minify, &mut self.files, &mut self.published_first);
+            let first = Some((first, publish));
+            for api in
+                fast_render::render_selected(last, &jobs, minify, first, is_api, &mut edited)?
+            {
                 let text = update_api(last, &mut self.api_items, kind, index);
-                updates.insert(output.path.clone(), text.into_bytes());
+                edited.updates.insert(api.path.clone(), text.into_bytes());
             }
-            updates.extend(render_jobs(
-                &last.site,
-                &last.plan,
-                &last.templates,
-                &last.values,
-                &rest,
-                self.options.minify,
-            )?);
-            reasons.extend(
-                jobs.iter()
-                    .map(|s| format!("{} ({})", s.output.url, s.reason)),
-            );
         } else if !templates.is_empty() {
             if !bodies.is_empty() {
                 return Err(fall("templates and content changed together"));
             }
-            reasons.extend(update_templates(
-                last,
-                &self.options,
-                &templates,
-                &mut updates,
-            )?);
+            let reasons = update_templates(last, &self.options, &templates, &mut edited.updates)?;
+            edited.reasons.extend(reasons);
         } else if !bodies.is_empty() && last.further.is_empty() {
-            let edits = bodies::read_edits(&last.site, &root, &bodies)?;
-            let rendered = bodies::render_edits(last, link_urls, edits)?;
-            bodies::check_anchors(&last.site, &last.plan, &rendered)?;
-            let fields = bodies::commit_edits(last, rendered)?;
-            let selected = bodies::select_outputs(last, &fields);
-            let first = (
-                self.options.minify,
-                &mut self.files,
-                &mut self.published_first,
-            );
-            let rest = publish_own_first(last, &selected, first, publish)?;
-            updates.extend(render_jobs(
-                &last.site,
-                &last.plan,
-                &last.templates,
-                &last.values,
-                &rest,
-                self.options.minify,
-            )?);
-            reasons.extend(
-                selected
-                    .iter()
-                    .map(|s| format!("{} ({})", s.output.url, s.reason)),
-            );
+            let first = (minify, &mut self.files, &mut self.published_first);
+            let first = Some((first, publish));
+            bodies::edit(last, link_urls, &root, &bodies, minify, first, &mut edited)?;
         } else if !bodies.is_empty() {
             // Several languages: each that shows an edited file takes it on its own site.
-            let mut edited = languages::Edited {
-                updates: std::mem::take(&mut updates),
-                reasons: std::mem::take(&mut reasons),
-            };
-            languages::edit_bodies(
-                last,
-                &self.link_urls,
-                &root,
-                &bodies,
-                self.options.minify,
-                &mut edited,
-            )?;
-            (updates, reasons) = (edited.updates, edited.reasons);
+            languages::edit_bodies(last, &self.link_urls, &root, &bodies, minify, &mut edited)?;
         }
         let mut changed_outputs: Vec<String> = std::mem::take(&mut self.published_first)
             .into_iter()
             .filter(|(path, replaced)| replaced.as_ref() != self.files.get(path))
             .map(|(path, _)| path)
             .collect();
+        let Edited { updates, reasons } = edited;
         for (path, bytes) in updates {
             if self.files.get(&path).map(|old| old.as_slice()) != Some(bytes.as_slice()) {
                 changed_outputs.push(path.clone());

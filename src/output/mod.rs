@@ -13,7 +13,10 @@
 
 pub mod api;
 pub mod folder;
+mod minify;
 pub mod publish;
+
+pub use minify::minify_html;
 
 use crate::diagnostics::Diagnostic;
 use crate::source::FileOrigin;
@@ -25,27 +28,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// Marks a folder as made by pimap, so that pimap never deletes files in a folder it did not make.
 const MARKER: &str = ".pimap-output";
 const MARKER_TEXT: &[u8] = b"This folder is written by pimap; it is replaced on every build.\n";
-
-/// Minifies HTML (with its inline CSS and JavaScript). The minifier recurses once per level of
-/// elements and brackets: a page nested deeper than [`PAGE_LIMITS`] (only a template can make
-/// one; the text of content and data is held to far less) is written as it is.
-///
-/// [`PAGE_LIMITS`]: crate::html_nesting::PAGE_LIMITS
-pub fn minify_html(html: &[u8]) -> Vec<u8> {
-    let too_deep = std::str::from_utf8(html).map_or(true, |text| {
-        crate::html_nesting::first_too_deep(text, crate::html_nesting::PAGE_LIMITS).is_some()
-    });
-    if too_deep {
-        return html.to_vec();
-    }
-    let cfg = minify_html::Cfg {
-        minify_css: true,
-        minify_js: true,
-        keep_html_and_head_opening_tags: true,
-        ..minify_html::Cfg::default()
-    };
-    minify_html::minify(html, &cfg)
-}
 
 /// How many files a build wrote and how many it found already up to date.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -7,9 +7,12 @@
 //! of field accesses among them are followed. A field named in plain text outside a tag is never
 //! a read. The analysis is conservative where templates are dynamic: a subscript with a computed
 //! key, a filter that turns a whole value into text (`str`, `join`, `values`, `pairs`,
-//! `json_encode`, `get` without a literal key), or printing a loop variable over a list of pages
-//! (`{% for p in section.pages %}{{ p }}`), counts as reading every field; a variable named
-//! `page` or `section` that a template binds itself (`for`, `set`, a component's arguments) is not the output's own.
+//! `json_encode`, `get` without a literal key), or printing a variable bound to a page, an entity
+//! or a list of them (`{% for p in section.pages %}{{ p }}`, `{% for m in data.missions %}{{ m }}`),
+//! counts as reading every field; a variable named `page` or `section` that a template binds
+//! itself (`for`, `set`, a component's arguments) is not the output's own. A variable a template
+//! binds itself is read as that binding says; one it does not bind may come from a template that
+//! includes or extends it, so any binding of the name elsewhere in the closure counts.
 //! The incremental rebuild uses this to re-render, after a body edit, only the outputs that
 //! show a changed field of a page they list, and after a data edit, only the outputs that read
 //! `data` or a chart drawn from it (besides the entity pages and lists), and, of a paginated
@@ -61,8 +64,9 @@ pub struct TemplateScan {
     data_bound: HashSet<String>,
     /// Variable and field names read in a way that may show what they hold.
     shown_names: BTreeSet<String>,
-    /// Variables a `for` loop binds to the items of a list of pages (`for p in section.pages`).
-    page_loop_bound: HashSet<String>,
+    /// Variables a `for` or `set` binds to a page, an entity or a container of them
+    /// (`for p in section.pages`, `for m in data.missions`), which print every field when printed.
+    value_bound: HashSet<String>,
     /// Variables printed whole (`{{ p }}`, `{{ p | upper }}`).
     printed: HashSet<String>,
 }
@@ -114,27 +118,22 @@ impl TemplateReads {
             .flat_map(|s| s.bound.iter().map(String::as_str))
             .collect();
         let mut reads = TemplateReads::default();
-        let data_roots: HashSet<&str> = scans
-            .iter()
-            .flat_map(|s| s.data_bound.iter().map(String::as_str))
-            .chain(["data", "*"])
-            .collect();
-        reads.data_fields = scans
-            .iter()
-            .flat_map(|s| &s.fields)
-            .filter(|(_, root)| data_roots.contains(root.as_str()))
-            .map(|(field, _)| field.clone())
-            .collect();
-        let page_items: HashSet<&str> = scans
-            .iter()
-            .flat_map(|s| s.page_loop_bound.iter().map(String::as_str))
-            .collect();
         for scan in &scans {
+            let data_roots = visible(scan, &scans, |s| &s.data_bound);
+            reads.data_fields.extend(
+                scan.fields
+                    .iter()
+                    .filter(|(_, root)| {
+                        matches!(root.as_str(), "data" | "*") || data_roots.contains(root.as_str())
+                    })
+                    .map(|(field, _)| field.clone()),
+            );
+            let values = visible(scan, &scans, |s| &s.value_bound);
             reads.reads_whole_values |= scan.reads_whole_values
                 || scan
                     .printed
                     .iter()
-                    .any(|name| page_items.contains(name.as_str()));
+                    .any(|name| values.contains(name.as_str()));
             reads.reaches_any_page |= scan.reaches_any_page || scan.calls_components;
             reads.reads_data |= scan.reads_data || scan.calls_components;
             reads.data_keys.extend(scan.data_keys.iter().cloned());
@@ -158,6 +157,21 @@ impl TemplateReads {
         }
         reads
     }
+}
+
+/// The names of `set` that `scan` sees: those it binds itself, and those the other templates of
+/// its closure bind where it does not bind the name itself (a template that includes or extends
+/// another may give it a variable).
+fn visible<'a>(
+    scan: &'a TemplateScan,
+    scans: &[&'a TemplateScan],
+    set: impl Fn(&'a TemplateScan) -> &'a HashSet<String>,
+) -> HashSet<&'a str> {
+    let others = scans
+        .iter()
+        .flat_map(|other| set(other).iter())
+        .filter(|name| !scan.bound.contains(*name));
+    set(scan).iter().chain(others).map(String::as_str).collect()
 }
 
 /// Scans the tags of one template's text.
@@ -189,18 +203,16 @@ fn scan_tag(scan: &mut TemplateScan, is_output: bool, tokens: &[Token<'_>]) {
                 .filter_map(ident)
                 .map(str::to_owned)
                 .collect();
-            let source = tokens.iter().skip_while(|t| **t != Token::Ident("in"));
-            if source
-                .filter_map(ident)
-                .any(|name| CONTAINER_FIELDS.contains(&name))
-            {
-                scan.page_loop_bound.extend(names.iter().cloned());
-            }
-            bind(scan, tokens, names);
+            // The last name is the item (`for id, m in data.missions`: `id` is a key).
+            let item = names.last().cloned();
+            let at_in = tokens.iter().position(|t| *t == Token::Ident("in"));
+            let source = at_in.map_or(&[][..], |at| &tokens[at..]);
+            bind(scan, source, names, item);
         }
         "set" | "set_global" => {
-            let names = tokens.get(1).and_then(ident).map(str::to_owned);
-            bind(scan, tokens, names.into_iter().collect());
+            let name = tokens.get(1).and_then(ident).map(str::to_owned);
+            let source = tokens.get(2..).unwrap_or_default();
+            bind(scan, source, name.iter().cloned().collect(), name);
         }
         "component" => {
             scan.defines_components = true;
@@ -332,19 +344,27 @@ fn body_field(name: &str) -> Option<&'static str> {
     BODY_FIELDS.iter().copied().find(|field| *field == name)
 }
 
-/// `page` or `section` when the token `back` places before `i` is that variable itself (not a
-/// field of something else), as in `page.content` or `section["content"]`.
-/// Binds `names` in `scan`, as data-bound when the tag reads `data` or a data-bound variable.
-fn bind(scan: &mut TemplateScan, tokens: &[Token<'_>], names: Vec<String>) {
-    let from_data = tokens.iter().enumerate().any(|(k, t)| match t {
-        Token::Ident(name) => {
-            (*name == "data" || scan.data_bound.contains(*name))
-                && (k == 0 || tokens[k - 1] != Token::Punct('.'))
-        }
+/// Binds `names` to what `source` (the tokens after `in` or the set name) gives: as data-bound
+/// when it reads `data` or a data-bound variable, and `item` as value-bound when it reads data,
+/// a value-bound variable or a container of pages.
+fn bind(scan: &mut TemplateScan, source: &[Token<'_>], names: Vec<String>, item: Option<String>) {
+    let is_root = |k: usize| k == 0 || source[k - 1] != Token::Punct('.');
+    let reads = |k: usize, bound: &HashSet<String>| match source[k] {
+        Token::Ident(name) => (name == "data" || bound.contains(name)) && is_root(k),
         _ => false,
-    });
+    };
+    let from_data = (0..source.len()).any(|k| reads(k, &scan.data_bound));
+    let from_values = from_data
+        || (0..source.len()).any(|k| reads(k, &scan.value_bound))
+        || source
+            .iter()
+            .filter_map(ident)
+            .any(|name| CONTAINER_FIELDS.contains(&name));
     if from_data {
         scan.data_bound.extend(names.iter().cloned());
+    }
+    if let (true, Some(item)) = (from_values, item) {
+        scan.value_bound.insert(item);
     }
     scan.bound.extend(names);
 }
@@ -392,6 +412,8 @@ fn chain_root<'a>(tokens: &[Token<'a>], i: usize) -> &'a str {
     }
 }
 
+/// `page` or `section` when the token `back` places before `i` is that variable itself (not a
+/// field of something else), as in `page.content` or `section["content"]`.
 fn own_root(tokens: &[Token<'_>], i: usize, back: usize) -> Option<&'static str> {
     let at = i.checked_sub(back)?;
     let is_root = at == 0 || !matches!(tokens[at - 1], Token::Punct('.'));
@@ -479,244 +501,4 @@ impl TemplateGraph {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn reads(templates: &[(&str, &str)]) -> TemplateReads {
-        TemplateGraph::new(templates.iter().copied()).reads(templates[0].0)
-    }
-
-    fn fields(reads: &TemplateReads) -> Vec<&'static str> {
-        reads.listed_body_fields.iter().copied().collect()
-    }
-
-    #[test]
-    fn text_that_is_not_ascii_inside_a_tag_is_read_without_a_panic() {
-        scan("{{ café }} {% set x = \"é}}\" %}{{ 'ü");
-        let r = reads(&[("page.html", "{{ page.title ~ ' – ' ~ section.title }}")]);
-        assert!(!r.reaches_any_page);
-    }
-
-    #[test]
-    fn own_page_fields_are_not_listed_reads() {
-        let r = reads(&[(
-            "page.html",
-            "{{ page.content }} {{ page.reading_time }} {% for h in page.toc %}{{ h.title }}{% endfor %}",
-        )]);
-        assert_eq!(
-            r,
-            TemplateReads {
-                shown_names: r.shown_names.clone(),
-                ..TemplateReads::default()
-            }
-        );
-    }
-
-    #[test]
-    fn fields_of_listed_pages_are_found_through_includes_and_loops() {
-        let r = reads(&[
-            (
-                "section.html",
-                "{% set pages = section.pages %}{% include \"list.html\" %}",
-            ),
-            (
-                "list.html",
-                "{% for p in pages %}{{ p.title }}{% if p.summary %}{{ p.summary }}{% endif %}{% endfor %}",
-            ),
-        ]);
-        assert_eq!(fields(&r), ["summary"]);
-        assert!(!r.reads_whole_values && !r.reaches_any_page);
-    }
-
-    #[test]
-    fn extended_templates_count_and_section_fields_are_the_sections_own() {
-        let r = reads(&[
-            (
-                "news.html",
-                "{% extends \"base.html\" %}{% block b %}{{ section.content }}{% endblock b %}",
-            ),
-            (
-                "base.html",
-                "{% for p in section.pages %}{{ p.word_count }}{% endfor %}",
-            ),
-        ]);
-        assert_eq!(fields(&r), ["word_count"]);
-        assert!(r.reads_section_body);
-    }
-
-    #[test]
-    fn words_outside_tags_and_in_comments_are_not_reads() {
-        let r = reads(&[(
-            "page.html",
-            "The summary and content of {{ page.title }} {# p.summary get_page #}{% raw %}{{ p.toc }}{% endraw %}",
-        )]);
-        let names: Vec<&str> = r.shown_names.iter().map(String::as_str).collect();
-        assert_eq!(names, ["page", "title"]);
-        assert_eq!(
-            r,
-            TemplateReads {
-                shown_names: r.shown_names.clone(),
-                ..TemplateReads::default()
-            }
-        );
-    }
-
-    #[test]
-    fn a_page_variable_bound_by_the_template_is_not_the_outputs_own() {
-        let r = reads(&[(
-            "section.html",
-            "{% for page in section.pages %}{{ page.content }}{% endfor %}",
-        )]);
-        assert_eq!(fields(&r), ["content"]);
-    }
-
-    #[test]
-    fn literal_keys_name_fields_and_computed_keys_read_everything() {
-        let literal = reads(&[(
-            "a.html",
-            "{{ section.pages | map(attribute=\"summary\") | length }}",
-        )]);
-        assert_eq!(fields(&literal), ["summary"]);
-        let computed = reads(&[(
-            "a.html",
-            "{% for p in section.pages %}{{ p[key] }}{% endfor %}",
-        )]);
-        assert!(computed.reads_whole_values);
-        let indexed = reads(&[("a.html", "{{ section.pages[0].title }}")]);
-        assert!(!indexed.reads_whole_values);
-        let printed = reads(&[("a.html", "{{ section.pages | str }}")]);
-        assert!(printed.reads_whole_values);
-        let counted = reads(&[("a.html", "{{ section.pages | length }}")]);
-        assert!(!counted.reads_whole_values);
-        let whole = reads(&[("a.html", "{{ section }}")]);
-        assert!(whole.reads_whole_values);
-        let field = reads(&[("a.html", "{{ page.section }}")]);
-        assert!(!field.reads_whole_values);
-    }
-
-    #[test]
-    fn functions_taxonomies_and_components_reach_any_page() {
-        for text in [
-            "{% set p = get_page(path=\"a.md\") %}{{ p.title }}",
-            "{% for t in taxonomies.tags.terms %}{% endfor %}",
-            "{{ <Card title=\"x\" /> }}",
-        ] {
-            assert!(reads(&[("a.html", text)]).reaches_any_page, "{text}");
-        }
-        assert!(!reads(&[("a.html", "{{ page.title }}")]).reaches_any_page);
-    }
-
-    #[test]
-    fn the_data_variable_charts_and_components_read_data() {
-        for text in [
-            "{% for s in data.smes %}{{ s.name }}{% endfor %}",
-            "{{ partner_map() }}",
-            "{{ <Card title=\"x\" /> }}",
-        ] {
-            assert!(reads(&[("a.html", text)]).reads_data, "{text}");
-        }
-        for text in ["{{ page.data }}", "data {{ sme.name }}"] {
-            assert!(!reads(&[("a.html", text)]).reads_data, "{text}");
-        }
-    }
-
-    #[test]
-    fn a_list_whose_length_or_truth_alone_is_read_does_not_show_its_members() {
-        let shown = |text: &str| reads(&[("a.html", text)]).shown_names;
-        for text in [
-            "{{ f.smes | length }}",
-            "{% if f.smes %}x{% endif %}",
-            "{% if facet.smes and paginator.number == 1 %}x{% endif %}",
-            "{% if not f.smes %}x{% elif f.smes %}y{% endif %}",
-        ] {
-            assert!(!shown(text).contains("smes"), "{text}");
-        }
-        for text in [
-            "{% for s in f.smes %}{{ s.name }}{% endfor %}",
-            "{{ f.smes }}",
-            "{{ f.smes | first }}",
-            "{% if f.smes[0].name %}x{% endif %}",
-            "{% if f.smes == g %}x{% endif %}",
-            "{% set n = f.smes %}",
-            "{{ f.smes | length | default(value=smes) }}",
-        ] {
-            assert!(shown(text).contains("smes"), "{text}");
-        }
-        // Filters are not names; loop variables and fields are.
-        let names = shown("{% for s in paginator.pages %}{{ s.name | upper }}{% endfor %}");
-        assert!(names.contains("paginator") && names.contains("pages") && names.contains("name"));
-        assert!(!names.contains("upper"));
-    }
-
-    #[test]
-    fn data_keys_and_fields_are_the_names_read() {
-        let r = reads(&[(
-            "a.html",
-            "{% for id, p in data.partners %}{{ p.name }}{{ p[\"url\"] }}{% endfor %}",
-        )]);
-        let keys: Vec<&str> = r.data_keys.iter().map(String::as_str).collect();
-        assert_eq!(keys, ["partners"]);
-        assert!(r.data_fields.contains("name") && r.data_fields.contains("url"));
-        assert!(!r.data_fields.contains("smes"));
-        let r = reads(&[(
-            "a.html",
-            "{{ facet.smes | length }}{% for id, p in data.partners %}{% set s = p.smes[0] %}{{ s.cluster.name }}{% endfor %}",
-        )]);
-        let fields: Vec<&str> = r.data_fields.iter().map(String::as_str).collect();
-        assert_eq!(fields, ["cluster", "name", "partners", "smes"]);
-        assert!(
-            !reads(&[("a.html", "{{ facet.smes }}")])
-                .data_fields
-                .contains("smes")
-        );
-        for text in ["{{ data | length }}", "{{ data[page.extra.kind] }}"] {
-            assert!(reads(&[("a.html", text)]).data_keys.contains("*"), "{text}");
-        }
-    }
-
-    #[test]
-    fn shown_fields_are_the_changed_fields_the_template_lists() {
-        let r = reads(&[(
-            "a.html",
-            "{% for p in section.pages %}{{ p.summary }}{% endfor %}",
-        )]);
-        let changed: BTreeSet<&str> = ["content", "word_count"].into_iter().collect();
-        assert!(r.shown_fields(&changed).is_empty());
-        let changed: BTreeSet<&str> = ["content", "summary"].into_iter().collect();
-        assert_eq!(r.shown_fields(&changed), ["summary"]);
-    }
-
-    #[test]
-    fn references_come_from_tags_only() {
-        let s =
-            scan("include \"no.html\" {% include \"partials/a.html\" %}{% extends 'base.html' %}");
-        assert_eq!(s.references, ["partials/a.html", "base.html"]);
-    }
-
-    #[test]
-    fn a_listed_page_printed_whole_or_as_json_reads_every_field() {
-        let whole = |templates: &[(&str, &str)]| reads(templates).reads_whole_values;
-        assert!(whole(&[(
-            "a.html",
-            "{% for p in section.pages %}{{ p }}{% endfor %}"
-        )]));
-        assert!(whole(&[(
-            "a.html",
-            "{% for p in paginator.pages %}{{ p | json_encode }}{% endfor %}"
-        )]));
-        assert!(whole(&[("a.html", "{{ section.pages | json_encode() }}")]));
-        // Through an include, the loop variable is still a page.
-        assert!(whole(&[
-            (
-                "a.html",
-                "{% for p in term.pages %}{% include \"b.html\" %}{% endfor %}"
-            ),
-            ("b.html", "{{ p | safe }}"),
-        ]));
-        // A value set by the template, or an item of a list of words, is no page.
-        assert!(!whole(&[(
-            "a.html",
-            "{% set level = 3 %}{{ level }}{% for t in page.tags %}{{ t }}{% endfor %}"
-        )]));
-    }
-}
+mod tests;
