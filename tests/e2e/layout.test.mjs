@@ -1,7 +1,8 @@
 // The layout of the bundled PIMAP site as a visitor sees it: every kind of page the theme lays
 // out (home, partners, an SME and the SME list, Results, Roadmap, the other lists, a page with a
 // table of contents) at 320, 375 and 1280 px has no element wider than the window; an SME's fact
-// box and a long page's table of contents stand beside the text on a wide screen; the printed
+// box and a long page's table of contents stand beside the text on a wide screen, charts take
+// the full width; the printed
 // SME leaflet is one A4 page without the embed code or its copy button; and screenshots of the
 // main pages at 375 and 1280 px are written to docs/screenshots/ (the height of the window, so
 // they stay small), where README links them.
@@ -85,6 +86,17 @@ describe("layout of the bundled PIMAP site", () => {
       assert.equal(facts.x > intro.x + intro.width, beside, `fact box ${JSON.stringify(facts)}, intro ${JSON.stringify(intro)} at ${width} px`);
       assert.ok(await page.getByRole("link", { name: "Contact Aquilux Metrology" }).isVisible());
       assert.ok((await page.locator(".related-smes .card").count()) > 0, "no related SMEs");
+      await page.close();
+    }
+  });
+
+  test("charts take the full width at 1280 px while the text beside them keeps its measure", async () => {
+    for (const path of [pages.results, pages.roadmap]) {
+      const page = await open(path, 1280);
+      const [chart, text, main] = await Promise.all([".prose > .chart", ".prose > p", "main .wrap, main"].map((s) => page.locator(s).first().boundingBox()));
+      assert.ok(chart.width > text.width * 1.3, `${path}: chart ${chart.width} px, text ${text.width} px`);
+      assert.ok(chart.x + chart.width <= main.x + main.width + 1, `${path}: chart ends at ${chart.x + chart.width}, main at ${main.x + main.width}`);
+      assert.ok(text.width <= 42 * 16 + 1, `${path}: text ${text.width} px wide`);
       await page.close();
     }
   });
