@@ -131,7 +131,8 @@ pub fn report(statuses: &[LanguageStatus]) -> String {
 
 /// The path (relative to the root) and text of a new translation into `code` of `original`
 /// (`about.md`, `content/about.md` or `data/smes/x.yaml`): the original's text to translate,
-/// with the original kept beside it in comments.
+/// with the original kept beside it in comments; a data translation starts with the line that
+/// points editors at its JSON Schema.
 pub fn start(root: &Path, original: &str, code: &str) -> Result<(PathBuf, String), String> {
     let config_text = std::fs::read_to_string(root.join(crate::config::CONFIG_FILE))
         .map_err(|e| format!("cannot read site.yaml: {e}"))?;
@@ -164,7 +165,13 @@ pub fn start(root: &Path, original: &str, code: &str) -> Result<(PathBuf, String
     let header = format!("Translation into {} of {rel}.", language.name);
     let body = match ext {
         "md" => markdown_translation(&header, &text),
-        "yaml" | "yml" => data_translation(&header, &rel, &text)?,
+        "yaml" | "yml" => {
+            let body = data_translation(&header, &rel, &text)?;
+            match crate::schema::modeline(&target.to_string_lossy()) {
+                Some(modeline) => format!("{modeline}\n{body}"),
+                None => body,
+            }
+        }
         _ => return Err(format!("{rel} is neither a Markdown page nor a data file")),
     };
     Ok((target, body))

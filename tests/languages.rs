@@ -127,6 +127,12 @@ fn new_translation_starts_from_the_original_and_builds() {
         contact.contains("# original: title: Contact\ntitle: Contact\n"),
         "{contact}"
     );
+    // A data translation is checked while it is typed, against the translation's own schema.
+    let overlay = read(&site.path().join("data/smes/alpha.fi.yaml"));
+    assert!(
+        overlay.starts_with("# yaml-language-server: $schema=../../schemas/sme-translation.json\n"),
+        "{overlay}"
+    );
     let again = pimap(&[
         "new",
         "translation",
