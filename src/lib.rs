@@ -214,6 +214,8 @@ pub struct Prepared {
     pub further: Vec<Prepared>,
     /// The picture cache folder (see [`BuildOptions::cache_dir`]).
     pub cache_dir: Option<PathBuf>,
+    /// What this build learnt about its source pictures, saved after it succeeds.
+    pub picture_manifest: std::sync::Arc<pictures::manifest::PictureManifest>,
 }
 
 impl Prepared {
@@ -238,11 +240,15 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared, BuildError> {
             options.root.display()
         )));
     }
+    let picture_manifest = std::sync::Arc::new(pictures::manifest::PictureManifest::load(
+        options.cache_dir.as_deref(),
+    ));
     let load_options = source::LoadOptions {
         root: options.root.clone(),
         base_url: options.base_url.clone(),
         drafts: options.drafts,
         today: options.today,
+        pictures: picture_manifest.clone(),
     };
     let mut sources =
         source::load(&load_options).map_err(|d| BuildError::Site(diagnostics::normalize(d)))?;
@@ -300,6 +306,7 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared, BuildError> {
             warnings: Vec::new(),
             further: Vec::new(),
             cache_dir: options.cache_dir.clone(),
+            picture_manifest: picture_manifest.clone(),
         });
     }
     let mut languages = bound.into_iter();
@@ -336,7 +343,9 @@ pub fn render_prepared(
         generated.warnings.extend(more.warnings);
     }
     cache.prune();
+    prepared.picture_manifest.save();
     generated.pictures = cache.stats();
+    generated.pictures.read = prepared.picture_manifest.read_count();
     generated.paths.sort_unstable();
     Ok(generated)
 }

@@ -19,6 +19,9 @@ pub const SETTINGS: &str = "v1";
 /// How a build got its pictures.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PictureStats {
+    /// Source pictures read from disk when the site was loaded (those the manifest did not
+    /// show unchanged).
+    pub read: usize,
     /// Source pictures decoded.
     pub decoded: usize,
     /// Outputs encoded.
@@ -90,6 +93,7 @@ impl PictureCache {
 
     pub fn stats(&self) -> PictureStats {
         PictureStats {
+            read: 0,
             decoded: self.decoded.load(Ordering::Relaxed),
             encoded: self.encoded.load(Ordering::Relaxed),
             reused: self.reused.load(Ordering::Relaxed),
