@@ -147,6 +147,14 @@ pub trait OutputSink: Sync {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic>;
     /// Stores a file copied from the sources.
     fn copy(&self, rel: &str, origin: &source::FileOrigin) -> Result<(), Diagnostic>;
+    /// Stores the picture cache's file `entry`, which is never changed in place: by default its
+    /// bytes; a sink on disk may link to it.
+    fn link_cached(&self, rel: &str, entry: &Path) -> Result<(), Diagnostic> {
+        let bytes = std::fs::read(entry).map_err(|e| {
+            Diagnostic::file_error(entry, format!("cannot read the picture cache: {e}"))
+        })?;
+        self.write(rel, &bytes)
+    }
 }
 
 impl OutputSink for output::StagedOutput {
@@ -155,6 +163,9 @@ impl OutputSink for output::StagedOutput {
     }
     fn copy(&self, rel: &str, origin: &source::FileOrigin) -> Result<(), Diagnostic> {
         output::StagedOutput::copy(self, rel, origin)
+    }
+    fn link_cached(&self, rel: &str, entry: &Path) -> Result<(), Diagnostic> {
+        output::StagedOutput::link_cached(self, rel, entry)
     }
 }
 
@@ -182,6 +193,17 @@ impl<S: OutputSink> OutputSink for Precompressing<'_, S> {
         self.0.copy(rel, origin)?;
         if output::is_compressible(rel) {
             self.compressed(rel, &origin.read()?)?;
+        }
+        Ok(())
+    }
+
+    fn link_cached(&self, rel: &str, entry: &Path) -> Result<(), Diagnostic> {
+        self.0.link_cached(rel, entry)?;
+        if output::is_compressible(rel) {
+            let bytes = std::fs::read(entry).map_err(|e| {
+                Diagnostic::file_error(entry, format!("cannot read the picture cache: {e}"))
+            })?;
+            self.compressed(rel, &bytes)?;
         }
         Ok(())
     }
