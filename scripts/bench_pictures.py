@@ -101,8 +101,8 @@ def ensure_zola_site(workdir: Path, n: int, photos: Path) -> Path:
     (d / "config.toml").write_text('base_url = "https://example.org"\ntitle = "pictures"\n')
     (d / "content" / "_index.md").write_text("+++\ntitle = \"Photos\"\n+++\n")
     calls = "".join(
-        f'<img src="{{{{ resize_image(path="photos/p" ~ i ~ ".jpg", width={w}, op="fit_width",'
-        f' format="{fmt}", quality={q}).url }}}}">'
+        f'{{% set image = resize_image(path="photos/p" ~ i ~ ".jpg", width={w}, op="fit_width",'
+        f' format="{fmt}", quality={q}) %}}<img src="{{{{ image.url }}}}">'
         for w, fmt, q in ZOLA_SIZES)
     (d / "templates" / "index.html").write_text(
         f"<!doctype html><title>Photos</title>\n{{% for i in range(start=1, end={n + 1}) %}}{calls}\n{{% endfor %}}\n")
