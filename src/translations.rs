@@ -35,6 +35,7 @@ pub fn status(root: &Path) -> Result<Vec<LanguageStatus>, Vec<Diagnostic>> {
         base_url: None,
         drafts: false,
         today: crate::source::publication::Day::today_by_clock(),
+        pictures: Default::default(),
     };
     let sources = source::load(&options)?;
     let mut views = languages::views(sources).into_iter();

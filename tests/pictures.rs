@@ -288,16 +288,14 @@ fn a_rebuild_takes_every_picture_from_the_cache_and_the_cache_keeps_only_what_is
     let first = build(site.path(), &out, &[]);
     assert_eq!(first.code, 0, "{}", first.stderr);
     assert!(
-        first.stdout.contains("Pictures: 3 decoded"),
+        first.stdout.contains(" read, 3 decoded"),
         "{}",
         first.stdout
     );
     let built = tree(&out);
     let second = build(site.path(), &out, &[]);
     assert!(
-        second
-            .stdout
-            .contains("Pictures: 0 decoded, 0 sizes made, "),
+        second.stdout.contains(" read, 0 decoded, 0 sizes made, "),
         "{}",
         second.stdout
     );
@@ -313,7 +311,7 @@ fn a_rebuild_takes_every_picture_from_the_cache_and_the_cache_keeps_only_what_is
     .unwrap();
     let third = build(site.path(), &out, &[]);
     assert!(
-        third.stdout.contains("Pictures: 1 decoded, 2 sizes made, "),
+        third.stdout.contains(" read, 1 decoded, 2 sizes made, "),
         "{}",
         third.stdout
     );
@@ -324,6 +322,66 @@ fn a_rebuild_takes_every_picture_from_the_cache_and_the_cache_keeps_only_what_is
         .filter(|e| e.file_name().to_string_lossy().contains("-400-"))
         .count();
     assert_eq!(stale, 0, "the old photo's sizes are still in the cache");
+}
+
+/// The line of `pimap build` that says how it got its pictures.
+fn picture_line(stdout: &str) -> &str {
+    stdout
+        .lines()
+        .find(|line| line.starts_with("Pictures: "))
+        .unwrap_or(stdout)
+}
+
+/// Sets the modification time of `path` back to `time`, as `touch -d` or `cp -p` would.
+fn set_modified(path: &Path, time: std::time::SystemTime) {
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(time)
+        .unwrap();
+}
+
+#[test]
+#[cfg(unix)]
+fn a_rebuild_reads_no_unchanged_picture_and_sees_every_edit() {
+    let site = site();
+    // The manifest trusts only what has not changed for two seconds before a build reads it.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let out = site.path().join("public");
+    let build_line = |expected: &str| {
+        let run = build(site.path(), &out, &[]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert_eq!(picture_line(&run.stdout), expected, "{}", run.stdout);
+    };
+    // Four pictures: two photos, a content picture and an SVG logo.
+    build_line("Pictures: 4 read, 3 decoded, 12 sizes made, 0 taken from the cache");
+    let built = tree(&out);
+    build_line("Pictures: 0 read, 0 decoded, 0 sizes made, 12 taken from the cache");
+    assert_eq!(tree(&out), built, "a rebuild from the manifest differs");
+    // Saved again unchanged (a new date): read and hashed, but nothing is made again.
+    let bench = site.path().join("content/bench.png");
+    set_modified(&bench, std::time::SystemTime::now());
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    build_line("Pictures: 1 read, 0 decoded, 0 sizes made, 12 taken from the cache");
+    assert_eq!(tree(&out), built, "a touched picture changed the site");
+    // Edited in place to the same size, its date put back: the change time still shows it.
+    let cell = site.path().join("data/smes/media/cell.jpg");
+    let modified = std::fs::metadata(&cell).unwrap().modified().unwrap();
+    let mut photo = std::fs::read(&cell).unwrap();
+    let at = photo.windows(24).position(|w| w == GPS_LATITUDE).unwrap();
+    photo[at + 3] = 49;
+    std::fs::write(&cell, &photo).unwrap();
+    set_modified(&cell, modified);
+    build_line("Pictures: 1 read, 1 decoded, 2 sizes made, 10 taken from the cache");
+    // A damaged manifest is an empty one: every picture is read, nothing is made again.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    std::fs::write(
+        site.path().join(".pimap-cache/images/manifest.json"),
+        "{ not json",
+    )
+    .unwrap();
+    build_line("Pictures: 4 read, 0 decoded, 0 sizes made, 12 taken from the cache");
 }
 
 /// The picture URLs in `html` (`src`, `srcset` and `og:image`), as paths from the site root.

@@ -8,7 +8,9 @@
 //! one, never a mix, and a failed or interrupted build leaves the output folder untouched (the
 //! next build repairs whatever the interruption left in the staging folder). Paths are checked
 //! so that nothing is written outside the staging folder, and nothing over the marker that says
-//! a folder is pimap's. Where the output folder really is and the lock that keeps two builds
+//! a folder is pimap's. Processed pictures are hard links to the picture cache's files (a copy
+//! across file systems): a rebuild finds them in place without reading them, and a file with
+//! another name is replaced, never written through, so the cache cannot be changed from here. Where the output folder really is and the lock that keeps two builds
 //! from writing it at once are in [`folder`].
 
 pub mod api;
@@ -134,8 +136,23 @@ impl StagedOutput {
         }
     }
 
+    /// Puts the picture cache's file `entry` at `rel` as a hard link to it, so that no byte is
+    /// copied and a link already in place costs one look; as a copy where the output is on
+    /// another file system.
+    pub fn link_cached(&self, rel: &str, entry: &Path) -> Result<(), Diagnostic> {
+        let path = self.target(rel)?;
+        if is_same_file(&path, entry) {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        }
+        self.place(&path, |p| {
+            std::fs::hard_link(entry, p).or_else(|_| std::fs::copy(entry, p).map(drop))
+        })
+    }
+
     /// Writes a file, clearing what the previous generation left in its way (a folder where a
-    /// file goes, a file where a folder goes).
+    /// file goes, a file where a folder goes, a file linked elsewhere: the picture cache's
+    /// files are never written through a link).
     fn place(
         &self,
         path: &Path,
@@ -145,7 +162,7 @@ impl StagedOutput {
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent)?;
             }
-            if std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_file()) {
+            if std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_file() || is_linked(&m)) {
                 remove_any(path)?;
             }
             write(path)
@@ -198,6 +215,33 @@ impl StagedOutput {
             removed,
         })
     }
+}
+
+/// Whether `a` and `b` are the same file (one is a hard link to the other).
+#[cfg(unix)]
+fn is_same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::symlink_metadata(a), std::fs::metadata(b)) {
+        (Ok(a), Ok(b)) => a.is_file() && a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn is_same_file(_: &Path, _: &Path) -> bool {
+    false
+}
+
+/// Whether a file has other names (hard links) than this one.
+#[cfg(unix)]
+fn is_linked(metadata: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    metadata.nlink() > 1
+}
+
+#[cfg(not(unix))]
+fn is_linked(_: &std::fs::Metadata) -> bool {
+    false
 }
 
 fn remove_any(path: &Path) -> std::io::Result<()> {
@@ -278,6 +322,23 @@ mod tests {
         ] {
             assert!(staged.write(bad, b"x").is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_cached_picture_is_linked_and_never_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let entry = dir.path().join("entry.webp");
+        std::fs::write(&entry, b"cached").unwrap();
+        let staged = StagedOutput::prepare(&dir.path().join("public")).unwrap();
+        staged.link_cached("a.webp", &entry).unwrap();
+        staged.link_cached("a.webp", &entry).unwrap();
+        assert_eq!(staged.unchanged.load(Ordering::Relaxed), 1);
+        staged.write("a.webp", b"other bytes").unwrap();
+        staged
+            .copy("a.webp", &FileOrigin::Embedded(b"more"))
+            .unwrap();
+        assert_eq!(std::fs::read(&entry).unwrap(), b"cached");
+        assert_eq!(std::fs::read(staged.stage.join("a.webp")).unwrap(), b"more");
     }
 
     #[test]

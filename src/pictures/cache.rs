@@ -19,6 +19,9 @@ pub const SETTINGS: &str = "v1";
 /// How a build got its pictures.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PictureStats {
+    /// Source pictures read from disk when the site was loaded (those the manifest did not
+    /// show unchanged).
+    pub read: usize,
     /// Source pictures decoded.
     pub decoded: usize,
     /// Outputs encoded.
@@ -59,28 +62,34 @@ impl PictureCache {
         }
     }
 
-    /// The entry `key`, if the cache has it.
-    pub fn get(&self, key: &str) -> Option<Vec<u8>> {
-        let bytes = std::fs::read(self.dir.as_ref()?.join(key)).ok()?;
+    /// The file of the entry `key`, if the cache has it. Entries are never changed in place
+    /// (only replaced whole), so the file may be linked to.
+    pub fn entry(&self, key: &str) -> Option<PathBuf> {
+        let path = self.dir.as_ref()?.join(key);
+        if !path.is_file() {
+            return None;
+        }
         self.mark(key);
         self.reused.fetch_add(1, Ordering::Relaxed);
-        Some(bytes)
+        Some(path)
     }
 
-    /// Stores `bytes` as the entry `key`, atomically; a failure leaves the cache as it was.
-    pub fn put(&self, key: &str, bytes: &[u8]) {
+    /// Stores `bytes` as the entry `key`, atomically, and returns its file; a failure leaves
+    /// the cache as it was.
+    pub fn put(&self, key: &str, bytes: &[u8]) -> Option<PathBuf> {
         self.encoded.fetch_add(1, Ordering::Relaxed);
-        let Some(dir) = &self.dir else {
-            return;
-        };
+        let dir = self.dir.as_ref()?;
         self.mark(key);
         let temporary = dir.join(format!(".{key}.{}.tmp", std::process::id()));
+        let entry = dir.join(key);
         let stored = std::fs::create_dir_all(dir)
             .and_then(|()| std::fs::write(&temporary, bytes))
-            .and_then(|()| std::fs::rename(&temporary, dir.join(key)));
+            .and_then(|()| std::fs::rename(&temporary, &entry));
         if stored.is_err() {
             let _ = std::fs::remove_file(&temporary);
+            return None;
         }
+        Some(entry)
     }
 
     /// Counts one source picture decoded.
@@ -90,6 +99,7 @@ impl PictureCache {
 
     pub fn stats(&self) -> PictureStats {
         PictureStats {
+            read: 0,
             decoded: self.decoded.load(Ordering::Relaxed),
             encoded: self.encoded.load(Ordering::Relaxed),
             reused: self.reused.load(Ordering::Relaxed),
@@ -138,15 +148,16 @@ mod tests {
         first.put(&key(1, 480, "webp"), b"one");
         first.put(&key(2, 480, "webp"), b"two");
         let second = PictureCache::new(Some(dir.path()));
+        let one = second.entry(&key(1, 480, "webp"));
         assert_eq!(
-            second.get(&key(1, 480, "webp")).as_deref(),
+            one.and_then(|p| std::fs::read(p).ok()).as_deref(),
             Some(&b"one"[..])
         );
         std::fs::write(dir.path().join("images/.x.1.tmp"), b"half").ok();
         std::fs::write(dir.path().join("images/README"), b"kept").ok();
         assert_eq!(second.prune(), 2);
-        assert!(second.get(&key(2, 480, "webp")).is_none());
-        assert!(second.get(&key(1, 480, "webp")).is_some());
+        assert!(second.entry(&key(2, 480, "webp")).is_none());
+        assert!(second.entry(&key(1, 480, "webp")).is_some());
         assert!(dir.path().join("images/README").exists());
         assert_eq!(second.stats().reused, 3 - 1);
     }

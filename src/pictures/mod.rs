@@ -7,11 +7,13 @@
 //! SVG logos are sanitised when they are read ([`svg`]). Which widths and formats each picture
 //! gets is decided in `site::pictures`, where they are written in the output plan (`crate::plan`).
 //! [`process`] decodes, orients, resizes and encodes; [`cache`] keeps its results between builds
-//! in a folder outside the output; [`publish`] hands every picture output of the plan to the
+//! in a folder outside the output, and [`manifest`] what each source was when last read, so that
+//! an unchanged source is not read again; [`publish`] hands every picture output of the plan to the
 //! sink, from the cache when it can. [`markup`] makes the `<picture>` HTML of Markdown images and
 //! the value that the `image()` template function returns.
 
 pub mod cache;
+pub mod manifest;
 pub mod markup;
 pub mod process;
 pub mod publish;
@@ -158,7 +160,7 @@ pub const MAX_FILE_BYTES: u64 = 100 * 1024 * 1024;
 pub const LARGE_FILE_BYTES: u64 = 2 * 1024 * 1024;
 
 /// The formats pimap reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum SourceFormat {
     Png,
     Jpeg,
@@ -197,7 +199,7 @@ impl OutputFormat {
 }
 
 /// What a picture file says about itself.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Probe {
     pub format: SourceFormat,
     /// As shown, after the EXIF orientation is applied.

@@ -1,5 +1,6 @@
 //! Hands every picture output of the plan to the sink: an SVG as sanitised when it was read,
-//! every other size from the cache when it is there, else made from the source, which is
+//! every other size from the cache when it is there (the sink may link to the cache's file
+//! rather than copy it), else made from the source, which is
 //! decoded once however many of its sizes are missing, and resized once for each width. Pictures are made in parallel.
 
 use super::cache::{self, PictureCache};
@@ -48,8 +49,8 @@ fn publish_one(
     for &(v, path) in outputs {
         let variant = picture.variants[v];
         let key = cache::key(picture.file.hash, variant.width, variant.format.extension());
-        match cache.get(&key) {
-            Some(bytes) => sink.write(path, &bytes)?,
+        match cache.entry(&key) {
+            Some(entry) => sink.link_cached(path, &entry)?,
             None => missing.push((variant, key, path)),
         }
     }
@@ -71,8 +72,10 @@ fn publish_one(
         let resized = process::resized(&upright, same_width[0].0.width).map_err(fail)?;
         for (variant, key, path) in same_width {
             let bytes = process::encode(&resized, variant.format).map_err(fail)?;
-            cache.put(key, &bytes);
-            sink.write(path, &bytes)?;
+            match cache.put(key, &bytes) {
+                Some(entry) => sink.link_cached(path, &entry)?,
+                None => sink.write(path, &bytes)?,
+            }
         }
     }
     Ok(())

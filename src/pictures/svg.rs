@@ -27,7 +27,7 @@ const DROPPED: [&str; 9] = [
 ];
 
 /// An SVG file made safe to publish.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Sanitised {
     pub text: String,
     /// The size it is drawn at, from `width`/`height` or the `viewBox`, rounded up to pixels.

@@ -5,7 +5,8 @@
 //! static files with their content hashes (the theme's are found and read in `theme.rs`). Every
 //! problem is collected; loading stops at none.
 //! Every file is found and read through [`files::SiteRoot`], so nothing outside the site folder
-//! is read, even through a link.
+//! is read, even through a link. A picture that the picture manifest
+//! (`crate::pictures::manifest`) shows unchanged since the last build is not read at all.
 //! Nothing here knows about URLs or templates' meaning: that is `site` and `render`.
 
 pub mod content;
@@ -42,6 +43,8 @@ pub struct LoadOptions {
     pub drafts: bool,
     /// The build's day, for `publish_date` and `expiry_date`.
     pub today: Day,
+    /// What the last build learnt about each picture, so that unchanged ones are not read.
+    pub pictures: std::sync::Arc<crate::pictures::manifest::PictureManifest>,
 }
 
 /// Every file of a site, read and parsed on its own.
@@ -250,7 +253,12 @@ pub fn load(options: &LoadOptions) -> Result<SiteSources, Vec<Diagnostic>> {
         &mut media_files,
         &mut errors,
     );
-    let pictures = read_pictures(root.path(), &media_files, &content_assets);
+    let pictures = read_pictures(
+        root.path(),
+        &media_files,
+        &content_assets,
+        &options.pictures,
+    );
     let mut schedule = content.schedule;
     schedule.merge(publication::publish_entities(
         &mut entities,
@@ -287,11 +295,12 @@ pub fn load(options: &LoadOptions) -> Result<SiteSources, Vec<Diagnostic>> {
 }
 
 /// Reads and probes the files of `data/<kind>/media/` (`media`, paths inside `data/`) and the
-/// pictures among the content files.
+/// pictures among the content files, or takes them from `manifest` when they are unchanged.
 fn read_pictures(
     root: &Path,
     media: &[String],
     content_assets: &[FileSource],
+    manifest: &crate::pictures::manifest::PictureManifest,
 ) -> Vec<crate::pictures::PictureFile> {
     let media = media
         .iter()
@@ -308,7 +317,7 @@ fn read_pictures(
     let files: Vec<(String, PathBuf)> = media.chain(content).collect();
     let mut pictures: Vec<_> = files
         .into_par_iter()
-        .map(|(rel, path)| crate::pictures::PictureFile::read(rel, path))
+        .map(|(rel, path)| manifest.picture(rel, path))
         .collect();
     pictures.sort_by(|a, b| a.rel.cmp(&b.rel));
     pictures
