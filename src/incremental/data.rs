@@ -157,7 +157,10 @@ pub fn commit_edit(last: &mut Prepared, edit: DataEdit) -> Result<ChangedValues,
         )));
     }
     site.graph = graph;
-    if !crate::plan::site_links::check_entity(&last.site, &last.plan, kind, index).is_empty() {
+    let anchors_of = |owner| crate::plan::site_links::markdown_anchors(&last.site, owner);
+    let broken =
+        crate::plan::site_links::check_entity(&last.site, &last.plan, (kind, index), &anchors_of);
+    if !broken.is_empty() {
         return Err(fall(format!(
             "the edit of {name} has a broken link a full build reports"
         )));

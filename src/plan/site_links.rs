@@ -38,18 +38,19 @@ pub fn check(site: &Site, plan: &OutputPlan) -> Vec<Diagnostic> {
             check_document(site, plan, source, markdown, url, &anchors_of)
         })
         .chain(EntityKind::ALL.into_iter().flat_map(|kind| {
-            (0..site.graph.count(kind)).flat_map(move |index| check_entity(site, plan, kind, index))
+            (0..site.graph.count(kind))
+                .flat_map(move |index| check_entity(site, plan, (kind, index), &anchors_of))
         }))
         .collect()
 }
 
 /// The broken site links of the Markdown field of the entity `kind`/`index` of `site`, each at
-/// its place in the entity's data file.
-pub fn check_entity(
+/// its place in the entity's data file (`#anchors` as far as `anchors_of` knows the ids).
+pub fn check_entity<'a>(
     site: &Site,
     plan: &OutputPlan,
-    kind: EntityKind,
-    index: usize,
+    (kind, index): (EntityKind, usize),
+    anchors_of: &AnchorsOf<'a>,
 ) -> Vec<Diagnostic> {
     let graph = &site.graph;
     let links = graph
@@ -63,9 +64,8 @@ pub fn check_entity(
         return Vec::new();
     }
     let page_url = site.url_for_dir(&graph.output_dir(kind, index));
-    let anchors_of = |owner| markdown_anchors(site, owner);
     let at = |offset, message| file.at_offset_in(key, text, offset, message);
-    check_links(site, plan, links, &page_url, &anchors_of, &at)
+    check_links(site, plan, links, &page_url, anchors_of, &at)
 }
 
 /// The ids of the page or section of `site` that writes `owner`, from its Markdown.
