@@ -29,10 +29,11 @@ use bounded::bounded_html;
 use headings::nest_toc;
 pub use headings::{TocEntry, heading_id};
 use images::ImageInProgress;
+pub use links::MissingEntity;
 use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
 pub use slugs::slugify;
 use std::collections::{HashMap, HashSet};
-pub use untrusted::{first_sentence, for_embed, render_untrusted};
+pub use untrusted::{EntityLinks, UntrustedHtml, first_sentence, for_embed, render_untrusted};
 
 /// What the Markdown stage needs to know about the site: the URL of every content file and of
 /// every file copied from `content/`, by path inside `content/`.

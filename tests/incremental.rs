@@ -794,3 +794,73 @@ fn a_body_edit_that_removes_a_heading_an_address_links_to_is_an_error() {
         "{shown:?}"
     );
 }
+
+#[test]
+fn an_sme_edit_checks_the_links_in_its_offer() {
+    let site = copy_fixture("paginated-site");
+    let options = BuildOptions::new(site.path());
+    let mut session = Session::new(options.clone());
+    session.rebuild(&[]).expect("the fixture builds");
+    let rel = PathBuf::from("data/smes/charlie.yaml");
+    let path = site.path().join(&rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let with_offer = |offer: &str| set_field(&text, "offer", offer);
+    std::fs::write(
+        &path,
+        with_offer("We weld [news](/news/) with [Delta](@/smes/delta)."),
+    )
+    .unwrap();
+    let rebuild = session.rebuild(std::slice::from_ref(&rel)).unwrap();
+    assert!(rebuild.incremental, "{:?}", rebuild.fallback);
+    let page = String::from_utf8_lossy(&session.files()["smes/charlie/index.html"]).into_owned();
+    assert!(page.contains("href=/smes/delta/"), "{page}");
+    assert_same(
+        "a good link",
+        0,
+        session.files(),
+        &full_build(&options).unwrap(),
+    );
+
+    std::fs::write(&path, with_offer("We weld [news](/newz/).")).unwrap();
+    let Err(pimap::BuildError::Site(problems)) = session.rebuild(std::slice::from_ref(&rel)) else {
+        panic!("a broken link in an offer was accepted");
+    };
+    let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert!(
+        shown
+            .iter()
+            .any(|d| d.starts_with("data/smes/charlie.yaml:11:")
+                && d.contains("link to `/newz/`: this site has no page")
+                && d.contains("did you mean `/news/`?")),
+        "{shown:?}"
+    );
+}
+
+#[test]
+fn a_body_edit_that_removes_a_heading_an_sme_offer_links_to_is_an_error() {
+    let site = copy_fixture("paginated-site");
+    let sme = site.path().join("data/smes/charlie.yaml");
+    let text = std::fs::read_to_string(&sme).unwrap();
+    let offer = "We weld, as [the news](/news/item-1/#more) says.";
+    std::fs::write(&sme, set_field(&text, "offer", offer)).unwrap();
+    let post = site.path().join("content/news/item-1.md");
+    let text = std::fs::read_to_string(&post).unwrap();
+    std::fs::write(&post, format!("{text}\n## More\n")).unwrap();
+    let mut session = Session::new(BuildOptions::new(site.path()));
+    session.rebuild(&[]).expect("the fixture builds");
+    std::fs::write(&post, format!("{text}\n## Much more\n")).unwrap();
+    let Err(pimap::BuildError::Site(problems)) =
+        session.rebuild(&[PathBuf::from("content/news/item-1.md")])
+    else {
+        panic!("a link to a heading that is gone was accepted");
+    };
+    let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert!(
+        shown
+            .iter()
+            .any(|d| d.starts_with("data/smes/charlie.yaml:11:")
+                && d.contains("link to `/news/item-1/#more`")
+                && d.contains("the anchors there are: #much-more")),
+        "{shown:?}"
+    );
+}

@@ -60,6 +60,16 @@ fn dates_strings_facets_and_data_speak_the_language() {
 }
 
 #[test]
+fn an_entity_linked_in_data_text_is_linked_in_the_page_language() {
+    let out = built();
+    let public = out.path().join("public");
+    let page = |path: &str| read(&public.join(path));
+    assert!(page("smes/alpha/index.html").contains("<a href=\"/partners/nordlight/\""));
+    assert!(page("fr/smes/alpha/index.html").contains("<a href=\"/fr/partners/nordlight/\""));
+    assert!(page("fi/smes/alpha/index.html").contains("<a href=\"/fi/partners/nordlight/\""));
+}
+
+#[test]
 fn each_language_has_a_sitemap_with_alternates_listed_in_robots() {
     let out = built();
     let public = out.path().join("public");

@@ -84,6 +84,7 @@ plain_errors! {
     a_list_item_where_a_key_is_expected_says_where_lists_go => errors_of("list-item-where-a-key-is-expected"),
     a_misspelt_site_link_fails_the_build_at_its_line_with_a_suggestion => errors_of("misspelt-plain-link"),
     a_misspelt_entity_link_fails_the_build_at_its_line_with_a_suggestion => errors_of("misspelt-entity-link"),
+    broken_links_in_an_sme_offer_fail_the_build_at_their_lines => errors_of("links-in-sme-offer"),
 }
 
 #[test]

@@ -146,10 +146,19 @@ pub fn entity_text(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    match markdown::render_untrusted(text) {
-        Ok(html) => {
-            check_sanitised(&html, false);
-            check_sanitised(&markdown::for_embed(&html), true);
+    let urls = HashMap::from([("smes/lumen".to_owned(), "/smes/lumen/".to_owned())]);
+    let links = markdown::EntityLinks {
+        urls: &urls,
+        unresolved: &HashSet::new(),
+        base_path: "/sub",
+    };
+    match markdown::render_untrusted(text, &links) {
+        Ok(rendered) => {
+            check_sanitised(&rendered.html, false);
+            check_sanitised(&markdown::for_embed(&rendered.html), true);
+            let offsets = rendered.site_links.iter().map(|link| link.offset);
+            let missing = rendered.missing_entities.iter().map(|(offset, _)| *offset);
+            assert!(offsets.chain(missing).all(|offset| offset <= text.len()));
         }
         Err((offset, _)) => assert!(offset <= text.len()),
     }

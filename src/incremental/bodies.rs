@@ -1,11 +1,12 @@
 //! The body-edit fast path: Markdown bodies of pages and sections changed, front matter kept.
 //!
 //! [`edit`] runs the phases, one function each: [`read_edits`] re-reads the files and checks
-//! that only bodies changed; [`render_edits`] renders their Markdown, links and shortcodes; [`check_anchors`]
-//! checks the anchor links from and into them; [`commit_edits`] swaps the new values in and says
-//! which body fields of which page or section changed; [`select_outputs`] picks the outputs that
-//! show a changed field, each with the reason it is rendered again. A page's body makes its
-//! `content`, `summary`, `toc`, `word_count` and `reading_time`: besides the page itself, only
+//! that only bodies changed; [`render_edits`] renders their Markdown, links and shortcodes;
+//! [`check_anchors`] checks the anchor links from and into them (from data text too);
+//! [`commit_edits`] swaps the new values in and says which body fields of which page or section
+//! changed; [`select_outputs`] picks the outputs that show a changed field, each with the reason
+//! it is rendered again. A page's body makes its `content`, `summary`, `toc`, `word_count` and
+//! `reading_time`: besides the page itself, only
 //! outputs whose templates read one of those that changed, of pages they list (or that reach
 //! any page, through `get_page` or `taxonomies`), and whose lists can hold the page, are
 //! rendered again; a feed when the page's content changed. Which fields a template reads comes
@@ -15,7 +16,7 @@ use super::fast_render::{self, Edited, PublishFirst};
 use super::{Fallback, Selected, fall};
 use crate::plan::{OutputOwner, OutputPlan};
 use crate::render::{self, SiteValues, page_value, reads::BODY_FIELDS};
-use crate::site::Site;
+use crate::site::{EntityKind, Site};
 use crate::source::content::{self, ContentSource};
 use crate::source::files::SiteRoot;
 use crate::{Prepared, markdown::RenderedMarkdown};
@@ -187,6 +188,31 @@ pub fn check_anchors(
     Ok(())
 }
 
+/// The same for the links in the Markdown fields of the entities.
+fn check_entity_link_anchors<'a>(
+    site: &Site,
+    plan: &OutputPlan,
+    anchors_of: &crate::plan::site_links::AnchorsOf<'a>,
+) -> Result<(), Fallback> {
+    for kind in EntityKind::ALL {
+        for (index, links) in site.graph.field_links(kind).iter().enumerate() {
+            if links.iter().all(|link| link.anchor.is_none()) {
+                continue;
+            }
+            let problems =
+                crate::plan::site_links::check_entity(site, plan, (kind, index), anchors_of);
+            if !problems.is_empty() {
+                return Err(fall(format!(
+                    "a link in data/{}/{}.yaml to an anchor no longer resolves",
+                    kind.variable().1,
+                    site.graph.id(kind, index)
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Every `#anchor` of a link written as an address of the site (`/about/#team`) must name an id
 /// of the page it leads to, with the edited pages' new ids.
 fn check_site_link_anchors(
@@ -235,7 +261,7 @@ fn check_site_link_anchors(
             )));
         }
     }
-    Ok(())
+    check_entity_link_anchors(site, plan, &anchors_of)
 }
 
 /// Puts the new sources, Markdown and values in `last`; returns the body fields that changed.

@@ -4,7 +4,8 @@
 //! One function per phase: [`read_edit`] re-reads and checks the file as a full load does;
 //! [`commit_edit`] resolves the data again with the new record (rendering only its Markdown:
 //! [`crate::site::entities::resolve_edit`]) and keeps it only when every relation of the graph
-//! (references both ways, facets and who has them) is unchanged and no warning appears, then
+//! (references both ways, facets and who has them) is unchanged, no warning appears and every
+//! link to a URL of the site in its Markdown leads to an output, then
 //! updates only the values that embed the entity ([`crate::render::entity_update`]), `data` and,
 //! for a partner, the charts; [`shortcode_pages`] names the pages and sections whose shortcodes
 //! show entities, whose bodies are then rendered again on the body path; [`select_outputs`]
@@ -156,6 +157,14 @@ pub fn commit_edit(last: &mut Prepared, edit: DataEdit) -> Result<ChangedValues,
         )));
     }
     site.graph = graph;
+    let anchors_of = |owner| crate::plan::site_links::markdown_anchors(&last.site, owner);
+    let broken =
+        crate::plan::site_links::check_entity(&last.site, &last.plan, (kind, index), &anchors_of);
+    if !broken.is_empty() {
+        return Err(fall(format!(
+            "the edit of {name} has a broken link a full build reports"
+        )));
+    }
     let site = &last.site;
     let (entities, changed) = entity_update::update(site, &last.values.entities, kind, index)
         .map_err(|e| fall(format!("the entity values could not be made: {e}")))?;

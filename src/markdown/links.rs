@@ -7,6 +7,7 @@
 use super::{AnchorLink, Pipeline, SiteLink};
 use crate::diagnostics::did_you_mean;
 use pulldown_cmark::CowStr;
+use std::collections::{HashMap, HashSet};
 
 /// The folders of `data/` whose files are entities with a page, as `@/<folder>/<id>` names
 /// them.
@@ -146,34 +147,65 @@ impl<'a> Pipeline<'_, '_> {
         anchor: Option<&str>,
         offset: usize,
     ) -> Option<Option<String>> {
-        let (folder, id) = content_path.split_once('/')?;
-        if !ENTITY_FOLDERS.contains(&folder) || id.contains(['/', '.']) {
-            return None;
-        }
-        if let Some(url) = self.targets.entities.get(content_path) {
-            let mut url = url.clone();
-            if let Some(anchor) = anchor {
-                url.push('#');
-                url.push_str(anchor);
+        let targets = self.targets;
+        match entity_target(
+            content_path,
+            anchor,
+            targets.entities,
+            targets.unresolved_entities,
+        )? {
+            Ok(url) => Some(url),
+            Err(MissingEntity { message, help }) => {
+                self.error(offset, message, Some(help));
+                Some(None)
             }
-            return Some(Some(url));
         }
-        if !self.targets.unresolved_entities.contains(content_path) {
-            let same_kind = self.targets.entities.keys().filter_map(|key| {
-                key.strip_prefix(folder)
-                    .and_then(|rest| rest.strip_prefix('/'))
-            });
-            let help = did_you_mean(id, same_kind)
-                .map(|best| format!("did you mean `@/{folder}/{best}`?"))
-                .unwrap_or_else(|| format!("the ids are the file names in data/{folder}/"));
-            self.error(
-                offset,
-                format!("link to `@/{content_path}`: there is no file data/{folder}/{id}.yaml"),
-                Some(help),
-            );
-        }
-        Some(None)
     }
+}
+
+/// A link `@/<folder>/<id>` to an entity that has no file: the error and what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingEntity {
+    pub message: String,
+    pub help: String,
+}
+
+/// Where a link to an entity by its file leads (`content_path` is `smes/<id>`, `anchor` the
+/// `#anchor` written after it): `None` when the path names no entity folder; else the entity's
+/// URL in `entities`, `None` for an entity in `unresolved` (whose file has errors of its own),
+/// or the error for an entity that does not exist.
+pub(super) fn entity_target(
+    content_path: &str,
+    anchor: Option<&str>,
+    entities: &HashMap<String, String>,
+    unresolved: &HashSet<String>,
+) -> Option<Result<Option<String>, MissingEntity>> {
+    let (folder, id) = content_path.split_once('/')?;
+    if !ENTITY_FOLDERS.contains(&folder) || id.contains(['/', '.']) {
+        return None;
+    }
+    if let Some(url) = entities.get(content_path) {
+        let mut url = url.clone();
+        if let Some(anchor) = anchor {
+            url.push('#');
+            url.push_str(anchor);
+        }
+        return Some(Ok(Some(url)));
+    }
+    if unresolved.contains(content_path) {
+        return Some(Ok(None));
+    }
+    let same_kind = entities.keys().filter_map(|key| {
+        key.strip_prefix(folder)
+            .and_then(|rest| rest.strip_prefix('/'))
+    });
+    let help = did_you_mean(id, same_kind)
+        .map(|best| format!("did you mean `@/{folder}/{best}`?"))
+        .unwrap_or_else(|| format!("the ids are the file names in data/{folder}/"));
+    Some(Err(MissingEntity {
+        message: format!("link to `@/{content_path}`: there is no file data/{folder}/{id}.yaml"),
+        help,
+    }))
 }
 
 pub(super) fn has_scheme(url: &str) -> bool {

@@ -3,13 +3,38 @@
 //!
 //! Headings move down two levels (the page has its own `h1` and `h2`s), and the HTML is
 //! sanitised with ammonia: no scripts, event handlers or `javascript:` links, and links get
-//! `rel="noopener noreferrer"`. Text nested deeper than
+//! `rel="noopener noreferrer"`. A link to an entity by its file (`@/smes/<id>`) becomes the
+//! entity's page in the language of the page the text is shown on; a link written as a URL of
+//! this site (`/smes/x/`, `../about/`) is moved with the base URL, as in pages, and returned
+//! with its offset, to be checked once every output is known. Text nested deeper than
 //! [`CONTENT_LIMITS`](crate::html_nesting::CONTENT_LIMITS) never reaches the sanitiser, whose
 //! parser slows down with every level.
 
-use super::{Located, bounded_html, options};
+use super::links::{MissingEntity, entity_target, has_scheme};
+use super::{Located, SiteLink, bounded_html, options};
 use crate::html_nesting::TooDeep;
-use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
+use std::collections::{HashMap, HashSet};
+
+/// What links in data text resolve against, for the pages of one language.
+pub struct EntityLinks<'a> {
+    /// The URL of every entity page by the name a link gives it: `smes/<id>`.
+    pub urls: &'a HashMap<String, String>,
+    /// Entities (`smes/<id>`) whose files have errors: links to them are not errors of their own.
+    pub unresolved: &'a HashSet<String>,
+    /// The base URL's path (`/sub`, or empty): written before links to `/site/paths`.
+    pub base_path: &'a str,
+}
+
+/// A Markdown field of data rendered: its safe HTML and what was learnt about its links.
+#[derive(Debug, Default)]
+pub struct UntrustedHtml {
+    pub html: String,
+    /// Links written as URLs of this site, with their offsets in the text.
+    pub site_links: Vec<SiteLink>,
+    /// Links to entities that do not exist, with their offsets in the text.
+    pub missing_entities: Vec<(usize, MissingEntity)>,
+}
 
 /// The sanitiser of data text: ammonia's defaults, plus the checkboxes of task lists.
 fn sanitiser() -> ammonia::Builder<'static> {
@@ -20,15 +45,91 @@ fn sanitiser() -> ammonia::Builder<'static> {
     builder
 }
 
-/// Renders a Markdown field of a data entity to safe HTML; or, for text nested too deep, the
-/// byte offset in `text` where it goes too deep, and what does.
-pub fn render_untrusted(text: &str) -> Result<String, (usize, TooDeep)> {
+/// Renders a Markdown field of a data entity to safe HTML, with its links resolved against
+/// `links`; or, for text nested too deep, the byte offset in `text` where it goes too deep, and
+/// what does.
+pub fn render_untrusted(
+    text: &str,
+    links: &EntityLinks,
+) -> Result<UntrustedHtml, (usize, TooDeep)> {
+    let mut out = UntrustedHtml::default();
     let events: Vec<Located> = Parser::new_ext(text, options())
         .into_offset_iter()
-        .map(|(event, range)| (demote_headings(event), range.start))
+        .map(|(event, range)| {
+            let event = resolve_link(demote_headings(event), range.start, links, &mut out);
+            (event, range.start)
+        })
         .collect();
     let html = bounded_html(&events, text)?;
-    Ok(sanitiser().clean(&html).to_string())
+    out.html = sanitiser().clean(&html).to_string();
+    Ok(out)
+}
+
+/// A link's start with its URL resolved ([`resolve_url`]); every other event as it is.
+fn resolve_link<'e>(
+    event: Event<'e>,
+    offset: usize,
+    links: &EntityLinks,
+    out: &mut UntrustedHtml,
+) -> Event<'e> {
+    let Event::Start(Tag::Link {
+        link_type,
+        dest_url,
+        title,
+        id,
+    }) = event
+    else {
+        return event;
+    };
+    Event::Start(Tag::Link {
+        link_type,
+        dest_url: resolve_url(dest_url, offset, links, out),
+        title,
+        id,
+    })
+}
+
+/// The URL a link written `url` at `offset` leads to: an entity's page for `@/smes/<id>`, the
+/// URL moved with the base URL for `/site/paths`, else `url`. Links to this site are recorded in
+/// `out`, links to entities that do not exist too.
+fn resolve_url<'e>(
+    url: CowStr<'e>,
+    offset: usize,
+    links: &EntityLinks,
+    out: &mut UntrustedHtml,
+) -> CowStr<'e> {
+    let text = url.to_string();
+    let (path, anchor) = match text.split_once('#') {
+        Some((path, anchor)) => (path, Some(anchor)),
+        None => (text.as_str(), None),
+    };
+    if let Some(content_path) = path.strip_prefix("@/") {
+        let missing = match entity_target(content_path, anchor, links.urls, links.unresolved) {
+            Some(Ok(Some(resolved))) => return resolved.into(),
+            Some(Ok(None)) => return url,
+            Some(Err(missing)) => missing,
+            None => MissingEntity {
+                message: format!("link to `{text}`: in data, `@/` links name entities only"),
+                help: "write `@/smes/<id>`, `@/partners/<id>`, `@/missions/<id>` or \
+                       `@/practices/<id>`, or the address of a page (`/about/`)"
+                    .to_owned(),
+            },
+        };
+        out.missing_entities.push((offset, missing));
+        return url;
+    }
+    if path.is_empty() || has_scheme(path) {
+        return url;
+    }
+    out.site_links.push(SiteLink {
+        url: path.split('?').next().unwrap_or(path).to_owned(),
+        anchor: anchor.filter(|a| !a.is_empty()).map(str::to_owned),
+        offset,
+    });
+    if path.starts_with('/') && !links.base_path.is_empty() {
+        return format!("{}{text}", links.base_path).into();
+    }
+    url
 }
 
 /// The first sentence of the first paragraph of a Markdown field, as plain text on one line: an
@@ -118,12 +219,67 @@ mod tests {
 
     use super::*;
 
+    /// Renders `text` for the French pages of a site at `/sub`, which has the SME `lumen`.
+    fn render(text: &str) -> Result<UntrustedHtml, (usize, TooDeep)> {
+        let urls = HashMap::from([("smes/lumen".to_owned(), "/sub/fr/smes/lumen/".to_owned())]);
+        let unresolved = HashSet::from(["smes/broken".to_owned()]);
+        let links = EntityLinks {
+            urls: &urls,
+            unresolved: &unresolved,
+            base_path: "/sub/fr",
+        };
+        render_untrusted(text, &links)
+    }
+
+    #[test]
+    fn entity_links_are_resolved_and_site_links_kept_for_the_check() {
+        let text = "[a](@/smes/lumen#team) [b](/about/?x=1#us) [c](../news/) [d](@/smes/lumn)\n\
+                    [e](@/smes/broken) [f](https://example.com) [g](#top) [h](@/news/x.md)";
+        let out = render(text).unwrap();
+        assert!(
+            out.html.contains("href=\"/sub/fr/smes/lumen/#team\""),
+            "{}",
+            out.html
+        );
+        assert!(
+            out.html.contains("href=\"/sub/fr/about/?x=1#us\""),
+            "{}",
+            out.html
+        );
+        assert!(out.html.contains("href=\"../news/\""), "{}", out.html);
+        let site_links: Vec<(&str, Option<&str>, usize)> = out
+            .site_links
+            .iter()
+            .map(|l| (l.url.as_str(), l.anchor.as_deref(), l.offset))
+            .collect();
+        assert_eq!(
+            site_links,
+            [("/about/", Some("us"), 23), ("../news/", None, 43)]
+        );
+        let missing: Vec<(usize, &str, &str)> = out
+            .missing_entities
+            .iter()
+            .map(|(offset, m)| (*offset, m.message.as_str(), m.help.as_str()))
+            .collect();
+        assert_eq!(missing.len(), 2, "{missing:?}");
+        assert_eq!(
+            missing[0],
+            (
+                57,
+                "link to `@/smes/lumn`: there is no file data/smes/lumn.yaml",
+                "did you mean `@/smes/lumen`?"
+            )
+        );
+        assert_eq!(missing[1].0, 128);
+    }
+
     #[test]
     fn scripts_handlers_and_javascript_links_never_survive() {
-        let html = render_untrusted(
+        let html = render(
             "# Offer\n\n<script>alert(1)</script>\n\n<img src=x onerror=\"alert(2)\">\n\n[click](javascript:alert(3)) [site](https://example.com)\n",
         )
-        .unwrap();
+        .unwrap()
+        .html;
         assert!(
             !html.contains("script") && !html.contains("alert"),
             "{html}"
@@ -142,11 +298,11 @@ mod tests {
     #[test]
     fn text_nested_too_deep_is_refused_at_its_offset() {
         let text = format!("Intro.\n\n{}x", "<div>".repeat(100));
-        let (offset, deep) = render_untrusted(&text).unwrap_err();
+        let (offset, deep) = render(&text).unwrap_err();
         assert_eq!(offset, 8 + 64 * 5, "the 65th div");
         assert_eq!(deep.limit, 64);
         let quotes = format!("Intro.\n\n{} deep", "> ".repeat(100));
-        let (offset, _) = render_untrusted(&quotes).unwrap_err();
+        let (offset, _) = render(&quotes).unwrap_err();
         assert_eq!(offset, 8 + 64 * 2, "the 65th quote");
     }
 

@@ -4,11 +4,14 @@
 //! `pimap check` makes on the generated HTML, made where the link is written, so that `build`
 //! and `serve` report it too. A link's `#anchor` is checked against the ids of the page it
 //! leads to when that page is made from Markdown (its headings, footnotes and the ids of HTML
-//! written in it); the ids a template writes are checked by `pimap check` alone.
+//! written in it); the ids a template writes are checked by `pimap check` alone. Links in the
+//! Markdown fields of data (an SME's `offer`) are checked the same way, read from the entity's
+//! page in each language and reported at their place in the data file.
 
 use super::{OutputOwner, OutputPlan, PlannedOutput};
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::markdown::{RenderedMarkdown, SiteLink};
+use crate::site::entity_fields::field_of;
 use crate::site::{EntityKind, FacetKind, Site, anchor_help};
 use crate::source::content::ContentSource;
 use std::collections::HashSet;
@@ -17,7 +20,8 @@ use std::collections::HashSet;
 /// or section made from Markdown.
 pub type AnchorsOf<'a> = dyn Fn(OutputOwner) -> Option<&'a HashSet<String>> + 'a;
 
-/// The broken site links of every page and section of `site`.
+/// The broken site links of every page and section of `site`, and of the Markdown fields of its
+/// entities.
 pub fn check(site: &Site, plan: &OutputPlan) -> Vec<Diagnostic> {
     let anchors_of = |owner| markdown_anchors(site, owner);
     let pages = site
@@ -33,7 +37,35 @@ pub fn check(site: &Site, plan: &OutputPlan) -> Vec<Diagnostic> {
         .flat_map(|(source, markdown, url)| {
             check_document(site, plan, source, markdown, url, &anchors_of)
         })
+        .chain(EntityKind::ALL.into_iter().flat_map(|kind| {
+            (0..site.graph.count(kind))
+                .flat_map(move |index| check_entity(site, plan, (kind, index), &anchors_of))
+        }))
         .collect()
+}
+
+/// The broken site links of the Markdown field of the entity `kind`/`index` of `site`, each at
+/// its place in the entity's data file (`#anchors` as far as `anchors_of` knows the ids).
+pub fn check_entity<'a>(
+    site: &Site,
+    plan: &OutputPlan,
+    (kind, index): (EntityKind, usize),
+    anchors_of: &AnchorsOf<'a>,
+) -> Vec<Diagnostic> {
+    let graph = &site.graph;
+    let links = graph
+        .field_links(kind)
+        .get(index)
+        .map_or(&[][..], Vec::as_slice);
+    let Some((file, key, text)) = field_of(&graph.entities, kind, index) else {
+        return Vec::new();
+    };
+    if links.is_empty() {
+        return Vec::new();
+    }
+    let page_url = site.url_for_dir(&graph.output_dir(kind, index));
+    let at = |offset, message| file.at_offset_in(key, text, offset, message);
+    check_links(site, plan, links, &page_url, anchors_of, &at)
 }
 
 /// The ids of the page or section of `site` that writes `owner`, from its Markdown.
@@ -60,13 +92,29 @@ pub fn check_document<'a>(
     page_url: &str,
     anchors_of: &AnchorsOf<'a>,
 ) -> Vec<Diagnostic> {
+    let at = |offset, message| source.error_at_offset(offset, message);
+    check_links(site, plan, &markdown.site_links, page_url, anchors_of, &at)
+}
+
+/// Makes the diagnostic of a link at an offset in the text it is written in.
+type LinkError<'a> = dyn Fn(usize, String) -> Diagnostic + 'a;
+
+/// The broken `links` of a text shown on the page at `page_url`, each reported with `at`.
+fn check_links<'a>(
+    site: &Site,
+    plan: &OutputPlan,
+    links: &[SiteLink],
+    page_url: &str,
+    anchors_of: &AnchorsOf<'a>,
+    at: &LinkError<'_>,
+) -> Vec<Diagnostic> {
     let base_path = site.base.path.as_str();
     let mut broken = Vec::new();
-    for link in &markdown.site_links {
+    for link in links {
         let address = address_in_site(base_path, page_url, &link.url);
         let path = format!("{}{}", site.language.folder(), output_path(&address));
         if let Some(output) = plan.at_path(&path) {
-            broken.extend(broken_anchor(source, link, output, anchors_of));
+            broken.extend(broken_anchor(at, link, output, anchors_of));
             continue;
         }
         if is_unavailable(site, &address) {
@@ -97,12 +145,11 @@ pub fn check_document<'a>(
                 .to_owned(),
         };
         broken.push(
-            source
-                .error_at_offset(
-                    link.offset,
-                    format!("{shown}: this site has no page at that address"),
-                )
-                .with_help(help),
+            at(
+                link.offset,
+                format!("{shown}: this site has no page at that address"),
+            )
+            .with_help(help),
         );
     }
     broken
@@ -110,7 +157,7 @@ pub fn check_document<'a>(
 
 /// The error for `link`, which leads to `output`, when its `#anchor` names no id of that page.
 fn broken_anchor<'a>(
-    source: &ContentSource,
+    at: &LinkError<'_>,
     link: &SiteLink,
     output: &PlannedOutput,
     anchors_of: &AnchorsOf<'a>,
@@ -125,7 +172,7 @@ fn broken_anchor<'a>(
         "link to `{}#{written}`: the page `{}` has no heading or element with the id `{anchor}`",
         link.url, output.url
     );
-    let mut d = source.error_at_offset(link.offset, message);
+    let mut d = at(link.offset, message);
     d.help = anchor_help(&anchor, anchors);
     Some(d)
 }

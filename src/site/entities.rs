@@ -10,6 +10,7 @@
 use super::entity_fields;
 use crate::config::BaseUrl;
 use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::markdown::{EntityLinks, SiteLink};
 use crate::source::data::{DataFile, Entities, Entity, Organiser, PartnerKind};
 use crate::source::languages::Language;
 use crate::source::publication::Publication;
@@ -64,6 +65,12 @@ pub struct DataGraph {
     pub sme_html: Vec<String>,
     pub mission_html: Vec<String>,
     pub practice_html: Vec<String>,
+    /// The links to URLs of the site in those fields, by entity index, checked once every
+    /// output is known ([`crate::plan::site_links`]).
+    pub partner_links: Vec<Vec<SiteLink>>,
+    pub sme_links: Vec<Vec<SiteLink>>,
+    pub mission_links: Vec<Vec<SiteLink>>,
+    pub practice_links: Vec<Vec<SiteLink>>,
     pub facets: BTreeMap<FacetKindKey, Vec<Facet>>,
     /// Each SME's related SMEs, best first ([`super::related`]), and the SMEs that list each.
     pub sme_related: Vec<Vec<usize>>,
@@ -116,6 +123,16 @@ impl DataGraph {
     }
 
     /// Output folder of an entity's page: `smes/lumen-lasers`.
+    /// The links to URLs of the site in the Markdown field of each entity of `kind`.
+    pub fn field_links(&self, kind: EntityKind) -> &[Vec<SiteLink>] {
+        match kind {
+            EntityKind::Partner => &self.partner_links,
+            EntityKind::Sme => &self.sme_links,
+            EntityKind::Mission => &self.mission_links,
+            EntityKind::Practice => &self.practice_links,
+        }
+    }
+
     pub fn output_dir(&self, kind: EntityKind, index: usize) -> String {
         format!("{}/{}", kind.dir(), self.id(kind, index))
     }
@@ -503,14 +520,24 @@ fn resolve_with(
             let related = (last.sme_related.clone(), last.sme_related_by.clone());
             (last.facets.clone(), related)
         });
+    let urls = entity_fields::entity_urls(&entities, base);
+    let unresolved = failed
+        .iter()
+        .filter_map(|file| file.rsplit_once('.').map(|(name, _)| name.to_owned()))
+        .collect();
+    let links = EntityLinks {
+        urls: &urls,
+        unresolved: &unresolved,
+        base_path: &base.path,
+    };
     match edited {
-        None => entity_fields::render_all(&mut g, &entities, &mut errors),
+        None => entity_fields::render_all(&mut g, &entities, &links, &mut errors),
         Some(edited) => entity_fields::render_edited(
             &mut g,
             &entities,
             edited.last,
             (edited.kind, edited.index),
-            &mut errors,
+            (&links, &mut errors),
         ),
     }
     if broken_references {

@@ -1,5 +1,7 @@
 //! What resolving derives from the entity records once their references are known: the HTML of
-//! every Markdown field (`description`, `offer`, `outcomes`, `body`) and the facets (sectors,
+//! every Markdown field (`description`, `offer`, `outcomes`, `body`), with its links to entities
+//! resolved in the language's pages and its links to URLs of the site kept for the check, and
+//! the facets (sectors,
 //! technologies, target markets) with the SMEs and partners that have them.
 //!
 //! A full load derives everything; after one entity's file is edited ([`render_edited`]) only
@@ -8,57 +10,119 @@
 use super::entities::{DataGraph, EntityKind, Facet, FacetKind, FacetKindKey, facet_key};
 use crate::config::BaseUrl;
 use crate::diagnostics::Diagnostic;
-use crate::markdown::{render_untrusted, slugify};
-use crate::source::data::{Entities, Entity, Mission, Partner, Practice, Sme};
+use crate::markdown::{EntityLinks, SiteLink, render_untrusted, slugify};
+use crate::source::data::{DataFile, Entities, Entity, Mission, Partner, Practice, Sme};
 use crate::source::languages::Language;
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-/// Renders the Markdown fields of every entity into `g`; a field nested too deep is left empty
-/// and reported in `errors`.
-pub(super) fn render_all(g: &mut DataGraph, entities: &Entities, errors: &mut Vec<Diagnostic>) {
-    g.partner_html = field_html(&entities.partners, errors, partner_field);
-    g.sme_html = field_html(&entities.smes, errors, sme_field);
-    g.mission_html = field_html(&entities.missions, errors, mission_field);
-    g.practice_html = field_html(&entities.practices, errors, practice_field);
+/// Renders the Markdown fields of every entity into `g`, with their links resolved against
+/// `links`; a field nested too deep is left empty and reported in `errors`, as is a link to an
+/// entity that does not exist.
+pub(super) fn render_all(
+    g: &mut DataGraph,
+    entities: &Entities,
+    links: &EntityLinks,
+    errors: &mut Vec<Diagnostic>,
+) {
+    (g.partner_html, g.partner_links) =
+        field_html(&entities.partners, links, errors, partner_field);
+    (g.sme_html, g.sme_links) = field_html(&entities.smes, links, errors, sme_field);
+    (g.mission_html, g.mission_links) =
+        field_html(&entities.missions, links, errors, mission_field);
+    (g.practice_html, g.practice_links) =
+        field_html(&entities.practices, links, errors, practice_field);
 }
 
-/// Moves the HTML of every entity from `last` into `g` and renders again the Markdown field of
-/// the edited entity `kind`/`index` alone.
+/// Moves the HTML and links of every entity from `last` into `g` and renders again the
+/// Markdown field of the edited entity `kind`/`index` alone.
 pub(super) fn render_edited(
     g: &mut DataGraph,
     entities: &Entities,
     last: &mut DataGraph,
     (kind, index): (EntityKind, usize),
-    errors: &mut Vec<Diagnostic>,
+    (links, errors): (&EntityLinks, &mut Vec<Diagnostic>),
 ) {
     g.partner_html = std::mem::take(&mut last.partner_html);
     g.sme_html = std::mem::take(&mut last.sme_html);
     g.mission_html = std::mem::take(&mut last.mission_html);
     g.practice_html = std::mem::take(&mut last.practice_html);
-    let (html, rendered) = match kind {
+    g.partner_links = std::mem::take(&mut last.partner_links);
+    g.sme_links = std::mem::take(&mut last.sme_links);
+    g.mission_links = std::mem::take(&mut last.mission_links);
+    g.practice_links = std::mem::take(&mut last.practice_links);
+    let (html, site_links, rendered) = match kind {
         EntityKind::Partner => (
             &mut g.partner_html,
-            one_field_html(&entities.partners, index, partner_field),
+            &mut g.partner_links,
+            one_field_html(&entities.partners, index, links, partner_field),
         ),
         EntityKind::Sme => (
             &mut g.sme_html,
-            one_field_html(&entities.smes, index, sme_field),
+            &mut g.sme_links,
+            one_field_html(&entities.smes, index, links, sme_field),
         ),
         EntityKind::Mission => (
             &mut g.mission_html,
-            one_field_html(&entities.missions, index, mission_field),
+            &mut g.mission_links,
+            one_field_html(&entities.missions, index, links, mission_field),
         ),
         EntityKind::Practice => (
             &mut g.practice_html,
-            one_field_html(&entities.practices, index, practice_field),
+            &mut g.practice_links,
+            one_field_html(&entities.practices, index, links, practice_field),
         ),
     };
-    if let (Some(slot), Some(rendered)) = (html.get_mut(index), rendered) {
-        *slot = rendered.unwrap_or_else(|error| {
-            errors.push(error);
-            String::new()
-        });
+    if let (Some(html), Some(site_links), Some(rendered)) =
+        (html.get_mut(index), site_links.get_mut(index), rendered)
+    {
+        (*html, *site_links) = (rendered.html, rendered.site_links);
+        errors.extend(rendered.errors);
+    }
+}
+
+/// The URL of every entity page of `entities` by the name a link gives it (`smes/<id>`), under
+/// `base` (which holds the language's folder).
+pub(super) fn entity_urls(entities: &Entities, base: &BaseUrl) -> HashMap<String, String> {
+    fn add<T>(
+        urls: &mut HashMap<String, String>,
+        base: &BaseUrl,
+        kind: EntityKind,
+        list: &[Entity<T>],
+    ) {
+        for entity in list {
+            let name = format!("{}/{}", kind.variable().1, entity.id);
+            urls.insert(name, format!("{}/{}/{}/", base.path, kind.dir(), entity.id));
+        }
+    }
+    let mut urls = HashMap::new();
+    add(&mut urls, base, EntityKind::Partner, &entities.partners);
+    add(&mut urls, base, EntityKind::Sme, &entities.smes);
+    add(&mut urls, base, EntityKind::Mission, &entities.missions);
+    add(&mut urls, base, EntityKind::Practice, &entities.practices);
+    urls
+}
+
+/// The file, key and text of the Markdown field of entity `kind`/`index`, if it has one.
+pub fn field_of(
+    entities: &Entities,
+    kind: EntityKind,
+    index: usize,
+) -> Option<(&DataFile, &'static str, &str)> {
+    fn of<T>(
+        list: &[Entity<T>],
+        index: usize,
+        field: Field<T>,
+    ) -> Option<(&DataFile, &'static str, &str)> {
+        let entity = list.get(index)?;
+        let (key, text) = field(&entity.record);
+        Some((&entity.source, key, text?))
+    }
+    match kind {
+        EntityKind::Partner => of(&entities.partners, index, partner_field),
+        EntityKind::Sme => of(&entities.smes, index, sme_field),
+        EntityKind::Mission => of(&entities.missions, index, mission_field),
+        EntityKind::Practice => of(&entities.practices, index, practice_field),
     }
 }
 
@@ -80,48 +144,77 @@ fn practice_field(p: &Practice) -> (&'static str, Option<&str>) {
     ("body", Some(&p.body))
 }
 
-/// The HTML of the Markdown field of each entity (empty where it has none); a field nested too
-/// deep is an error at the place in its file.
+/// The Markdown field of one entity rendered: its HTML, its links to URLs of the site and the
+/// errors in it.
+#[derive(Default)]
+struct RenderedField {
+    html: String,
+    site_links: Vec<SiteLink>,
+    errors: Vec<Diagnostic>,
+}
+
+/// The HTML and the site links of the Markdown field of each entity (empty where it has none);
+/// a field nested too deep, or a link to an entity that does not exist, is an error at the
+/// place in its file.
 fn field_html<T: Sync>(
     list: &[Entity<T>],
+    links: &EntityLinks,
     errors: &mut Vec<Diagnostic>,
     field: Field<T>,
-) -> Vec<String> {
-    let rendered: Vec<Result<String, Diagnostic>> = list
+) -> (Vec<String>, Vec<Vec<SiteLink>>) {
+    let rendered: Vec<RenderedField> = list
         .par_iter()
-        .map(|entity| entity_html(entity, field))
+        .map(|entity| entity_html(entity, links, field))
         .collect();
     rendered
         .into_iter()
-        .map(|html| {
-            html.unwrap_or_else(|error| {
-                errors.push(error);
-                String::new()
-            })
+        .map(|field| {
+            errors.extend(field.errors);
+            (field.html, field.site_links)
         })
-        .collect()
+        .unzip()
 }
 
 fn one_field_html<T>(
     list: &[Entity<T>],
     index: usize,
+    links: &EntityLinks,
     field: Field<T>,
-) -> Option<Result<String, Diagnostic>> {
-    list.get(index).map(|entity| entity_html(entity, field))
+) -> Option<RenderedField> {
+    list.get(index)
+        .map(|entity| entity_html(entity, links, field))
 }
 
-fn entity_html<T>(entity: &Entity<T>, field: Field<T>) -> Result<String, Diagnostic> {
+fn entity_html<T>(entity: &Entity<T>, links: &EntityLinks, field: Field<T>) -> RenderedField {
     let (key, text) = field(&entity.record);
     let Some(text) = text else {
-        return Ok(String::new());
+        return RenderedField::default();
     };
-    render_untrusted(text).map_err(|(offset, deep)| {
-        // The rest of the line, as the file has it, finds the place.
-        let line_end = text[offset..].find('\n').map_or(text.len(), |e| offset + e);
-        let rest = Some(&text[offset..line_end]).filter(|rest| !rest.is_empty());
-        let message = format!("`{key}`: {}", deep.message());
-        entity.source.at(key, rest, message).with_help(deep.help())
-    })
+    match render_untrusted(text, links) {
+        Ok(rendered) => RenderedField {
+            errors: (rendered.missing_entities.into_iter())
+                .map(|(offset, missing)| {
+                    (entity
+                        .source
+                        .at_offset_in(key, text, offset, missing.message))
+                    .with_help(missing.help)
+                })
+                .collect(),
+            html: rendered.html,
+            site_links: rendered.site_links,
+        },
+        Err((offset, deep)) => {
+            // The rest of the line, as the file has it, finds the place.
+            let line_end = text[offset..].find('\n').map_or(text.len(), |e| offset + e);
+            let rest = Some(&text[offset..line_end]).filter(|rest| !rest.is_empty());
+            let message = format!("`{key}`: {}", deep.message());
+            let error = entity.source.at(key, rest, message).with_help(deep.help());
+            RenderedField {
+                errors: vec![error],
+                ..RenderedField::default()
+            }
+        }
+    }
 }
 
 /// An entity record that may name facets (sectors, technologies, target markets).

@@ -36,6 +36,36 @@ impl DataFile {
         self.error(self.locate(0, key, needle), message)
     }
 
+    /// At byte `offset` of `value`, the text of top-level `key`: in a literal block
+    /// (`key: |`) at that place in the file, line by line; in any other form, at the value.
+    pub fn at_offset_in(
+        &self,
+        key: &str,
+        value: &str,
+        offset: usize,
+        message: String,
+    ) -> Diagnostic {
+        let (key_line, value_col) = self.locate(0, key, None);
+        let lines: Vec<&str> = self.text.lines().collect();
+        let is_literal_block = lines
+            .get(key_line - 1)
+            .and_then(|line| line.split_once(':'))
+            .is_some_and(|(_, rest)| rest.trim_start().starts_with('|'));
+        let before = value.get(..offset).unwrap_or(value);
+        if !is_literal_block {
+            return self.error((key_line, value_col), message);
+        }
+        // The block's lines are the value's lines, each behind the block's indentation.
+        let indent = lines
+            .iter()
+            .skip(key_line)
+            .find(|line| !line.trim().is_empty())
+            .map_or(0, |line| line.len() - line.trim_start_matches(' ').len());
+        let line = key_line + 1 + before.matches('\n').count();
+        let col = before.rsplit('\n').next().unwrap_or("").chars().count();
+        self.error((line, indent + col + 1), message)
+    }
+
     /// In a list file: at `key` (and `needle`) of the item whose `id` is `item`.
     pub fn at_item(
         &self,
