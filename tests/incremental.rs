@@ -3,7 +3,7 @@
 
 mod common;
 use common::*;
-use pimap::incremental::{Files, MemoryOutput, Session};
+use pimap::incremental::{Files, MemoryOutput, Rebuild, Session};
 use pimap::{BuildOptions, generate};
 use std::path::{Path, PathBuf};
 
@@ -519,11 +519,9 @@ fn the_edited_page_is_published_before_the_lists_that_show_it() {
     );
 }
 
-#[test]
-fn an_sme_edit_re_renders_only_the_list_pages_that_hold_it() {
-    // Two SMEs a page on /smes/ (alpha and bravo, charlie and delta, echo), three on each facet
-    // page (alpha to charlie, delta and echo): charlie is on page 2 of /smes/ and on page 1 of
-    // each facet; the other pages of those lists are not rendered again.
+/// The `paginated-site` fixture built in a session, then its SME charlie renamed "Charlie
+/// Optics" and rebuilt; the rebuild must have taken the fast path.
+fn rename_charlie_in_the_paginated_site() -> (tempfile::TempDir, BuildOptions, Session, Rebuild) {
     let site = copy_fixture("paginated-site");
     let options = BuildOptions::new(site.path());
     let mut session = Session::new(options.clone());
@@ -537,6 +535,15 @@ fn an_sme_edit_re_renders_only_the_list_pages_that_hold_it() {
     .unwrap();
     let rebuild = session.rebuild(std::slice::from_ref(&rel)).unwrap();
     assert!(rebuild.incremental, "{:?}", rebuild.fallback);
+    (site, options, session, rebuild)
+}
+
+#[test]
+fn an_sme_edit_re_renders_only_the_list_pages_that_hold_it() {
+    // Two SMEs a page on /smes/ (alpha and bravo, charlie and delta, echo), three on each facet
+    // page (alpha to charlie, delta and echo): charlie is on page 2 of /smes/ and on page 1 of
+    // each facet; the other pages of those lists are not rendered again.
+    let (_site, options, session, rebuild) = rename_charlie_in_the_paginated_site();
     let lists: Vec<&str> = rebuild
         .reasons
         .iter()
@@ -570,19 +577,7 @@ fn an_sme_edit_re_renders_only_the_list_pages_that_hold_it() {
 #[test]
 fn an_sme_edit_re_renders_the_pages_that_show_it_among_related_smes() {
     // The five SMEs share a technology and a market: each shows the others as related SMEs.
-    let site = copy_fixture("paginated-site");
-    let options = BuildOptions::new(site.path());
-    let mut session = Session::new(options.clone());
-    session.rebuild(&[]).expect("the fixture builds");
-    let rel = PathBuf::from("data/smes/charlie.yaml");
-    let text = read(&site.path().join(&rel));
-    std::fs::write(
-        site.path().join(&rel),
-        set_field(&text, "name", "Charlie Optics"),
-    )
-    .unwrap();
-    let rebuild = session.rebuild(std::slice::from_ref(&rel)).unwrap();
-    assert!(rebuild.incremental, "{:?}", rebuild.fallback);
+    let (_site, options, session, rebuild) = rename_charlie_in_the_paginated_site();
     for other in ["alpha", "bravo", "delta", "echo"] {
         let reason = format!("/smes/{other}/ (shows smes/charlie)");
         assert!(rebuild.reasons.contains(&reason), "{:?}", rebuild.reasons);
