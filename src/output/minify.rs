@@ -9,7 +9,8 @@
 //! the content minified once per run (by minifying that element alone) is put in its place. The
 //! result is byte for byte what minifying the whole page gives; a page this cannot be sure of (a
 //! `style` attribute, a `<style>` or `<script>` in a comment, a title or a text area, a
-//! placeholder already in the text) is minified whole. Only [`minify_html`] is public.
+//! placeholder already in the text or made by minifying it) is minified whole. Only
+//! [`minify_html`] is public.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, LazyLock, Mutex};
@@ -70,6 +71,11 @@ fn minify_with_shared_elements(html: &[u8], elements: &[InlineElement]) -> Optio
     }
     stand_in.extend_from_slice(&html[at..]);
     let page = minify_html::minify(&stand_in, &config(false));
+    // Minifying decodes entities and drops comments, so text can become a placeholder only now
+    // (`pimap-<!-- -->min:0;`): the page must hold exactly one per element.
+    if memchr::memmem::find_iter(&page, PLACEHOLDER).count() != elements.len() {
+        return None;
+    }
     let mut out = Vec::with_capacity(page.len() + html.len() / 4);
     let mut rest = &page[..];
     for (n, element) in elements.iter().enumerate() {
@@ -281,6 +287,16 @@ mod tests {
             "<style>a { color: red }</style><p>pimap-min:0;</p>",
         ] {
             assert_eq!(inline_elements(html.as_bytes()), None, "{html}");
+            assert_eq!(minify_html(html.as_bytes()), whole(html), "{html}");
+        }
+    }
+
+    #[test]
+    fn text_that_becomes_a_placeholder_when_minified_is_not_replaced() {
+        for html in [
+            "<p>pimap-<!-- x -->min:0;</p><style>a { color: red }</style><script>var a = 1;</script>",
+            "<p>pimap&#45;min:0;</p><style>a { color: red }</style><script>var a = 1;</script>",
+        ] {
             assert_eq!(minify_html(html.as_bytes()), whole(html), "{html}");
         }
     }
