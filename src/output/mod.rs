@@ -146,6 +146,10 @@ impl StagedOutput {
             return Ok(());
         }
         self.place(&path, |p| {
+            // A plain file of an earlier build stands in the way of the link: replace it.
+            if std::fs::symlink_metadata(p).is_ok() {
+                std::fs::remove_file(p)?;
+            }
             std::fs::hard_link(entry, p).or_else(|_| std::fs::copy(entry, p).map(drop))
         })
     }
@@ -339,6 +343,10 @@ mod tests {
             .unwrap();
         assert_eq!(std::fs::read(&entry).unwrap(), b"cached");
         assert_eq!(std::fs::read(staged.stage.join("a.webp")).unwrap(), b"more");
+        // A plain file left by an earlier build (a copy) is replaced by the link, not written
+        // over: the next build finds the link in place.
+        staged.link_cached("a.webp", &entry).unwrap();
+        assert!(is_same_file(&staged.stage.join("a.webp"), &entry));
     }
 
     #[test]

@@ -44,11 +44,20 @@ pub fn key(source_hash: u128, width: u32, extension: &str) -> String {
     format!("{source_hash:032x}-{width}-{SETTINGS}.{extension}")
 }
 
+/// The folder of processed pictures in `cache_root`: `<cache_root>/images/`, unless either is a
+/// symbolic link. The cache sits inside the site, where a proposed branch could commit links:
+/// pimap then keeps no cache rather than read or write through them.
+pub fn images_dir(cache_root: &Path) -> Option<PathBuf> {
+    let images = cache_root.join("images");
+    let is_link = |path: &Path| std::fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink());
+    (!is_link(cache_root) && !is_link(&images)).then_some(images)
+}
+
 impl PictureCache {
-    /// The cache in `<cache_root>/images/`, or no cache.
+    /// The cache in `<cache_root>/images/` ([`images_dir`]), or no cache.
     pub fn new(cache_root: Option<&Path>) -> PictureCache {
         PictureCache {
-            dir: cache_root.map(|root| root.join("images")),
+            dir: cache_root.and_then(images_dir),
             used: Mutex::default(),
             decoded: AtomicUsize::new(0),
             encoded: AtomicUsize::new(0),
@@ -66,7 +75,8 @@ impl PictureCache {
     /// (only replaced whole), so the file may be linked to.
     pub fn entry(&self, key: &str) -> Option<PathBuf> {
         let path = self.dir.as_ref()?.join(key);
-        if !path.is_file() {
+        // A regular file only: a link could lead out of the site.
+        if !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
             return None;
         }
         self.mark(key);
@@ -139,6 +149,31 @@ fn is_old_entry(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn links_in_the_cache_are_never_followed() {
+        let Ok(dir) = tempfile::tempdir() else { return };
+        let outside = dir.path().join("secret.txt");
+        std::fs::write(&outside, "secret").unwrap_or_default();
+        let root = dir.path().join("cache");
+        let images = root.join("images");
+        std::fs::create_dir_all(&images).unwrap_or_default();
+        let linked = key(1, 480, "webp");
+        std::os::unix::fs::symlink(&outside, images.join(&linked)).unwrap_or_default();
+        let cache = PictureCache::new(Some(&root));
+        assert_eq!(cache.entry(&linked), None, "an entry that is a link");
+        // A cache folder that is a link is no cache at all.
+        let linked_root = dir.path().join("linked-cache");
+        std::os::unix::fs::symlink(&root, &linked_root).unwrap_or_default();
+        assert_eq!(images_dir(&linked_root), None);
+        assert!(
+            PictureCache::new(Some(&linked_root))
+                .put("x", b"x")
+                .is_none()
+        );
+        assert_eq!(images_dir(&root), Some(images));
+    }
 
     #[test]
     fn unused_entries_are_pruned_and_used_ones_kept() {

@@ -122,7 +122,9 @@ pub struct PictureManifest {
 impl PictureManifest {
     /// The manifest of the cache in `<cache_root>/images/`, or an empty one that is never written.
     pub fn load(cache_root: Option<&Path>) -> PictureManifest {
-        let path = cache_root.map(|root| root.join("images").join(FILE_NAME));
+        let path = cache_root
+            .and_then(super::cache::images_dir)
+            .map(|images| images.join(FILE_NAME));
         let known = path
             .as_ref()
             .and_then(|path| std::fs::read(path).ok())
