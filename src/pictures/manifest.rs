@@ -29,6 +29,14 @@ use std::time::{Duration, SystemTime};
 
 /// Changes whenever what an entry holds, or how a probe is made, would change.
 const FORMAT: &str = "pimap picture manifest 1";
+/// A hash of the SVG sanitiser's source: a manifest keeps sanitised SVG text, which a change to
+/// what the sanitiser removes must never let a warm build publish again.
+const SANITISER: u64 = xxhash_rust::const_xxh3::xxh3_64(include_bytes!("svg.rs"));
+
+/// The format a manifest must carry to be trusted: its own version and the sanitiser's.
+fn format() -> String {
+    format!("{FORMAT}, sanitiser {SANITISER:016x}")
+}
 /// How long after a file's last change its stamp is trusted.
 pub const RACY_WINDOW: Duration = Duration::from_secs(2);
 /// The manifest's name in the picture cache folder.
@@ -129,7 +137,7 @@ impl PictureManifest {
             .as_ref()
             .and_then(|path| std::fs::read(path).ok())
             .and_then(|bytes| serde_json::from_slice::<Stored>(&bytes).ok())
-            .filter(|stored| stored.format == FORMAT)
+            .filter(|stored| stored.format == format())
             .map(|stored| stored.pictures)
             .unwrap_or_default();
         PictureManifest {
@@ -193,7 +201,7 @@ impl PictureManifest {
             return;
         };
         let stored = Stored {
-            format: FORMAT.to_owned(),
+            format: format(),
             pictures: learnt.clone(),
         };
         let Ok(bytes) = serde_json::to_vec(&stored) else {
@@ -259,6 +267,12 @@ mod tests {
         let path = dir.path().join("images").join(FILE_NAME);
         let text = std::fs::read_to_string(&path).unwrap_or_default();
         std::fs::write(&path, text.replace(FORMAT, "pimap picture manifest 0")).ok();
+        assert!(PictureManifest::load(Some(dir.path())).known.is_empty());
+        // Written with another sanitiser (here: with none named), the sanitised texts it keeps
+        // are not trusted.
+        let other = text.replace(&format(), FORMAT);
+        assert_ne!(other, text);
+        std::fs::write(&path, other).ok();
         assert!(PictureManifest::load(Some(dir.path())).known.is_empty());
     }
 }
