@@ -760,6 +760,26 @@ fn a_body_edit_with_a_broken_site_link_is_an_error_at_its_line() {
     );
 }
 
+/// Adds the heading `before` to the page `post`, builds `root` in a session, renames the heading
+/// to `after` and rebuilds: the rebuild must fail; its diagnostics, as printed.
+fn problems_after_renaming_a_heading(
+    root: &Path,
+    post: &str,
+    before: &str,
+    after: &str,
+) -> Vec<String> {
+    let path = root.join(post);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{text}\n{before}\n")).unwrap();
+    let mut session = Session::new(BuildOptions::new(root));
+    session.rebuild(&[]).expect("the fixture builds");
+    std::fs::write(&path, format!("{text}\n{after}\n")).unwrap();
+    let Err(pimap::BuildError::Site(problems)) = session.rebuild(&[PathBuf::from(post)]) else {
+        panic!("a link to a heading that is gone was accepted");
+    };
+    problems.iter().map(ToString::to_string).collect()
+}
+
 #[test]
 fn a_body_edit_that_removes_a_heading_an_address_links_to_is_an_error() {
     let site = copy_fixture("basic-site");
@@ -770,18 +790,12 @@ fn a_body_edit_that_removes_a_heading_an_address_links_to_is_an_error() {
         format!("{text}\nSee [the programme](/news/mou-signed/#programme).\n"),
     )
     .unwrap();
-    let post = site.path().join("content/news/mou-signed/index.md");
-    let text = std::fs::read_to_string(&post).unwrap();
-    std::fs::write(&post, format!("{text}\n## Programme\n")).unwrap();
-    let mut session = Session::new(BuildOptions::new(site.path()));
-    session.rebuild(&[]).expect("the fixture builds");
-    std::fs::write(&post, format!("{text}\n## Programmes\n")).unwrap();
-    let Err(pimap::BuildError::Site(problems)) =
-        session.rebuild(&[PathBuf::from("content/news/mou-signed/index.md")])
-    else {
-        panic!("a link to a heading that is gone was accepted");
-    };
-    let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    let shown = problems_after_renaming_a_heading(
+        site.path(),
+        "content/news/mou-signed/index.md",
+        "## Programme",
+        "## Programmes",
+    );
     assert!(
         shown.iter().any(|d| d.starts_with("content/about/team.md:")
             && d.contains("link to `/news/mou-signed/#programme`")
@@ -838,18 +852,12 @@ fn a_body_edit_that_removes_a_heading_an_sme_offer_links_to_is_an_error() {
     let text = std::fs::read_to_string(&sme).unwrap();
     let offer = "We weld, as [the news](/news/item-1/#more) says.";
     std::fs::write(&sme, set_field(&text, "offer", offer)).unwrap();
-    let post = site.path().join("content/news/item-1.md");
-    let text = std::fs::read_to_string(&post).unwrap();
-    std::fs::write(&post, format!("{text}\n## More\n")).unwrap();
-    let mut session = Session::new(BuildOptions::new(site.path()));
-    session.rebuild(&[]).expect("the fixture builds");
-    std::fs::write(&post, format!("{text}\n## Much more\n")).unwrap();
-    let Err(pimap::BuildError::Site(problems)) =
-        session.rebuild(&[PathBuf::from("content/news/item-1.md")])
-    else {
-        panic!("a link to a heading that is gone was accepted");
-    };
-    let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    let shown = problems_after_renaming_a_heading(
+        site.path(),
+        "content/news/item-1.md",
+        "## More",
+        "## Much more",
+    );
     assert!(
         shown
             .iter()
