@@ -29,7 +29,7 @@ use bounded::bounded_html;
 use headings::nest_toc;
 pub use headings::{TocEntry, heading_id};
 use images::ImageInProgress;
-pub use links::MissingEntity;
+pub use links::{MissingEntity, address_in_site};
 use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
 pub use slugs::slugify;
 use std::collections::{HashMap, HashSet};

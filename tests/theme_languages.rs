@@ -83,6 +83,24 @@ fn partner_logos_and_the_embed_script_are_taken_from_the_site_root_in_every_lang
 }
 
 #[test]
+fn a_relative_link_in_an_offer_leads_to_the_same_page_wherever_the_offer_is_shown() {
+    let out = built();
+    let public = out.path().join("public");
+    for (path, href) in [
+        ("smes/beamworks/index.html", "/about/"),
+        ("embed/smes/beamworks/index.html", "/about/"),
+        ("fr/smes/beamworks/index.html", "/fr/about/"),
+        ("fr/embed/smes/beamworks/index.html", "/fr/about/"),
+    ] {
+        let html = read(&public.join(path));
+        assert!(
+            html.contains(&format!("href=\"{href}\"")),
+            "{path} should link `../../about/` as `{href}`:\n{html}"
+        );
+    }
+}
+
+#[test]
 fn a_translated_market_name_links_to_its_page() {
     let out = built();
     let french = read(&out.path().join("public/fr/smes/beamworks/index.html"));

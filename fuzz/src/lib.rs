@@ -146,13 +146,13 @@ pub fn entity_text(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let urls = HashMap::from([("smes/lumen".to_owned(), "/smes/lumen/".to_owned())]);
+    let urls = HashMap::from([("smes/lumen".to_owned(), "/sub/smes/lumen/".to_owned())]);
     let links = markdown::EntityLinks {
         urls: &urls,
         unresolved: &HashSet::new(),
         base_path: "/sub",
     };
-    match markdown::render_untrusted(text, &links) {
+    match markdown::render_untrusted(text, &links, "/sub/smes/lumen/") {
         Ok(rendered) => {
             check_sanitised(&rendered.html, false);
             check_sanitised(&markdown::for_embed(&rendered.html), true);

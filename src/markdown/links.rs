@@ -208,6 +208,33 @@ pub(super) fn entity_target(
     }))
 }
 
+/// The address of `url` inside the site (`/smes/x/`, without the base path), read from the
+/// page at `page_url` (which carries the base path) as a browser reads it: `..` stops at the
+/// site's root.
+pub fn address_in_site(base_path: &str, page_url: &str, url: &str) -> String {
+    let (start, rest) = match url.strip_prefix('/') {
+        Some(rest) => (String::new(), rest),
+        None => {
+            let inside = page_url.strip_prefix(base_path).unwrap_or(page_url);
+            let folder = inside.rsplit_once('/').map_or("", |(folder, _)| folder);
+            (folder.to_owned(), url)
+        }
+    };
+    let mut parts: Vec<&str> = start.split('/').filter(|s| !s.is_empty()).collect();
+    for segment in rest.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            segment => parts.push(segment),
+        }
+    }
+    let folder = rest.is_empty() || rest.ends_with('/') || rest.ends_with("/.");
+    let trailing = if folder && !parts.is_empty() { "/" } else { "" };
+    format!("/{}{trailing}", parts.join("/"))
+}
+
 pub(super) fn has_scheme(url: &str) -> bool {
     url.starts_with("//")
         || url.split_once(':').is_some_and(|(scheme, _)| {

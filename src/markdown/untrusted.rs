@@ -5,12 +5,14 @@
 //! sanitised with ammonia: no scripts, event handlers or `javascript:` links, and links get
 //! `rel="noopener noreferrer"`. A link to an entity by its file (`@/smes/<id>`) becomes the
 //! entity's page in the language of the page the text is shown on; a link written as a URL of
-//! this site (`/smes/x/`, `../about/`) is moved with the base URL, as in pages, and returned
-//! with its offset, to be checked once every output is known. Text nested deeper than
-//! [`CONTENT_LIMITS`](crate::html_nesting::CONTENT_LIMITS) never reaches the sanitiser, whose
-//! parser slows down with every level.
+//! this site (`/smes/x/`, `../about/`) is returned with its offset, to be checked once every
+//! output is known, and written as an address from the site's root (with the base URL and the
+//! language's folder): a relative link is read from the entity's own page, so that the text
+//! leads to the same pages wherever it is shown (the entity's page, its embed, the API). Text
+//! nested deeper than [`CONTENT_LIMITS`](crate::html_nesting::CONTENT_LIMITS) never reaches the
+//! sanitiser, whose parser slows down with every level.
 
-use super::links::{MissingEntity, entity_target, has_scheme};
+use super::links::{MissingEntity, address_in_site, entity_target, has_scheme};
 use super::{Located, SiteLink, bounded_html, options};
 use crate::html_nesting::TooDeep;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
@@ -22,7 +24,8 @@ pub struct EntityLinks<'a> {
     pub urls: &'a HashMap<String, String>,
     /// Entities (`smes/<id>`) whose files have errors: links to them are not errors of their own.
     pub unresolved: &'a HashSet<String>,
-    /// The base URL's path (`/sub`, or empty): written before links to `/site/paths`.
+    /// The base URL's path with the language's folder (`/sub/fr`, or empty): written before
+    /// links to `/site/paths`.
     pub base_path: &'a str,
 }
 
@@ -45,18 +48,20 @@ fn sanitiser() -> ammonia::Builder<'static> {
     builder
 }
 
-/// Renders a Markdown field of a data entity to safe HTML, with its links resolved against
-/// `links`; or, for text nested too deep, the byte offset in `text` where it goes too deep, and
-/// what does.
+/// Renders a Markdown field of the data entity whose page is at `page_url` (with the base path)
+/// to safe HTML, with its links resolved against `links`; or, for text nested too deep, the byte
+/// offset in `text` where it goes too deep, and what does.
 pub fn render_untrusted(
     text: &str,
     links: &EntityLinks,
+    page_url: &str,
 ) -> Result<UntrustedHtml, (usize, TooDeep)> {
     let mut out = UntrustedHtml::default();
     let events: Vec<Located> = Parser::new_ext(text, options())
         .into_offset_iter()
         .map(|(event, range)| {
-            let event = resolve_link(demote_headings(event), range.start, links, &mut out);
+            let link_place = (range.start, page_url);
+            let event = resolve_link(demote_headings(event), link_place, links, &mut out);
             (event, range.start)
         })
         .collect();
@@ -68,7 +73,7 @@ pub fn render_untrusted(
 /// A link's start with its URL resolved ([`resolve_url`]); every other event as it is.
 fn resolve_link<'e>(
     event: Event<'e>,
-    offset: usize,
+    link_place: (usize, &str),
     links: &EntityLinks,
     out: &mut UntrustedHtml,
 ) -> Event<'e> {
@@ -83,18 +88,19 @@ fn resolve_link<'e>(
     };
     Event::Start(Tag::Link {
         link_type,
-        dest_url: resolve_url(dest_url, offset, links, out),
+        dest_url: resolve_url(dest_url, link_place, links, out),
         title,
         id,
     })
 }
 
-/// The URL a link written `url` at `offset` leads to: an entity's page for `@/smes/<id>`, the
-/// URL moved with the base URL for `/site/paths`, else `url`. Links to this site are recorded in
-/// `out`, links to entities that do not exist too.
+/// The URL a link written `url` at `offset` in the text of the page at `page_url` leads to: an
+/// entity's page for `@/smes/<id>`, the address from the site's root for `/site/paths` and
+/// `../relative/paths`, else `url`. Links to this site are recorded in `out`, links to entities
+/// that do not exist too.
 fn resolve_url<'e>(
     url: CowStr<'e>,
-    offset: usize,
+    (offset, page_url): (usize, &str),
     links: &EntityLinks,
     out: &mut UntrustedHtml,
 ) -> CowStr<'e> {
@@ -126,10 +132,25 @@ fn resolve_url<'e>(
         anchor: anchor.filter(|a| !a.is_empty()).map(str::to_owned),
         offset,
     });
-    if path.starts_with('/') && !links.base_path.is_empty() {
+    if path.starts_with('/') {
+        if links.base_path.is_empty() {
+            return url;
+        }
         return format!("{}{text}", links.base_path).into();
     }
-    url
+    // Relative: read from the entity's page, as the check reads it.
+    let (relative, query) = path
+        .split_once('?')
+        .map_or((path, None), |(p, q)| (p, Some(q)));
+    let address = address_in_site(links.base_path, page_url, relative);
+    let mut absolute = format!("{}{address}", links.base_path);
+    for (mark, part) in [('?', query), ('#', anchor)] {
+        if let Some(part) = part {
+            absolute.push(mark);
+            absolute.push_str(part);
+        }
+    }
+    absolute.into()
 }
 
 /// The first sentence of the first paragraph of a Markdown field, as plain text on one line: an
@@ -228,7 +249,7 @@ mod tests {
             unresolved: &unresolved,
             base_path: "/sub/fr",
         };
-        render_untrusted(text, &links)
+        render_untrusted(text, &links, "/sub/fr/smes/lumen/")
     }
 
     #[test]
@@ -246,7 +267,11 @@ mod tests {
             "{}",
             out.html
         );
-        assert!(out.html.contains("href=\"../news/\""), "{}", out.html);
+        assert!(
+            out.html.contains("href=\"/sub/fr/smes/news/\""),
+            "relative links are read from the entity's page: {}",
+            out.html
+        );
         let site_links: Vec<(&str, Option<&str>, usize)> = out
             .site_links
             .iter()

@@ -25,13 +25,26 @@ pub(super) fn render_all(
     links: &EntityLinks,
     errors: &mut Vec<Diagnostic>,
 ) {
-    (g.partner_html, g.partner_links) =
-        field_html(&entities.partners, links, errors, partner_field);
-    (g.sme_html, g.sme_links) = field_html(&entities.smes, links, errors, sme_field);
-    (g.mission_html, g.mission_links) =
-        field_html(&entities.missions, links, errors, mission_field);
-    (g.practice_html, g.practice_links) =
-        field_html(&entities.practices, links, errors, practice_field);
+    (g.partner_html, g.partner_links) = field_html(
+        &entities.partners,
+        (links, errors),
+        (EntityKind::Partner, partner_field),
+    );
+    (g.sme_html, g.sme_links) = field_html(
+        &entities.smes,
+        (links, errors),
+        (EntityKind::Sme, sme_field),
+    );
+    (g.mission_html, g.mission_links) = field_html(
+        &entities.missions,
+        (links, errors),
+        (EntityKind::Mission, mission_field),
+    );
+    (g.practice_html, g.practice_links) = field_html(
+        &entities.practices,
+        (links, errors),
+        (EntityKind::Practice, practice_field),
+    );
 }
 
 /// Moves the HTML and links of every entity from `last` into `g` and renders again the
@@ -55,22 +68,22 @@ pub(super) fn render_edited(
         EntityKind::Partner => (
             &mut g.partner_html,
             &mut g.partner_links,
-            one_field_html(&entities.partners, index, links, partner_field),
+            one_field_html(&entities.partners, index, links, (kind, partner_field)),
         ),
         EntityKind::Sme => (
             &mut g.sme_html,
             &mut g.sme_links,
-            one_field_html(&entities.smes, index, links, sme_field),
+            one_field_html(&entities.smes, index, links, (kind, sme_field)),
         ),
         EntityKind::Mission => (
             &mut g.mission_html,
             &mut g.mission_links,
-            one_field_html(&entities.missions, index, links, mission_field),
+            one_field_html(&entities.missions, index, links, (kind, mission_field)),
         ),
         EntityKind::Practice => (
             &mut g.practice_html,
             &mut g.practice_links,
-            one_field_html(&entities.practices, index, links, practice_field),
+            one_field_html(&entities.practices, index, links, (kind, practice_field)),
         ),
     };
     if let (Some(html), Some(site_links), Some(rendered)) =
@@ -158,9 +171,8 @@ struct RenderedField {
 /// place in its file.
 fn field_html<T: Sync>(
     list: &[Entity<T>],
-    links: &EntityLinks,
-    errors: &mut Vec<Diagnostic>,
-    field: Field<T>,
+    (links, errors): (&EntityLinks, &mut Vec<Diagnostic>),
+    field: (EntityKind, Field<T>),
 ) -> (Vec<String>, Vec<Vec<SiteLink>>) {
     let rendered: Vec<RenderedField> = list
         .par_iter()
@@ -179,18 +191,26 @@ fn one_field_html<T>(
     list: &[Entity<T>],
     index: usize,
     links: &EntityLinks,
-    field: Field<T>,
+    field: (EntityKind, Field<T>),
 ) -> Option<RenderedField> {
     list.get(index)
         .map(|entity| entity_html(entity, links, field))
 }
 
-fn entity_html<T>(entity: &Entity<T>, links: &EntityLinks, field: Field<T>) -> RenderedField {
+/// The Markdown field of `entity`, of the kind `kind`, rendered for its page: relative links in
+/// it are read from that page's URL.
+fn entity_html<T>(
+    entity: &Entity<T>,
+    links: &EntityLinks,
+    (kind, field): (EntityKind, Field<T>),
+) -> RenderedField {
     let (key, text) = field(&entity.record);
     let Some(text) = text else {
         return RenderedField::default();
     };
-    match render_untrusted(text, links) {
+    let name = format!("{}/{}", kind.variable().1, entity.id);
+    let page_url = links.urls.get(&name).map_or("", String::as_str);
+    match render_untrusted(text, links, page_url) {
         Ok(rendered) => RenderedField {
             errors: (rendered.missing_entities.into_iter())
                 .map(|(offset, missing)| {
