@@ -284,10 +284,12 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared, BuildError> {
         || render::Templates::compile(&template_sources),
     );
     let template_names: HashSet<String> = template_sources.iter().map(|t| t.name.clone()).collect();
+    let template_ids = std::sync::Arc::new(render::written_ids(&template_sources));
     let mut problems = Vec::new();
     let mut planned = Vec::with_capacity(resolved.len());
     for (mut site, site_problems) in resolved {
         site.cachebust = options.cachebust;
+        site.template_ids = template_ids.clone();
         problems.extend(site_problems);
         let (plan, plan_problems) = plan::OutputPlan::build(&site, &template_names);
         problems.extend(plan_problems);

@@ -4,7 +4,8 @@
 //! `pimap check` makes on the generated HTML, made where the link is written, so that `build`
 //! and `serve` report it too. A link's `#anchor` is checked against the ids of the page it
 //! leads to when that page is made from Markdown (its headings, footnotes and the ids of HTML
-//! written in it); the ids a template writes are checked by `pimap check` alone. Links in the
+//! written in it, and the ids its templates write literally, such as `id="main"`); links to
+//! anchors of content files (`#top`, `@/about.md#team`) are checked here too. Links in the
 //! Markdown fields of data (an SME's `offer`) are checked the same way, read from the entity's
 //! page in each language and reported at their place in the data file.
 
@@ -12,7 +13,7 @@ use super::{OutputOwner, OutputPlan, PlannedOutput};
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::markdown::{RenderedMarkdown, SiteLink, address_in_site};
 use crate::site::entity_fields::field_of;
-use crate::site::{EntityKind, FacetKind, Site, anchor_help};
+use crate::site::{EntityKind, FacetKind, Site, anchor_help, anchors_in, check_anchor};
 use crate::source::content::ContentSource;
 use std::collections::HashSet;
 
@@ -20,8 +21,8 @@ use std::collections::HashSet;
 /// or section made from Markdown.
 pub type AnchorsOf<'a> = dyn Fn(OutputOwner) -> Option<&'a HashSet<String>> + 'a;
 
-/// The broken site links of every page and section of `site`, and of the Markdown fields of its
-/// entities.
+/// The broken site links and anchor links of every page and section of `site`, and the broken
+/// site links of the Markdown fields of its entities.
 pub fn check(site: &Site, plan: &OutputPlan) -> Vec<Diagnostic> {
     let anchors_of = |owner| markdown_anchors(site, owner);
     let pages = site
@@ -35,7 +36,16 @@ pub fn check(site: &Site, plan: &OutputPlan) -> Vec<Diagnostic> {
     pages
         .chain(sections)
         .flat_map(|(source, markdown, url)| {
+            let anchor_links = markdown.anchor_links.iter().filter_map(|link| {
+                let error = check_anchor(source, link, |path| anchors_in(site, path))?;
+                let owner = content_owner(site, &link.target)?;
+                let output = plan.of(owner)?;
+                (!template_writes(site, output, &link.anchor)).then_some(error)
+            });
             check_document(site, plan, source, markdown, url, &anchors_of)
+                .into_iter()
+                .chain(anchor_links)
+                .collect::<Vec<_>>()
         })
         .chain(EntityKind::ALL.into_iter().flat_map(|kind| {
             (0..site.graph.count(kind))
@@ -66,6 +76,27 @@ pub fn check_entity<'a>(
     let page_url = site.url_for_dir(&graph.output_dir(kind, index));
     let at = |offset, message| file.at_offset_in(key, text, offset, message);
     check_links(site, plan, links, &page_url, anchors_of, &at)
+}
+
+/// The page or section of `site` made from the content file at `path` (`news/x.md`).
+fn content_owner(site: &Site, path: &str) -> Option<OutputOwner> {
+    let page = site
+        .pages
+        .binary_search_by(|p| p.source.path.as_str().cmp(path))
+        .ok()
+        .map(OutputOwner::Page);
+    page.or_else(|| {
+        (site.sections.iter())
+            .position(|s| s.source.as_ref().is_some_and(|source| source.path == path))
+            .map(OutputOwner::Section)
+    })
+}
+
+/// Whether the templates that render `output` write the id `anchor` themselves.
+fn template_writes(site: &Site, output: &PlannedOutput, anchor: &str) -> bool {
+    (output.template.as_ref())
+        .and_then(|template| site.template_ids.get(template))
+        .is_some_and(|ids| ids.contains(anchor))
 }
 
 /// The ids of the page or section of `site` that writes `owner`, from its Markdown.
@@ -114,7 +145,7 @@ fn check_links<'a>(
         let address = address_in_site(base_path, page_url, &link.url);
         let path = format!("{}{}", site.language.folder(), output_path(&address));
         if let Some(output) = plan.at_path(&path) {
-            broken.extend(broken_anchor(at, link, output, anchors_of));
+            broken.extend(broken_anchor(site, (at, link), output, anchors_of));
             continue;
         }
         if is_unavailable(site, &address) {
@@ -155,17 +186,18 @@ fn check_links<'a>(
     broken
 }
 
-/// The error for `link`, which leads to `output`, when its `#anchor` names no id of that page.
+/// The error for `link`, which leads to `output`, when its `#anchor` names no id of that page
+/// (neither from its Markdown nor from its templates).
 fn broken_anchor<'a>(
-    at: &LinkError<'_>,
-    link: &SiteLink,
+    site: &Site,
+    (at, link): (&LinkError<'_>, &SiteLink),
     output: &PlannedOutput,
     anchors_of: &AnchorsOf<'a>,
 ) -> Option<Diagnostic> {
     let written = link.anchor.as_deref()?;
     let anchor = crate::output::percent_decode(written).unwrap_or_else(|| written.to_owned());
     let anchors = anchors_of(output.owner)?;
-    if anchors.contains(&anchor) {
+    if anchors.contains(&anchor) || template_writes(site, output, &anchor) {
         return None;
     }
     let message = format!(

@@ -5,6 +5,10 @@
 //! templates, each including the next, overflowed the stack and aborted pimap. Tera already
 //! reports loops, and nesting within one template file (at 40 levels); this module bounds the
 //! chains between files. It walks them without recursion, since a chain can be any length.
+//!
+//! It also collects, for each template, the ids that it and every template it extends or
+//! includes write as literal `id="..."` attributes ([`written_ids`]): the `#main` of a page is
+//! in the theme's `base.html`, not in the page's Markdown, and links to it are not broken.
 
 use super::referenced_templates;
 use crate::diagnostics::Diagnostic;
@@ -82,6 +86,60 @@ fn chain_lengths<'t>(
         }
     }
     lengths
+}
+
+/// For each template by name, the ids written literally (`id="main"`, not `id="{{ x }}"`) in
+/// it and in every template it extends or includes, however deep.
+pub fn written_ids(templates: &[TemplateSource]) -> HashMap<String, HashSet<String>> {
+    let references: HashMap<&str, Vec<String>> = templates
+        .iter()
+        .map(|t| (t.name.as_str(), referenced_templates(&t.text)))
+        .collect();
+    let own: HashMap<&str, Vec<&str>> = templates
+        .iter()
+        .map(|t| (t.name.as_str(), literal_ids(&t.text)))
+        .collect();
+    templates
+        .iter()
+        .map(|t| {
+            let mut ids = HashSet::new();
+            let mut seen = HashSet::from([t.name.as_str()]);
+            let mut to_read = vec![t.name.as_str()];
+            while let Some(name) = to_read.pop() {
+                ids.extend(
+                    own.get(name)
+                        .into_iter()
+                        .flatten()
+                        .map(|id| (*id).to_owned()),
+                );
+                for next in references.get(name).into_iter().flatten() {
+                    if seen.insert(next.as_str()) {
+                        to_read.push(next.as_str());
+                    }
+                }
+            }
+            (t.name.clone(), ids)
+        })
+        .collect()
+}
+
+/// The values of the `id` attributes of `text` written without Tera in them.
+fn literal_ids(text: &str) -> Vec<&str> {
+    let mut ids = Vec::new();
+    for (at, _) in text.match_indices("id=") {
+        let after_space = text[..at].ends_with(|c: char| c.is_ascii_whitespace());
+        let rest = &text[at + 3..];
+        let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            continue;
+        };
+        let Some((value, _)) = rest[1..].split_once(quote) else {
+            continue;
+        };
+        if after_space && !value.is_empty() && !value.contains(['{', '}', '<', '>']) {
+            ids.push(value);
+        }
+    }
+    ids
 }
 
 fn too_long_error(
@@ -169,6 +227,36 @@ mod tests {
             errors[0].message,
             "templates include or extend each other 21 deep from here (t0.html → t1.html → t2.html → … → t20.html); pimap follows at most 16"
         );
+    }
+
+    #[test]
+    fn the_ids_a_template_writes_include_those_of_its_chain() {
+        let templates = [
+            template(
+                "base.html",
+                "<main id=\"main\">{% block content %}{% endblock %}</main>",
+            ),
+            template(
+                "page.html",
+                "{% extends \"base.html\" %}{% block content %}<div data-id=\"no\" id='toc'>\
+                 {% include \"nav.html\" %}<p id=\"{{ page.slug }}\"></p>{% endblock %}",
+            ),
+            template(
+                "nav.html",
+                "<nav id=\"menu\">{% include \"page.html\" %}</nav>",
+            ),
+            template("other.html", "<p id=\"other\"></p>"),
+        ];
+        let ids = written_ids(&templates);
+        let sorted = |name: &str| {
+            let mut list: Vec<&str> = ids[name].iter().map(String::as_str).collect();
+            list.sort_unstable();
+            list
+        };
+        assert_eq!(sorted("page.html"), ["main", "menu", "toc"]);
+        assert_eq!(sorted("base.html"), ["main"]);
+        assert_eq!(sorted("nav.html"), ["main", "menu", "toc"], "a loop ends");
+        assert_eq!(sorted("other.html"), ["other"]);
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub(crate) use shortcodes::{
     shortcode_names as shortcode_names_of,
 };
 mod chains;
+pub use chains::written_ids;
 mod dates;
 pub mod entity_update;
 pub(crate) mod entity_values;

@@ -1,7 +1,9 @@
 //! Links between content files: the URL each content file and content asset resolves to, the
 //! Markdown of every page and section rendered in parallel with its links rewritten, and the
-//! check that every `#anchor` a link points at exists. The full build and the incremental rebuild
-//! both check anchors with [`check_anchor`].
+//! check that an `#anchor` a link points at is an id of the Markdown it leads to
+//! ([`check_anchor`]). The full build makes that check once the output plan is known
+//! (`crate::plan::site_links`), where the ids that the page's templates write count too; the
+//! incremental rebuild makes it for the files it renders again.
 
 use super::{EntityKind, Site, section_path};
 use crate::diagnostics::{Diagnostic, did_you_mean};
@@ -95,7 +97,7 @@ pub fn link_target_urls(site: &Site) -> LinkUrls {
     }
 }
 
-/// Renders every content file's Markdown in parallel, then checks the anchors links point at.
+/// Renders every content file's Markdown in parallel.
 pub(super) fn render_markdown(site: &mut Site, errors: &mut Vec<Diagnostic>) {
     let urls = link_target_urls(site);
     let base_path = site.base.path.clone();
@@ -110,20 +112,14 @@ pub(super) fn render_markdown(site: &mut Site, errors: &mut Vec<Diagnostic>) {
         }
     });
     site.failed_content = failed;
-    let documents = site.pages.iter().map(|p| (&p.source, &p.markdown)).chain(
+    let documents = site.pages.iter().map(|p| &p.markdown).chain(
         site.sections
             .iter()
-            .filter_map(|s| s.source.as_ref().map(|src| (src, &s.markdown))),
+            .filter(|s| s.source.is_some())
+            .map(|s| &s.markdown),
     );
-    for (source, rendered) in documents {
+    for rendered in documents {
         errors.extend(rendered.diagnostics.iter().cloned());
-        let anchors_of = |path: &str| anchors_in(site, path);
-        errors.extend(
-            rendered
-                .anchor_links
-                .iter()
-                .filter_map(|link| check_anchor(source, link, anchors_of)),
-        );
     }
 }
 

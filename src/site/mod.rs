@@ -3,8 +3,9 @@
 //! One file per concern: `tree.rs` decides every page's and section's URL and output folder
 //! (pretty URLs, slugs, page bundles) and builds the section tree; `taxonomies.rs` collects the
 //! terms; `navigation.rs` resolves menu entries and aliases; `links.rs` renders every content
-//! file's Markdown (in parallel) with its links rewritten and checks every `#anchor` that a link
-//! points at; `entities.rs` resolves the data, whose kinds are in `kinds.rs`, and
+//! file's Markdown (in parallel) with its links rewritten, and says how an `#anchor` a link
+//! points at is checked (once every output is known, in `crate::plan::site_links`);
+//! `entities.rs` resolves the data, whose kinds are in `kinds.rs`, and
 //! `entity_fields.rs` derives its Markdown HTML and facets, `related.rs` each SME's related SMEs. Which files a build writes, and
 //! whether two of them collide, is the output plan's concern (`crate::plan`). Nothing here reads
 //! files or knows about templates.
@@ -16,6 +17,7 @@ use crate::source::content::{ContentSource, PageFrontMatter, SectionFrontMatter}
 use crate::source::languages::Language;
 use crate::source::publication::{Publication, Schedule};
 use crate::source::{FileSource, SiteSources};
+use std::collections::{HashMap, HashSet};
 
 pub mod entities;
 pub mod entity_fields;
@@ -71,6 +73,10 @@ pub struct Site {
     pub schedule: Schedule,
     /// The build's day (the roadmap marks it).
     pub today: crate::source::publication::Day,
+    /// The ids each template writes itself, with those of the templates it extends or
+    /// includes, by template name (set once the templates are read): a link to `#main` of a
+    /// page whose templates write `id="main"` is not broken.
+    pub template_ids: std::sync::Arc<HashMap<String, HashSet<String>>>,
 }
 
 /// The URL of something a build leaves out, and why.
@@ -282,6 +288,7 @@ pub fn resolve(sources: SiteSources) -> (Site, Vec<Diagnostic>) {
         withheld,
         schedule,
         today,
+        template_ids: Default::default(),
     };
     links::render_markdown(&mut site, &mut errors);
     (site, errors)
