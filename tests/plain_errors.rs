@@ -85,6 +85,7 @@ plain_errors! {
     a_misspelt_site_link_fails_the_build_at_its_line_with_a_suggestion => errors_of("misspelt-plain-link"),
     a_misspelt_entity_link_fails_the_build_at_its_line_with_a_suggestion => errors_of("misspelt-entity-link"),
     broken_links_in_an_sme_offer_fail_the_build_at_their_lines => errors_of("links-in-sme-offer"),
+    typo_years_in_the_roadmap_are_errors_at_their_lines => errors_of("typo-year-in-roadmap"),
 }
 
 #[test]

@@ -15,6 +15,10 @@ use std::fmt::Write;
 /// Quarters are named on the axis up to this many years; beyond, years alone.
 const MAX_YEARS_WITH_QUARTERS: u32 = 4;
 
+/// The most years an axis spans: a roadmap with a typo year (`0001-01`, which the data's check
+/// refuses) still draws a chart of bounded size, ending at its last year.
+const MAX_AXIS_YEARS: u32 = 50;
+
 /// The span of the axis: whole years, in months from January of the first.
 struct Axis {
     first: u32,
@@ -111,16 +115,8 @@ pub fn roadmap_chart(graph: &DataGraph, words: &ChartWords, today: Day) -> Strin
     let Some((_, actions)) = &graph.entities.roadmap else {
         return String::new();
     };
-    let (Some(first), Some(last), Some(end)) = (
-        actions.iter().map(|a| a.start.parts().0).min(),
-        actions.iter().map(|a| a.end.parts().0).max(),
-        actions.iter().map(|a| a.end.parts()).max(),
-    ) else {
+    let Some((axis, end)) = axis_of(actions) else {
         return String::new();
-    };
-    let axis = Axis {
-        first,
-        last: last.max(first),
     };
     let (marker, is_today) = axis.marker(today, end);
     let track = Track {
@@ -188,6 +184,20 @@ pub fn roadmap_chart(graph: &DataGraph, words: &ChartWords, today: Day) -> Strin
         &table,
         words,
     )
+}
+
+/// The axis of `actions`, from the year of the first start to that of the last end (at most
+/// [`MAX_AXIS_YEARS`], ending at the last), and the last end's (year, month); `None` without
+/// actions.
+fn axis_of(actions: &[RoadmapAction]) -> Option<(Axis, (u32, u32))> {
+    let first = actions.iter().map(|a| a.start.parts().0).min()?;
+    let last = actions.iter().map(|a| a.end.parts().0).max()?.max(first);
+    let end = actions.iter().map(|a| a.end.parts()).max()?;
+    let axis = Axis {
+        first: first.max(last - (MAX_AXIS_YEARS - 1).min(last)),
+        last,
+    };
+    Some((axis, end))
 }
 
 /// The years, and their quarters when there is room, above the tracks.
@@ -270,6 +280,7 @@ fn legend(body: &mut String, words: &ChartWords, is_today: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::data::Month;
 
     #[test]
     fn the_marker_is_today_inside_the_roadmap_and_its_end_outside() {
@@ -281,6 +292,31 @@ mod tests {
         assert_eq!(axis.marker(day("2021-07-01"), (2022, 6)), (18.0, true));
         assert_eq!(axis.marker(day("2026-11-30"), (2022, 6)), (30.0, false));
         assert_eq!(axis.marker(day("2019-01-01"), (2022, 12)), (36.0, false));
+    }
+
+    #[test]
+    fn a_typo_year_leaves_the_axis_and_its_grid_bounded() {
+        let action = |start: &str, end: &str| RoadmapAction {
+            id: start.to_owned(),
+            title: "Study".to_owned(),
+            start: Month(start.to_owned()),
+            end: Month(end.to_owned()),
+            owners: vec!["nordlight".to_owned()],
+            status: Status::Planned,
+            illustrative: false,
+        };
+        let actions = [action("0001-01", "2026-06"), action("2025-01", "2026-12")];
+        let (axis, end) = axis_of(&actions).unwrap();
+        assert_eq!((axis.last, end), (2026, (2026, 12)));
+        assert_eq!(axis.last - axis.first + 1, MAX_AXIS_YEARS);
+        assert_eq!(axis.at((1, 1)), 0.0, "an earlier start begins at the axis");
+        let lines = grid_lines(&axis).matches('M').count();
+        assert_eq!(lines, MAX_AXIS_YEARS as usize * 4 - 1, "{lines} grid lines");
+        let labels = axis_labels(&axis, &ChartWords::english());
+        assert_eq!(
+            labels.matches("class=\"gantt-year\"").count(),
+            MAX_AXIS_YEARS as usize
+        );
     }
 
     #[test]

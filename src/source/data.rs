@@ -275,24 +275,12 @@ pub fn add_file(
         if let Some(actions) = parse::<Vec<RoadmapAction>>(&source, errors) {
             check_list(&source, actions.iter().map(|a| a.id.as_str()), errors);
             for action in &actions {
-                if action.end < action.start {
-                    errors.push(source.at_item(
-                        &action.id,
-                        "end",
-                        None,
-                        format!(
-                            "`end` ({}) is before `start` ({})",
-                            action.end.0, action.start.0
-                        ),
-                    ));
-                }
-                if action.owners.is_empty() {
-                    errors.push(source.at_item(
-                        &action.id,
-                        "owners",
-                        None,
-                        "`owners` needs at least one partner id".to_owned(),
-                    ));
+                for (key, message, help) in roadmap_problems(action) {
+                    let error = source.at_item(&action.id, key, None, message);
+                    errors.push(match help {
+                        Some(help) => error.with_help(help),
+                        None => error,
+                    });
                 }
             }
             entities.roadmap = Some((source, actions));
@@ -424,6 +412,38 @@ fn kpi_problems(kpi: &Kpi) -> Vec<(&'static str, String)> {
     .filter(|(_, value)| !(value.is_finite() && *value >= 0.0))
     .map(|(key, _)| (key, format!("`{key}` must be a number of 0 or more")))
     .collect()
+}
+
+/// What is wrong with an action of the roadmap: the key, the message and what to do.
+fn roadmap_problems(action: &RoadmapAction) -> Vec<(&'static str, String, Option<String>)> {
+    let mut problems = Vec::new();
+    for (key, month) in [("start", &action.start), ("end", &action.end)] {
+        let (year, _) = month.parts();
+        if !Month::YEARS.contains(&year) {
+            let message = format!(
+                "`{key}` is `{}`: the year {year} cannot be right for the roadmap",
+                month.0
+            );
+            let (from, to) = (Month::YEARS.start(), Month::YEARS.end());
+            let help = format!(
+                "check the year for a typo and write it in full, from {from} to {to}: for \
+                 example `{key}: \"2026-03\"`"
+            );
+            problems.push((key, message, Some(help)));
+        }
+    }
+    if action.end < action.start {
+        let message = format!(
+            "`end` ({}) is before `start` ({})",
+            action.end.0, action.start.0
+        );
+        problems.push(("end", message, None));
+    }
+    if action.owners.is_empty() {
+        let message = "`owners` needs at least one partner id".to_owned();
+        problems.push(("owners", message, None));
+    }
+    problems
 }
 
 /// What is wrong with the id of an item of a list file, given the ids before it.

@@ -131,6 +131,9 @@ impl JsonSchema for Year {
 pub struct Month(pub String);
 
 impl Month {
+    /// The years a month of the roadmap may have: any other is a typo (`0001-01`, `2602-12`).
+    pub const YEARS: std::ops::RangeInclusive<u32> = 1900..=2200;
+
     /// (year, month)
     pub fn parts(&self) -> (u32, u32) {
         let (y, m) = self.0.split_once('-').unwrap_or(("1970", "1"));
@@ -172,9 +175,9 @@ impl JsonSchema for Month {
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
-            "description": "A month, written YYYY-MM: 2020-01.",
+            "description": "A month, written YYYY-MM, of a year from 1900 to 2200: 2020-01.",
             "type": "string",
-            "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$",
+            "pattern": "^(19[0-9]{2}|2[01][0-9]{2}|2200)-(0[1-9]|1[0-2])$",
         })
     }
 }
