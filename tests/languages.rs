@@ -101,6 +101,27 @@ fn a_language_folder_in_the_default_content_is_an_error() {
 }
 
 #[test]
+fn a_broken_link_in_a_data_translation_is_reported_at_the_translation() {
+    let site = copy_fixture("multilingual-site");
+    std::fs::write(
+        site.path().join("data/smes/alpha.fr.yaml"),
+        "looking_for: [Distributeurs]\noffer: |\n  Nous soudons avec la lumière.\n\n  Lisez [qui nous sommes](/qui-somme-nous/).\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let run = build(site.path(), &out.path().join("public"), &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "data/smes/alpha.fr.yaml:5:9: error: link to `/qui-somme-nous/`: this site has no page at that address\n 5 |   Lisez [qui nous sommes](/qui-somme-nous/)."
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("alpha.yaml"), "{}", run.stderr);
+}
+
+#[test]
 fn check_translations_lists_what_is_missing_or_older_than_its_original() {
     let site = copy_fixture("multilingual-site");
     let about = site.path().join("content/about.md");

@@ -129,7 +129,7 @@ pub fn field_of(
     ) -> Option<(&DataFile, &'static str, &str)> {
         let entity = list.get(index)?;
         let (key, text) = field(&entity.record);
-        Some((&entity.source, key, text?))
+        Some((entity.file_of(key), key, text?))
     }
     match kind {
         EntityKind::Partner => of(&entities.partners, index, partner_field),
@@ -215,7 +215,7 @@ fn entity_html<T>(
             errors: (rendered.missing_entities.into_iter())
                 .map(|(offset, missing)| {
                     (entity
-                        .source
+                        .file_of(key)
                         .at_offset_in(key, text, offset, missing.message))
                     .with_help(missing.help)
                 })
@@ -228,7 +228,10 @@ fn entity_html<T>(
             let line_end = text[offset..].find('\n').map_or(text.len(), |e| offset + e);
             let rest = Some(&text[offset..line_end]).filter(|rest| !rest.is_empty());
             let message = format!("`{key}`: {}", deep.message());
-            let error = entity.source.at(key, rest, message).with_help(deep.help());
+            let error = entity
+                .file_of(key)
+                .at(key, rest, message)
+                .with_help(deep.help());
             RenderedField {
                 errors: vec![error],
                 ..RenderedField::default()

@@ -145,6 +145,26 @@ pub struct Entity<T> {
     pub record: T,
     /// Whether it is published on the build's day (set once every file is read).
     pub publication: Publication,
+    /// In a further language, the translation laid over `record` (`smes/x.fr.yaml`), if any.
+    pub translation: Option<TranslatedFields>,
+}
+
+/// The file of a translation laid over an entity, and the fields it gave.
+#[derive(Debug, Clone)]
+pub struct TranslatedFields {
+    pub file: DataFile,
+    pub keys: Vec<String>,
+}
+
+impl<T> Entity<T> {
+    /// The file that holds the field `key` as the record has it: the translation's when it
+    /// gave `key`, else the entity's own. A problem in the field is reported at that file.
+    pub fn file_of(&self, key: &str) -> &DataFile {
+        match &self.translation {
+            Some(translation) if translation.keys.iter().any(|k| k == key) => &translation.file,
+            _ => &self.source,
+        }
+    }
 }
 
 /// Every typed entity of the site.
@@ -316,6 +336,7 @@ pub fn add_file(
                     source,
                     record,
                     publication: Publication::Published,
+                    translation: None,
                 });
             }
         }
@@ -340,6 +361,7 @@ pub fn add_file(
                     source,
                     record,
                     publication: Publication::Published,
+                    translation: None,
                 });
             }
         }
@@ -378,6 +400,7 @@ pub fn add_file(
                     source,
                     record,
                     publication: Publication::Published,
+                    translation: None,
                 });
             }
         }
@@ -395,6 +418,7 @@ pub fn add_file(
                     source,
                     record,
                     publication: Publication::Published,
+                    translation: None,
                 });
             }
         }

@@ -9,12 +9,14 @@
 //! each a map from the name as written in the data (a market by its English country name) to
 //! its translation. Every overlay is checked like the
 //! data: an unknown field, a field that cannot be translated, a value of the wrong kind and an
-//! overlay without its original are errors at their line.
+//! overlay without its original are errors at their line. A translated entity keeps its
+//! overlay's file beside its own, so that a problem found later in a translated field (a broken
+//! link in the French offer) is reported at the translation's line.
 
 mod photos;
 
 use crate::diagnostics::{Diagnostic, did_you_mean};
-use crate::source::data::{DataFile, Entities, Entity};
+use crate::source::data::{DataFile, Entities, Entity, TranslatedFields};
 use photos::{check_photo_files, merge_photos, read_photos};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -187,7 +189,13 @@ impl Overlays {
         for entity in list {
             let rel = format!("{folder}/{}.yaml", entity.id);
             match self.entities.get(&(code.to_owned(), rel)) {
-                Some((_, fields)) => merge(&mut entity.record, fields),
+                Some((file, fields)) => {
+                    merge(&mut entity.record, fields);
+                    entity.translation = Some(TranslatedFields {
+                        file: file.clone(),
+                        keys: fields.keys().cloned().collect(),
+                    });
+                }
                 None => {
                     untranslated.insert(format!("{folder}/{}.yaml", entity.id));
                 }
