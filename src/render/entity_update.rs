@@ -59,8 +59,9 @@ pub fn update(
     let mut changed = ChangedValues::default();
     let market_urls = entity_values::market_urls(site);
     let mut remade = vec![(kind, index)];
-    let renamed =
-        |new: &Value| new.get_from_path("name") != old.cards.partners[index].get_from_path("name");
+    let renamed = |new: &Value| {
+        new.get_from_path("name") != old.cards.of(EntityKind::Partner)[index].get_from_path("name")
+    };
     let new_card = entity_values::card(site, &market_urls, kind, index)?;
     if kind == EntityKind::Partner && renamed(&new_card) {
         remade.extend(g.partner_smes[index].iter().map(|&s| (EntityKind::Sme, s)));

@@ -1,6 +1,8 @@
 //! Template values of data entities: each partner, SME, mission and practice as a "card" (its
 //! own fields, URL and rendered Markdown) and as a full value (the card plus its relations, as
-//! cards, so that values never nest without end), and the facets derived from the data.
+//! cards, so that values never nest without end), and the facets derived from the data. Cards
+//! and full values are each kept in one [`ValuesByKind`], so a new kind of entity adds a list,
+//! not a field in every container.
 
 use crate::site::Site;
 use crate::site::entities::{DataGraph, EntityKind, Facet, FacetKind};
@@ -9,38 +11,52 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use tera::Value;
 
+/// One list of values per kind of entity, each in id order.
+#[derive(Clone, Default, PartialEq)]
+pub struct ValuesByKind([Vec<Value>; EntityKind::ALL.len()]);
+
+impl ValuesByKind {
+    /// The lists `make` gives for each kind, or its first error.
+    fn try_from_fn(
+        mut make: impl FnMut(EntityKind) -> Result<Vec<Value>, tera::Error>,
+    ) -> Result<ValuesByKind, tera::Error> {
+        let mut lists = ValuesByKind::default();
+        for kind in EntityKind::ALL {
+            *lists.of_mut(kind) = make(kind)?;
+        }
+        Ok(lists)
+    }
+
+    pub fn of(&self, kind: EntityKind) -> &[Value] {
+        &self.0[kind as usize]
+    }
+
+    pub(super) fn of_mut(&mut self, kind: EntityKind) -> &mut Vec<Value> {
+        // `EntityKind::ALL` lists the kinds in the order they are declared in.
+        &mut self.0[kind as usize]
+    }
+}
+
 /// Entity values, by kind, in id order.
 #[derive(Clone)]
 pub struct EntityValues {
-    pub partners: Vec<Value>,
-    pub smes: Vec<Value>,
-    pub missions: Vec<Value>,
-    pub practices: Vec<Value>,
+    /// The full value of every entity.
+    pub full: ValuesByKind,
     /// For each facet kind (in `FacetKind::ALL` order), its facets.
     pub facets: Vec<Vec<Value>>,
     pub kpis: Value,
     pub roadmap: Value,
     /// The cards the full values and facets embed.
-    pub cards: Cards,
+    pub cards: ValuesByKind,
 }
 
 impl EntityValues {
     pub fn of(&self, kind: EntityKind) -> &[Value] {
-        match kind {
-            EntityKind::Partner => &self.partners,
-            EntityKind::Sme => &self.smes,
-            EntityKind::Mission => &self.missions,
-            EntityKind::Practice => &self.practices,
-        }
+        self.full.of(kind)
     }
 
     pub(super) fn of_mut(&mut self, kind: EntityKind) -> &mut Vec<Value> {
-        match kind {
-            EntityKind::Partner => &mut self.partners,
-            EntityKind::Sme => &mut self.smes,
-            EntityKind::Mission => &mut self.missions,
-            EntityKind::Practice => &mut self.practices,
-        }
+        self.full.of_mut(kind)
     }
 
     pub fn facets_of(&self, kind: FacetKind) -> &[Value] {
@@ -127,35 +143,6 @@ fn organisers(g: &DataGraph, partner_cards: &[Value], mission: usize) -> Value {
         })
         .collect::<Vec<_>>();
     Value::from(list)
-}
-
-/// The cards of every entity, by kind, in id order: what other values embed.
-#[derive(Clone)]
-pub struct Cards {
-    pub partners: Vec<Value>,
-    pub smes: Vec<Value>,
-    pub missions: Vec<Value>,
-    pub practices: Vec<Value>,
-}
-
-impl Cards {
-    pub fn of(&self, kind: EntityKind) -> &[Value] {
-        match kind {
-            EntityKind::Partner => &self.partners,
-            EntityKind::Sme => &self.smes,
-            EntityKind::Mission => &self.missions,
-            EntityKind::Practice => &self.practices,
-        }
-    }
-
-    pub(super) fn of_mut(&mut self, kind: EntityKind) -> &mut Vec<Value> {
-        match kind {
-            EntityKind::Partner => &mut self.partners,
-            EntityKind::Sme => &mut self.smes,
-            EntityKind::Mission => &mut self.missions,
-            EntityKind::Practice => &mut self.practices,
-        }
-    }
 }
 
 /// The URL of the market facet of each country, by its slug (the country code in lower case):
@@ -314,55 +301,57 @@ fn mission_card(site: &Site, i: usize) -> Result<Value, tera::Error> {
 }
 
 /// The full value of entity `kind`/`i`: its card with its relations, as cards.
-pub(super) fn full(g: &DataGraph, cards: &Cards, kind: EntityKind, i: usize) -> Value {
+pub(super) fn full(g: &DataGraph, cards: &ValuesByKind, kind: EntityKind, i: usize) -> Value {
+    use EntityKind::{Mission, Partner, Practice, Sme};
+    let pick = |kind, indices: &[usize]| pick(cards.of(kind), indices);
     let relations = match kind {
-        EntityKind::Partner => vec![
-            ("smes", pick(&cards.smes, &g.partner_smes[i])),
-            ("missions", pick(&cards.missions, &g.partner_missions[i])),
-            ("mous", pick(&cards.partners, &g.partner_mous[i])),
-            ("practices", pick(&cards.practices, &g.partner_practices[i])),
+        Partner => vec![
+            ("smes", pick(Sme, &g.partner_smes[i])),
+            ("missions", pick(Mission, &g.partner_missions[i])),
+            ("mous", pick(Partner, &g.partner_mous[i])),
+            ("practices", pick(Practice, &g.partner_practices[i])),
         ],
-        EntityKind::Sme => {
+        Sme => {
             let cluster = g
                 .sme_cluster
                 .get(i)
-                .and_then(|&c| cards.partners.get(c))
+                .and_then(|&c| cards.of(Partner).get(c))
                 .cloned()
                 .unwrap_or_else(Value::none);
             vec![
                 ("cluster", cluster),
-                ("missions", pick(&cards.missions, &g.sme_missions[i])),
-                ("related", pick(&cards.smes, &g.sme_related[i])),
+                ("missions", pick(Mission, &g.sme_missions[i])),
+                ("related", pick(Sme, &g.sme_related[i])),
             ]
         }
-        EntityKind::Mission => vec![
-            ("organisers", organisers(g, &cards.partners, i)),
-            ("partners", pick(&cards.partners, &g.mission_partners[i])),
-            ("hosts", pick(&cards.partners, &g.mission_hosts[i])),
-            (
-                "participants",
-                pick(&cards.smes, &g.mission_participants[i]),
-            ),
-            ("practices", pick(&cards.practices, &g.mission_practices[i])),
+        Mission => vec![
+            ("organisers", organisers(g, cards.of(Partner), i)),
+            ("partners", pick(Partner, &g.mission_partners[i])),
+            ("hosts", pick(Partner, &g.mission_hosts[i])),
+            ("participants", pick(Sme, &g.mission_participants[i])),
+            ("practices", pick(Practice, &g.mission_practices[i])),
         ],
-        EntityKind::Practice => vec![
-            ("partners", pick(&cards.partners, &g.practice_partners[i])),
-            ("missions", pick(&cards.missions, &g.practice_missions[i])),
+        Practice => vec![
+            ("partners", pick(Partner, &g.practice_partners[i])),
+            ("missions", pick(Mission, &g.practice_missions[i])),
         ],
     };
     merge(cards.of(kind)[i].clone(), relations)
 }
 
 /// The value of a facet: its name and URL, with the cards of the SMEs and partners that have it.
-pub(super) fn facet_value(kind: FacetKind, facet: &Facet, cards: &Cards) -> Value {
+pub(super) fn facet_value(kind: FacetKind, facet: &Facet, cards: &ValuesByKind) -> Value {
     let mut fields = BTreeMap::new();
     fields.insert("name", Value::from(facet.name.as_str()));
     fields.insert("slug", Value::from(facet.slug.as_str()));
     fields.insert("url", Value::from(facet.url.as_str()));
     fields.insert("kind", Value::from(kind.dir()));
     fields.insert("kind_title", Value::from(kind.title()));
-    fields.insert("smes", pick(&cards.smes, &facet.smes));
-    fields.insert("partners", pick(&cards.partners, &facet.partners));
+    fields.insert("smes", pick(cards.of(EntityKind::Sme), &facet.smes));
+    fields.insert(
+        "partners",
+        pick(cards.of(EntityKind::Partner), &facet.partners),
+    );
     fields.insert(
         "count",
         Value::from(facet.smes.len() + facet.partners.len()),
@@ -371,7 +360,7 @@ pub(super) fn facet_value(kind: FacetKind, facet: &Facet, cards: &Cards) -> Valu
 }
 
 /// The roadmap actions, each with the cards of its owners.
-pub(super) fn roadmap(g: &DataGraph, cards: &Cards) -> Result<Value, tera::Error> {
+pub(super) fn roadmap(g: &DataGraph, cards: &ValuesByKind) -> Result<Value, tera::Error> {
     Ok(match &g.entities.roadmap {
         Some((_, actions)) => Value::from(
             actions
@@ -382,7 +371,7 @@ pub(super) fn roadmap(g: &DataGraph, cards: &Cards) -> Result<Value, tera::Error
                         Value::try_from_serializable(action)?,
                         vec![(
                             "owner_partners",
-                            pick(&cards.partners, &g.roadmap_owners[i]),
+                            pick(cards.of(EntityKind::Partner), &g.roadmap_owners[i]),
                         )],
                     ))
                 })
@@ -395,22 +384,16 @@ pub(super) fn roadmap(g: &DataGraph, cards: &Cards) -> Result<Value, tera::Error
 pub fn build(site: &Site) -> Result<EntityValues, tera::Error> {
     let g = &site.graph;
     let market_urls = market_urls(site);
-    let cards_of = |kind: EntityKind| -> Result<Vec<Value>, tera::Error> {
+    let cards = ValuesByKind::try_from_fn(|kind| {
         (0..g.count(kind))
             .map(|i| card(site, &market_urls, kind, i))
             .collect()
-    };
-    let cards = Cards {
-        partners: cards_of(EntityKind::Partner)?,
-        smes: cards_of(EntityKind::Sme)?,
-        missions: cards_of(EntityKind::Mission)?,
-        practices: cards_of(EntityKind::Practice)?,
-    };
-    let full_of = |kind: EntityKind| -> Vec<Value> {
-        (0..g.count(kind))
+    })?;
+    let full = ValuesByKind::try_from_fn(|kind| {
+        Ok((0..g.count(kind))
             .map(|i| full(g, &cards, kind, i))
-            .collect()
-    };
+            .collect())
+    })?;
     let facets = FacetKind::ALL
         .iter()
         .map(|&kind| {
@@ -425,10 +408,7 @@ pub fn build(site: &Site) -> Result<EntityValues, tera::Error> {
         None => Value::from(Vec::<Value>::new()),
     };
     Ok(EntityValues {
-        partners: full_of(EntityKind::Partner),
-        smes: full_of(EntityKind::Sme),
-        missions: full_of(EntityKind::Mission),
-        practices: full_of(EntityKind::Practice),
+        full,
         facets,
         kpis,
         roadmap: roadmap(g, &cards)?,
@@ -462,4 +442,20 @@ pub fn data_value(site: &Site, values: &EntityValues) -> Result<Value, tera::Err
     map.insert("kpis".into(), values.kpis.clone());
     map.insert("roadmap".into(), values.roadmap.clone());
     Ok(Value::from(map))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_has_its_own_list() {
+        let mut lists = ValuesByKind::default();
+        for (n, kind) in EntityKind::ALL.into_iter().enumerate() {
+            lists.of_mut(kind).extend(vec![Value::from(n); n + 1]);
+        }
+        for (n, kind) in EntityKind::ALL.into_iter().enumerate() {
+            assert_eq!(lists.of(kind), vec![Value::from(n); n + 1], "{kind:?}");
+        }
+    }
 }

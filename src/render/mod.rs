@@ -447,10 +447,13 @@ fn template_context(site: &Site, values: &SiteValues, owner: OutputOwner) -> Con
     let mut context = Context::new();
     match owner {
         OutputOwner::Embed(Embed::Sme(i)) => {
-            context.insert_value("sme", values.entities.smes[i].clone());
+            context.insert_value("sme", values.entities.of(EntityKind::Sme)[i].clone());
         }
         OutputOwner::Embed(Embed::ClusterSmes(p, filter)) => {
-            context.insert_value("partner", values.entities.partners[p].clone());
+            context.insert_value(
+                "partner",
+                values.entities.of(EntityKind::Partner)[p].clone(),
+            );
             let mut smes = site.graph.partner_smes[p].clone();
             match filter {
                 Some((kind, f)) => {
@@ -469,7 +472,7 @@ fn template_context(site: &Site, values: &SiteValues, owner: OutputOwner) -> Con
             let smes: Vec<Value> = smes
                 .iter()
                 .take(cap)
-                .map(|&s| values.entities.smes[s].clone())
+                .map(|&s| values.entities.of(EntityKind::Sme)[s].clone())
                 .collect();
             context.insert_value("smes", Value::from(smes));
         }

@@ -108,6 +108,9 @@ fn items(values: &SiteValues, list: PagedList) -> &[Value] {
         PagedList::Term(t, i) => field(&values.term_values[t][i], "pages"),
         PagedList::EntityList(kind) => values.entities.of(kind),
         PagedList::Facet(kind, i) => field(&values.entities.facets_of(kind)[i], "smes"),
-        PagedList::Partner(p) => field(&values.entities.partners[p], "smes"),
+        PagedList::Partner(p) => field(
+            &values.entities.of(crate::site::EntityKind::Partner)[p],
+            "smes",
+        ),
     }
 }
