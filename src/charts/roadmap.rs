@@ -1,7 +1,8 @@
 //! The roadmap as a Gantt chart, drawn in HTML (see the module `charts`): a column of action
 //! labels (title, then status and owners), a track per action with its bar from the start to
 //! the end month, coloured by status, years and quarters on the axis, and a marker at the
-//! build's day when it falls inside the roadmap, else at the roadmap's end.
+//! build's day when it falls inside the roadmap, else at the roadmap's end. The axis spans at
+//! most [`MAX_AXIS_YEARS`], so a typo year cannot make the chart endless.
 
 use super::words::ChartWords;
 use super::{SERIES, figure, swatch};
