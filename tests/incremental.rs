@@ -182,6 +182,8 @@ fn random_data_or_file_edit(
         7 => "content/about/history.md",
         8 => "data/smes/charlie.yaml",
         9 => "data/smes/echo.yaml",
+        10 => "data/kpis.yaml",
+        11 => "data/roadmap.yaml",
         _ => return None,
     };
     let rel = PathBuf::from(rel);
@@ -217,6 +219,12 @@ fn random_data_or_file_edit(
             &format!("2021-0{}-1{}", 1 + rng.below(9), rng.below(10)),
         ),
         (Some("md"), _) => set_field(&text, "tags", &format!("[{}, {}]", words[2], words[3])),
+        (Some("yaml"), _) if rel.starts_with("data/kpis.yaml") => {
+            set_field(&text, "label", &format!("Edited {phrase}"))
+        }
+        (Some("yaml"), _) if rel.starts_with("data/roadmap.yaml") => {
+            set_field(&text, "title", &format!("Edited {phrase}"))
+        }
         (Some("yaml"), n) => {
             let key = match (text.contains("\nname: "), text.contains("\noffer: "), n) {
                 (_, true, 1) => return write_offer(rel, before, &path, &text, &phrase),
@@ -258,7 +266,7 @@ fn random_edits(
     cachebust: bool,
     minify: bool,
     seed: u64,
-) {
+) -> std::collections::BTreeMap<String, usize> {
     let site = copy_fixture(fixture);
     std::fs::create_dir_all(site.path().join("static/css")).unwrap();
     std::fs::write(
@@ -284,7 +292,7 @@ fn random_edits(
             Some(full) => {
                 let rebuild = incremental.unwrap_or_else(|e| panic!("{name}, step {step}: incremental failed where a full build succeeded: {e:?}"));
                 fast += usize::from(rebuild.incremental);
-                *paths.entry(path_taken(&rebuild)).or_default() += 1;
+                *paths.entry(path_taken(&rebuild, &changed)).or_default() += 1;
                 assert_same(&name, step, session.files(), &full);
             }
             None => {
@@ -316,14 +324,19 @@ fn random_edits(
             "{name}: no edit took {path:?}: {paths:?}"
         );
     }
+    paths
 }
 
-/// The path a rebuild took: a fast path named by the reason of the edited file's own output, or
-/// the full path with its reason.
-fn path_taken(rebuild: &Rebuild) -> String {
+/// The path a rebuild after `changed` took: a fast path named by the reason of the edited
+/// file's own output (or by the file, for a KPI or roadmap edit), or the full path with its
+/// reason.
+fn path_taken(rebuild: &Rebuild, changed: &Path) -> String {
     if !rebuild.incremental {
         let reason = rebuild.fallback.as_deref().unwrap_or("unknown change");
         return format!("full: {reason}");
+    }
+    if changed.starts_with("data/kpis.yaml") || changed.starts_with("data/roadmap.yaml") {
+        return "kpis or roadmap".to_owned();
     }
     let own = [
         "its front matter",
@@ -366,8 +379,9 @@ fn random_edits_with_minified_output_and_no_cache_busting() {
 
 #[test]
 fn random_edits_of_a_site_with_data_and_shortcodes() {
+    let mut paths = std::collections::BTreeMap::new();
     for seed in [3, 11] {
-        random_edits(
+        let taken = random_edits(
             "data-site",
             &["showcase.md", "smes/_index.md", "_index.md"],
             &[
@@ -379,6 +393,12 @@ fn random_edits_of_a_site_with_data_and_shortcodes() {
             false,
             seed,
         );
+        for (path, count) in taken {
+            *paths.entry(path).or_insert(0) += count;
+        }
+    }
+    for path in ["kpis or roadmap", "its data"] {
+        assert!(paths.contains_key(path), "no edit took {path:?}: {paths:?}");
     }
 }
 
@@ -874,6 +894,40 @@ fn an_sme_name_edit_is_incremental_and_re_renders_what_shows_the_sme() {
     assert_eq!(
         rebuild.fallback.as_deref(),
         Some("the edit of smes/beamworks changes a reference or a facet")
+    );
+}
+
+#[test]
+fn a_kpi_or_roadmap_edit_re_renders_the_pages_that_show_it() {
+    for (rel, key, value) in [
+        ("data/kpis.yaml", "label", "SMEs met"),
+        ("data/roadmap.yaml", "title", "Market survey"),
+    ] {
+        let rebuild = rebuild_after_edit("data-site", rel, |text| set_field(text, key, value));
+        assert!(rebuild.incremental, "{rel}: {:?}", rebuild.fallback);
+        // The results page draws the chart and the table through shortcodes in its body.
+        let reason = "/results/ (its body)".to_owned();
+        assert!(
+            rebuild.reasons.contains(&reason),
+            "{rel}: {:?}",
+            rebuild.reasons
+        );
+        assert!(
+            !urls(&rebuild.reasons).contains(&"/smes/beamworks/"),
+            "{rel}: {:?}",
+            rebuild.reasons
+        );
+    }
+    // An owner that is no partner is an error a full build reports.
+    let site = copy_fixture("data-site");
+    let mut session = Session::new(BuildOptions::new(site.path()));
+    session.rebuild(&[]).expect("the fixture builds");
+    let roadmap = site.path().join("data/roadmap.yaml");
+    std::fs::write(&roadmap, set_field(&read(&roadmap), "owners", "[nobody]")).unwrap();
+    assert!(
+        session
+            .rebuild(&[PathBuf::from("data/roadmap.yaml")])
+            .is_err()
     );
 }
 

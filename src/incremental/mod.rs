@@ -1,5 +1,5 @@
 //! Incremental rebuilds for `pimap serve`: keep the last good build and, when only Markdown
-//! files, templates, static files or one entity file changed, redo only what those changes
+//! files, templates, static files, one entity file or the KPIs or roadmap changed, redo only what those changes
 //! reach.
 //!
 //! Each fast path is a sequence of named phases on the output plan of the last build and says,
@@ -15,12 +15,14 @@
 //! - template edits ([`templates`]): the outputs whose template extends, includes or calls it;
 //! - static files that are not referenced with a content hash: re-read alone;
 //! - one entity file that keeps its references and facets ([`data`]): the outputs that show
-//!   entity data.
+//!   entity data;
+//! - `data/kpis.yaml` or `data/roadmap.yaml` ([`data_lists`]): the pages whose shortcodes show
+//!   data, and the outputs whose templates read that list from `data` or draw its chart.
 //!
 //! In a site with several languages ([`languages`]), a body edit is taken by each language that
 //! shows the file, an original's front matter by every language (a translation inherits from
 //! it), a translation's by its own; other edits take the full path there. Anything else (a new
-//! or deleted file, a section's front matter, other data, shortcode templates, `site.yaml`, a
+//! or deleted file, a section's front matter, other data files, shortcode templates, `site.yaml`, a
 //! link that breaks) takes the full path, which is the same pipeline as `pimap build`, with the
 //! reason stated in [`Rebuild::fallback`]. Every re-read goes through the same rule as a full
 //! load (`source::files`): a file replaced by a link out of the site takes the full path, which
@@ -31,6 +33,7 @@
 
 mod bodies;
 mod data;
+mod data_lists;
 mod fast_render;
 mod front_matter;
 mod languages;
@@ -240,8 +243,10 @@ impl Session {
             statics,
             templates,
             data,
+            lists,
         } = classify(changed, &last.site.config.theme)?;
-        let only_bodies = statics.is_empty() && templates.is_empty() && data.is_empty();
+        let only_bodies =
+            statics.is_empty() && templates.is_empty() && data.is_empty() && lists.is_empty();
         if !last.further.is_empty() && !only_bodies {
             return Err(fall(format!(
                 "the site has {} languages: only a Markdown body edit is taken alone",
@@ -267,7 +272,12 @@ impl Session {
             (edited.reasons).extend(statics.iter().map(|rel| format!("{rel} (copied again)")));
         }
         let minify = self.options.minify;
-        if !data.is_empty() {
+        if let Some((rel, list)) = lists.first() {
+            if changed.len() > 1 {
+                return Err(fall(format!("data/{rel} changed with other files")));
+            }
+            data_lists::edit(last, link_urls, &root, (rel, *list), minify, &mut edited)?;
+        } else if !data.is_empty() {
             if !(bodies.is_empty() && templates.is_empty() && data.len() == 1) {
                 return Err(fall("a data file changed with other files"));
             }
@@ -368,15 +378,23 @@ fn update_entity(
     let edit = data::read_edit(last, root, rel)?;
     let (kind, index) = data::edited(&edit);
     let changed = data::commit_edit(last, edit)?;
-    let shortcode_pages = data::shortcode_pages(last);
-    let fields = if shortcode_pages.is_empty() {
-        bodies::ChangedFields::new()
-    } else {
-        let rendered = bodies::render_edits(last, link_urls, shortcode_pages)?;
-        bodies::check_anchors(&last.site, &last.plan, &rendered)?;
-        bodies::commit_edits(last, rendered, &BTreeSet::new())?
-    };
+    let fields = render_shortcode_pages(last, link_urls)?;
     Ok((kind, index, changed, fields))
+}
+
+/// After a data edit: renders again, as body edits, the pages and sections whose shortcodes
+/// show data; returns their changed body fields.
+pub(crate) fn render_shortcode_pages(
+    last: &mut Prepared,
+    link_urls: &LinkUrls,
+) -> Result<bodies::ChangedFields, Fallback> {
+    let shortcode_pages = data::shortcode_pages(last);
+    if shortcode_pages.is_empty() {
+        return Ok(bodies::ChangedFields::new());
+    }
+    let rendered = bodies::render_edits(last, link_urls, shortcode_pages)?;
+    bodies::check_anchors(&last.site, &last.plan, &rendered)?;
+    bodies::commit_edits(last, rendered, &BTreeSet::new())
 }
 
 /// The outputs that show the entity `kind`/`index` or a page whose shortcodes changed `fields`.
@@ -445,6 +463,8 @@ struct Classified {
     templates: Vec<String>,
     /// Entity files (`data/smes/x.yaml`), relative to `data/`.
     data: Vec<String>,
+    /// `data/kpis.yaml` or `data/roadmap.yaml`, relative to `data/`, with the list it holds.
+    lists: Vec<(String, data_lists::DataList)>,
 }
 
 /// Sorts changed paths into what the fast paths handle.
@@ -474,6 +494,11 @@ fn classify(changed: &[PathBuf], theme: &str) -> Result<Classified, Fallback> {
             .filter(|rel| data::entity_kind(rel).is_some())
         {
             classified.data.push(rel.to_owned());
+        } else if let Some((rel, list)) = text
+            .strip_prefix("data/")
+            .and_then(|rel| Some((rel, data_lists::DataList::of(rel)?)))
+        {
+            classified.lists.push((rel.to_owned(), list));
         } else {
             return Err(fall(format!("{text} changed")));
         }

@@ -97,6 +97,8 @@ pub struct TemplateScan {
     reads_data: bool,
     /// Keys of `data` read (`data.smes` reads `smes`); `*` for `data` itself or a computed key.
     data_keys: BTreeSet<String>,
+    /// The names of [`DATA_NAMES`] used: `data` and the charts called.
+    data_names: BTreeSet<&'static str>,
     /// Field names read (`x.name`) with the variable their chain starts from (`*` when it does
     /// not start from a variable), and every string literal (with root `*`).
     fields: Vec<(String, String)>,
@@ -131,6 +133,9 @@ pub struct TemplateReads {
     pub reaches_any_page: bool,
     /// The `data` variable or a chart drawn from the data.
     pub reads_data: bool,
+    /// Which of `data`, `kpi_chart`, `roadmap_chart` and `partner_map` (all of them for a
+    /// component, whose body is unknown).
+    pub data_names: BTreeSet<&'static str>,
     /// Keys of `data` read (`data.smes` reads `smes`); `*` for `data` itself, a computed key
     /// or a component (whose body is unknown).
     pub data_keys: BTreeSet<String>,
@@ -188,8 +193,10 @@ impl TemplateReads {
             reads.reads_data |= scan.reads_data || scan.calls_components;
             reads.data_keys.extend(scan.data_keys.iter().cloned());
             reads.shown_names.extend(scan.shown_names.iter().cloned());
+            reads.data_names.extend(scan.data_names.iter().copied());
             if scan.calls_components {
                 reads.data_keys.insert("*".to_owned());
+                reads.data_names.extend(DATA_NAMES);
             }
             for &(field, from) in &scan.body_reads {
                 match from {
@@ -368,7 +375,10 @@ fn scan_token(scan: &mut TemplateScan, tokens: &[Token<'_>], i: usize, token: &T
         }
         Token::Ident(name) => {
             scan.reaches_any_page |= ANY_PAGE_NAMES.contains(name);
-            scan.reads_data |= DATA_NAMES.contains(name);
+            if let Some(data_name) = DATA_NAMES.iter().find(|n| **n == *name) {
+                scan.reads_data = true;
+                scan.data_names.insert(data_name);
+            }
             if *name == "data" {
                 let key = match (tokens.get(i + 1), tokens.get(i + 2)) {
                     (Some(Token::Punct('.')), Some(Token::Ident(key)))
