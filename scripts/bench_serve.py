@@ -1,8 +1,9 @@
 """`scripts/bench --serve`: the save-to-served latency of `pimap serve` and
 `hugo server`. `serve_benchmark` starts each server on a corpus, makes one
-edit per round (a sentence appended to a page body, or a word to an SME's
-name), polls the page's URL until the edit shows, and writes the table; the
-edited files are always put back (bench_corpus's edit journal).
+edit per round (a sentence appended to a page body, a word to a page's title
+in pimap's `title` mode, or a word to an SME's name), polls the page's URL
+until the edit shows, and writes the table; the edited files are always put
+back (bench_corpus's edit journal).
 """
 
 from __future__ import annotations
@@ -161,6 +162,17 @@ def body_edit_plan(n: int, runs: int) -> list[PageEdit]:
         plan.append(PageEdit(f"content/section-{i % SECTIONS}/page-{i}.md", f"/section-{i % SECTIONS}/page-{i}/",
                              f"<h1>Page {i}</h1>".encode(), append_sentence))
     return plan
+
+
+def retitle(original: bytes, marker: str) -> bytes:
+    """The page's title with `marker` added: a front-matter edit."""
+    return re.sub(rb'^title: "([^"]*)"', lambda m: b'title: "' + m.group(1) + b" " + marker.encode() + b'"',
+                  original, count=1, flags=re.M)
+
+
+def title_edit_plan(n: int, runs: int) -> list[PageEdit]:
+    """The pages of `body_edit_plan`, each with its title edited instead."""
+    return [PageEdit(e.rel, e.url, e.before, retitle) for e in body_edit_plan(n, runs)]
 
 
 def sme_edit_plan(site: Path, n: int, runs: int) -> list[PageEdit]:
@@ -360,6 +372,12 @@ def serve_benchmark(args: argparse.Namespace, workdir: Path, cases: list[Case], 
                 env, site, case.corpus, n, plan, PIMAP_READY, PIMAP_BUILD, workdir, results_dir)
             rows.append(row)
             pimap_median = row["median_ms"]
+            if case.corpus == "pages":
+                rows.append(measure_server(
+                    "pimap", "title",
+                    lambda port: [str(pimap), "serve", "--root", str(site), "--port", str(port)],
+                    env, site, case.corpus, n, title_edit_plan(n, args.runs), PIMAP_READY, PIMAP_BUILD,
+                    workdir, results_dir))
         if hugo and "hugo" in case.sites:
             site = case.sites["hugo"]
             for mode, extra in (("full", ["--disableFastRender"]), ("fastrender", [])):
@@ -387,7 +405,8 @@ def serve_benchmark(args: argparse.Namespace, workdir: Path, cases: list[Case], 
     print()
     for tool, v in versions.items():
         print(f"{tool}: {v}")
-    edit = "an SME's name edited" if cases and cases[0].corpus == "smes" else "a page body edited"
+    edit = ("an SME's name edited" if cases and cases[0].corpus == "smes"
+            else "a page body edited; pimap's title mode: a page's title edited")
     print(f"save-to-served latency, {args.runs} edit rounds per server ({edit}); machine: {os.cpu_count()} cores")
     print(table)
     if notes:

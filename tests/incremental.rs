@@ -182,6 +182,8 @@ fn random_data_or_file_edit(
         7 => "content/about/history.md",
         8 => "data/smes/charlie.yaml",
         9 => "data/smes/echo.yaml",
+        10 => "data/kpis.yaml",
+        11 => "data/roadmap.yaml",
         _ => return None,
     };
     let rel = PathBuf::from(rel);
@@ -217,6 +219,12 @@ fn random_data_or_file_edit(
             &format!("2021-0{}-1{}", 1 + rng.below(9), rng.below(10)),
         ),
         (Some("md"), _) => set_field(&text, "tags", &format!("[{}, {}]", words[2], words[3])),
+        (Some("yaml"), _) if rel.starts_with("data/kpis.yaml") => {
+            set_field(&text, "label", &format!("Edited {phrase}"))
+        }
+        (Some("yaml"), _) if rel.starts_with("data/roadmap.yaml") => {
+            set_field(&text, "title", &format!("Edited {phrase}"))
+        }
         (Some("yaml"), n) => {
             let key = match (text.contains("\nname: "), text.contains("\noffer: "), n) {
                 (_, true, 1) => return write_offer(rel, before, &path, &text, &phrase),
@@ -258,7 +266,7 @@ fn random_edits(
     cachebust: bool,
     minify: bool,
     seed: u64,
-) {
+) -> std::collections::BTreeMap<String, usize> {
     let site = copy_fixture(fixture);
     std::fs::create_dir_all(site.path().join("static/css")).unwrap();
     std::fs::write(
@@ -275,6 +283,7 @@ fn random_edits(
     session.rebuild(&[]).expect("the fixture builds");
     let mut rng = Rng(seed);
     let mut fast = 0;
+    let mut paths: std::collections::BTreeMap<String, usize> = Default::default();
     let name = format!("{fixture} (seed {seed})");
     for step in 0..60 {
         let (changed, previous) = random_edit(&mut rng, site.path(), pages, extra);
@@ -283,6 +292,7 @@ fn random_edits(
             Some(full) => {
                 let rebuild = incremental.unwrap_or_else(|e| panic!("{name}, step {step}: incremental failed where a full build succeeded: {e:?}"));
                 fast += usize::from(rebuild.incremental);
+                *paths.entry(path_taken(&rebuild, &changed)).or_default() += 1;
                 assert_same(&name, step, session.files(), &full);
             }
             None => {
@@ -306,6 +316,38 @@ fn random_edits(
         fast >= 15,
         "{name}: only {fast} of 60 rebuilds took the incremental path"
     );
+    // Shown with `--nocapture`: how many edits took each path.
+    eprintln!("{name}: {paths:?}");
+    for path in ["its body", "its front matter"] {
+        assert!(
+            paths.contains_key(path),
+            "{name}: no edit took {path:?}: {paths:?}"
+        );
+    }
+    paths
+}
+
+/// The path a rebuild after `changed` took: a fast path named by the reason of the edited
+/// file's own output (or by the file, for a KPI or roadmap edit), or the full path with its
+/// reason.
+fn path_taken(rebuild: &Rebuild, changed: &Path) -> String {
+    if !rebuild.incremental {
+        let reason = rebuild.fallback.as_deref().unwrap_or("unknown change");
+        return format!("full: {reason}");
+    }
+    if changed.starts_with("data/kpis.yaml") || changed.starts_with("data/roadmap.yaml") {
+        return "kpis or roadmap".to_owned();
+    }
+    let own = [
+        "its front matter",
+        "its body",
+        "its data",
+        "copied again",
+        "uses ",
+    ]
+    .into_iter()
+    .find(|own| rebuild.reasons.iter().any(|r| r.contains(own)));
+    own.unwrap_or("fast, nothing to render").trim().to_owned()
 }
 
 const BASIC_PAGES: [&str; 7] = [
@@ -337,8 +379,9 @@ fn random_edits_with_minified_output_and_no_cache_busting() {
 
 #[test]
 fn random_edits_of_a_site_with_data_and_shortcodes() {
+    let mut paths = std::collections::BTreeMap::new();
     for seed in [3, 11] {
-        random_edits(
+        let taken = random_edits(
             "data-site",
             &["showcase.md", "smes/_index.md", "_index.md"],
             &[
@@ -350,6 +393,12 @@ fn random_edits_of_a_site_with_data_and_shortcodes() {
             false,
             seed,
         );
+        for (path, count) in taken {
+            *paths.entry(path).or_insert(0) += count;
+        }
+    }
+    for path in ["kpis or roadmap", "its data"] {
+        assert!(paths.contains_key(path), "no edit took {path:?}: {paths:?}");
     }
 }
 
@@ -450,6 +499,177 @@ fn a_body_edit_that_changes_no_listed_field_re_renders_the_page_alone() {
         text.replace("The team.", "The crew.")
     });
     assert_eq!(reasons, ["/about/team/ (its body)"]);
+}
+
+/// Edits `rel` (from the site root) of a fresh copy of `fixture` with `edit` and rebuilds; checks
+/// that the result is the same as a full build and returns the rebuild.
+fn rebuild_after_edit(fixture: &str, rel: &str, edit: impl Fn(&str) -> String) -> Rebuild {
+    let site = copy_fixture(fixture);
+    let options = BuildOptions::new(site.path());
+    let mut session = Session::new(options.clone());
+    session.rebuild(&[]).expect("the fixture builds");
+    let path = site.path().join(rel);
+    std::fs::write(&path, edit(&read(&path))).unwrap();
+    let rebuild = session.rebuild(&[PathBuf::from(rel)]).unwrap();
+    if rebuild.incremental {
+        assert_eq!(rebuild.rendered, rebuild.reasons.len());
+    }
+    assert_same(rel, 0, session.files(), &full_build(&options).unwrap());
+    rebuild
+}
+
+/// The URL each reason names.
+fn urls(reasons: &[String]) -> Vec<&str> {
+    reasons
+        .iter()
+        .map(|r| r.split(' ').next().unwrap_or_default())
+        .collect()
+}
+
+#[test]
+fn a_title_edit_re_renders_the_page_and_only_what_shows_its_title() {
+    let rebuild = rebuild_after_edit("basic-site", "content/news/workshop.md", |text| {
+        set_field(text, "title", "Laser workshop")
+    });
+    assert!(rebuild.incremental, "{:?}", rebuild.fallback);
+    let reasons = &rebuild.reasons;
+    for reason in [
+        "/news/workshop/ (its front matter)",
+        "/news/ (shows title of /news/workshop/)",
+        "/tags/workshop/ (shows title of /news/workshop/)",
+        "/ (shows title of /news/workshop/)",
+        "/news/atom.xml (carries /news/workshop/)",
+    ] {
+        assert!(
+            reasons.contains(&reason.to_owned()),
+            "{reason} not in {reasons:?}"
+        );
+    }
+    // Its neighbour shows its own title and headings; the sitemap shows no title.
+    for url in [
+        "/news/mou-signed/",
+        "/about/team/",
+        "/tags/",
+        "/sitemap.xml",
+    ] {
+        assert!(!urls(reasons).contains(&url), "{url} in {reasons:?}");
+    }
+}
+
+#[test]
+fn a_date_edit_reorders_the_lists_and_dates_the_sitemap_and_feed() {
+    // The workshop (2018) moves before the MoU (2019) in the news, newest first.
+    let rebuild = rebuild_after_edit("basic-site", "content/news/workshop.md", |text| {
+        set_field(text, "date", "2020-03-01")
+    });
+    assert!(rebuild.incremental, "{:?}", rebuild.fallback);
+    let reasons = &rebuild.reasons;
+    for reason in [
+        "/news/workshop/ (its front matter)",
+        "/sitemap.xml (dates /news/workshop/)",
+        "/news/atom.xml (carries /news/workshop/)",
+    ] {
+        assert!(
+            reasons.contains(&reason.to_owned()),
+            "{reason} not in {reasons:?}"
+        );
+    }
+    for url in ["/news/", "/tags/mou/", "/"] {
+        assert!(urls(reasons).contains(&url), "{url} not in {reasons:?}");
+    }
+    assert!(!urls(reasons).contains(&"/about/team/"), "{reasons:?}");
+}
+
+#[test]
+fn a_term_edit_moves_the_page_between_existing_terms_and_a_new_term_falls_back() {
+    // `workshop, mou` -> `mou, usa`: the workshop leaves its own term... which then has no page.
+    let rebuild = rebuild_after_edit("basic-site", "content/news/workshop.md", |text| {
+        set_field(text, "tags", "[mou, usa]")
+    });
+    assert!(!rebuild.incremental);
+    assert_eq!(
+        rebuild.fallback.as_deref(),
+        Some("content/news/workshop.md adds or removes a taxonomy term")
+    );
+    // Joining an existing term re-renders that term's list and the term list that counts it.
+    let rebuild = rebuild_after_edit("basic-site", "content/news/workshop.md", |text| {
+        set_field(text, "tags", "[workshop, mou, usa]")
+    });
+    assert!(rebuild.incremental, "{:?}", rebuild.fallback);
+    let reasons = &rebuild.reasons;
+    for reason in [
+        "/tags/usa/ (lists /news/workshop/ among its pages, or no longer)",
+        "/tags/ (lists /news/workshop/ among its pages, or no longer)",
+    ] {
+        assert!(
+            reasons.contains(&reason.to_owned()),
+            "{reason} not in {reasons:?}"
+        );
+    }
+    assert!(!urls(reasons).contains(&"/tags/photonics/"), "{reasons:?}");
+}
+
+#[test]
+fn a_front_matter_edit_that_moves_the_page_takes_the_full_path_with_its_reason() {
+    for (added, reason) in [
+        (
+            "slug: workshop-2018",
+            "the slug of content/news/workshop.md changed",
+        ),
+        (
+            "draft: true",
+            "the publication of content/news/workshop.md changed",
+        ),
+        (
+            "aliases: [/old/]",
+            "the aliases of content/news/workshop.md changed",
+        ),
+        (
+            "template: section.html",
+            "the template of content/news/workshop.md changed",
+        ),
+    ] {
+        let rebuild = rebuild_after_edit("basic-site", "content/news/workshop.md", |text| {
+            text.replacen("title: ", &format!("{added}\ntitle: "), 1)
+        });
+        assert!(!rebuild.incremental);
+        assert_eq!(rebuild.fallback.as_deref(), Some(reason));
+    }
+}
+
+#[test]
+fn an_originals_front_matter_reaches_every_language_and_a_translations_its_own() {
+    // The English page and its Finnish fallback show the new title; the French translation keeps
+    // its own title but is re-rendered (it inherits the date and terms).
+    let rebuild = rebuild_after_edit("multilingual-site", "content/about.md", |text| {
+        set_field(text, "title", "About the partnership")
+    });
+    assert!(rebuild.incremental, "{:?}", rebuild.fallback);
+    for reason in [
+        "/about/ (its front matter)",
+        "/fi/about/ (its front matter)",
+        "/fr/qui-sommes-nous/ (its front matter)",
+    ] {
+        assert!(
+            rebuild.reasons.contains(&reason.to_owned()),
+            "{reason} not in {:?}",
+            rebuild.reasons
+        );
+    }
+    let rebuild = rebuild_after_edit("multilingual-site", "content/about.fr.md", |text| {
+        set_field(text, "title", "Le partenariat")
+    });
+    assert!(rebuild.incremental, "{:?}", rebuild.fallback);
+    assert!(
+        rebuild.reasons.iter().all(|r| r.starts_with("/fr/")),
+        "{:?}",
+        rebuild.reasons
+    );
+    assert!(
+        (rebuild.reasons).contains(&"/fr/qui-sommes-nous/ (its front matter)".to_owned()),
+        "{:?}",
+        rebuild.reasons
+    );
 }
 
 #[test]
@@ -674,6 +894,40 @@ fn an_sme_name_edit_is_incremental_and_re_renders_what_shows_the_sme() {
     assert_eq!(
         rebuild.fallback.as_deref(),
         Some("the edit of smes/beamworks changes a reference or a facet")
+    );
+}
+
+#[test]
+fn a_kpi_or_roadmap_edit_re_renders_the_pages_that_show_it() {
+    for (rel, key, value) in [
+        ("data/kpis.yaml", "label", "SMEs met"),
+        ("data/roadmap.yaml", "title", "Market survey"),
+    ] {
+        let rebuild = rebuild_after_edit("data-site", rel, |text| set_field(text, key, value));
+        assert!(rebuild.incremental, "{rel}: {:?}", rebuild.fallback);
+        // The results page draws the chart and the table through shortcodes in its body.
+        let reason = "/results/ (its body)".to_owned();
+        assert!(
+            rebuild.reasons.contains(&reason),
+            "{rel}: {:?}",
+            rebuild.reasons
+        );
+        assert!(
+            !urls(&rebuild.reasons).contains(&"/smes/beamworks/"),
+            "{rel}: {:?}",
+            rebuild.reasons
+        );
+    }
+    // An owner that is no partner is an error a full build reports.
+    let site = copy_fixture("data-site");
+    let mut session = Session::new(BuildOptions::new(site.path()));
+    session.rebuild(&[]).expect("the fixture builds");
+    let roadmap = site.path().join("data/roadmap.yaml");
+    std::fs::write(&roadmap, set_field(&read(&roadmap), "owners", "[nobody]")).unwrap();
+    assert!(
+        session
+            .rebuild(&[PathBuf::from("data/roadmap.yaml")])
+            .is_err()
     );
 }
 

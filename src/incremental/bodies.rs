@@ -15,7 +15,8 @@
 use super::fast_render::{self, Edited, PublishFirst};
 use super::{Fallback, Selected, fall};
 use crate::plan::{OutputOwner, OutputPlan};
-use crate::render::{self, SiteValues, page_value, reads::BODY_FIELDS};
+use crate::render::reads::{BODY_FIELDS, FRONT_FIELDS};
+use crate::render::{self, SiteValues, page_value};
 use crate::site::{EntityKind, Site};
 use crate::source::content::{self, ContentSource};
 use crate::source::files::SiteRoot;
@@ -37,7 +38,7 @@ pub(super) fn edit(
     let edits = read_edits(&language.site, root, changed)?;
     let rendered = render_edits(language, link_urls, edits)?;
     check_anchors(&language.site, &language.plan, &rendered)?;
-    let fields = commit_edits(language, rendered)?;
+    let fields = commit_edits(language, rendered, &BTreeSet::new())?;
     let selected = select_outputs(language, &fields);
     fast_render::render_selected(language, &selected, minify, first, |_| false, edited)?;
     Ok(())
@@ -264,10 +265,13 @@ fn check_site_link_anchors(
     check_entity_link_anchors(site, plan, &anchors_of)
 }
 
-/// Puts the new sources, Markdown and values in `last`; returns the body fields that changed.
+/// Puts the new sources, Markdown and values in `last`, with the values of the sections and
+/// terms that list the edited pages and of the terms `also` (that a page left); returns the
+/// fields that changed (body fields, and front-matter fields after a front-matter edit).
 pub fn commit_edits(
     last: &mut Prepared,
     rendered: Vec<(Doc, ContentSource, RenderedMarkdown)>,
+    also: &BTreeSet<(usize, usize)>,
 ) -> Result<ChangedFields, Fallback> {
     let site = &mut last.site;
     let mut html = Vec::new();
@@ -309,7 +313,8 @@ pub fn commit_edits(
             Doc::Section(_) => None,
         })
         .collect();
-    let (mut sections, terms) = super::affected(site, &edited);
+    let (mut sections, mut terms) = super::affected(site, &edited);
+    terms.extend(also.iter().copied());
     for &index in section_html.keys() {
         sections.extend(ancestors(site, index));
     }
@@ -326,17 +331,18 @@ pub fn commit_edits(
     Ok(changed)
 }
 
-/// The body fields whose values differ between `old` and `new`.
+/// The page fields whose values differ between `old` and `new`.
 fn changed_fields(old: &tera::Value, new: &tera::Value) -> BTreeSet<&'static str> {
     BODY_FIELDS
         .iter()
+        .chain(&FRONT_FIELDS)
         .copied()
         .filter(|field| old.get_from_path(field) != new.get_from_path(field))
         .collect()
 }
 
 /// `section` and the sections above it.
-fn ancestors(site: &Site, section: usize) -> Vec<usize> {
+pub(super) fn ancestors(site: &Site, section: usize) -> Vec<usize> {
     let mut found = Vec::new();
     let mut current = Some(section);
     while let Some(s) = current {
@@ -347,10 +353,11 @@ fn ancestors(site: &Site, section: usize) -> Vec<usize> {
 }
 
 /// Where an edited page or section can be listed: sections (with ancestors), terms, taxonomies.
-struct Reach {
-    sections: HashSet<usize>,
-    terms: HashSet<(usize, usize)>,
-    taxonomies: HashSet<usize>,
+#[derive(Default)]
+pub(super) struct Reach {
+    pub sections: HashSet<usize>,
+    pub terms: HashSet<(usize, usize)>,
+    pub taxonomies: HashSet<usize>,
 }
 
 impl Reach {
@@ -370,7 +377,7 @@ impl Reach {
     }
 
     /// Whether an output of `owner` is given a value that can hold the edited document.
-    fn holds(&self, site: &Site, owner: OutputOwner) -> bool {
+    pub(super) fn holds(&self, site: &Site, owner: OutputOwner) -> bool {
         match owner {
             OutputOwner::Page(i) => self.sections.contains(&site.pages[i].section),
             OutputOwner::Section(i) => self.sections.contains(&i),

@@ -1,12 +1,15 @@
-//! Body edits in every language: a Markdown file is shown by the language it is written in, and
-//! an original also by every further language that has no translation of it (as a fallback).
-//! Each language whose site shows the edited file takes the body-edit path of [`super::bodies`]
-//! on its own site, with its own link targets; the others are left as they are. A translation
-//! that is new (its language showed the original until now) takes the full path.
+//! Body and front-matter edits in every language: a Markdown file is shown by the language it is
+//! written in, and an original also by every further language that has no translation of it (as
+//! a fallback). Each language whose site shows the edited file takes the body-edit path of
+//! [`super::bodies`] on its own site, with its own link targets; the others are left as they
+//! are. A translation that is new (its language showed the original until now) takes the full
+//! path. An original's front matter reaches every language (a translation inherits its date,
+//! weight, template and terms): each takes the front-matter path of [`super::front_matter`]; a
+//! translation's reaches its own language alone.
 
-use super::bodies;
-use super::fast_render::Edited;
+use super::fast_render::{Edited, PublishFirst};
 use super::{Fallback, fall};
+use super::{bodies, front_matter};
 use crate::Prepared;
 use crate::site::{LinkUrls, Site};
 use crate::source::files::SiteRoot;
@@ -33,6 +36,67 @@ pub(super) fn edit_bodies(
         edit_language(language, urls(i + 1)?, root, changed, minify, edited)?;
     }
     Ok(())
+}
+
+/// The front-matter path for the content file `rel` (inside `content/`) in each language whose
+/// site reads it: every language for an original, its own for a translation. The first language
+/// that takes it publishes the page with `first`.
+pub(super) fn edit_front(
+    last: &mut Prepared,
+    link_urls: &[LinkUrls],
+    root: &SiteRoot,
+    rel: &str,
+    minify: bool,
+    mut first: Option<PublishFirst<'_, '_>>,
+    edited: &mut Edited,
+) -> Result<(), Fallback> {
+    let file = Path::new("content").join(rel);
+    let section = |site: &Site| {
+        (site.sections.iter()).any(|s| s.source.as_ref().is_some_and(|s| s.file == file))
+    };
+    if last.languages().any(|language| section(&language.site)) {
+        return Err(fall(format!(
+            "the front matter of the section content/{rel} changed"
+        )));
+    }
+    let original = reading(&last.site, &file);
+    let urls = |i: usize| {
+        link_urls
+            .get(i)
+            .ok_or_else(|| fall("the last build failed"))
+    };
+    let mut taken = match &original {
+        Some(path) => {
+            front_matter::edit(last, urls(0)?, root, path, minify, first.take(), edited)?;
+            true
+        }
+        None => false,
+    };
+    for (i, language) in last.further.iter_mut().enumerate() {
+        let Some(path) = original.clone().or_else(|| reading(&language.site, &file)) else {
+            continue;
+        };
+        front_matter::edit(
+            language,
+            urls(i + 1)?,
+            root,
+            &path,
+            minify,
+            first.take(),
+            edited,
+        )?;
+        taken = true;
+    }
+    if !taken {
+        return Err(fall(format!("content/{rel} is new or was deleted")));
+    }
+    Ok(())
+}
+
+/// The path of the page of `site` read from `file` (an original, or a translation).
+fn reading(site: &Site, file: &Path) -> Option<String> {
+    let page = site.pages.iter().find(|p| p.source.file == file);
+    page.map(|p| p.source.path.clone())
 }
 
 /// The body-edit path on one language's site, for the edited files it shows.

@@ -1,31 +1,45 @@
 //! Incremental rebuilds for `pimap serve`: keep the last good build and, when only Markdown
-//! bodies, templates or static files changed, redo only what those changes reach.
+//! files, templates, static files, one entity file or the KPIs or roadmap changed, redo only what those changes
+//! reach.
 //!
-//! Each fast path is a sequence of named phases on the output plan of the last build (see
-//! [`bodies`] for body edits) and says, for every output it renders again, why: `/news/x/ (its
-//! body)`, `/news/ (shows summary of /news/x/)`. A body edit re-renders the page and only the
-//! outputs whose templates read a body field that changed, of a page they can list (which
-//! fields a template reads comes from its tags: [`crate::render::reads`]). A template edit
-//! recompiles the templates and re-renders the outputs whose template extends, includes or
-//! calls it. Static files that are not referenced with a content hash are re-read alone. An edit
-//! of one entity file that keeps its references and facets re-renders the outputs that show
-//! entity data ([`data`]). In a site with several languages, a body edit is taken by each
-//! language that shows the file ([`languages`]); other edits take the full path there.
-//! Anything else (front matter, a new or deleted file, other data, shortcode templates,
-//! `site.yaml`, a link that breaks) takes the full path, which is the same pipeline as `pimap
-//! build`, with the reason stated in [`Rebuild::fallback`]. Every re-read goes through the same rule as a full
+//! Each fast path is a sequence of named phases on the output plan of the last build and says,
+//! for every output it renders again, why: `/news/x/ (its body)`, `/news/ (shows summary of
+//! /news/x/)`. Which fields of a listed page a template reads comes from its tags
+//! ([`crate::render::reads`]). The paths:
+//! - body edits ([`bodies`]): the page and only the outputs whose templates read a body field
+//!   that changed, of a page they can list;
+//! - front-matter edits of one page that keep its address, template, aliases and publication
+//!   ([`front_matter`]): the same for every field that changed (title, date, terms, `extra`...),
+//!   the lists whose order or members changed, and its feed, the sitemap (dates), the search
+//!   index and its redirect pages; a term that appears or disappears falls back;
+//! - template edits ([`templates`]): the outputs whose template extends, includes or calls it;
+//! - static files that are not referenced with a content hash: re-read alone;
+//! - one entity file that keeps its references and facets ([`data`]): the outputs that show
+//!   entity data;
+//! - `data/kpis.yaml` or `data/roadmap.yaml` ([`data_lists`]): the pages whose shortcodes show
+//!   data, and the outputs whose templates read that list from `data` or draw its chart.
+//!
+//! In a site with several languages ([`languages`]), a body edit is taken by each language that
+//! shows the file, an original's front matter by every language (a translation inherits from
+//! it), a translation's by its own; other edits take the full path there. Anything else (a new
+//! or deleted file, a section's front matter, other data files, shortcode templates, `site.yaml`, a
+//! link that breaks) takes the full path, which is the same pipeline as `pimap build`, with the
+//! reason stated in [`Rebuild::fallback`]. Every re-read goes through the same rule as a full
 //! load (`source::files`): a file replaced by a link out of the site takes the full path, which
 //! reports it. The result is byte-identical to a full build: `tests/incremental.rs` checks this
-//! over random edit sequences. On a body or data edit the edited file's own output is rendered
-//! and published first ([`Session::rebuild_publishing`]), then the lists and other outputs that
-//! show it.
+//! over random edit sequences. On a body, front-matter or data edit the edited file's own output
+//! is rendered and published first ([`Session::rebuild_publishing`]), then the lists and other
+//! outputs that show it.
 
 mod bodies;
 mod data;
+mod data_lists;
 mod fast_render;
+mod front_matter;
 mod languages;
+mod templates;
 
-use fast_render::{Edited, render_jobs, update_api};
+use fast_render::{Edited, update_api};
 
 use crate::plan::{OutputOwner, PlannedOutput};
 use crate::render::entity_update::ChangedValues;
@@ -229,8 +243,10 @@ impl Session {
             statics,
             templates,
             data,
+            lists,
         } = classify(changed, &last.site.config.theme)?;
-        let only_bodies = statics.is_empty() && templates.is_empty() && data.is_empty();
+        let only_bodies =
+            statics.is_empty() && templates.is_empty() && data.is_empty() && lists.is_empty();
         if !last.further.is_empty() && !only_bodies {
             return Err(fall(format!(
                 "the site has {} languages: only a Markdown body edit is taken alone",
@@ -256,7 +272,12 @@ impl Session {
             (edited.reasons).extend(statics.iter().map(|rel| format!("{rel} (copied again)")));
         }
         let minify = self.options.minify;
-        if !data.is_empty() {
+        if let Some((rel, list)) = lists.first() {
+            if changed.len() > 1 {
+                return Err(fall(format!("data/{rel} changed with other files")));
+            }
+            data_lists::edit(last, link_urls, &root, (rel, *list), minify, &mut edited)?;
+        } else if !data.is_empty() {
             if !(bodies.is_empty() && templates.is_empty() && data.len() == 1) {
                 return Err(fall("a data file changed with other files"));
             }
@@ -275,8 +296,21 @@ impl Session {
             if !bodies.is_empty() {
                 return Err(fall("templates and content changed together"));
             }
-            let reasons = update_templates(last, &self.options, &templates, &mut edited.updates)?;
+            let reasons = templates::update(last, &self.options, &templates, &mut edited.updates)?;
             edited.reasons.extend(reasons);
+        } else if let Some(rel) = front_matter_edit(last, &root, &bodies)? {
+            // Each language that reads the file takes it on its own site.
+            let first = (minify, &mut self.files, &mut self.published_first);
+            let first = Some((first, publish));
+            languages::edit_front(
+                last,
+                &self.link_urls,
+                &root,
+                rel,
+                minify,
+                first,
+                &mut edited,
+            )?;
         } else if !bodies.is_empty() && last.further.is_empty() {
             let first = (minify, &mut self.files, &mut self.published_first);
             let first = Some((first, publish));
@@ -311,6 +345,27 @@ impl Session {
     }
 }
 
+/// The one content file of `bodies` whose front matter changed, for the front-matter path;
+/// `None` when only bodies changed.
+fn front_matter_edit<'b>(
+    last: &Prepared,
+    root: &SiteRoot,
+    bodies: &'b [String],
+) -> Result<Option<&'b String>, Fallback> {
+    let mut changed = None;
+    for rel in bodies {
+        if front_matter::changed(last, root, rel)? {
+            changed = Some(rel);
+        }
+    }
+    match changed {
+        Some(rel) if bodies.len() > 1 => Err(fall(format!(
+            "the front matter of content/{rel} changed with other files"
+        ))),
+        changed => Ok(changed),
+    }
+}
+
 /// The data-edit fast path for the entity file `data/<rel>`: puts the new record in `last`, renders
 /// the pages whose shortcodes show entities again; returns the entity, the values that changed
 /// and the changed body fields of those pages.
@@ -323,15 +378,23 @@ fn update_entity(
     let edit = data::read_edit(last, root, rel)?;
     let (kind, index) = data::edited(&edit);
     let changed = data::commit_edit(last, edit)?;
-    let shortcode_pages = data::shortcode_pages(last);
-    let fields = if shortcode_pages.is_empty() {
-        bodies::ChangedFields::new()
-    } else {
-        let rendered = bodies::render_edits(last, link_urls, shortcode_pages)?;
-        bodies::check_anchors(&last.site, &last.plan, &rendered)?;
-        bodies::commit_edits(last, rendered)?
-    };
+    let fields = render_shortcode_pages(last, link_urls)?;
     Ok((kind, index, changed, fields))
+}
+
+/// After a data edit: renders again, as body edits, the pages and sections whose shortcodes
+/// show data; returns their changed body fields.
+pub(crate) fn render_shortcode_pages(
+    last: &mut Prepared,
+    link_urls: &LinkUrls,
+) -> Result<bodies::ChangedFields, Fallback> {
+    let shortcode_pages = data::shortcode_pages(last);
+    if shortcode_pages.is_empty() {
+        return Ok(bodies::ChangedFields::new());
+    }
+    let rendered = bodies::render_edits(last, link_urls, shortcode_pages)?;
+    bodies::check_anchors(&last.site, &last.plan, &rendered)?;
+    bodies::commit_edits(last, rendered, &BTreeSet::new())
 }
 
 /// The outputs that show the entity `kind`/`index` or a page whose shortcodes changed `fields`.
@@ -400,6 +463,8 @@ struct Classified {
     templates: Vec<String>,
     /// Entity files (`data/smes/x.yaml`), relative to `data/`.
     data: Vec<String>,
+    /// `data/kpis.yaml` or `data/roadmap.yaml`, relative to `data/`, with the list it holds.
+    lists: Vec<(String, data_lists::DataList)>,
 }
 
 /// Sorts changed paths into what the fast paths handle.
@@ -429,6 +494,11 @@ fn classify(changed: &[PathBuf], theme: &str) -> Result<Classified, Fallback> {
             .filter(|rel| data::entity_kind(rel).is_some())
         {
             classified.data.push(rel.to_owned());
+        } else if let Some((rel, list)) = text
+            .strip_prefix("data/")
+            .and_then(|rel| Some((rel, data_lists::DataList::of(rel)?)))
+        {
+            classified.lists.push((rel.to_owned(), list));
         } else {
             return Err(fall(format!("{text} changed")));
         }
@@ -444,77 +514,6 @@ fn changed_paths(old: &Files, new: &Files) -> Vec<String> {
         .collect();
     changed.extend(old.keys().filter(|path| !new.contains_key(*path)).cloned());
     changed.into_iter().collect()
-}
-
-/// Recompiles the templates after `changed` (names) were edited and re-renders every output whose
-/// template extends or includes one of them. `None` when the change needs the full path: a
-/// template added or removed, a shortcode template (it shapes page content), or an error.
-fn update_templates(
-    last: &mut Prepared,
-    options: &BuildOptions,
-    changed: &[String],
-    updates: &mut BTreeMap<String, Vec<u8>>,
-) -> Result<Vec<String>, Fallback> {
-    if let Some(name) = changed.iter().find(|name| name.starts_with("shortcodes/")) {
-        return Err(fall(format!(
-            "the shortcode template {name} shapes page content"
-        )));
-    }
-    if last.templates.defines_components() {
-        return Err(fall(
-            "a template defines a component, and any template may use it",
-        ));
-    }
-    let sources = crate::source::load_template_sources(&options.root, &last.site.config.theme)
-        .map_err(|_| fall("a template could not be read"))?;
-    let old: BTreeSet<&str> = last.templates.texts().map(|(name, _)| name).collect();
-    let new: BTreeSet<&str> = sources.iter().map(|t| t.name.as_str()).collect();
-    if old != new {
-        return Err(fall("a template was added or deleted"));
-    }
-    let mut templates = render::Templates::compile(&sources)
-        .map_err(|_| fall("a template has an error a full build reports"))?;
-    templates.attach(&last.site, &last.plan, &last.values);
-    let changed: HashSet<&str> = changed.iter().map(String::as_str).collect();
-    let mut uses_changed: HashMap<&str, Option<String>> = HashMap::new();
-    let selected: Vec<Selected> = last
-        .plan
-        .outputs
-        .iter()
-        .filter_map(|output| {
-            let name = output.template.as_deref()?;
-            let used = uses_changed.entry(name).or_insert_with(|| {
-                let mut used: Vec<String> = templates
-                    .closure(name)
-                    .into_iter()
-                    .filter(|t| changed.contains(t.as_str()))
-                    .collect();
-                used.sort();
-                (!used.is_empty()).then(|| format!("uses {}", used.join(", ")))
-            });
-            Some(Selected {
-                output,
-                reason: used.clone()?,
-                own: false,
-            })
-        })
-        .collect();
-    let jobs: Vec<&PlannedOutput> = selected.iter().map(|s| s.output).collect();
-    let outputs = render_jobs(
-        &last.site,
-        &last.plan,
-        &templates,
-        &last.values,
-        &jobs,
-        options.minify,
-    )?;
-    updates.extend(outputs);
-    let reasons = selected
-        .iter()
-        .map(|s| format!("{} ({})", s.output.url, s.reason))
-        .collect();
-    last.templates = templates;
-    Ok(reasons)
 }
 
 /// The sections (with their ancestors) and taxonomy terms whose values list an edited page.

@@ -360,7 +360,7 @@ pub(super) fn facet_value(kind: FacetKind, facet: &Facet, cards: &ValuesByKind) 
 }
 
 /// The roadmap actions, each with the cards of its owners.
-pub(super) fn roadmap(g: &DataGraph, cards: &ValuesByKind) -> Result<Value, tera::Error> {
+pub(crate) fn roadmap(g: &DataGraph, cards: &ValuesByKind) -> Result<Value, tera::Error> {
     Ok(match &g.entities.roadmap {
         Some((_, actions)) => Value::from(
             actions

@@ -13,18 +13,55 @@
 //! itself (`for`, `set`, a component's arguments) is not the output's own. A variable a template
 //! binds itself is read as that binding says; one it does not bind may come from a template that
 //! includes or extends it, so any binding of the name elsewhere in the closure counts.
-//! The incremental rebuild uses this to re-render, after a body edit, only the outputs that
-//! show a changed field of a page they list, and after a data edit, only the outputs that read
+//! Front-matter fields (`title`, `date`, `taxonomies`...) read directly from the output's own
+//! variables (`page`, `section`, `site`...) or from variables bound from their fields (`for h in
+//! page.toc`) are not a listed page's (`own.rs`).
+//! The incremental rebuild uses this to re-render, after a body or front-matter edit, only the
+//! outputs that show a changed field of a page they list, and after a data edit, only the outputs that read
 //! `data` or a chart drawn from it (besides the entity pages and lists), and, of a paginated
 //! list, only the page that holds the edited entity unless the template shows, beyond its page,
 //! a name that holds entities (a list's length or truth alone shows none of its members). The
 //! tokens come from `template_tokens.rs`.
 
+mod own;
+
 use super::template_tokens::{Token, tags};
+use own::{own_source, own_variable};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// The fields of a page that its Markdown body makes.
 pub const BODY_FIELDS: [&str; 5] = ["content", "summary", "toc", "word_count", "reading_time"];
+/// The fields of a page that its front matter makes (or its place: `slug`, `url`...).
+pub const FRONT_FIELDS: [&str; 16] = [
+    "title",
+    "description",
+    "date",
+    "updated",
+    "slug",
+    "path",
+    "url",
+    "permalink",
+    "weight",
+    "draft",
+    "lang",
+    "section",
+    "aliases",
+    "sources",
+    "extra",
+    "taxonomies",
+];
+/// Fields a section has of its own, which a page edit never changes.
+const SECTION_OWN_FIELDS: [&str; 9] = [
+    "title",
+    "description",
+    "path",
+    "url",
+    "permalink",
+    "weight",
+    "lang",
+    "sources",
+    "extra",
+];
 /// The fields of a section that its Markdown body makes.
 const SECTION_BODY_FIELDS: [&str; 3] = ["content", "toc", "word_count"];
 /// Filters that turn a whole value (all its fields) into text or into a list of its fields.
@@ -51,12 +88,17 @@ pub struct TemplateScan {
     /// Body fields read, with the variable they were read from directly when it was `page` or
     /// `section` (`page.content`), or `None` when read from anything else.
     body_reads: Vec<(&'static str, Option<&'static str>)>,
+    /// Front-matter fields of pages read ([`FRONT_FIELDS`]), with the variable of [`own`] variables
+    /// they were read from, directly or through a variable bound from it.
+    front_reads: Vec<(&'static str, Option<&'static str>)>,
     /// A computed subscript or a whole-value filter or print.
     reads_whole_values: bool,
     reaches_any_page: bool,
     reads_data: bool,
     /// Keys of `data` read (`data.smes` reads `smes`); `*` for `data` itself or a computed key.
     data_keys: BTreeSet<String>,
+    /// The names of [`DATA_NAMES`] used: `data` and the charts called.
+    data_names: BTreeSet<&'static str>,
     /// Field names read (`x.name`) with the variable their chain starts from (`*` when it does
     /// not start from a variable), and every string literal (with root `*`).
     fields: Vec<(String, String)>,
@@ -69,6 +111,9 @@ pub struct TemplateScan {
     value_bound: HashSet<String>,
     /// Variables printed whole (`{{ p }}`, `{{ p | upper }}`).
     printed: HashSet<String>,
+    /// Variables bound from a field of the output's own `page` or `section` that is no list of
+    /// pages (`for h in page.toc`, `for name, terms in page.taxonomies`), with which of the two.
+    own_derived: HashMap<String, &'static str>,
 }
 
 /// What an output's template reads, with everything it extends, includes or calls.
@@ -77,6 +122,9 @@ pub struct TemplateReads {
     /// Body fields read from pages other than the output's own `page` (listed pages, pages from
     /// `get_page`, subsections).
     pub listed_body_fields: BTreeSet<&'static str>,
+    /// Front-matter fields ([`FRONT_FIELDS`]) read from pages other than the output's own, or
+    /// from values that may be pages (`h.title` of a heading counts: a title may be a page's).
+    pub listed_front_fields: BTreeSet<&'static str>,
     /// Every field of some values may be read (computed subscripts, whole-value filters).
     pub reads_whole_values: bool,
     /// `section.content`, `section.toc` or `section.word_count` of the output's own section.
@@ -85,6 +133,9 @@ pub struct TemplateReads {
     pub reaches_any_page: bool,
     /// The `data` variable or a chart drawn from the data.
     pub reads_data: bool,
+    /// Which of `data`, `kpi_chart`, `roadmap_chart` and `partner_map` (all of them for a
+    /// component, whose body is unknown).
+    pub data_names: BTreeSet<&'static str>,
     /// Keys of `data` read (`data.smes` reads `smes`); `*` for `data` itself, a computed key
     /// or a component (whose body is unknown).
     pub data_keys: BTreeSet<String>,
@@ -99,13 +150,17 @@ pub struct TemplateReads {
 }
 
 impl TemplateReads {
-    /// The body fields among `changed` that this template shows for pages it lists, or every
-    /// changed field when it reads whole values. Empty when a listed page's body edit cannot
-    /// change the output.
+    /// The page fields among `changed` (body or front matter) that this template shows for
+    /// pages it lists, or every changed field when it reads whole values. Empty when a listed
+    /// page's edit cannot change the output.
     pub fn shown_fields<'a>(&self, changed: &BTreeSet<&'a str>) -> Vec<&'a str> {
         changed
             .iter()
-            .filter(|field| self.reads_whole_values || self.listed_body_fields.contains(*field))
+            .filter(|field| {
+                self.reads_whole_values
+                    || self.listed_body_fields.contains(*field)
+                    || self.listed_front_fields.contains(*field)
+            })
             .copied()
             .collect()
     }
@@ -138,8 +193,10 @@ impl TemplateReads {
             reads.reads_data |= scan.reads_data || scan.calls_components;
             reads.data_keys.extend(scan.data_keys.iter().cloned());
             reads.shown_names.extend(scan.shown_names.iter().cloned());
+            reads.data_names.extend(scan.data_names.iter().copied());
             if scan.calls_components {
                 reads.data_keys.insert("*".to_owned());
+                reads.data_names.extend(DATA_NAMES);
             }
             for &(field, from) in &scan.body_reads {
                 match from {
@@ -152,6 +209,18 @@ impl TemplateReads {
                     _ => {
                         reads.listed_body_fields.insert(field);
                     }
+                }
+            }
+            for &(field, from) in &scan.front_reads {
+                let own = match from {
+                    Some("section") => {
+                        !bound.contains("section") && SECTION_OWN_FIELDS.contains(&field)
+                    }
+                    Some(root) => !bound.contains(root),
+                    None => false,
+                };
+                if !own {
+                    reads.listed_front_fields.insert(field);
                 }
             }
         }
@@ -288,6 +357,11 @@ fn scan_token(scan: &mut TemplateScan, tokens: &[Token<'_>], i: usize, token: &T
             if let Some(field) = body_field(name) {
                 scan.body_reads.push((field, own_root(tokens, i, 2)));
             }
+            if let Some(field) = front_field(name) {
+                let own = own_variable(tokens, i)
+                    .or_else(|| scan.own_derived.get(chain_root(tokens, i)).copied());
+                scan.front_reads.push((field, own));
+            }
         }
         Token::Ident(name) if before(1) == Some(&Token::Punct('|')) => {
             let literal_key = tokens.get(i + 1) == Some(&Token::Punct('('))
@@ -301,7 +375,10 @@ fn scan_token(scan: &mut TemplateScan, tokens: &[Token<'_>], i: usize, token: &T
         }
         Token::Ident(name) => {
             scan.reaches_any_page |= ANY_PAGE_NAMES.contains(name);
-            scan.reads_data |= DATA_NAMES.contains(name);
+            if let Some(data_name) = DATA_NAMES.iter().find(|n| **n == *name) {
+                scan.reads_data = true;
+                scan.data_names.insert(data_name);
+            }
             if *name == "data" {
                 let key = match (tokens.get(i + 1), tokens.get(i + 2)) {
                     (Some(Token::Punct('.')), Some(Token::Ident(key)))
@@ -313,14 +390,15 @@ fn scan_token(scan: &mut TemplateScan, tokens: &[Token<'_>], i: usize, token: &T
         }
         Token::Str(text) => {
             scan.fields.push(((*text).to_owned(), "*".to_owned()));
+            let subscript = before(1) == Some(&Token::Punct('['));
             if let Some(field) = body_field(text) {
-                let subscript = before(1) == Some(&Token::Punct('['));
-                let from = if subscript {
-                    own_root(tokens, i, 2)
-                } else {
-                    None
-                };
+                let from = subscript.then(|| own_root(tokens, i, 2)).flatten();
                 scan.body_reads.push((field, from));
+            }
+            // `sort(attribute="date")`, `group_by(attribute="taxonomies.tags")`.
+            let from = subscript.then(|| own_variable(tokens, i)).flatten();
+            for field in text.split('.').filter_map(front_field) {
+                scan.front_reads.push((field, from));
             }
         }
         Token::Punct('[') => {
@@ -344,6 +422,10 @@ fn body_field(name: &str) -> Option<&'static str> {
     BODY_FIELDS.iter().copied().find(|field| *field == name)
 }
 
+fn front_field(name: &str) -> Option<&'static str> {
+    FRONT_FIELDS.iter().copied().find(|field| *field == name)
+}
+
 /// Binds `names` to what `source` (the tokens after `in` or the set name) gives: as data-bound
 /// when it reads `data` or a data-bound variable, and `item` as value-bound when it reads data,
 /// a value-bound variable or a container of pages.
@@ -365,6 +447,16 @@ fn bind(scan: &mut TemplateScan, source: &[Token<'_>], names: Vec<String>, item:
     }
     if let (true, Some(item)) = (from_values, item) {
         scan.value_bound.insert(item);
+    }
+    match own_source(scan, source) {
+        Some(root) => scan
+            .own_derived
+            .extend(names.iter().map(|name| (name.clone(), root))),
+        None => {
+            for name in &names {
+                scan.own_derived.remove(name);
+            }
+        }
     }
     scan.bound.extend(names);
 }

@@ -26,11 +26,12 @@ mod links;
 mod navigation;
 mod pictures;
 mod related;
-mod taxonomies;
+pub mod taxonomies;
 mod tree;
 pub use entities::{DataGraph, EntityKind, FacetKind};
 pub use links::{LinkUrls, anchor_help, anchors_in, check_anchor, link_target_urls};
 pub(crate) use navigation::{alias_error, alias_output};
+pub(crate) use tree::sort_pages;
 
 /// The resolved site: everything a template may show, by index.
 #[derive(Debug)]

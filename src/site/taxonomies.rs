@@ -1,6 +1,7 @@
 //! Taxonomies: the terms every page carries, by slug, each with its pages newest first; terms
 //! sorted by name. An unknown taxonomy or a term with no letters is an error at the page. A
-//! taxonomy's title is the theme's translation of it in a further language.
+//! taxonomy's title is the theme's translation of it in a further language. [`recollect`]
+//! collects them again after a page's front matter changed (the incremental rebuild).
 
 use super::tree::sort_pages;
 use super::{Page, Taxonomy, Term, url_for_dir};
@@ -90,6 +91,18 @@ pub(super) fn collect_taxonomies(
         }
     }
     taxonomies
+}
+
+/// Collects the terms of `site` again from its pages' front matter, after a page's front matter
+/// changed: the taxonomies and every page's `terms` are replaced. Returns the problems a full
+/// build reports (an unknown taxonomy, a term with no letters).
+pub fn recollect(site: &mut super::Site) -> Vec<Diagnostic> {
+    for page in &mut site.pages {
+        page.terms.clear();
+    }
+    let mut errors = Vec::new();
+    site.taxonomies = collect_taxonomies(&site.config, &site.base, &mut site.pages, &mut errors);
+    errors
 }
 
 impl super::Site {

@@ -306,7 +306,7 @@ fn weight_key(weight: Option<i64>) -> (bool, i64) {
 }
 
 /// Sorts page indices: by date (newest first, undated last), weight or title; then by path.
-pub(super) fn sort_pages(list: &mut [usize], pages: &[Page], sort_by: SortBy) {
+pub(crate) fn sort_pages(list: &mut [usize], pages: &[Page], sort_by: SortBy) {
     list.sort_by(|&a, &b| {
         let (pa, pb) = (&pages[a], &pages[b]);
         let order = match sort_by {

@@ -287,7 +287,7 @@ fn language_view(
 /// A translated page's front matter, with what a translation rarely repeats taken from the
 /// original: the date, the weight, the template and the taxonomy terms. Its `updated` date is
 /// its own (`pimap check --translations` compares it with the original's).
-fn inherit_page(translation: &PageFrontMatter, original: &PageFrontMatter) -> PageFrontMatter {
+pub fn inherit_page(translation: &PageFrontMatter, original: &PageFrontMatter) -> PageFrontMatter {
     let mut front = translation.clone();
     if front.date.is_none() {
         front.date.clone_from(&original.date);

@@ -291,3 +291,37 @@ fn an_entity_or_page_bound_by_a_loop_or_set_and_printed_whole_reads_every_field(
         "{% for id, m in data.missions %}{{ id }}{{ m.name }}{% endfor %}"
     ));
 }
+
+fn front_fields(reads: &TemplateReads) -> Vec<&'static str> {
+    reads.listed_front_fields.iter().copied().collect()
+}
+
+#[test]
+fn front_matter_fields_of_listed_pages_are_found_and_the_own_pages_are_not() {
+    let r = reads(&[(
+        "section.html",
+        "{{ section.title }} {{ page.description }} \
+         {% for p in section.pages %}{{ p.title }} {{ p.date }}{% endfor %}",
+    )]);
+    assert_eq!(front_fields(&r), ["date", "title"]);
+    // Literal attributes name fields, a dotted one each of its parts.
+    let r = reads(&[(
+        "a.html",
+        "{% for p in section.pages | sort(attribute=\"weight\") | group_by(attribute=\"taxonomies.tags\") %}{% endfor %}",
+    )]);
+    assert_eq!(front_fields(&r), ["taxonomies", "weight"]);
+}
+
+#[test]
+fn variables_bound_from_the_own_pages_fields_are_not_listed_pages() {
+    let own = "{% for name, terms in page.taxonomies %}{% for t in terms %}{{ t.url }} {{ t.name }}{% endfor %}{% endfor %}\
+               {% for h in page.toc %}{{ h.title }}{% endfor %}";
+    assert!(front_fields(&reads(&[("page.html", own)])).is_empty());
+    // The same names bound from a list of pages are pages.
+    let listed = "{% for t in section.pages %}{{ t.url }}{% endfor %}\
+                  {% for h in page.toc %}{% endfor %}{% for h in get_section(path=\"x\").pages %}{{ h.title }}{% endfor %}";
+    assert_eq!(
+        front_fields(&reads(&[("page.html", listed)])),
+        ["title", "url"]
+    );
+}
