@@ -441,3 +441,106 @@ fn every_language_shows_the_one_copy_of_each_picture_at_the_root() {
         "{sme}"
     );
 }
+
+/// Replaces the SME's one-line offer with `lines`, as a literal block.
+fn write_offer(site: &Path, lines: &[&str]) {
+    let path = site.join("data/smes/beamworks.yaml");
+    let block: String = lines.iter().map(|line| format!("  {line}\n")).collect();
+    let text = read(&path).replace(
+        "offer: We build laser welding cells.\n",
+        &format!("offer: |\n{block}"),
+    );
+    std::fs::write(path, text).unwrap();
+}
+
+#[test]
+fn images_in_data_text_are_responsive_pictures_of_the_media_folder() {
+    let site = site();
+    std::fs::write(site.path().join("data/smes/media/seam.png"), png(1000, 500)).unwrap();
+    write_offer(
+        site.path(),
+        &[
+            "We build laser welding cells.",
+            "",
+            "![A weld seam, close up](seam.png)",
+        ],
+    );
+    let out = site.path().join("public");
+    let run = build(site.path(), &out, &["--no-minify"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = read(&out.join("smes/beamworks/index.html"));
+    let start = page.find("<picture><source type=\"image/webp\" srcset=\"/smes/media/seam.");
+    let Some(start) = start else {
+        panic!("no picture of seam.png: {page}")
+    };
+    let picture = &page[start..];
+    let picture = &picture[..picture.find("</picture>").unwrap() + "</picture>".len()];
+    insta::assert_snapshot!("data_text_picture", picture);
+    for path in picture_paths(picture) {
+        assert!(
+            out.join(&path[1..]).is_file(),
+            "{path} is not in the output"
+        );
+    }
+}
+
+#[test]
+fn images_in_data_text_that_cannot_be_shown_are_errors_at_their_line() {
+    let site = site();
+    let media = site.path().join("data/smes/media");
+    std::fs::write(media.join("fake.png"), b"<html>a web page</html>").unwrap();
+    write_offer(
+        site.path(),
+        &[
+            "We build laser welding cells.",
+            "",
+            "![A tracking pixel](https://tracker.example/p.gif)",
+            "Our cell: ![](cell.jpg) and ![A cell](cel.jpg)",
+            "![A page](fake.png)",
+        ],
+    );
+    let run = build(site.path(), &site.path().join("public"), &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    for expected in [
+        "data/smes/beamworks.yaml:13:3: error: image `https://tracker.example/p.gif` is on another site: text from data may only show pictures of this site",
+        "data/smes/beamworks.yaml:14:13: error: image `cell.jpg` has no description (alt text)",
+        "data/smes/beamworks.yaml:14:31: error: image `cel.jpg`: there is no picture data/smes/media/cel.jpg",
+        "data/smes/beamworks.yaml:15:3: error: image `fake.png` is not a picture pimap reads: its content is not PNG, JPEG, WebP or GIF",
+    ] {
+        assert!(
+            run.stderr.contains(expected),
+            "{expected}\n---\n{}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn an_edit_that_changes_the_pictures_of_data_text_rebuilds_as_a_full_build() {
+    use pimap::incremental::{MemoryOutput, Session};
+    let site = site();
+    std::fs::write(site.path().join("data/smes/media/seam.png"), png(1000, 500)).unwrap();
+    let options = pimap::BuildOptions::new(site.path());
+    let mut session = Session::new(options.clone());
+    session.rebuild(&[]).expect("the fixture builds");
+    let full_build = || {
+        let memory = MemoryOutput::default();
+        pimap::generate(&options, &memory).unwrap();
+        memory.into_files()
+    };
+    let rel = std::path::PathBuf::from("data/smes/beamworks.yaml");
+    let original = read(&site.path().join(&rel));
+    for image in ["![A weld seam, close up](seam.png)", "Not shown any more."] {
+        std::fs::write(site.path().join(&rel), &original).unwrap();
+        write_offer(site.path(), &["We build laser welding cells.", "", image]);
+        let rebuild = session.rebuild(std::slice::from_ref(&rel)).unwrap();
+        assert!(rebuild.fallback.is_some(), "{image}: {:?}", rebuild.reasons);
+        let (incremental, full) = (session.files(), full_build());
+        let mut paths: Vec<&String> = incremental.keys().collect();
+        paths.sort();
+        let mut expected: Vec<&String> = full.keys().collect();
+        expected.sort();
+        assert_eq!(paths, expected, "{image}");
+        assert!(full.iter().all(|(path, bytes)| incremental[path] == *bytes));
+    }
+}
