@@ -544,3 +544,42 @@ fn an_edit_that_changes_the_pictures_of_data_text_rebuilds_as_a_full_build() {
         assert!(full.iter().all(|(path, bytes)| incremental[path] == *bytes));
     }
 }
+
+/// A `width`×`height` PNG of one colour, tagged with the colour profile `icc`.
+fn tagged_png(width: u32, height: u32, colour: [u8; 3], icc: Vec<u8>) -> Vec<u8> {
+    let pixels: Vec<u8> = (0..width * height).flat_map(|_| colour).collect();
+    let mut out = Vec::new();
+    let mut encoder = image::codecs::png::PngEncoder::new(&mut out);
+    encoder.set_icc_profile(icc).unwrap();
+    encoder
+        .write_image(&pixels, width, height, image::ExtendedColorType::Rgb8)
+        .unwrap();
+    out
+}
+
+#[test]
+fn a_picture_with_a_display_p3_profile_is_published_in_srgb() {
+    let site = site();
+    let media = site.path().join("data/smes/media");
+    let p3 = moxcms::ColorProfile::new_display_p3().encode().unwrap();
+    std::fs::write(
+        media.join("beamworks.png"),
+        tagged_png(200, 100, [200, 100, 50], p3),
+    )
+    .unwrap();
+    let out = site.path().join("public");
+    let run = build(site.path(), &out, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let logo = files_under(&out, "smes/media/beamworks.");
+    let (path, bytes) = logo.iter().find(|(p, _)| p.ends_with(".200.png")).unwrap();
+    let published = image::load_from_memory(bytes).unwrap().into_rgb8();
+    // Display P3 (200, 100, 50) is sRGB (214.9, 92.6, 31.0): the same colour, told in sRGB.
+    let pixel = published.get_pixel(100, 50).0;
+    let expected = [214.9, 92.6, 31.0];
+    for (got, want) in pixel.iter().zip(expected) {
+        assert!(
+            (f64::from(*got) - want).abs() <= 2.0,
+            "{path}: {pixel:?}, expected {expected:?}"
+        );
+    }
+}

@@ -13,8 +13,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Changes whenever what an entry holds for a given key would change (quality, filters, crates).
-pub const SETTINGS: &str = "v1";
+/// Changes whenever what an entry holds for a given key would change (quality, filters, crates,
+/// colour conversion).
+pub const SETTINGS: &str = "v2";
 
 /// How a build got its pictures.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
