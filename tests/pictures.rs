@@ -354,16 +354,17 @@ fn a_rebuild_reads_no_unchanged_picture_and_sees_every_edit() {
         assert_eq!(run.code, 0, "{}", run.stderr);
         assert_eq!(picture_line(&run.stdout), expected, "{}", run.stdout);
     };
-    // Four pictures: two photos, a content picture and an SVG logo.
+    // Four pictures: two photos, a content picture and an SVG logo; the content picture is
+    // also published as sent, from the cache after the first build.
     build_line("Pictures: 4 read, 3 decoded, 12 sizes made, 0 taken from the cache");
     let built = tree(&out);
-    build_line("Pictures: 0 read, 0 decoded, 0 sizes made, 12 taken from the cache");
+    build_line("Pictures: 0 read, 0 decoded, 0 sizes made, 13 taken from the cache");
     assert_eq!(tree(&out), built, "a rebuild from the manifest differs");
     // Saved again unchanged (a new date): read and hashed, but nothing is made again.
     let bench = site.path().join("content/bench.png");
     set_modified(&bench, std::time::SystemTime::now());
     std::thread::sleep(std::time::Duration::from_millis(2100));
-    build_line("Pictures: 1 read, 0 decoded, 0 sizes made, 12 taken from the cache");
+    build_line("Pictures: 1 read, 0 decoded, 0 sizes made, 13 taken from the cache");
     assert_eq!(tree(&out), built, "a touched picture changed the site");
     // Edited in place to the same size, its date put back: the change time still shows it.
     let cell = site.path().join("data/smes/media/cell.jpg");
@@ -373,7 +374,7 @@ fn a_rebuild_reads_no_unchanged_picture_and_sees_every_edit() {
     photo[at + 3] = 49;
     std::fs::write(&cell, &photo).unwrap();
     set_modified(&cell, modified);
-    build_line("Pictures: 1 read, 1 decoded, 2 sizes made, 10 taken from the cache");
+    build_line("Pictures: 1 read, 1 decoded, 2 sizes made, 11 taken from the cache");
     // A damaged manifest is an empty one: every picture is read, nothing is made again.
     std::thread::sleep(std::time::Duration::from_millis(2100));
     std::fs::write(
@@ -381,7 +382,7 @@ fn a_rebuild_reads_no_unchanged_picture_and_sees_every_edit() {
         "{ not json",
     )
     .unwrap();
-    build_line("Pictures: 4 read, 0 decoded, 0 sizes made, 12 taken from the cache");
+    build_line("Pictures: 4 read, 0 decoded, 0 sizes made, 13 taken from the cache");
 }
 
 /// The picture URLs in `html` (`src`, `srcset` and `og:image`), as paths from the site root.
@@ -582,4 +583,35 @@ fn a_picture_with_a_display_p3_profile_is_published_in_srgb() {
             "{path}: {pixel:?}, expected {expected:?}"
         );
     }
+}
+
+/// Whether `a` and `b` are one file (hard links to the same data).
+#[cfg(unix)]
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let id = |p: &Path| std::fs::metadata(p).map(|m| (m.dev(), m.ino())).ok();
+    id(a).is_some() && id(a) == id(b)
+}
+
+#[test]
+#[cfg(unix)]
+fn a_rebuild_takes_content_pictures_from_the_cache_without_reading_them() {
+    let site = site();
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let out = site.path().join("public");
+    let first = build(site.path(), &out, &[]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let second = build(site.path(), &out, &[]);
+    assert_eq!(
+        picture_line(&second.stdout),
+        "Pictures: 0 read, 0 decoded, 0 sizes made, 13 taken from the cache"
+    );
+    // The copy of the picture as sent is the cache's file, not a copy read again each build.
+    let original = out.join("bench.png");
+    assert_eq!(std::fs::read(&original).unwrap(), png(1000, 500));
+    let cached = std::fs::read_dir(site.path().join(".pimap-cache/images"))
+        .unwrap()
+        .flatten()
+        .any(|entry| same_file(&entry.path(), &original));
+    assert!(cached, "{} is not the cache's file", original.display());
 }
