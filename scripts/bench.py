@@ -468,7 +468,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     ap.add_argument("--pictures", type=int, nargs="?", const=1000, default=None, metavar="N",
                     help="pimap on the PIMAP site with N demo SMEs showing one 2-4 MP photo each (default "
                          "1000): first build, warm rebuild against the same site without photos, peak memory;"
-                         " with --zola, Zola's resize_image on the same photos")
+                         " with --zola, Zola's resize_image on the same photos; with --hugo, Hugo's .Resize")
+    ap.add_argument("--hugo", action="store_true",
+                    help="with --pictures: also time Hugo's image processing on the same photos")
     ap.add_argument("--clean", action="store_true",
                     help="with --pictures: delete the photos, sites and outputs it made when done")
     ap.add_argument("--no-hugo", action="store_true", help="leave Hugo out")
@@ -493,6 +495,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         if args.pictures < 1 or args.smes is not None or args.serve or args.languages or args.floor or args.no_pimap:
             ap.error("--pictures N (N >= 1) is not for --smes, --serve, --languages, --floor or --no-pimap")
         args.no_hugo = True
+    elif args.hugo:
+        ap.error("--hugo is for --pictures (page builds time Hugo unless --no-hugo)")
     if args.languages:
         if args.smes is not None or args.serve or args.zola or args.floor or args.no_pimap:
             ap.error("--languages measures pimap's page builds alone: not with --smes, --serve, --zola, --floor or --no-pimap")
@@ -528,8 +532,9 @@ def main(argv: list[str]) -> None:
             bench_pictures.ensure_picture_site(workdir, n, smes_site, photos)
             return
         ensure_system_tools()
-        zola = find_zola(workdir) if args.zola else None
-        print(bench_pictures.picture_benchmark(n, args.runs, workdir, find_pimap(), zola, hyperfine, smes_site))
+        peers = {"zola": find_zola(workdir) if args.zola else None,
+                 "hugo": find_hugo(workdir) if args.hugo else None}
+        print(bench_pictures.picture_benchmark(n, args.runs, workdir, find_pimap(), peers, hyperfine, smes_site))
         if args.clean:
             bench_pictures.clean(workdir, n)
         return

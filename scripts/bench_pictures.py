@@ -1,7 +1,8 @@
 """The picture benchmark of `scripts/bench --pictures N`: pimap on the bundled
 PIMAP site with N demo SMEs, each showing one generated photo of 2 to 4
 million pixels, against the same site without the photos; and, with --zola,
-Zola's `resize_image` making the same sizes of the same photos.
+Zola's `resize_image` making the same sizes of the same photos; with --hugo,
+Hugo's image processing (`.Resize`) making them.
 
 Folders (under the workdir, default target/bench/):
   photos-N/             the N photos, drawn once by `cargo run --release
@@ -13,13 +14,19 @@ Folders (under the workdir, default target/bench/):
                         times per photo (WebP 480/960/1440 at quality 80, JPEG
                         480/960/1440 at quality 82 and JPEG 1200: pimap's
                         sizes), the photos hard-linked into photos/
+  hugo-pictures-N/      a Hugo site whose home page template calls .Resize
+                        for the same seven sizes of each photo, the photos
+                        hard-linked into assets/photos/
 
 Measured, each from the command line as an editor runs it:
   first build   pimap with its picture cache (.pimap-cache) and output deleted;
                 Zola with static/processed_images and its output deleted;
+                Hugo with resources/_gen (its image cache) and its output
+                deleted;
                 one run each under /usr/bin/time (wall time, peak memory)
   warm rebuild  hyperfine (1 warmup, --runs runs) of the same build again,
-                for pictures-N, smes-N and (--zola) zola-pictures-N; the
+                for pictures-N, smes-N, (--zola) zola-pictures-N and
+                (--hugo) hugo-pictures-N; the
                 ratio pictures/no pictures is the goal of issue 13 (<= 1.10)
   peak memory   of one warm rebuild (/usr/bin/time)
 
@@ -111,6 +118,30 @@ def ensure_zola_site(workdir: Path, n: int, photos: Path) -> Path:
     return d
 
 
+def ensure_hugo_site(workdir: Path, n: int, photos: Path) -> Path:
+    d = workdir / f"hugo-pictures-{n}"
+    stamp = workdir / f"{d.name}.stamp"
+    if stamp.is_file() and stamp.read_text() == f"format={PICTURES_FORMAT}\n" and d.is_dir():
+        return d
+    shutil.rmtree(d, ignore_errors=True)
+    (d / "assets" / "photos").mkdir(parents=True)
+    (d / "layouts").mkdir()
+    for i in range(1, n + 1):
+        os.link(photos / photo_name(i), d / "assets" / "photos" / f"p{i}.jpg")
+    (d / "hugo.toml").write_text(
+        'baseURL = "https://example.org/"\ntitle = "pictures"\n'
+        'disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404", "section", "page"]\n')
+    calls = "".join(
+        f'{{{{ with $img.Resize "{w}x {fmt} q{q}" }}}}<img src="{{{{ .RelPermalink }}}}">{{{{ end }}}}'
+        for w, fmt, q in ZOLA_SIZES)
+    (d / "layouts" / "index.html").write_text(
+        "<!doctype html><title>Photos</title>\n"
+        f"{{{{ range seq {n} }}}}{{{{ $img := resources.Get (printf \"photos/p%d.jpg\" .) }}}}{calls}\n{{{{ end }}}}\n")
+    stamp.write_text(f"format={PICTURES_FORMAT}\n")
+    log(f"made {d}")
+    return d
+
+
 def timed(cmd: list[str], log_file: Path) -> tuple[float, float, str]:
     """One run under /usr/bin/time: wall seconds, peak MiB, stdout."""
     res = subprocess.run(["/usr/bin/time", "-f", "%e s %M KB", "-o", str(log_file), *cmd],
@@ -124,13 +155,17 @@ def timed(cmd: list[str], log_file: Path) -> tuple[float, float, str]:
     return float(m.group(1)), int(m.group(2)) / 1024, res.stdout
 
 
-def picture_benchmark(n: int, runs: int, workdir: Path, pimap: Path, zola: Path | None,
+def picture_benchmark(n: int, runs: int, workdir: Path, pimap: Path, peers: dict[str, Path | None],
                       hyperfine, smes_site: Path) -> str:
+    """`peers`: the binaries of "zola" and "hugo", None for those left out."""
     photos = ensure_photos(workdir, n)
     sites = {"pimap, photos": ensure_picture_site(workdir, n, smes_site, photos),
              "pimap, no photos": smes_site}
+    zola, hugo = peers.get("zola"), peers.get("hugo")
     if zola is not None:
         sites["zola, photos"] = ensure_zola_site(workdir, n, photos)
+    if hugo is not None:
+        sites["hugo, photos"] = ensure_hugo_site(workdir, n, photos)
     results = workdir / "results"
     results.mkdir(exist_ok=True)
     rows = []
@@ -140,6 +175,9 @@ def picture_benchmark(n: int, runs: int, workdir: Path, pimap: Path, zola: Path 
         if name.startswith("zola"):
             cmd = [str(zola), "--root", str(site), "build", "--output-dir", str(out), "--force"]
             caches = [site / "static" / "processed_images"]
+        elif name.startswith("hugo"):
+            cmd = [str(hugo), "--quiet", "-s", str(site), "-d", str(out)]
+            caches = [site / "resources"]
         else:
             cmd = [str(pimap), "build", "--root", str(site), "--output", str(out)]
             caches = [site / ".pimap-cache"]
@@ -170,7 +208,7 @@ def picture_benchmark(n: int, runs: int, workdir: Path, pimap: Path, zola: Path 
 
 def clean(workdir: Path, n: int) -> None:
     """Deletes what the picture benchmark wrote for N (keeps the smes-N site)."""
-    for name in (f"photos-{n}", f"pictures-{n}", f"zola-pictures-{n}"):
+    for name in (f"photos-{n}", f"pictures-{n}", f"zola-pictures-{n}", f"hugo-pictures-{n}"):
         shutil.rmtree(workdir / name, ignore_errors=True)
         (workdir / f"{name}.stamp").unlink(missing_ok=True)
         out = workdir / "out" / name

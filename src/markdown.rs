@@ -16,6 +16,7 @@
 //! [`untrusted`].
 
 mod bounded;
+pub mod data_images;
 mod footnotes;
 mod headings;
 mod images;

@@ -354,16 +354,17 @@ fn a_rebuild_reads_no_unchanged_picture_and_sees_every_edit() {
         assert_eq!(run.code, 0, "{}", run.stderr);
         assert_eq!(picture_line(&run.stdout), expected, "{}", run.stdout);
     };
-    // Four pictures: two photos, a content picture and an SVG logo.
+    // Four pictures: two photos, a content picture and an SVG logo; the content picture is
+    // also published as sent, from the cache after the first build.
     build_line("Pictures: 4 read, 3 decoded, 12 sizes made, 0 taken from the cache");
     let built = tree(&out);
-    build_line("Pictures: 0 read, 0 decoded, 0 sizes made, 12 taken from the cache");
+    build_line("Pictures: 0 read, 0 decoded, 0 sizes made, 13 taken from the cache");
     assert_eq!(tree(&out), built, "a rebuild from the manifest differs");
     // Saved again unchanged (a new date): read and hashed, but nothing is made again.
     let bench = site.path().join("content/bench.png");
     set_modified(&bench, std::time::SystemTime::now());
     std::thread::sleep(std::time::Duration::from_millis(2100));
-    build_line("Pictures: 1 read, 0 decoded, 0 sizes made, 12 taken from the cache");
+    build_line("Pictures: 1 read, 0 decoded, 0 sizes made, 13 taken from the cache");
     assert_eq!(tree(&out), built, "a touched picture changed the site");
     // Edited in place to the same size, its date put back: the change time still shows it.
     let cell = site.path().join("data/smes/media/cell.jpg");
@@ -373,7 +374,7 @@ fn a_rebuild_reads_no_unchanged_picture_and_sees_every_edit() {
     photo[at + 3] = 49;
     std::fs::write(&cell, &photo).unwrap();
     set_modified(&cell, modified);
-    build_line("Pictures: 1 read, 1 decoded, 2 sizes made, 10 taken from the cache");
+    build_line("Pictures: 1 read, 1 decoded, 2 sizes made, 11 taken from the cache");
     // A damaged manifest is an empty one: every picture is read, nothing is made again.
     std::thread::sleep(std::time::Duration::from_millis(2100));
     std::fs::write(
@@ -381,7 +382,7 @@ fn a_rebuild_reads_no_unchanged_picture_and_sees_every_edit() {
         "{ not json",
     )
     .unwrap();
-    build_line("Pictures: 4 read, 0 decoded, 0 sizes made, 12 taken from the cache");
+    build_line("Pictures: 4 read, 0 decoded, 0 sizes made, 13 taken from the cache");
 }
 
 /// The picture URLs in `html` (`src`, `srcset` and `og:image`), as paths from the site root.
@@ -440,4 +441,177 @@ fn every_language_shows_the_one_copy_of_each_picture_at_the_root() {
         sme.contains("<meta property=\"og:image\" content=\"https://example.org/smes/media/cell."),
         "{sme}"
     );
+}
+
+/// Replaces the SME's one-line offer with `lines`, as a literal block.
+fn write_offer(site: &Path, lines: &[&str]) {
+    let path = site.join("data/smes/beamworks.yaml");
+    let block: String = lines.iter().map(|line| format!("  {line}\n")).collect();
+    let text = read(&path).replace(
+        "offer: We build laser welding cells.\n",
+        &format!("offer: |\n{block}"),
+    );
+    std::fs::write(path, text).unwrap();
+}
+
+#[test]
+fn images_in_data_text_are_responsive_pictures_of_the_media_folder() {
+    let site = site();
+    std::fs::write(site.path().join("data/smes/media/seam.png"), png(1000, 500)).unwrap();
+    write_offer(
+        site.path(),
+        &[
+            "We build laser welding cells.",
+            "",
+            "![A weld seam, close up](seam.png)",
+        ],
+    );
+    let out = site.path().join("public");
+    let run = build(site.path(), &out, &["--no-minify"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = read(&out.join("smes/beamworks/index.html"));
+    let start = page.find("<picture><source type=\"image/webp\" srcset=\"/smes/media/seam.");
+    let Some(start) = start else {
+        panic!("no picture of seam.png: {page}")
+    };
+    let picture = &page[start..];
+    let picture = &picture[..picture.find("</picture>").unwrap() + "</picture>".len()];
+    insta::assert_snapshot!("data_text_picture", picture);
+    for path in picture_paths(picture) {
+        assert!(
+            out.join(&path[1..]).is_file(),
+            "{path} is not in the output"
+        );
+    }
+}
+
+#[test]
+fn images_in_data_text_that_cannot_be_shown_are_errors_at_their_line() {
+    let site = site();
+    let media = site.path().join("data/smes/media");
+    std::fs::write(media.join("fake.png"), b"<html>a web page</html>").unwrap();
+    write_offer(
+        site.path(),
+        &[
+            "We build laser welding cells.",
+            "",
+            "![A tracking pixel](https://tracker.example/p.gif)",
+            "Our cell: ![](cell.jpg) and ![A cell](cel.jpg)",
+            "![A page](fake.png)",
+        ],
+    );
+    let run = build(site.path(), &site.path().join("public"), &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    for expected in [
+        "data/smes/beamworks.yaml:13:3: error: image `https://tracker.example/p.gif` is on another site: text from data may only show pictures of this site",
+        "data/smes/beamworks.yaml:14:13: error: image `cell.jpg` has no description (alt text)",
+        "data/smes/beamworks.yaml:14:31: error: image `cel.jpg`: there is no picture data/smes/media/cel.jpg",
+        "data/smes/beamworks.yaml:15:3: error: image `fake.png` is not a picture pimap reads: its content is not PNG, JPEG, WebP or GIF",
+    ] {
+        assert!(
+            run.stderr.contains(expected),
+            "{expected}\n---\n{}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn an_edit_that_changes_the_pictures_of_data_text_rebuilds_as_a_full_build() {
+    use pimap::incremental::{MemoryOutput, Session};
+    let site = site();
+    std::fs::write(site.path().join("data/smes/media/seam.png"), png(1000, 500)).unwrap();
+    let options = pimap::BuildOptions::new(site.path());
+    let mut session = Session::new(options.clone());
+    session.rebuild(&[]).expect("the fixture builds");
+    let full_build = || {
+        let memory = MemoryOutput::default();
+        pimap::generate(&options, &memory).unwrap();
+        memory.into_files()
+    };
+    let rel = std::path::PathBuf::from("data/smes/beamworks.yaml");
+    let original = read(&site.path().join(&rel));
+    for image in ["![A weld seam, close up](seam.png)", "Not shown any more."] {
+        std::fs::write(site.path().join(&rel), &original).unwrap();
+        write_offer(site.path(), &["We build laser welding cells.", "", image]);
+        let rebuild = session.rebuild(std::slice::from_ref(&rel)).unwrap();
+        assert!(rebuild.fallback.is_some(), "{image}: {:?}", rebuild.reasons);
+        let (incremental, full) = (session.files(), full_build());
+        let mut paths: Vec<&String> = incremental.keys().collect();
+        paths.sort();
+        let mut expected: Vec<&String> = full.keys().collect();
+        expected.sort();
+        assert_eq!(paths, expected, "{image}");
+        assert!(full.iter().all(|(path, bytes)| incremental[path] == *bytes));
+    }
+}
+
+/// A `width`×`height` PNG of one colour, tagged with the colour profile `icc`.
+fn tagged_png(width: u32, height: u32, colour: [u8; 3], icc: Vec<u8>) -> Vec<u8> {
+    let pixels: Vec<u8> = (0..width * height).flat_map(|_| colour).collect();
+    let mut out = Vec::new();
+    let mut encoder = image::codecs::png::PngEncoder::new(&mut out);
+    encoder.set_icc_profile(icc).unwrap();
+    encoder
+        .write_image(&pixels, width, height, image::ExtendedColorType::Rgb8)
+        .unwrap();
+    out
+}
+
+#[test]
+fn a_picture_with_a_display_p3_profile_is_published_in_srgb() {
+    let site = site();
+    let media = site.path().join("data/smes/media");
+    let p3 = moxcms::ColorProfile::new_display_p3().encode().unwrap();
+    std::fs::write(
+        media.join("beamworks.png"),
+        tagged_png(200, 100, [200, 100, 50], p3),
+    )
+    .unwrap();
+    let out = site.path().join("public");
+    let run = build(site.path(), &out, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let logo = files_under(&out, "smes/media/beamworks.");
+    let (path, bytes) = logo.iter().find(|(p, _)| p.ends_with(".200.png")).unwrap();
+    let published = image::load_from_memory(bytes).unwrap().into_rgb8();
+    // Display P3 (200, 100, 50) is sRGB (214.9, 92.6, 31.0): the same colour, told in sRGB.
+    let pixel = published.get_pixel(100, 50).0;
+    let expected = [214.9, 92.6, 31.0];
+    for (got, want) in pixel.iter().zip(expected) {
+        assert!(
+            (f64::from(*got) - want).abs() <= 2.0,
+            "{path}: {pixel:?}, expected {expected:?}"
+        );
+    }
+}
+
+/// Whether `a` and `b` are one file (hard links to the same data).
+#[cfg(unix)]
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let id = |p: &Path| std::fs::metadata(p).map(|m| (m.dev(), m.ino())).ok();
+    id(a).is_some() && id(a) == id(b)
+}
+
+#[test]
+#[cfg(unix)]
+fn a_rebuild_takes_content_pictures_from_the_cache_without_reading_them() {
+    let site = site();
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let out = site.path().join("public");
+    let first = build(site.path(), &out, &[]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let second = build(site.path(), &out, &[]);
+    assert_eq!(
+        picture_line(&second.stdout),
+        "Pictures: 0 read, 0 decoded, 0 sizes made, 13 taken from the cache"
+    );
+    // The copy of the picture as sent is the cache's file, not a copy read again each build.
+    let original = out.join("bench.png");
+    assert_eq!(std::fs::read(&original).unwrap(), png(1000, 500));
+    let cached = std::fs::read_dir(site.path().join(".pimap-cache/images"))
+        .unwrap()
+        .flatten()
+        .any(|entry| same_file(&entry.path(), &original));
+    assert!(cached, "{} is not the cache's file", original.display());
 }

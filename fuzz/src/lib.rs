@@ -151,14 +151,21 @@ pub fn entity_text(data: &[u8]) {
         urls: &urls,
         unresolved: &HashSet::new(),
         base_path: "/sub",
+        pictures: &markdown::data_images::DataPictures::new(),
     };
-    match markdown::render_untrusted(text, &links, "/sub/smes/lumen/") {
+    match markdown::render_untrusted(text, &links, "/sub/smes/lumen/", "data/smes/media/") {
         Ok(rendered) => {
             check_sanitised(&rendered.html, false);
             check_sanitised(&markdown::for_embed(&rendered.html), true);
             let offsets = rendered.site_links.iter().map(|link| link.offset);
             let missing = rendered.missing_entities.iter().map(|(offset, _)| *offset);
-            assert!(offsets.chain(missing).all(|offset| offset <= text.len()));
+            let images = rendered.bad_images.iter().map(|(offset, _)| *offset);
+            assert!(
+                offsets
+                    .chain(missing)
+                    .chain(images)
+                    .all(|offset| offset <= text.len())
+            );
         }
         Err((offset, _)) => assert!(offset <= text.len()),
     }

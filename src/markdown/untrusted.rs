@@ -10,8 +10,12 @@
 //! language's folder): a relative link is read from the entity's own page, so that the text
 //! leads to the same pages wherever it is shown (the entity's page, its embed, the API). Text
 //! nested deeper than [`CONTENT_LIMITS`](crate::html_nesting::CONTENT_LIMITS) never reaches the
-//! sanitiser, whose parser slows down with every level.
+//! sanitiser, whose parser slows down with every level. An image names a picture of the entity
+//! kind's `media/` folder and becomes its `<picture>` ([`data_images`](super::data_images)); the
+//! sanitiser keeps `<picture>` markup but drops every `src` and `srcset` that would load a file
+//! of another site, so that no text from data makes a visitor's browser call elsewhere.
 
+use super::data_images::{DataImage, DataPictures, ImageProblem};
 use super::links::{MissingEntity, address_in_site, entity_target, has_scheme};
 use super::{Located, SiteLink, bounded_html, options};
 use crate::html_nesting::TooDeep;
@@ -27,6 +31,8 @@ pub struct EntityLinks<'a> {
     /// The base URL's path with the language's folder (`/sub/fr`, or empty): written before
     /// links to `/site/paths`.
     pub base_path: &'a str,
+    /// The pictures of the `media/` folders, which images in the text name.
+    pub pictures: &'a DataPictures,
 }
 
 /// A Markdown field of data rendered: its safe HTML and what was learnt about its links.
@@ -37,34 +43,89 @@ pub struct UntrustedHtml {
     pub site_links: Vec<SiteLink>,
     /// Links to entities that do not exist, with their offsets in the text.
     pub missing_entities: Vec<(usize, MissingEntity)>,
+    /// Images that cannot be shown, with their offsets in the text.
+    pub bad_images: Vec<(usize, ImageProblem)>,
+    /// The pictures the text shows (`data/smes/media/lens.jpg`), in text order.
+    pub pictures: Vec<String>,
 }
 
-/// The sanitiser of data text: ammonia's defaults, plus the checkboxes of task lists.
+/// The sanitiser of data text: ammonia's defaults, plus the checkboxes of task lists and the
+/// markup of pictures, without any picture of another site.
 fn sanitiser() -> ammonia::Builder<'static> {
     let mut builder = ammonia::Builder::default();
     builder
         .add_tag_attributes("input", ["type", "checked", "disabled"])
-        .add_tags(["input"]);
+        .add_tags(["input", "picture", "source"])
+        .add_tag_attributes("source", ["type", "srcset", "sizes"])
+        .add_tag_attributes("img", ["srcset", "sizes", "loading", "decoding"])
+        .attribute_filter(|element, attribute, value| {
+            let loads = matches!(
+                (element, attribute),
+                ("img", "src" | "srcset") | ("source", "srcset")
+            );
+            let elsewhere = value
+                .split(',')
+                .filter_map(|candidate| candidate.split_whitespace().next())
+                .any(has_scheme);
+            (!(loads && elsewhere)).then_some(value.into())
+        });
     builder
 }
 
 /// Renders a Markdown field of the data entity whose page is at `page_url` (with the base path)
-/// to safe HTML, with its links resolved against `links`; or, for text nested too deep, the byte
-/// offset in `text` where it goes too deep, and what does.
+/// to safe HTML, with its links resolved against `links` and its images against the pictures of
+/// `media_folder` (`data/smes/media/`); or, for text nested too deep, the byte offset in `text`
+/// where it goes too deep, and what does.
 pub fn render_untrusted(
     text: &str,
     links: &EntityLinks,
     page_url: &str,
+    media_folder: &str,
 ) -> Result<UntrustedHtml, (usize, TooDeep)> {
     let mut out = UntrustedHtml::default();
-    let events: Vec<Located> = Parser::new_ext(text, options())
-        .into_offset_iter()
-        .map(|(event, range)| {
-            let link_place = (range.start, page_url);
-            let event = resolve_link(demote_headings(event), link_place, links, &mut out);
-            (event, range.start)
-        })
-        .collect();
+    let mut image: Option<DataImage> = None;
+    let mut events: Vec<Located> = Vec::new();
+    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        let offset = range.start;
+        if let Some(mut open) = image.take() {
+            match event {
+                Event::Start(Tag::Image { .. }) => open.nested += 1,
+                Event::End(TagEnd::Image) if open.nested > 0 => open.nested -= 1,
+                Event::End(TagEnd::Image) => {
+                    match open.picture(media_folder, links.pictures) {
+                        Ok((rel, html)) => {
+                            out.pictures.push(rel);
+                            events.push((Event::Html(html.into()), open.offset));
+                        }
+                        Err(problem) => out.bad_images.push((open.offset, problem)),
+                    }
+                    continue;
+                }
+                Event::Text(t) | Event::Code(t) => open.alt.push_str(&t),
+                _ => {}
+            }
+            image = Some(open);
+            continue;
+        }
+        match event {
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
+                image = Some(DataImage {
+                    url: dest_url.to_string(),
+                    title: title.to_string(),
+                    alt: String::new(),
+                    offset,
+                    nested: 0,
+                })
+            }
+            event => {
+                let link_place = (offset, page_url);
+                let event = resolve_link(demote_headings(event), link_place, links, &mut out);
+                events.push((event, offset));
+            }
+        }
+    }
     let html = bounded_html(&events, text)?;
     out.html = sanitiser().clean(&html).to_string();
     Ok(out)
@@ -240,16 +301,98 @@ mod tests {
 
     use super::*;
 
-    /// Renders `text` for the French pages of a site at `/sub`, which has the SME `lumen`.
+    /// Renders `text` for the French pages of a site at `/sub`, which has the SME `lumen`, the
+    /// photo `data/smes/media/lens.jpg` and a web page saved as `data/smes/media/fake.png`.
     fn render(text: &str) -> Result<UntrustedHtml, (usize, TooDeep)> {
         let urls = HashMap::from([("smes/lumen".to_owned(), "/sub/fr/smes/lumen/".to_owned())]);
         let unresolved = HashSet::from(["smes/broken".to_owned()]);
+        let lens = crate::pictures::markup::PictureSet {
+            src: "/sub/smes/media/lens.1.960.jpg".into(),
+            width: 960,
+            height: 640,
+            webp_srcset: "/sub/smes/media/lens.1.960.webp 960w".into(),
+            srcset: "/sub/smes/media/lens.1.960.jpg 960w".into(),
+            media_type: "image/jpeg".into(),
+            widths: vec![960],
+            svg: false,
+        };
+        let pictures = DataPictures::from([
+            ("data/smes/media/lens.jpg".to_owned(), Ok(lens)),
+            (
+                "data/smes/media/fake.png".to_owned(),
+                Err("is not a picture pimap reads".to_owned()),
+            ),
+        ]);
         let links = EntityLinks {
             urls: &urls,
             unresolved: &unresolved,
             base_path: "/sub/fr",
+            pictures: &pictures,
         };
-        render_untrusted(text, &links, "/sub/fr/smes/lumen/")
+        render_untrusted(text, &links, "/sub/fr/smes/lumen/", "data/smes/media/")
+    }
+
+    #[test]
+    fn images_show_pictures_of_the_media_folder_and_nothing_else() {
+        let text = "Our lens:\n\n![A *lens* on a bench](lens.jpg \"Lens\")\n\n\
+                    ![](lens.jpg) ![lens](lens.jpg) ![A tracker](https://tracker.example/p.gif)\n\
+                    ![Ours](../partners/media/x.png) ![A lens](lenz.jpg) ![A page](fake.png)\n\n\
+                    <img src=\"https://tracker.example/q.gif\" srcset=\"//cdn.example/a.png 2x\" alt=\"raw\">";
+        let out = render(text).unwrap();
+        assert_eq!(
+            out.html,
+            "<p>Our lens:</p>\n<p><picture><source type=\"image/webp\" srcset=\"/sub/smes/media/lens.1.960.webp 960w\" sizes=\"(max-width: 48rem) 100vw, 48rem\"><img src=\"/sub/smes/media/lens.1.960.jpg\" srcset=\"/sub/smes/media/lens.1.960.jpg 960w\" sizes=\"(max-width: 48rem) 100vw, 48rem\" width=\"960\" height=\"640\" alt=\"A lens on a bench\" title=\"Lens\" loading=\"lazy\" decoding=\"async\"></picture></p>\n<p>  \n  </p>\n<img alt=\"raw\">"
+        );
+        assert_eq!(out.pictures, ["data/smes/media/lens.jpg"]);
+        let problems: Vec<(usize, &str, &str)> = out
+            .bad_images
+            .iter()
+            .map(|(offset, p)| (*offset, p.message.as_str(), p.help.as_str()))
+            .collect();
+        let example = "![A fibre laser cutting a steel sheet](laser.jpg)";
+        assert_eq!(
+            problems,
+            [
+                (
+                    52,
+                    "image `lens.jpg` has no description (alt text)",
+                    &*format!(
+                        "write what it shows between the brackets, for people who cannot see it: {example}"
+                    )
+                ),
+                (
+                    66,
+                    "image `lens.jpg` has its file name as description",
+                    &*format!(
+                        "write what it shows between the brackets, for people who cannot see it: {example}"
+                    )
+                ),
+                (
+                    84,
+                    "image `https://tracker.example/p.gif` is on another site: text from data may only show pictures of this site",
+                    &*format!(
+                        "a picture from another site would tell it who reads the page; put the file in data/smes/media/ and write its name: {example}"
+                    )
+                ),
+                (
+                    128,
+                    "image `../partners/media/x.png`: an image in data text names a file of data/smes/media/",
+                    &*format!(
+                        "put the file in data/smes/media/ and write its name alone: {example}"
+                    )
+                ),
+                (
+                    161,
+                    "image `lenz.jpg`: there is no picture data/smes/media/lenz.jpg",
+                    "did you mean `lens.jpg`?"
+                ),
+                (
+                    181,
+                    "image `fake.png` is not a picture pimap reads",
+                    "send it again as a JPEG or PNG (see \"Pictures\" in the README)"
+                ),
+            ]
+        );
     }
 
     #[test]

@@ -13,8 +13,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Changes whenever what an entry holds for a given key would change (quality, filters, crates).
-pub const SETTINGS: &str = "v1";
+/// Changes whenever what an entry holds for a given key would change (quality, filters, crates,
+/// colour conversion).
+pub const SETTINGS: &str = "v2";
 
 /// How a build got its pictures.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -42,6 +43,12 @@ pub struct PictureCache {
 /// The name of the entry for `source_hash` at `width` in the format `extension`.
 pub fn key(source_hash: u128, width: u32, extension: &str) -> String {
     format!("{source_hash:032x}-{width}-{SETTINGS}.{extension}")
+}
+
+/// The name of the entry that holds the picture `source_hash` as sent, in its format
+/// `extension`: a content picture is also published as it is.
+pub fn original_key(source_hash: u128, extension: &str) -> String {
+    format!("{source_hash:032x}-original-{SETTINGS}.{extension}")
 }
 
 /// The folder of processed pictures in `cache_root`: `<cache_root>/images/`, unless either is a
@@ -84,10 +91,16 @@ impl PictureCache {
         Some(path)
     }
 
-    /// Stores `bytes` as the entry `key`, atomically, and returns its file; a failure leaves
-    /// the cache as it was.
+    /// Stores `bytes`, a size just made, as the entry `key`, atomically, and returns its file; a
+    /// failure leaves the cache as it was.
     pub fn put(&self, key: &str, bytes: &[u8]) -> Option<PathBuf> {
         self.encoded.fetch_add(1, Ordering::Relaxed);
+        self.store(key, bytes)
+    }
+
+    /// Stores `bytes` as the entry `key`, as [`Self::put`] does, without counting a size made:
+    /// a picture as it was sent.
+    pub fn store(&self, key: &str, bytes: &[u8]) -> Option<PathBuf> {
         let dir = self.dir.as_ref()?;
         self.mark(key);
         let temporary = dir.join(format!(".{key}.{}.tmp", std::process::id()));

@@ -6,13 +6,14 @@
 //! decompression bomb or a picture too large to decode is refused before any pixel is decoded.
 //! SVG logos are sanitised when they are read ([`svg`]). Which widths and formats each picture
 //! gets is decided in `site::pictures`, where they are written in the output plan (`crate::plan`).
-//! [`process`] decodes, orients, resizes and encodes; [`cache`] keeps its results between builds
+//! [`process`] decodes, orients, converts to sRGB ([`colour`]), resizes and encodes; [`cache`] keeps its results between builds
 //! in a folder outside the output, and [`manifest`] what each source was when last read, so that
 //! an unchanged source is not read again; [`publish`] hands every picture output of the plan to the
 //! sink, from the cache when it can. [`markup`] makes the `<picture>` HTML of Markdown images and
 //! the value that the `image()` template function returns.
 
 pub mod cache;
+pub mod colour;
 pub mod manifest;
 pub mod markup;
 pub mod process;

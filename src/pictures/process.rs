@@ -2,7 +2,8 @@
 //! its EXIF orientation says, then resize it to each width asked (never larger than it is) and
 //! encode each size. Nothing of the source's metadata is carried over: the pixels are encoded
 //! afresh, so EXIF (GPS positions, camera serial numbers), XMP, comments and colour profiles
-//! are gone. Pixels are taken as sRGB, which is what cameras and phones write by default.
+//! are gone. A picture with a colour profile other than sRGB is first converted to sRGB
+//! ([`colour`](super::colour)), which is how browsers show a file without a profile.
 //!
 //! Encoders: WebP through libwebp (the `webp` crate; lossy at quality [`WEBP_QUALITY`] for
 //! photos, lossless for drawings), JPEG and PNG through `image`. Resizing uses
@@ -38,6 +39,8 @@ pub fn decode(bytes: &[u8]) -> Result<Upright, String> {
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
     let alpha = decoder.color_type().has_alpha();
+    // A profile that cannot be read is no profile: the pixels are taken as sRGB.
+    let icc = decoder.icc_profile().ok().flatten();
     let format = super::probe_format(bytes);
     let mut image = DynamicImage::from_decoder(decoder).map_err(|e| match e {
         image::ImageError::Limits(_) => format!("is too large to decode: {e}"),
@@ -45,11 +48,14 @@ pub fn decode(bytes: &[u8]) -> Result<Upright, String> {
     })?;
     image.apply_orientation(orientation);
     let (width, height) = (image.width(), image.height());
-    let pixels = if alpha {
+    let mut pixels = if alpha {
         image.into_rgba8().into_raw()
     } else {
         image.into_rgb8().into_raw()
     };
+    if let Some(icc) = icc {
+        super::colour::to_srgb(&mut pixels, width, alpha, &icc);
+    }
     Ok(Upright {
         pixels,
         width,

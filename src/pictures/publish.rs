@@ -2,6 +2,8 @@
 //! every other size from the cache when it is there (the sink may link to the cache's file
 //! rather than copy it), else made from the source, which is
 //! decoded once however many of its sizes are missing, and resized once for each width. Pictures are made in parallel.
+//! A content picture is also published as it was sent, beside its page; that copy is a cache
+//! entry too, so that a rebuild neither reads nor compares the source again.
 
 use super::cache::{self, PictureCache};
 use super::{Picture, process};
@@ -20,15 +22,55 @@ pub fn publish(
     sink: &dyn OutputSink,
 ) -> Vec<Diagnostic> {
     let mut by_picture: BTreeMap<usize, Vec<(usize, &str)>> = BTreeMap::new();
+    let mut originals = Vec::new();
     for output in &plan.outputs {
         if let OutputOwner::Picture(p, v) = output.owner {
             by_picture.entry(p).or_default().push((v, &output.path));
+        } else if let Some(p) = output.owner.picture_copied(site) {
+            originals.push((p, output.path.as_str()));
         }
     }
+    let originals = originals
+        .into_par_iter()
+        .filter_map(|(p, path)| publish_original(&site.pictures[p], path, cache, sink).err());
     by_picture
         .into_par_iter()
         .filter_map(|(p, outputs)| publish_one(&site.pictures[p], &outputs, cache, sink).err())
+        .chain(originals)
         .collect()
+}
+
+/// Publishes `picture` as it was sent at `path`, from the cache (where it is put first).
+fn publish_original(
+    picture: &Picture,
+    path: &str,
+    cache: &PictureCache,
+    sink: &dyn OutputSink,
+) -> Result<(), Diagnostic> {
+    let extension = path.rsplit_once('.').map_or("", |(_, extension)| extension);
+    let key = cache::original_key(picture.file.hash, &extension.to_ascii_lowercase());
+    if let Some(entry) = cache.entry(&key) {
+        return sink.link_cached(path, &entry);
+    }
+    let bytes = read_source(picture)?;
+    match cache.store(&key, &bytes) {
+        Some(entry) => sink.link_cached(path, &entry),
+        None => sink.write(path, &bytes),
+    }
+}
+
+/// The bytes of `picture`'s file, as long as they are still those that were read.
+fn read_source(picture: &Picture) -> Result<Vec<u8>, Diagnostic> {
+    let fail =
+        |why: String| Diagnostic::file_error(&picture.file.rel, format!("this picture {why}"));
+    let bytes =
+        std::fs::read(&picture.file.path).map_err(|e| fail(format!("cannot be read: {e}")))?;
+    if xxhash_rust::xxh3::xxh3_128(&bytes) != picture.file.hash {
+        return Err(fail(
+            "changed while the site was being built; build again".into(),
+        ));
+    }
+    Ok(bytes)
 }
 
 fn publish_one(
@@ -57,13 +99,7 @@ fn publish_one(
     if missing.is_empty() {
         return Ok(());
     }
-    let bytes =
-        std::fs::read(&picture.file.path).map_err(|e| fail(format!("cannot be read: {e}")))?;
-    if xxhash_rust::xxh3::xxh3_128(&bytes) != picture.file.hash {
-        return Err(fail(
-            "changed while the site was being built; build again".into(),
-        ));
-    }
+    let bytes = read_source(picture)?;
     cache.count_decode();
     let upright = process::decode(&bytes).map_err(fail)?;
     drop(bytes);

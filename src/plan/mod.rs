@@ -494,13 +494,25 @@ impl OutputOwner {
         }
     }
 
-    /// The file this output is a copy of; `None` for outputs that are rendered.
+    /// The file this output is a copy of; `None` for outputs that are rendered, and for a copy
+    /// of a picture, which is published from the picture cache ([`Self::picture_copied`]).
     pub fn copied_from(self, site: &Site) -> Option<&FileOrigin> {
         match self {
             OutputOwner::Static(i) | OutputOwner::Fingerprinted(i) => {
                 Some(&site.static_files[i].origin)
             }
+            OutputOwner::ContentAsset(_) if self.picture_copied(site).is_some() => None,
             OutputOwner::ContentAsset(i) => Some(&site.content_assets[i].0.origin),
+            _ => None,
+        }
+    }
+
+    /// The picture (its index in `site.pictures`) that this output is a copy of, as sent.
+    pub fn picture_copied(self, site: &Site) -> Option<usize> {
+        match self {
+            OutputOwner::ContentAsset(i) => {
+                site.picture_index(&format!("content/{}", site.content_assets[i].0.rel))
+            }
             _ => None,
         }
     }

@@ -10,6 +10,7 @@
 use super::entity_fields;
 use crate::config::BaseUrl;
 use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::markdown::data_images::DataPictures;
 use crate::markdown::{EntityLinks, SiteLink};
 use crate::source::data::{DataFile, Entities, Entity, Organiser, PartnerKind};
 use crate::source::languages::Language;
@@ -71,6 +72,10 @@ pub struct DataGraph {
     pub sme_links: Vec<Vec<SiteLink>>,
     pub mission_links: Vec<Vec<SiteLink>>,
     pub practice_links: Vec<Vec<SiteLink>>,
+    /// The pictures images in those fields may show, and which each entity's field shows (by
+    /// its file): an edit that changes these changes what the site publishes.
+    pub text_pictures: std::sync::Arc<DataPictures>,
+    pub pictures_shown: BTreeMap<String, Vec<String>>,
     pub facets: BTreeMap<FacetKindKey, Vec<Facet>>,
     /// Each SME's related SMEs, best first ([`super::related`]), and the SMEs that list each.
     pub sme_related: Vec<Vec<usize>>,
@@ -309,16 +314,18 @@ fn sort_by_id<T>(list: &mut [Entity<T>]) {
 
 /// Checks every reference and builds the graph, with the warnings found (and errors in Markdown
 /// fields, which leave the graph whole); or every problem, with a graph that holds no entity
-/// and knows every entity file as unresolved.
+/// and knows every entity file as unresolved. Images in Markdown fields show `pictures`.
 pub fn resolve(
     entities: Entities,
     base: &BaseUrl,
     language: &Language,
+    pictures: std::sync::Arc<DataPictures>,
 ) -> Result<(DataGraph, Vec<Diagnostic>), (Vec<Diagnostic>, DataGraph)> {
-    resolve_with(entities, base, language, None)
+    resolve_with(entities, (base, language), pictures, None)
 }
 
-/// One entity's file edited: the last graph, and which entity.
+/// One entity's file edited: the last graph, and which entity. An edit that changes which
+/// pictures the entity's Markdown shows is refused like one with errors: it needs a full build.
 pub struct Edited<'a> {
     /// The graph before the edit; the HTML of the other entities is moved out of it.
     pub last: &'a mut DataGraph,
@@ -338,13 +345,14 @@ pub fn resolve_edit(
     language: &Language,
     edited: Edited<'_>,
 ) -> Result<(DataGraph, Vec<Diagnostic>), (Vec<Diagnostic>, DataGraph)> {
-    resolve_with(entities, base, language, Some(edited))
+    let pictures = std::sync::Arc::clone(&edited.last.text_pictures);
+    resolve_with(entities, (base, language), pictures, Some(edited))
 }
 
 fn resolve_with(
     mut entities: Entities,
-    base: &BaseUrl,
-    language: &Language,
+    (base, language): (&BaseUrl, &Language),
+    pictures: std::sync::Arc<DataPictures>,
     edited: Option<Edited<'_>>,
 ) -> Result<(DataGraph, Vec<Diagnostic>), (Vec<Diagnostic>, DataGraph)> {
     sort_by_id(&mut entities.partners);
@@ -529,9 +537,13 @@ fn resolve_with(
         urls: &urls,
         unresolved: &unresolved,
         base_path: &base.path,
+        pictures: &pictures,
     };
-    match edited {
-        None => entity_fields::render_all(&mut g, &entities, &links, &mut errors),
+    let pictures_changed = match edited {
+        None => {
+            entity_fields::render_all(&mut g, &entities, &links, &mut errors);
+            false
+        }
         Some(edited) => entity_fields::render_edited(
             &mut g,
             &entities,
@@ -539,6 +551,10 @@ fn resolve_with(
             (edited.kind, edited.index),
             (&links, &mut errors),
         ),
+    };
+    g.text_pictures = pictures;
+    if pictures_changed {
+        return Err((errors, DataGraph::default()));
     }
     if broken_references {
         let files = entity_files(&entities).chain(failed);

@@ -1,6 +1,7 @@
 //! What resolving derives from the entity records once their references are known: the HTML of
 //! every Markdown field (`description`, `offer`, `outcomes`, `body`), with its links to entities
-//! resolved in the language's pages and its links to URLs of the site kept for the check, and
+//! resolved in the language's pages, its links to URLs of the site kept for the check and its
+//! images shown as the pictures of the kind's `media/` folder, and
 //! the facets (sectors,
 //! technologies, target markets) with the SMEs and partners that have them.
 //!
@@ -25,37 +26,44 @@ pub(super) fn render_all(
     links: &EntityLinks,
     errors: &mut Vec<Diagnostic>,
 ) {
+    let shown = &mut g.pictures_shown;
     (g.partner_html, g.partner_links) = field_html(
         &entities.partners,
-        (links, errors),
+        links,
+        (errors, shown),
         (EntityKind::Partner, partner_field),
     );
     (g.sme_html, g.sme_links) = field_html(
         &entities.smes,
-        (links, errors),
+        links,
+        (errors, shown),
         (EntityKind::Sme, sme_field),
     );
     (g.mission_html, g.mission_links) = field_html(
         &entities.missions,
-        (links, errors),
+        links,
+        (errors, shown),
         (EntityKind::Mission, mission_field),
     );
     (g.practice_html, g.practice_links) = field_html(
         &entities.practices,
-        (links, errors),
+        links,
+        (errors, shown),
         (EntityKind::Practice, practice_field),
     );
 }
 
 /// Moves the HTML and links of every entity from `last` into `g` and renders again the
-/// Markdown field of the edited entity `kind`/`index` alone.
+/// Markdown field of the edited entity `kind`/`index` alone. Returns whether the edit changed
+/// which pictures its text shows (the pictures the site publishes are then no longer known).
 pub(super) fn render_edited(
     g: &mut DataGraph,
     entities: &Entities,
     last: &mut DataGraph,
     (kind, index): (EntityKind, usize),
     (links, errors): (&EntityLinks, &mut Vec<Diagnostic>),
-) {
+) -> bool {
+    g.pictures_shown = std::mem::take(&mut last.pictures_shown);
     g.partner_html = std::mem::take(&mut last.partner_html);
     g.sme_html = std::mem::take(&mut last.sme_html);
     g.mission_html = std::mem::take(&mut last.mission_html);
@@ -86,12 +94,42 @@ pub(super) fn render_edited(
             one_field_html(&entities.practices, index, links, (kind, practice_field)),
         ),
     };
-    if let (Some(html), Some(site_links), Some(rendered)) =
-        (html.get_mut(index), site_links.get_mut(index), rendered)
-    {
+    let Some(rendered) = rendered else {
+        return false;
+    };
+    let file = entity_file(field_source(entities, kind, index));
+    let before = g.pictures_shown.remove(&file).unwrap_or_default();
+    let changed = before != rendered.pictures;
+    if !rendered.pictures.is_empty() {
+        g.pictures_shown.insert(file, rendered.pictures);
+    }
+    if let (Some(html), Some(site_links)) = (html.get_mut(index), site_links.get_mut(index)) {
         (*html, *site_links) = (rendered.html, rendered.site_links);
         errors.extend(rendered.errors);
     }
+    changed
+}
+
+/// The data file of entity `kind`/`index`.
+fn field_source(entities: &Entities, kind: EntityKind, index: usize) -> Option<&DataFile> {
+    match kind {
+        EntityKind::Partner => entities.partners.get(index).map(|e| &e.source),
+        EntityKind::Sme => entities.smes.get(index).map(|e| &e.source),
+        EntityKind::Mission => entities.missions.get(index).map(|e| &e.source),
+        EntityKind::Practice => entities.practices.get(index).map(|e| &e.source),
+    }
+}
+
+/// How [`DataGraph::pictures_shown`] names an entity: its file.
+fn entity_file(source: Option<&DataFile>) -> String {
+    source.map_or_else(String::new, |s| s.file.to_string_lossy().into_owned())
+}
+
+/// The `media/` folder of the entity of `source`, from the site root: `data/smes/media/`.
+pub(super) fn media_folder(source: &DataFile) -> String {
+    let kind = source.file.parent().unwrap_or(std::path::Path::new(""));
+    let kind = kind.to_string_lossy().replace('\\', "/");
+    format!("{kind}/{}/", crate::source::picture_fields::MEDIA_DIR)
 }
 
 /// The URL of every entity page of `entities` by the name a link gives it (`smes/<id>`), under
@@ -157,12 +195,13 @@ fn practice_field(p: &Practice) -> (&'static str, Option<&str>) {
     ("body", Some(&p.body))
 }
 
-/// The Markdown field of one entity rendered: its HTML, its links to URLs of the site and the
-/// errors in it.
+/// The Markdown field of one entity rendered: its HTML, its links to URLs of the site, the
+/// pictures it shows and the errors in it.
 #[derive(Default)]
 struct RenderedField {
     html: String,
     site_links: Vec<SiteLink>,
+    pictures: Vec<String>,
     errors: Vec<Diagnostic>,
 }
 
@@ -171,7 +210,8 @@ struct RenderedField {
 /// place in its file.
 fn field_html<T: Sync>(
     list: &[Entity<T>],
-    (links, errors): (&EntityLinks, &mut Vec<Diagnostic>),
+    links: &EntityLinks,
+    (errors, shown): (&mut Vec<Diagnostic>, &mut BTreeMap<String, Vec<String>>),
     field: (EntityKind, Field<T>),
 ) -> (Vec<String>, Vec<Vec<SiteLink>>) {
     let rendered: Vec<RenderedField> = list
@@ -180,8 +220,12 @@ fn field_html<T: Sync>(
         .collect();
     rendered
         .into_iter()
-        .map(|field| {
+        .zip(list)
+        .map(|(field, entity)| {
             errors.extend(field.errors);
+            if !field.pictures.is_empty() {
+                shown.insert(entity_file(Some(&entity.source)), field.pictures);
+            }
             (field.html, field.site_links)
         })
         .unzip()
@@ -210,18 +254,21 @@ fn entity_html<T>(
     };
     let name = format!("{}/{}", kind.variable().1, entity.id);
     let page_url = links.urls.get(&name).map_or("", String::as_str);
-    match render_untrusted(text, links, page_url) {
+    let at = |offset, message, help| {
+        (entity.file_of(key).at_offset_in(key, text, offset, message)).with_help(help)
+    };
+    match render_untrusted(text, links, page_url, &media_folder(&entity.source)) {
         Ok(rendered) => RenderedField {
             errors: (rendered.missing_entities.into_iter())
-                .map(|(offset, missing)| {
-                    (entity
-                        .file_of(key)
-                        .at_offset_in(key, text, offset, missing.message))
-                    .with_help(missing.help)
-                })
+                .map(|(offset, missing)| at(offset, missing.message, missing.help))
+                .chain(
+                    (rendered.bad_images.into_iter())
+                        .map(|(offset, bad)| at(offset, bad.message, bad.help)),
+                )
                 .collect(),
             html: rendered.html,
             site_links: rendered.site_links,
+            pictures: rendered.pictures,
         },
         Err((offset, deep)) => {
             // The rest of the line, as the file has it, finds the place.

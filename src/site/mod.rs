@@ -239,13 +239,23 @@ pub fn resolve(sources: SiteSources) -> (Site, Vec<Diagnostic>) {
         language,
         withheld,
         schedule,
-        pictures,
+        pictures: picture_files,
         today,
         ..
     } = sources;
     let withheld = tree::withheld(withheld, &entities.withheld, &base);
     let mut errors = diagnostics;
-    let graph = match entities::resolve(entities, &base, &language) {
+    let mut sections = tree::sections(section_sources, &config.title, &base);
+    let mut pages = tree::pages(page_sources, &base, &mut sections, &mut errors);
+    let content_assets = tree::content_assets(content_assets, &pages);
+    let content_outputs = content_assets
+        .iter()
+        .map(|(asset, output)| (format!("content/{}", asset.rel), output.clone()))
+        .collect();
+    let published = pictures::resolve(&picture_files, &entities, &content_outputs, &mut errors);
+    // Pictures belong to the whole site: every language shows the same files.
+    let text_pictures = pictures::data_pictures(&language.root.path, &picture_files, &published);
+    let graph = match entities::resolve(entities, &base, &language, text_pictures.into()) {
         Ok((graph, warnings)) => {
             errors.extend(warnings);
             graph
@@ -255,14 +265,7 @@ pub fn resolve(sources: SiteSources) -> (Site, Vec<Diagnostic>) {
             unresolved
         }
     };
-    let mut sections = tree::sections(section_sources, &config.title, &base);
-    let mut pages = tree::pages(page_sources, &base, &mut sections, &mut errors);
-    let content_assets = tree::content_assets(content_assets, &pages);
-    let content_outputs = content_assets
-        .iter()
-        .map(|(asset, output)| (format!("content/{}", asset.rel), output.clone()))
-        .collect();
-    let pictures = pictures::resolve(pictures, &graph, &content_outputs, &mut errors);
+    let pictures = published;
     let taxonomies = taxonomies::collect_taxonomies(&config, &base, &mut pages, &mut errors);
     let menu =
         navigation::resolve_menu(&config, &config_text, &base, &pages, &sections, &mut errors);

@@ -1,14 +1,17 @@
-//! The pictures a site publishes: every logo and photo the data names (in `data/<kind>/media/`)
-//! and every picture among the content files, each with the roles it is shown in (logo, photo,
-//! shared page) and so the sizes it is published at. A logo or photo that is missing, is no
+//! The pictures a site publishes: every logo and photo the data names (in `data/<kind>/media/`),
+//! every picture an image in the Markdown of data shows, and every picture among the content
+//! files, each with the roles it is shown in (logo, photo, shared page) and so the sizes it is
+//! published at; and [`data_pictures`], what images in data text may show. An image in data
+//! text is checked where the text is rendered (`markdown::data_images`). A logo or photo that is missing, is no
 //! picture or cannot be decoded safely is an error at the line that names it; editors are warned
 //! of files over 2 MB, pictures much wider than the site shows, and what was taken out of an SVG.
 //! Nothing here reads a file: the files were read and probed when the site was loaded.
 
-use super::entities::DataGraph;
+use super::entity_fields::{field_of, media_folder};
 use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::markdown::data_images::{DataPictures, image_urls, media_file};
 use crate::pictures::{self, Picture, PictureFile, Role, SourceFormat};
-use crate::source::data::DataFile;
+use crate::source::data::{DataFile, Entities};
 use crate::source::picture_fields::media_rel;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -25,20 +28,28 @@ struct Reference<'a> {
 /// Resolves the pictures of the site from the probed `files`; `content_outputs` maps a content
 /// file (`content/news/x/photo.jpg`) to where its copy is written.
 pub fn resolve(
-    files: Vec<PictureFile>,
-    graph: &DataGraph,
+    files: &[PictureFile],
+    entities: &Entities,
     content_outputs: &HashMap<String, String>,
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<Picture> {
     let by_rel: HashMap<&str, &PictureFile> = files.iter().map(|f| (f.rel.as_str(), f)).collect();
     let mut roles: BTreeMap<&str, BTreeSet<Role>> = BTreeMap::new();
-    for reference in references(graph) {
+    for rel in shown_in_text(entities) {
+        if let Some(file) = by_rel.get(rel.as_str()).filter(|f| f.probe.is_ok()) {
+            roles
+                .entry(file.rel.as_str())
+                .or_default()
+                .insert(Role::Photo);
+        }
+    }
+    for reference in references(entities) {
         if !pictures::is_picture_name(reference.name) || reference.name.contains('/') {
             continue; // reported with the data file
         }
         let rel = media_rel(reference.folder, reference.name);
         let Some(file) = by_rel.get(rel.as_str()) else {
-            errors.push(missing(&reference, &rel, &files));
+            errors.push(missing(&reference, &rel, files));
             continue;
         };
         match &file.probe {
@@ -59,7 +70,7 @@ pub fn resolve(
             }
         }
     }
-    for file in &files {
+    for file in files {
         if file.rel.starts_with("content/") && file.probe.is_ok() {
             roles
                 .entry(file.rel.as_str())
@@ -96,9 +107,50 @@ impl Reference<'_> {
     }
 }
 
+/// What images in data text may show: every picture of a `media/` folder with the sizes of a
+/// photo (under `base_path`), or why it cannot be shown. A picture no text shows has none.
+pub fn data_pictures(
+    base_path: &str,
+    files: &[PictureFile],
+    published: &[Picture],
+) -> DataPictures {
+    let media = files.iter().filter(|f| f.rel.starts_with("data/"));
+    let mut shown: DataPictures = media
+        .filter_map(|f| Some((f.rel.clone(), Err(f.probe.as_ref().err()?.clone()))))
+        .collect();
+    for picture in published.iter().filter(|p| p.file.rel.starts_with("data/")) {
+        let set = crate::plan::picture_set(base_path, picture, Some(&pictures::PHOTO_WIDTHS));
+        if let Some(set) = set {
+            shown.insert(picture.file.rel.clone(), Ok(set));
+        }
+    }
+    shown
+}
+
+/// The files of `media/` folders that the Markdown fields of `entities` show.
+fn shown_in_text(entities: &Entities) -> Vec<String> {
+    use super::entities::EntityKind;
+    let count = |kind| match kind {
+        EntityKind::Partner => entities.partners.len(),
+        EntityKind::Sme => entities.smes.len(),
+        EntityKind::Mission => entities.missions.len(),
+        EntityKind::Practice => entities.practices.len(),
+    };
+    EntityKind::ALL
+        .into_iter()
+        .flat_map(|kind| (0..count(kind)).map(move |index| (kind, index)))
+        .filter_map(|(kind, index)| field_of(entities, kind, index))
+        .flat_map(|(source, _, text)| {
+            let folder = media_folder(source);
+            image_urls(text)
+                .into_iter()
+                .filter_map(move |url| media_file(&folder, &url))
+        })
+        .collect()
+}
+
 /// Every `logo` and `photos` entry of the data, in file order.
-fn references(graph: &DataGraph) -> Vec<Reference<'_>> {
-    let entities = &graph.entities;
+fn references(entities: &Entities) -> Vec<Reference<'_>> {
     let mut references = Vec::new();
     for partner in &entities.partners {
         if let Some(logo) = &partner.record.logo {

@@ -237,7 +237,11 @@ pub fn load(options: &LoadOptions) -> Result<SiteSources, Vec<Diagnostic>> {
         }
     }
     errors.append(&mut content.errors);
-    let content_assets = hash_files(&root.path().join("content"), assets, &mut errors);
+    // Pictures are read (or found unchanged in the manifest) with the pictures of data.
+    let (content_pictures, assets): (Vec<_>, Vec<_>) = assets
+        .into_iter()
+        .partition(|rel| crate::pictures::is_picture_name(rel));
+    let mut content_assets = hash_files(&root.path().join("content"), assets, &mut errors);
 
     let theme = theme::locate_or_report(root, &config, &config_text, &mut errors);
     let templates = theme::load_templates(root, &theme, &mut errors);
@@ -256,9 +260,11 @@ pub fn load(options: &LoadOptions) -> Result<SiteSources, Vec<Diagnostic>> {
     let pictures = read_pictures(
         root.path(),
         &media_files,
-        &content_assets,
+        &content_pictures,
         &options.pictures,
     );
+    content_assets.extend(picture_assets(root.path(), &pictures, &mut errors));
+    content_assets.sort_by(|a, b| a.rel.cmp(&b.rel));
     let mut schedule = content.schedule;
     schedule.merge(publication::publish_entities(
         &mut entities,
@@ -295,25 +301,20 @@ pub fn load(options: &LoadOptions) -> Result<SiteSources, Vec<Diagnostic>> {
 }
 
 /// Reads and probes the files of `data/<kind>/media/` (`media`, paths inside `data/`) and the
-/// pictures among the content files, or takes them from `manifest` when they are unchanged.
+/// pictures among the content files (`content`, paths inside `content/`), or takes them from
+/// `manifest` when they are unchanged.
 fn read_pictures(
     root: &Path,
     media: &[String],
-    content_assets: &[FileSource],
+    content: &[String],
     manifest: &crate::pictures::manifest::PictureManifest,
 ) -> Vec<crate::pictures::PictureFile> {
     let media = media
         .iter()
         .map(|rel| (format!("data/{rel}"), root.join("data").join(rel)));
-    let content = content_assets
+    let content = content
         .iter()
-        .filter(|asset| crate::pictures::is_picture_name(&asset.rel))
-        .map(|asset| {
-            (
-                format!("content/{}", asset.rel),
-                root.join("content").join(&asset.rel),
-            )
-        });
+        .map(|rel| (format!("content/{rel}"), root.join("content").join(rel)));
     let files: Vec<(String, PathBuf)> = media.chain(content).collect();
     let mut pictures: Vec<_> = files
         .into_par_iter()
@@ -321,6 +322,32 @@ fn read_pictures(
         .collect();
     pictures.sort_by(|a, b| a.rel.cmp(&b.rel));
     pictures
+}
+
+/// The pictures of `content/` as files copied beside their pages, with the hash of their bytes
+/// that the manifest gave; a file the manifest did not hash (too large to be a picture pimap
+/// reads) is hashed here.
+fn picture_assets(
+    root: &Path,
+    pictures: &[crate::pictures::PictureFile],
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<FileSource> {
+    let (hashed, unhashed): (Vec<_>, Vec<_>) = pictures
+        .iter()
+        .filter_map(|picture| Some((picture.rel.strip_prefix("content/")?, picture)))
+        .partition(|(_, picture)| picture.hash != 0);
+    let unhashed = unhashed
+        .into_iter()
+        .map(|(rel, _)| rel.to_owned())
+        .collect();
+    let mut assets = hash_files(&root.join("content"), unhashed, errors);
+    assets.extend(hashed.into_iter().map(|(rel, picture)| FileSource {
+        rel: rel.to_owned(),
+        origin: FileOrigin::Disk(picture.path.clone()),
+        hash: (picture.hash >> 64) as u64 ^ picture.hash as u64,
+        css: None,
+    }));
+    assets
 }
 
 /// A content file, parsed.

@@ -1,0 +1,121 @@
+//! Images in the Markdown fields of data: `![A lens on a bench](lens.jpg)` in an SME's offer
+//! names a file of its kind's `media/` folder (`data/smes/media/lens.jpg`, as `logo` and
+//! `photos` do) and is written as the same `<picture>` as a photo of the site.
+//!
+//! An image is refused, at its place in the text, when it names a picture of another site (text
+//! from data never loads anything from elsewhere: every visitor of the page would be announced
+//! to that site), a folder, a file that is missing or is no picture pimap reads, or when it has
+//! no description (alt text) or only its file name. Which files are published, and in which
+//! sizes, is decided before the text is rendered (`site::pictures`, from [`image_urls`]).
+
+use super::links::has_scheme;
+use super::options;
+use crate::diagnostics::did_you_mean;
+use crate::pictures::markup::PictureSet;
+use pulldown_cmark::{Event, Parser, Tag};
+use std::collections::HashMap;
+
+/// The pictures of the `media/` folders that data text may show, by path from the site root
+/// (`data/smes/media/lens.jpg`): their published sizes, or why the file cannot be published.
+pub type DataPictures = HashMap<String, Result<PictureSet, String>>;
+
+/// Why an image in data text cannot be shown, for its author.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImageProblem {
+    pub message: String,
+    pub help: String,
+}
+
+/// An image of data text whose description is being read.
+pub(super) struct DataImage {
+    pub(super) url: String,
+    pub(super) title: String,
+    pub(super) alt: String,
+    pub(super) offset: usize,
+    /// Images inside its description still open.
+    pub(super) nested: usize,
+}
+
+/// What every image of `text` names, as written: which pictures the text shows.
+pub fn image_urls(text: &str) -> Vec<String> {
+    Parser::new_ext(text, options())
+        .filter_map(|event| match event {
+            Event::Start(Tag::Image { dest_url, .. }) => Some(dest_url.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The file `url` names in `media_folder` (`data/smes/media/`), when it names one there.
+pub fn media_file(media_folder: &str, url: &str) -> Option<String> {
+    let name = url.split(['?', '#']).next().unwrap_or(url);
+    let plain = !name.is_empty() && !has_scheme(url) && !name.contains(['/', '\\']);
+    plain.then(|| format!("{media_folder}{name}"))
+}
+
+impl DataImage {
+    /// The `<picture>` of this image and the file it shows, or why it cannot be shown.
+    pub(super) fn picture(
+        &self,
+        media_folder: &str,
+        pictures: &DataPictures,
+    ) -> Result<(String, String), ImageProblem> {
+        let url = self.url.as_str();
+        let problem = |message: String, help: String| ImageProblem { message, help };
+        let example = "![A fibre laser cutting a steel sheet](laser.jpg)";
+        if has_scheme(url) {
+            return Err(problem(
+                format!(
+                    "image `{url}` is on another site: text from data may only show pictures of this site"
+                ),
+                format!(
+                    "a picture from another site would tell it who reads the page; put the file in {media_folder} and write its name: {example}"
+                ),
+            ));
+        }
+        let Some(rel) = media_file(media_folder, url) else {
+            return Err(problem(
+                format!("image `{url}`: an image in data text names a file of {media_folder}"),
+                format!("put the file in {media_folder} and write its name alone: {example}"),
+            ));
+        };
+        let name = &rel[media_folder.len()..];
+        let set = match pictures.get(&rel) {
+            Some(Ok(set)) => set,
+            Some(Err(why)) => {
+                return Err(problem(
+                    format!("image `{name}` {why}"),
+                    "send it again as a JPEG or PNG (see \"Pictures\" in the README)".to_owned(),
+                ));
+            }
+            None => {
+                let here = pictures.keys().filter_map(|k| k.strip_prefix(media_folder));
+                let help = match did_you_mean(name, here) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => format!("put the file in {media_folder}"),
+                };
+                return Err(problem(
+                    format!("image `{name}`: there is no picture {rel}"),
+                    help,
+                ));
+            }
+        };
+        let alt = self.alt.trim();
+        let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+        if alt.is_empty() || alt.eq_ignore_ascii_case(name) || alt.eq_ignore_ascii_case(stem) {
+            let what = if alt.is_empty() {
+                "no description (alt text)"
+            } else {
+                "its file name as description"
+            };
+            return Err(problem(
+                format!("image `{name}` has {what}"),
+                format!(
+                    "write what it shows between the brackets, for people who cannot see it: {example}"
+                ),
+            ));
+        }
+        let title = Some(self.title.as_str());
+        Ok((rel, set.html(alt, title)))
+    }
+}
