@@ -253,9 +253,20 @@ impl Prepared {
     }
 }
 
-/// Reads and resolves the site at `options.root` and binds it to its templates, in each of its
-/// languages.
-pub fn prepare(options: &BuildOptions) -> Result<Prepared, BuildError> {
+/// A site read, resolved and planned in each of its languages, not yet bound to its templates.
+struct Planned {
+    /// Each language's site and plan, the default language's first.
+    languages: Vec<(site::Site, plan::OutputPlan)>,
+    templates: render::Templates,
+    /// Every problem found that is not an error.
+    warnings: Vec<Diagnostic>,
+    cache_dir: Option<PathBuf>,
+    picture_manifest: std::sync::Arc<pictures::manifest::PictureManifest>,
+}
+
+/// Reads and resolves the site at `options.root` and plans its outputs, in each of its
+/// languages; each language's site knows the others' pages ([`plan::languages::Alternates`]).
+fn plan_languages(options: &BuildOptions) -> Result<Planned, BuildError> {
     if !options.root.is_dir() {
         return Err(BuildError::Usage(format!(
             "{} is not a folder",
@@ -277,10 +288,7 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared, BuildError> {
     let template_sources = std::mem::take(&mut sources.templates);
     let views = source::languages::views(sources);
     let (resolved, compiled) = rayon::join(
-        || {
-            use rayon::prelude::*;
-            views.into_par_iter().map(site::resolve).collect::<Vec<_>>()
-        },
+        || resolve_languages(views),
         || render::Templates::compile(&template_sources),
     );
     let template_names: HashSet<String> = template_sources.iter().map(|t| t.name.clone()).collect();
@@ -311,33 +319,87 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared, BuildError> {
     if problems.iter().any(Diagnostic::is_error) {
         return Err(BuildError::Site(diagnostics::normalize(problems)));
     }
+    if planned.is_empty() {
+        return Err(BuildError::Usage("the site has no language".to_owned()));
+    }
     let alternates = std::sync::Arc::new(plan::languages::Alternates::build(
         &planned.iter().map(|(site, _)| site).collect::<Vec<_>>(),
         &planned.iter().map(|(_, plan)| plan).collect::<Vec<_>>(),
     ));
-    let mut bound = Vec::with_capacity(planned.len());
-    for (mut site, plan) in planned {
+    for (site, _) in &mut planned {
         site.alternates = alternates.clone();
-        let mut templates = templates.clone();
+    }
+    Ok(Planned {
+        languages: planned,
+        templates,
+        warnings: diagnostics::normalize(problems),
+        cache_dir: options.cache_dir.clone(),
+        picture_manifest,
+    })
+}
+
+/// Resolves each language's view of the site: the default language's first, then the others in
+/// parallel, sharing the default language's rendered Markdown where they show its text.
+fn resolve_languages(views: Vec<source::SiteSources>) -> Vec<(site::Site, Vec<Diagnostic>)> {
+    use rayon::prelude::*;
+    let mut views = views.into_iter();
+    let Some(default_view) = views.next() else {
+        return Vec::new();
+    };
+    let default = site::resolve(default_view);
+    let further: Vec<_> = views
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|view| site::resolve_sharing(view, Some(&default.0)))
+        .collect();
+    std::iter::once(default).chain(further).collect()
+}
+
+impl Planned {
+    /// Binds one language's site to a copy of the templates, moving its HTML into the
+    /// template values.
+    fn bind(
+        &self,
+        mut site: site::Site,
+        plan: plan::OutputPlan,
+        warnings: Vec<Diagnostic>,
+    ) -> Result<Prepared, BuildError> {
+        let mut templates = self.templates.clone();
         let values = templates
             .bind(&mut site, &plan)
             .map_err(|d| BuildError::Site(diagnostics::normalize(d)))?;
-        bound.push(Prepared {
+        Ok(Prepared {
             site,
             templates,
             values,
             plan,
-            warnings: Vec::new(),
+            warnings,
             further: Vec::new(),
-            cache_dir: options.cache_dir.clone(),
-            picture_manifest: picture_manifest.clone(),
-        });
+            cache_dir: self.cache_dir.clone(),
+            picture_manifest: self.picture_manifest.clone(),
+        })
+    }
+}
+
+/// Reads and resolves the site at `options.root` and binds it to its templates, in each of its
+/// languages.
+pub fn prepare(options: &BuildOptions) -> Result<Prepared, BuildError> {
+    let mut planned = plan_languages(options)?;
+    let mut languages = std::mem::take(&mut planned.languages);
+    if let Some(((default, _), further)) = languages.split_first_mut() {
+        for (site, _) in further {
+            site::share_html(site, default);
+        }
+    }
+    let mut bound = Vec::with_capacity(languages.len());
+    for (site, plan) in languages {
+        bound.push(planned.bind(site, plan, Vec::new())?);
     }
     let mut languages = bound.into_iter();
     let Some(mut prepared) = languages.next() else {
         return Err(BuildError::Usage("the site has no language".to_owned()));
     };
-    prepared.warnings = diagnostics::normalize(problems);
+    prepared.warnings = planned.warnings;
     prepared.further = languages.collect();
     Ok(prepared)
 }
@@ -350,28 +412,48 @@ pub fn render_prepared(
     sink: &dyn OutputSink,
 ) -> Result<Generated, BuildError> {
     // The schedule is the default language's: further languages show the same pages.
-    let mut generated = Generated {
-        paths: Vec::new(),
-        pages: 0,
-        pictures: pictures::cache::PictureStats::default(),
-        warnings: Vec::new(),
-        schedule: prepared.site.schedule,
-    };
+    let mut generated = Generated::nothing(prepared.site.schedule);
     // Pictures belong to the whole site: the default language publishes them all, and the
     // cache is pruned once every language has rendered.
     let cache = pictures::cache::PictureCache::new(prepared.cache_dir.as_deref());
     for language in prepared.languages() {
-        let more = render_language(language, minify, &cache, sink)?;
-        generated.paths.extend(more.paths);
-        generated.pages += more.pages;
-        generated.warnings.extend(more.warnings);
+        generated.add(render_language(language, minify, &cache, sink)?);
     }
-    cache.prune();
-    prepared.picture_manifest.save();
-    generated.pictures = cache.stats();
-    generated.pictures.read = prepared.picture_manifest.read_count();
-    generated.paths.sort_unstable();
-    Ok(generated)
+    Ok(generated.finish(&cache, &prepared.picture_manifest))
+}
+
+impl Generated {
+    fn nothing(schedule: source::publication::Schedule) -> Generated {
+        Generated {
+            paths: Vec::new(),
+            pages: 0,
+            pictures: pictures::cache::PictureStats::default(),
+            warnings: Vec::new(),
+            schedule,
+        }
+    }
+
+    /// Adds what one language's rendering produced.
+    fn add(&mut self, language: Generated) {
+        self.paths.extend(language.paths);
+        self.pages += language.pages;
+        self.warnings.extend(language.warnings);
+    }
+
+    /// Once every language has rendered: prunes the picture cache, saves what was learnt about
+    /// the pictures, and sorts the paths.
+    fn finish(
+        mut self,
+        cache: &pictures::cache::PictureCache,
+        manifest: &pictures::manifest::PictureManifest,
+    ) -> Generated {
+        cache.prune();
+        manifest.save();
+        self.pictures = cache.stats();
+        self.pictures.read = manifest.read_count();
+        self.paths.sort_unstable();
+        self
+    }
 }
 
 /// Renders one language's site (its `further` languages are left to the caller).
@@ -424,8 +506,36 @@ fn render_language(
 
 /// Reads, resolves and renders the site at `options.root`, handing every output to `sink`.
 /// Nothing is written anywhere else.
+///
+/// Every language is planned first (each links to the others), then bound, rendered and dropped
+/// one after the other: unlike [`prepare`], at most one language's template values are alive at a
+/// time, so a site in five languages needs far less than five times the memory of one.
 pub fn generate(options: &BuildOptions, sink: &dyn OutputSink) -> Result<Generated, BuildError> {
-    render_prepared(&prepare(options)?, options.minify, sink)
+    let mut planned = plan_languages(options)?;
+    let mut languages = std::mem::take(&mut planned.languages).into_iter();
+    let Some((default, default_plan)) = languages.next() else {
+        return Err(BuildError::Usage("the site has no language".to_owned()));
+    };
+    let cache = pictures::cache::PictureCache::new(planned.cache_dir.as_deref());
+    let warnings = std::mem::take(&mut planned.warnings);
+    let render = |site, plan, warnings| {
+        let language = planned.bind(site, plan, warnings)?;
+        render_language(&language, options.minify, &cache, sink)
+    };
+    // The further languages first: they take their fallback text's HTML from the default
+    // language's site, which binding moves into its template values. Problems are reported as
+    // if the default language had rendered first.
+    let mut further = Vec::with_capacity(languages.len());
+    for (mut site, plan) in languages {
+        site::share_html(&mut site, &default);
+        further.push(render(site, plan, Vec::new()));
+    }
+    let mut generated = Generated::nothing(default.schedule);
+    generated.add(render(default, default_plan, warnings)?);
+    for language in further {
+        generated.add(language?);
+    }
+    Ok(generated.finish(&cache, &planned.picture_manifest))
 }
 
 /// Builds the site at `options.root` into its output folder. When another build is writing to

@@ -21,6 +21,7 @@ mod footnotes;
 mod headings;
 mod images;
 mod links;
+mod relink;
 mod slugs;
 mod untrusted;
 
@@ -32,6 +33,7 @@ pub use headings::{TocEntry, heading_id};
 use images::ImageInProgress;
 pub use links::{MissingEntity, address_in_site};
 use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
+pub use relink::{LinkKey, LinkKind, Links, can_relink, relink};
 pub use slugs::slugify;
 use std::collections::{HashMap, HashSet};
 pub use untrusted::{EntityLinks, UntrustedHtml, first_sentence, for_embed, render_untrusted};
@@ -93,6 +95,9 @@ pub struct RenderedMarkdown {
     /// Shortcode calls; their markers in `html` and `summary` are replaced when rendering.
     pub shortcodes: Vec<crate::shortcode::ShortcodeCall>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Where the URLs of links are in `html` and `summary`, for another language's view of the
+    /// same text ([`relink`]); `None` when it must be rendered again there.
+    pub links: Option<Links>,
 }
 
 /// An event, with the offset in the file of the text it comes from.
@@ -112,6 +117,8 @@ fn options() -> Options {
 
 /// Renders the body of `source`.
 pub fn render(source: &ContentSource, targets: &LinkTargets) -> RenderedMarkdown {
+    #[cfg(test)]
+    render_count::record(&source.text);
     let (body, shortcodes, shortcode_errors) = crate::shortcode::extract(source.body());
     let body = body.as_str();
     let mut state = Pipeline {
@@ -123,6 +130,7 @@ pub fn render(source: &ContentSource, targets: &LinkTargets) -> RenderedMarkdown
         footnotes: HashMap::new(),
         image: None,
         raw_html: String::new(),
+        links: relink::Placeholders::for_text(&source.text),
     };
     state.out.shortcodes = shortcodes;
     for error in shortcode_errors {
@@ -155,14 +163,19 @@ pub fn render(source: &ContentSource, targets: &LinkTargets) -> RenderedMarkdown
             }
         }
     }
-    match bounded_html(&events, &source.text) {
-        Ok(html) => state.out.html = html,
+    let in_html = match bounded_html(&events, &source.text) {
+        Ok(html) => {
+            let (html, in_html) = state.links.fill(&html);
+            state.out.html = html;
+            in_html
+        }
         Err((offset, deep)) => {
             let d = source.error_at_offset(offset, deep.message());
             state.out.diagnostics.push(d.with_help(deep.help()));
             return state.out;
         }
-    }
+    };
+    let mut in_summary = Vec::new();
     if let Some(at) = summary_at {
         // The summary is shown on list pages, which have no footnotes: it keeps no reference.
         let summary_events = events[..at]
@@ -171,8 +184,11 @@ pub fn render(source: &ContentSource, targets: &LinkTargets) -> RenderedMarkdown
             .filter(|e| !matches!(e, Event::Html(h) if h.starts_with(FOOTNOTE_REFERENCE)));
         let mut summary = String::new();
         html::push_html(&mut summary, summary_events);
+        let (summary, placed) = state.links.fill(&summary);
+        in_summary = placed;
         state.out.summary = Some(summary);
     }
+    state.out.links = state.links.into_links(in_html, in_summary);
     state.out.toc = nest_toc(std::mem::take(&mut state.headings));
     let html_ids = crate::check::ids_in_html(&state.raw_html);
     state.out.anchors.extend(html_ids);
@@ -192,6 +208,8 @@ struct Pipeline<'s, 't> {
     image: Option<ImageInProgress>,
     /// The HTML written in the Markdown, whose ids links may point at.
     raw_html: String,
+    /// The URLs of links, written as placeholders until the HTML is made.
+    links: relink::Placeholders,
 }
 
 impl<'a> Pipeline<'_, '_> {
@@ -277,6 +295,32 @@ impl<'a> Pipeline<'_, '_> {
         let mut d = self.source.error_at_offset(offset, message);
         d.help = help;
         self.out.diagnostics.push(d);
+    }
+}
+
+/// How often each text was rendered: the tests check that text shown in several languages is
+/// rendered once.
+#[cfg(test)]
+pub(crate) mod render_count {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+
+    static COUNTS: Mutex<Option<HashMap<String, usize>>> = Mutex::new(None);
+
+    pub(crate) fn record(text: &str) {
+        if let Ok(mut counts) = COUNTS.lock() {
+            let counts = counts.get_or_insert_with(HashMap::new);
+            *counts.entry(text.to_owned()).or_default() += 1;
+        }
+    }
+
+    /// How often a file whose whole text is `text` was rendered.
+    pub(crate) fn of(text: &str) -> usize {
+        COUNTS
+            .lock()
+            .ok()
+            .and_then(|counts| counts.as_ref()?.get(text).copied())
+            .unwrap_or(0)
     }
 }
 

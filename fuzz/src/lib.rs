@@ -104,7 +104,7 @@ pub fn markdown(data: &[u8]) {
     let source = ContentSource {
         path: "news/page.md".to_owned(),
         file: PathBuf::from("content/news/page.md"),
-        text: format!("{FRONT}{body}"),
+        text: format!("{FRONT}{body}").into(),
         front_start: 4,
         front_end: FRONT.len() - 4,
         body_start: FRONT.len(),

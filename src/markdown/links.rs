@@ -2,8 +2,11 @@
 //! becomes the URL it has on the site, a link to an entity by its data file (`@/smes/<id>`)
 //! becomes the entity's page, and a link to a URL of this site (`/smes/x/`, `../about/`) is
 //! recorded as a [`SiteLink`], checked once every output is known. A link to a missing file or
-//! entity is a diagnostic at its line.
+//! entity is a diagnostic at its line. Every URL resolved here is placed by the name it was
+//! written with ([`super::relink`]), so that other languages can have the same HTML with their
+//! own URLs.
 
+use super::relink::{LinkKey, LinkKind};
 use super::{AnchorLink, Pipeline, SiteLink};
 use crate::diagnostics::did_you_mean;
 use pulldown_cmark::CowStr;
@@ -37,10 +40,14 @@ impl<'a> Pipeline<'_, '_> {
             // A path on this site: checked once every output is known, and moved with the base
             // URL, like menu entries.
             self.site_link(path, anchor, offset);
-            if self.targets.base_path.is_empty() {
-                return url;
-            }
-            return format!("{}{text}", self.targets.base_path).into();
+            let key = LinkKey {
+                kind: LinkKind::SitePath,
+                name: text.to_owned(),
+                anchor: None,
+            };
+            return self
+                .links
+                .place(key, format!("{}{text}", self.targets.base_path));
         } else if has_scheme(path) || path.is_empty() {
             return url;
         } else {
@@ -63,18 +70,33 @@ impl<'a> Pipeline<'_, '_> {
         if text.starts_with("@/")
             && let Some(entity) = self.entity_link(&content_path, anchor, offset)
         {
-            return entity.map_or(url, CowStr::from);
+            let key = LinkKey {
+                kind: LinkKind::Entity,
+                name: content_path,
+                anchor: anchor.map(str::to_owned),
+            };
+            return entity.map_or(url, |entity_url| self.links.place(key, entity_url));
         }
         if content_path.ends_with(".md") {
+            let key = LinkKey {
+                kind: LinkKind::Content,
+                name: content_path.clone(),
+                anchor: anchor.filter(|a| !a.is_empty()).map(str::to_owned),
+            };
             self.content_link(content_path, text, anchor, offset)
-                .map_or(url, CowStr::from)
+                .map_or(url, |content_url| self.links.place(key, content_url))
         } else if let Some(asset_url) = self.targets.assets.get(&content_path) {
             let mut new_url = asset_url.clone();
             if let Some(anchor) = anchor {
                 new_url.push('#');
                 new_url.push_str(anchor);
             }
-            new_url.into()
+            let key = LinkKey {
+                kind: LinkKind::Asset,
+                name: content_path,
+                anchor: anchor.map(str::to_owned),
+            };
+            self.links.place(key, new_url)
         } else if is_image || text.starts_with("@/") || looks_like_file(&content_path) {
             let what = if is_image { "image" } else { "link" };
             self.error(

@@ -1,13 +1,14 @@
 //! Links between content files: the URL each content file and content asset resolves to, the
-//! Markdown of every page and section rendered in parallel with its links rewritten, and the
-//! check that an `#anchor` a link points at is an id of the Markdown it leads to
-//! ([`check_anchor`]). The full build makes that check once the output plan is known
-//! (`crate::plan::site_links`), where the ids that the page's templates write count too; the
-//! incremental rebuild makes it for the files it renders again.
+//! Markdown of every page and section rendered in parallel with its links rewritten (in a
+//! further language, text shown in the default language is not rendered again: [`share_html`]
+//! relinks the default language's HTML), and the check that an `#anchor` a link points at is an
+//! id of the Markdown it leads to ([`check_anchor`]). The full build makes that check once the
+//! output plan is known (`crate::plan::site_links`), where the ids that the page's templates
+//! write count too; the incremental rebuild makes it for the files it renders again.
 
 use super::{EntityKind, Site, section_path};
 use crate::diagnostics::{Diagnostic, did_you_mean};
-use crate::markdown::{self, AnchorLink, LinkTargets};
+use crate::markdown::{self, AnchorLink, LinkTargets, RenderedMarkdown};
 use crate::pictures::markup::PictureSet;
 use crate::source::content::ContentSource;
 use rayon::prelude::*;
@@ -97,18 +98,32 @@ pub fn link_target_urls(site: &Site) -> LinkUrls {
     }
 }
 
-/// Renders every content file's Markdown in parallel.
-pub(super) fn render_markdown(site: &mut Site, errors: &mut Vec<Diagnostic>) {
+/// Renders every content file's Markdown in parallel. Text shown in the default language is not
+/// rendered again where `default` (that language's site) has it: [`share_html`] later gives it
+/// `default`'s HTML with this site's links.
+pub(super) fn render_markdown(
+    site: &mut Site,
+    default: Option<&Site>,
+    errors: &mut Vec<Diagnostic>,
+) {
     let urls = link_target_urls(site);
     let base_path = site.base.path.clone();
     let failed = std::mem::take(&mut site.failed_content);
     let targets = urls.targets(&failed, &base_path);
-    site.pages
-        .par_iter_mut()
-        .for_each(|page| page.markdown = markdown::render(&page.source, &targets));
+    let fallback = &site.language.fallback;
+    let shared = |path: &str| default.filter(|_| fallback.contains(path));
+    site.pages.par_iter_mut().for_each(|page| {
+        let original = shared(&page.source.path)
+            .and_then(|default| default.page_by_path(&page.source.path))
+            .map(|original| &original.markdown);
+        page.markdown = share_or_render(&page.source, original, &targets);
+    });
     site.sections.par_iter_mut().for_each(|section| {
         if let Some(source) = &section.source {
-            section.markdown = markdown::render(source, &targets);
+            let original = shared(&source.path)
+                .and_then(|default| default.section_by_path(&source.path))
+                .map(|original| &original.markdown);
+            section.markdown = share_or_render(source, original, &targets);
         }
     });
     site.failed_content = failed;
@@ -121,6 +136,66 @@ pub(super) fn render_markdown(site: &mut Site, errors: &mut Vec<Diagnostic>) {
     for rendered in documents {
         errors.extend(rendered.diagnostics.iter().cloned());
     }
+}
+
+/// The Markdown of `source` for the site `targets` describe. When `original` (the same text
+/// rendered for the default language's site) can be relinked to this site's URLs, it is not
+/// rendered again: what was learnt rendering it is copied, and its HTML is left empty until
+/// [`share_html`] fills it.
+fn share_or_render(
+    source: &ContentSource,
+    original: Option<&RenderedMarkdown>,
+    targets: &LinkTargets,
+) -> RenderedMarkdown {
+    match original.filter(|original| markdown::can_relink(original, targets)) {
+        Some(original) => RenderedMarkdown {
+            html: String::new(),
+            summary: None,
+            toc: original.toc.clone(),
+            anchors: original.anchors.clone(),
+            word_count: original.word_count,
+            anchor_links: original.anchor_links.clone(),
+            site_links: original.site_links.clone(),
+            shortcodes: original.shortcodes.clone(),
+            diagnostics: original.diagnostics.clone(),
+            links: None,
+        },
+        None => markdown::render(source, targets),
+    }
+}
+
+/// Fills the HTML of the text `site` shows in the default language, which resolving left empty,
+/// from `default` (the default language's site, whose HTML must not have been moved into its
+/// template values yet), with links leading to `site`'s pages.
+pub fn share_html(site: &mut Site, default: &Site) {
+    let urls = link_target_urls(site);
+    let base_path = site.base.path.clone();
+    let failed = std::mem::take(&mut site.failed_content);
+    let targets = urls.targets(&failed, &base_path);
+    let fallback = &site.language.fallback;
+    let relinked = |path: &str, original: Option<&RenderedMarkdown>| {
+        original
+            .filter(|_| fallback.contains(path))
+            .and_then(|original| markdown::relink(original, &targets))
+    };
+    site.pages.par_iter_mut().for_each(|page| {
+        let original = default.page_by_path(&page.source.path);
+        if let Some((html, summary)) = relinked(&page.source.path, original.map(|o| &o.markdown)) {
+            page.markdown.html = html;
+            page.markdown.summary = summary;
+        }
+    });
+    for section in &mut site.sections {
+        let Some(source) = &section.source else {
+            continue;
+        };
+        let original = default.section_by_path(&source.path);
+        if let Some((html, summary)) = relinked(&source.path, original.map(|o| &o.markdown)) {
+            section.markdown.html = html;
+            section.markdown.summary = summary;
+        }
+    }
+    site.failed_content = failed;
 }
 
 /// The anchors (heading ids) of the content file at `path` inside `content/`.
@@ -165,4 +240,48 @@ pub fn anchor_help(anchor: &str, anchors: &HashSet<String>) -> Option<String> {
                 format!("the anchors there are: {}", listed.join(", "))
             })
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::markdown::render_count;
+
+    #[test]
+    fn text_shown_in_several_languages_is_rendered_once() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/multilingual-site");
+        let read = |rel: &str| std::fs::read_to_string(root.join(rel)).unwrap_or_default();
+        let contact = read("content/contact.md");
+        let about = read("content/about.md");
+        assert!(
+            contact.contains("(@/_index.md)"),
+            "the fixture's contact page links home"
+        );
+        let options = crate::BuildOptions {
+            cache_dir: None,
+            ..crate::BuildOptions::new(&root)
+        };
+        let Ok(mut planned) = crate::plan_languages(&options) else {
+            panic!("the multilingual fixture builds");
+        };
+        if let Some(((default, _), further)) = planned.languages.split_first_mut() {
+            for (site, _) in further {
+                super::share_html(site, default);
+            }
+        }
+        // contact.md has no translation: English, French and Finnish show it, rendered once.
+        assert_eq!(render_count::of(&contact), 1);
+        // about.md is translated into French: its English text is rendered for English and
+        // shown in Finnish.
+        assert_eq!(render_count::of(&about), 1);
+        let homes: Vec<&str> = planned
+            .languages
+            .iter()
+            .filter_map(|(site, _)| Some(site.page_by_path("contact.md")?.markdown.html.as_str()))
+            .collect();
+        assert_eq!(homes.len(), 3);
+        assert!(homes[0].contains("href=\"/\""), "{}", homes[0]);
+        assert!(homes[1].contains("href=\"/fr/\""), "{}", homes[1]);
+        assert!(homes[2].contains("href=\"/fi/\""), "{}", homes[2]);
+    }
 }

@@ -29,7 +29,7 @@ mod related;
 pub mod taxonomies;
 mod tree;
 pub use entities::{DataGraph, EntityKind, FacetKind};
-pub use links::{LinkUrls, anchor_help, anchors_in, check_anchor, link_target_urls};
+pub use links::{LinkUrls, anchor_help, anchors_in, check_anchor, link_target_urls, share_html};
 pub(crate) use navigation::{alias_error, alias_output};
 pub(crate) use tree::sort_pages;
 
@@ -224,6 +224,13 @@ fn slug_dir(dir: &str) -> String {
 /// Resolves the sources into a site, with every problem found (the site is only fit to render
 /// when none of them is an error).
 pub fn resolve(sources: SiteSources) -> (Site, Vec<Diagnostic>) {
+    resolve_sharing(sources, None)
+}
+
+/// Like [`resolve`], for a further language's view: where it shows the default language's text
+/// (a page without a translation) the Markdown is not rendered again, and its HTML stays empty
+/// until [`share_html`] relinks `default`'s to this language's URLs.
+pub fn resolve_sharing(sources: SiteSources, default: Option<&Site>) -> (Site, Vec<Diagnostic>) {
     let SiteSources {
         config,
         config_text,
@@ -294,7 +301,7 @@ pub fn resolve(sources: SiteSources) -> (Site, Vec<Diagnostic>) {
         today,
         template_ids: Default::default(),
     };
-    links::render_markdown(&mut site, &mut errors);
+    links::render_markdown(&mut site, default, &mut errors);
     (site, errors)
 }
 

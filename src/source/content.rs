@@ -20,8 +20,8 @@ pub struct ContentSource {
     pub path: String,
     /// Path relative to the site root, for diagnostics: `content/news/mou-signed.md`.
     pub file: PathBuf,
-    /// The whole file.
-    pub text: String,
+    /// The whole file; shared by every language that shows it.
+    pub text: std::sync::Arc<str>,
     /// Byte offset where the front matter YAML starts.
     pub front_start: usize,
     /// Byte offset where the front matter YAML ends (the closing `---` line starts).
@@ -134,7 +134,7 @@ pub fn split(path: String, file: PathBuf, bytes: Vec<u8>) -> Result<ContentSourc
                 front_start: first_line_end,
                 front_end: offset,
                 body_start: line_end,
-                text,
+                text: text.into(),
             });
         }
         offset = line_end;

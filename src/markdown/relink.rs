@@ -1,0 +1,294 @@
+//! The same Markdown in another language's site: its links lead to that language's pages.
+//!
+//! A page without a translation shows the default language's text in every language, and only
+//! the URLs its links resolve to differ (`@/about.md` is `/about/` in English, `/fr/about/` in
+//! French). So that such text is rendered once, not once per language, the pipeline writes
+//! every URL it resolves as a numbered placeholder, then fills the placeholders and remembers
+//! where each URL went and by which name it was written ([`Links`]). [`relink`] then makes the
+//! HTML of another language by putting that language's URLs in the same places.
+
+use super::LinkTargets;
+use pulldown_cmark::CowStr;
+use std::ops::Range;
+
+/// What a placeholder starts and ends with, as pulldown-cmark writes them in an `href` or `src`
+/// (percent-encoded private-use characters U+E000 and U+E001).
+const OPEN: char = '\u{E000}';
+const CLOSE: char = '\u{E001}';
+const OPEN_WRITTEN: &str = "%EE%80%80";
+const CLOSE_WRITTEN: &str = "%EE%80%81";
+
+/// How a resolved link was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    /// A content file, by its path inside `content/`.
+    Content,
+    /// An entity page, by `smes/<id>`.
+    Entity,
+    /// A file copied from `content/`, by its path inside `content/`.
+    Asset,
+    /// A path on this site (`/smes/x/`), moved under the language's base path.
+    SitePath,
+}
+
+/// A resolved link, by the name it was written with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkKey {
+    pub kind: LinkKind,
+    pub name: String,
+    /// The `#anchor` written after it, added to the URL.
+    pub anchor: Option<String>,
+}
+
+impl LinkKey {
+    /// The URL this link has in the site `targets` describe; `None` if that site has no such
+    /// file.
+    fn url_in(&self, targets: &LinkTargets) -> Option<String> {
+        let mut url = match self.kind {
+            LinkKind::Content => targets.content.get(&self.name)?.clone(),
+            LinkKind::Entity => targets.entities.get(&self.name)?.clone(),
+            LinkKind::Asset => targets.assets.get(&self.name)?.clone(),
+            LinkKind::SitePath => format!("{}{}", targets.base_path, self.name),
+        };
+        if let Some(anchor) = &self.anchor {
+            url.push('#');
+            url.push_str(anchor);
+        }
+        Some(url)
+    }
+}
+
+/// Where the resolved links of rendered Markdown are: each key, and the byte ranges its URL
+/// fills in the HTML and in the summary.
+#[derive(Debug, Clone, Default)]
+pub struct Links {
+    pub keys: Vec<LinkKey>,
+    pub in_html: Vec<(Range<usize>, usize)>,
+    pub in_summary: Vec<(Range<usize>, usize)>,
+}
+
+/// Collects the URLs resolved while rendering one text.
+#[derive(Debug, Default)]
+pub(super) struct Placeholders {
+    /// `false` for a text that holds what a placeholder looks like: its URLs are written as
+    /// they are, and the text is rendered again in each language.
+    enabled: bool,
+    keys: Vec<LinkKey>,
+    urls: Vec<String>,
+}
+
+impl Placeholders {
+    pub(super) fn for_text(text: &str) -> Placeholders {
+        Placeholders {
+            enabled: !text.contains([OPEN, CLOSE]) && !text.contains("%EE%80%8"),
+            ..Placeholders::default()
+        }
+    }
+
+    /// What the pipeline writes for the link `key`, whose URL here is `url`.
+    pub(super) fn place<'a>(&mut self, key: LinkKey, url: String) -> CowStr<'a> {
+        if !self.enabled {
+            return url.into();
+        }
+        let placeholder = format!("{OPEN}{}{CLOSE}", self.keys.len());
+        self.keys.push(key);
+        self.urls.push(url);
+        placeholder.into()
+    }
+
+    /// Fills the placeholders of `html` with their URLs and returns the HTML (holding no more
+    /// memory than it needs), with where each URL went.
+    pub(super) fn fill(&self, html: &str) -> (String, Vec<(Range<usize>, usize)>) {
+        let mut placeholders = Vec::new();
+        if self.enabled {
+            let mut from = 0;
+            while let Some(start) = html[from..].find(OPEN_WRITTEN).map(|i| from + i) {
+                let digits = start + OPEN_WRITTEN.len();
+                from = digits;
+                let Some(close) = html[digits..].find(CLOSE_WRITTEN).map(|i| digits + i) else {
+                    break;
+                };
+                if let Some(index) = html[digits..close]
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|&i| i < self.urls.len())
+                {
+                    from = close + CLOSE_WRITTEN.len();
+                    placeholders.push((start..from, index));
+                }
+            }
+        }
+        splice(html, &placeholders, &self.urls)
+    }
+
+    /// The keys, and where they went in the HTML and the summary; `None` when disabled.
+    pub(super) fn into_links(
+        self,
+        in_html: Vec<(Range<usize>, usize)>,
+        in_summary: Vec<(Range<usize>, usize)>,
+    ) -> Option<Links> {
+        self.enabled.then_some(Links {
+            keys: self.keys,
+            in_html,
+            in_summary,
+        })
+    }
+}
+
+/// Writes `url` as pulldown-cmark writes an `href`.
+fn write_href(out: &mut String, url: &str) {
+    // Writing to a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_href(out, url);
+}
+
+/// `text` with `urls` in the places `spans`, holding no more memory than it needs, and the
+/// places they now have.
+fn splice(
+    text: &str,
+    spans: &[(Range<usize>, usize)],
+    urls: &[String],
+) -> (String, Vec<(Range<usize>, usize)>) {
+    let written: Vec<String> = spans
+        .iter()
+        .map(|(_, index)| {
+            let mut href = String::new();
+            write_href(&mut href, &urls[*index]);
+            href
+        })
+        .collect();
+    let replaced: usize = spans.iter().map(|(range, _)| range.len()).sum();
+    let added: usize = written.iter().map(String::len).sum();
+    let mut out = String::with_capacity(text.len() - replaced + added);
+    let mut placed = Vec::with_capacity(spans.len());
+    let mut last = 0;
+    for ((range, index), href) in spans.iter().zip(&written) {
+        out.push_str(&text[last..range.start]);
+        placed.push((out.len()..out.len() + href.len(), *index));
+        out.push_str(href);
+        last = range.end;
+    }
+    out.push_str(&text[last..]);
+    (out, placed)
+}
+
+/// Whether [`relink`] can make the HTML of `rendered` for the site `targets` describe.
+pub fn can_relink(rendered: &super::RenderedMarkdown, targets: &LinkTargets) -> bool {
+    rendered
+        .links
+        .as_ref()
+        .is_some_and(|links| links.keys.iter().all(|key| key.url_in(targets).is_some()))
+}
+
+/// The HTML and summary of `rendered` with its links resolved in the site `targets` describe:
+/// what rendering the same text for that site makes. `None` when the text cannot be relinked
+/// (or a link leads nowhere there): it must be rendered for that site.
+pub fn relink(
+    rendered: &super::RenderedMarkdown,
+    targets: &LinkTargets,
+) -> Option<(String, Option<String>)> {
+    let links = rendered.links.as_ref()?;
+    let urls = links
+        .keys
+        .iter()
+        .map(|key| key.url_in(targets))
+        .collect::<Option<Vec<String>>>()?;
+    let (html, _) = splice(&rendered.html, &links.in_html, &urls);
+    let summary = rendered
+        .summary
+        .as_deref()
+        .map(|summary| splice(summary, &links.in_summary, &urls).0);
+    Some((html, summary))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::{HashMap, HashSet};
+
+    fn map(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    fn render_for(body: &str, prefix: &str) -> super::super::RenderedMarkdown {
+        let text = format!("---\ntitle: t\n---\n{body}");
+        let Ok(source) = crate::source::content::split(
+            "news/x.md".into(),
+            "content/news/x.md".into(),
+            text.into_bytes(),
+        ) else {
+            panic!("the test page has front matter");
+        };
+        let content = map(&[("about.md", &format!("{prefix}/about/"))]);
+        let assets = map(&[("news/plan.pdf", &format!("{prefix}/news/plan.pdf"))]);
+        let entities = map(&[("smes/lumen", &format!("{prefix}/smes/lumen/"))]);
+        super::super::render(
+            &source,
+            &LinkTargets {
+                content: &content,
+                assets: &assets,
+                entities: &entities,
+                unresolved_entities: &HashSet::new(),
+                pictures: &HashMap::new(),
+                failed: &HashSet::new(),
+                base_path: prefix,
+            },
+        )
+    }
+
+    const BODY: &str = "See [about](@/about.md#team) and [Lumen](@/smes/lumen).\n\n<!-- more -->\n\n\
+        [plan](plan.pdf), [a page](/smes/?q=a&b=\"c\"), [away](https://example.org/), \
+        [à propos](../about.md).\n";
+
+    #[test]
+    fn relinked_html_is_the_html_rendered_for_the_other_site() {
+        let english = render_for(BODY, "");
+        let french = render_for(BODY, "/fr");
+        assert_eq!(english.links.as_ref().map(|l| l.keys.len()), Some(5));
+        let targets_fr = (
+            map(&[("about.md", "/fr/about/")]),
+            map(&[("news/plan.pdf", "/fr/news/plan.pdf")]),
+            map(&[("smes/lumen", "/fr/smes/lumen/")]),
+        );
+        let relinked = relink(
+            &english,
+            &LinkTargets {
+                content: &targets_fr.0,
+                assets: &targets_fr.1,
+                entities: &targets_fr.2,
+                unresolved_entities: &HashSet::new(),
+                pictures: &HashMap::new(),
+                failed: &HashSet::new(),
+                base_path: "/fr",
+            },
+        );
+        assert_eq!(
+            relinked,
+            Some((french.html.clone(), french.summary.clone()))
+        );
+        assert!(
+            french.html.contains("href=\"/fr/about/#team\""),
+            "{}",
+            french.html
+        );
+        assert!(!english.html.contains(OPEN_WRITTEN));
+    }
+
+    #[test]
+    fn text_that_looks_like_a_placeholder_is_rendered_again() {
+        let english = render_for("[odd](/a%EE%80%800%EE%80%81) and [about](@/about.md)\n", "");
+        assert!(english.links.is_none());
+        assert!(
+            english.html.contains("/a%EE%80%800%EE%80%81"),
+            "{}",
+            english.html
+        );
+        assert!(
+            english.html.contains("href=\"/about/\""),
+            "{}",
+            english.html
+        );
+    }
+}
