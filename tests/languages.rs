@@ -249,3 +249,69 @@ fn a_translation_gives_the_photos_their_alt_and_caption_in_its_language() {
     assert!(english.contains("alt=\"A welding cell seen from the side\""));
     assert!(english.contains("<figcaption>Our welding cell</figcaption>"));
 }
+
+#[test]
+fn untranslated_kpis_and_roadmap_actions_are_marked_as_english_in_a_french_chart() {
+    let site = copy_fixture("multilingual-site");
+    let root = site.path();
+    let write = |rel: &str, text: &str| {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    let source = "  sources:\n    - title: Final report\n";
+    write(
+        "data/kpis.yaml",
+        &format!(
+            "- id: missions\n  label: Business missions\n  unit: missions\n  achieved: 2\n  objective: Reach North America\n{source}\
+             - id: smes\n  label: SMEs on missions\n  unit: SMEs\n  achieved: 12\n  objective: Reach North America\n{source}"
+        ),
+    );
+    write(
+        "data/kpis.fr.yaml",
+        "- id: missions\n  label: Missions d'affaires\n  objective: Atteindre l'Amérique du Nord\n",
+    );
+    write(
+        "data/roadmap.yaml",
+        "- id: recruit\n  title: Recruit SMEs\n  start: \"2020-01\"\n  end: \"2020-12\"\n  owners: [nordlight]\n  status: done\n  illustrative: true\n",
+    );
+    write(
+        "themes/mini/templates/shortcodes/kpi_chart.html",
+        "{{ kpi_chart() }}",
+    );
+    write(
+        "themes/mini/templates/shortcodes/roadmap.html",
+        "{{ roadmap_chart() }}",
+    );
+    write(
+        "content/results.md",
+        "---\ntitle: Results\n---\n{{ kpi_chart() }}\n\n{{ roadmap() }}\n",
+    );
+    let out = tempfile::tempdir().unwrap();
+    let run = build(root, &out.path().join("public"), &["--no-minify"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let french = read(&out.path().join("public/fr/results/index.html"));
+    // The translated indicator is French; the other, its objective and unit stay English.
+    assert!(
+        french.contains("<dt>Missions d&#39;affaires</dt>"),
+        "{french}"
+    );
+    assert!(
+        french.contains("<dt><span lang=\"en\">SMEs on missions</span></dt>"),
+        "{french}"
+    );
+    assert!(french.contains("<span lang=\"en\">SMEs</span>"), "{french}");
+    assert!(
+        french.contains("<span lang=\"en\">Reach North America</span>"),
+        "{french}"
+    );
+    assert!(!french.contains("<span lang=\"en\">Missions d"), "{french}");
+    // The roadmap's untranslated title is English; "(illustrative)" is in the page's language.
+    assert!(
+        french.contains("<span class=\"gantt-title\"><span lang=\"en\">Recruit SMEs</span> "),
+        "{french}"
+    );
+    // The English site marks nothing.
+    let english = read(&out.path().join("public/results/index.html"));
+    assert!(!english.contains("<span lang=\"en\">"), "{english}");
+}

@@ -2,14 +2,15 @@
 //! grouped by objective, drawn in HTML (see the module `charts`).
 
 use super::words::ChartWords;
-use super::{SERIES, figure, number};
+use super::{SERIES, figure, in_language, number};
 use crate::markdown::escape;
 use crate::site::DataGraph;
+use crate::source::languages::Language;
 use crate::source::records::Kpi;
 use std::fmt::Write;
 
 /// The KPI dashboard, or nothing when the site has no `data/kpis.yaml`.
-pub fn kpi_chart(graph: &DataGraph, words: &ChartWords) -> String {
+pub fn kpi_chart(graph: &DataGraph, words: &ChartWords, language: &Language) -> String {
     let Some((_, kpis)) = &graph.entities.kpis else {
         return String::new();
     };
@@ -23,14 +24,18 @@ pub fn kpi_chart(graph: &DataGraph, words: &ChartWords) -> String {
     let mut rows = String::new();
     for (o, objective) in objectives.iter().enumerate() {
         let colour = SERIES[o % SERIES.len()];
+        let group: Vec<&Kpi> = kpis.iter().filter(|k| k.objective == *objective).collect();
+        // An objective is in the default language when none of its indicators is translated.
+        let untranslated = group.iter().find(|kpi| !is_fallback(kpi, language));
+        let item = untranslated.map_or_else(|| item_of(group[0]), |kpi| item_of(kpi));
         let _ = write!(
             body,
             "<p class=\"chart-group\">{}</p><dl class=\"bars\">",
-            escape(objective)
+            in_language(objective, &item, language)
         );
-        for kpi in kpis.iter().filter(|k| k.objective == *objective) {
-            bar_row(&mut body, kpi, colour, words);
-            table_row(&mut rows, objective, kpi, words);
+        for kpi in group {
+            bar_row(&mut body, kpi, colour, words, language);
+            table_row(&mut rows, kpi, words, language);
         }
         body.push_str("</dl>");
     }
@@ -59,6 +64,23 @@ pub fn kpi_chart(graph: &DataGraph, words: &ChartWords) -> String {
     )
 }
 
+/// How `language` names a KPI among the items it shows untranslated.
+fn item_of(kpi: &Kpi) -> String {
+    format!("kpis/{}", kpi.id)
+}
+
+fn is_fallback(kpi: &Kpi, language: &Language) -> bool {
+    language.fallback_items.contains(&item_of(kpi))
+}
+
+/// The indicator's label as HTML, "(illustrative)" after it where it is invented.
+fn label(kpi: &Kpi, words: &ChartWords, language: &Language) -> String {
+    words.labelled(
+        in_language(&kpi.label, &item_of(kpi), language),
+        kpi.illustrative,
+    )
+}
+
 /// "more than 40" or "40".
 fn achieved(kpi: &Kpi, words: &ChartWords) -> String {
     let value = number(kpi.achieved);
@@ -71,13 +93,13 @@ fn achieved(kpi: &Kpi, words: &ChartWords) -> String {
 
 /// One indicator: its label, then a bar (when it has a target) and the figure, aligned in a
 /// column of their own.
-fn bar_row(body: &mut String, kpi: &Kpi, colour: &str, words: &ChartWords) {
-    let label = words.labelled(&kpi.label, kpi.illustrative);
+fn bar_row(body: &mut String, kpi: &Kpi, colour: &str, words: &ChartWords, language: &Language) {
     let achieved = achieved(kpi, words);
+    let unit = in_language(&kpi.unit, &item_of(kpi), language);
     let _ = write!(
         body,
         "<div class=\"bar-row\"><dt>{}</dt><dd>",
-        escape(&label)
+        label(kpi, words, language)
     );
     // A bar needs a target to measure against; without one, the figure stands alone.
     match kpi.target {
@@ -93,7 +115,7 @@ fn bar_row(body: &mut String, kpi: &Kpi, colour: &str, words: &ChartWords) {
                 share * 100.0,
                 escape(&achieved),
                 number(target),
-                escape(&kpi.unit)
+                unit
             );
         }
         None => {
@@ -101,7 +123,7 @@ fn bar_row(body: &mut String, kpi: &Kpi, colour: &str, words: &ChartWords) {
                 body,
                 "<span class=\"bar-figure bar-alone\">{} {} {}</span>",
                 escape(&achieved),
-                escape(&kpi.unit),
+                unit,
                 escape(words.get("charts.kpi.no_target"))
             );
         }
@@ -109,17 +131,18 @@ fn bar_row(body: &mut String, kpi: &Kpi, colour: &str, words: &ChartWords) {
     body.push_str("</dd></div>");
 }
 
-fn table_row(rows: &mut String, objective: &str, kpi: &Kpi, words: &ChartWords) {
+fn table_row(rows: &mut String, kpi: &Kpi, words: &ChartWords, language: &Language) {
+    let item = item_of(kpi);
+    let unit = in_language(&kpi.unit, &item, language);
     let target = kpi.target.map_or_else(
         || escape(words.get("kpis.not_published")),
-        |t| format!("{} {}", number(t), escape(&kpi.unit)),
+        |t| format!("{} {unit}", number(t)),
     );
     let _ = write!(
         rows,
-        "<tr><td>{}</td><td>{}</td><td>{target}</td><td>{} {}</td></tr>",
-        escape(objective),
-        escape(&words.labelled(&kpi.label, kpi.illustrative)),
+        "<tr><td>{}</td><td>{}</td><td>{target}</td><td>{} {unit}</td></tr>",
+        in_language(&kpi.objective, &item, language),
+        label(kpi, words, language),
         escape(&achieved(kpi, words)),
-        escape(&kpi.unit)
     );
 }

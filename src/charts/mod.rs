@@ -10,7 +10,8 @@
 //! shows, and a `<details>` with the same facts as an HTML table. Shapes carry classes (`c1`...
 //! `c5`, `track`, `grid`, `marker`, `land`, `sea`, `pin`) that the theme colours from its design
 //! tokens, so the charts follow the palette, dark mode and print. Every word comes from
-//! [`ChartWords`], in the language of the site being built.
+//! [`ChartWords`], in the language of the site being built; a KPI's or roadmap action's own text
+//! that has no translation into it is marked with the default language's code (`lang="en"`).
 
 mod kpi;
 mod labels;
@@ -24,6 +25,7 @@ pub use roadmap::roadmap_chart;
 pub use words::ChartWords;
 
 use crate::markdown::escape;
+use crate::source::languages::Language;
 
 /// Series classes; their colours are the theme's design tokens (`--chart-1`... in site.css).
 const SERIES: [&str; 5] = ["c1", "c2", "c3", "c4", "c5"];
@@ -52,6 +54,20 @@ fn figure(
         escape(description),
         escape(&words.fill("charts.as_table", &[("title", title)]))
     )
+}
+
+/// `text`, escaped; marked with the default language's code where `item` (`kpis/<id>`,
+/// `roadmap/<id>`) has no translation into the language of the site being built.
+fn in_language(text: &str, item: &str, language: &Language) -> String {
+    if language.fallback_items.contains(item) {
+        format!(
+            "<span lang=\"{}\">{}</span>",
+            escape(&language.default_code),
+            escape(text)
+        )
+    } else {
+        escape(text)
+    }
 }
 
 /// A 16 px legend sample holding `shape`.

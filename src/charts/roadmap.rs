@@ -5,10 +5,11 @@
 //! most [`MAX_AXIS_YEARS`], so a typo year cannot make the chart endless.
 
 use super::words::ChartWords;
-use super::{SERIES, figure, swatch};
+use super::{SERIES, figure, in_language, swatch};
 use crate::markdown::escape;
 use crate::site::DataGraph;
 use crate::source::data::Status;
+use crate::source::languages::Language;
 use crate::source::publication::Day;
 use crate::source::records::RoadmapAction;
 use std::fmt::Write;
@@ -64,11 +65,19 @@ struct Row<'a> {
 
 impl Row<'_> {
     /// Writes the action's label and track into `body` and its row into `rows` of the table.
-    fn write(&self, body: &mut String, rows: &mut String, track: &Track, words: &ChartWords) {
+    fn write(
+        &self,
+        body: &mut String,
+        rows: &mut String,
+        (track, words, language): (&Track, &ChartWords, &Language),
+    ) {
         let action = self.action;
         let (colour, status_key) = status_style(action.status);
         let status = words.get(status_key);
-        let title = words.labelled(&action.title, action.illustrative);
+        let title = words.labelled(
+            in_language(&action.title, &format!("roadmap/{}", action.id), language),
+            action.illustrative,
+        );
         let (x0, x1) = self.span;
         let span = words.fill(
             "charts.roadmap.bar",
@@ -81,7 +90,7 @@ impl Row<'_> {
         let _ = write!(
             body,
             "<li class=\"gantt-row\"><p class=\"gantt-label\"><span class=\"gantt-title\">{}</span> <span class=\"gantt-meta\">{} · {}</span></p><svg class=\"gantt-track\" viewBox=\"0 0 {} 1\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"{}\"><title>{}</title>{}<rect x=\"{x0:.0}\" y=\".15\" width=\"{:.0}\" height=\".7\" class=\"{colour}\"/><path d=\"M{:.2} 0V1\" class=\"marker\" vector-effect=\"non-scaling-stroke\"/></svg></li>",
-            escape(&title),
+            title,
             escape(status),
             escape(&self.owners),
             track.months,
@@ -94,7 +103,7 @@ impl Row<'_> {
         let _ = write!(
             rows,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            escape(&title),
+            title,
             action.start.0,
             action.end.0,
             escape(&self.owners),
@@ -112,7 +121,12 @@ fn status_style(status: Status) -> (&'static str, &'static str) {
 }
 
 /// The roadmap, or nothing when the site has no actions.
-pub fn roadmap_chart(graph: &DataGraph, words: &ChartWords, today: Day) -> String {
+pub fn roadmap_chart(
+    graph: &DataGraph,
+    words: &ChartWords,
+    language: &Language,
+    today: Day,
+) -> String {
     let Some((_, actions)) = &graph.entities.roadmap else {
         return String::new();
     };
@@ -149,7 +163,7 @@ pub fn roadmap_chart(graph: &DataGraph, words: &ChartWords, today: Day) -> Strin
             ),
             owners: owners.join(", "),
         };
-        row.write(&mut body, &mut rows, &track, words);
+        row.write(&mut body, &mut rows, (&track, words, language));
     }
     body.push_str("</ol></div>");
     legend(&mut body, words, is_today);

@@ -94,12 +94,16 @@ impl ChartWords {
         text
     }
 
-    /// A label, with the word for "illustrative" after it when the item is an example.
-    pub fn labelled(&self, label: &str, illustrative: bool) -> String {
+    /// A label written as HTML (`label_html`), with the word for "illustrative" after it when
+    /// the item is an example.
+    pub fn labelled(&self, label_html: String, illustrative: bool) -> String {
         if illustrative {
-            format!("{label} {}", self.get("kpis.illustrative"))
+            format!(
+                "{label_html} {}",
+                crate::markdown::escape(self.get("kpis.illustrative"))
+            )
         } else {
-            label.to_owned()
+            label_html
         }
     }
 }
@@ -156,6 +160,6 @@ mod tests {
         );
         let french = ChartWords::from_strings(&theme_strings().for_language("fr", "en"));
         assert_eq!(french.get("roadmap.caption"), "Feuille de route");
-        assert_eq!(words.labelled("Bar", true), "Bar (illustrative)");
+        assert_eq!(words.labelled("Bar".into(), true), "Bar (illustrative)");
     }
 }

@@ -30,10 +30,13 @@ const SITE_FUNCTIONS: [&str; 9] = [
 pub fn register_chart_functions(tera: &mut tera::Tera, site: &Site) {
     let words = crate::charts::ChartWords::from_strings(&site.language.strings);
     let charts = [
-        ("kpi_chart", crate::charts::kpi_chart(&site.graph, &words)),
+        (
+            "kpi_chart",
+            crate::charts::kpi_chart(&site.graph, &words, &site.language),
+        ),
         (
             "roadmap_chart",
-            crate::charts::roadmap_chart(&site.graph, &words, site.today),
+            crate::charts::roadmap_chart(&site.graph, &words, &site.language, site.today),
         ),
         (
             "partner_map",

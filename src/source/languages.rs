@@ -41,6 +41,9 @@ pub struct Language {
     pub fallback: HashSet<String>,
     /// Entity files (`smes/x.yaml`) shown with the default language's text.
     pub fallback_entities: HashSet<String>,
+    /// KPIs (`kpis/<id>`) and roadmap actions (`roadmap/<id>`) shown with the default
+    /// language's text.
+    pub fallback_items: HashSet<String>,
     /// Translated facet names: (`sectors` or `technologies`, English name) -> name.
     pub labels: HashMap<(String, String), String>,
     /// The theme's strings in this language, falling back to the default language's.
@@ -278,6 +281,7 @@ fn language_view(
             root: sources.base_url.clone(),
             fallback,
             fallback_entities,
+            fallback_items: overlays.untranslated_items(&sources.entities, code),
             labels: overlays.labels(code),
             strings: Arc::new(strings.for_language(code, &sources.config.language)),
         },

@@ -179,6 +179,23 @@ impl Overlays {
         (out, untranslated)
     }
 
+    /// The KPIs (`kpis/<id>`) and roadmap actions (`roadmap/<id>`) of `entities` that
+    /// `kpis.<code>.yaml` and `roadmap.<code>.yaml` do not translate.
+    pub fn untranslated_items(&self, entities: &Entities, code: &str) -> HashSet<String> {
+        let translated = |kind: &str, id: &str| {
+            self.lists
+                .get(&(code.to_owned(), kind.to_owned()))
+                .is_some_and(|items| items.contains_key(id))
+        };
+        let kpis = entities.kpis.iter().flat_map(|(_, kpis)| kpis);
+        let actions = entities.roadmap.iter().flat_map(|(_, actions)| actions);
+        kpis.map(|kpi| ("kpis", kpi.id.as_str()))
+            .chain(actions.map(|action| ("roadmap", action.id.as_str())))
+            .filter(|(kind, id)| !translated(kind, id))
+            .map(|(kind, id)| format!("{kind}/{id}"))
+            .collect()
+    }
+
     fn apply_kind<T: Serialize + DeserializeOwned>(
         &self,
         list: &mut [Entity<T>],
