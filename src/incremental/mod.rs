@@ -21,7 +21,8 @@
 //!
 //! In a site with several languages ([`languages`]), a body edit is taken by each language that
 //! shows the file, an original's front matter by every language (a translation inherits from
-//! it), a translation's by its own; other edits take the full path there. Anything else (a new
+//! it), a translation's by its own, and an entity file that no language translates (no
+//! `x.fr.yaml` overlay) by every language; other edits take the full path there. Anything else (a new
 //! or deleted file, a section's front matter, other data files, shortcode templates, `site.yaml`, a
 //! link that breaks) takes the full path, which is the same pipeline as `pimap build`, with the
 //! reason stated in [`Rebuild::fallback`]. Every re-read goes through the same rule as a full
