@@ -932,6 +932,32 @@ fn a_kpi_or_roadmap_edit_re_renders_the_pages_that_show_it() {
 }
 
 #[test]
+fn an_entity_edit_without_translations_is_taken_by_every_language() {
+    let rebuild = rebuild_after_edit(
+        "multilingual-site",
+        "data/partners/nordlight.yaml",
+        |text| set_field(text, "name", "Nordlight Photonics"),
+    );
+    assert!(rebuild.incremental, "{:?}", rebuild.fallback);
+    for language in ["", "/fr", "/fi"] {
+        let reason = format!("{language}/partners/nordlight/ (its data)");
+        assert!(
+            rebuild.reasons.contains(&reason),
+            "{reason} not in {:?}",
+            rebuild.reasons
+        );
+    }
+    // An entity with a translation (`alpha.fr.yaml`) takes the full path.
+    let rebuild = rebuild_after_edit("multilingual-site", "data/smes/alpha.yaml", |text| {
+        set_field(text, "name", "Alpha Optics")
+    });
+    assert_eq!(
+        rebuild.fallback.as_deref(),
+        Some("data/smes/alpha.yaml is translated into Français")
+    );
+}
+
+#[test]
 fn random_edits_of_a_site_in_three_languages() {
     for seed in [5, 23] {
         random_edits(

@@ -60,16 +60,17 @@ pub(super) fn render_selected<'p>(
     Ok(set_apart)
 }
 
-/// `api/v1/<kind>.json` after entity `kind`/`index` was edited: the items kept in `cache` (all
-/// made on the first edit of the kind) with the edited one made again.
+/// `api/v1/<kind>.json` of the language `language` (0 for the default) after entity
+/// `kind`/`index` was edited: the items kept in `cache` (all made on the first edit of the kind
+/// in that language) with the edited one made again.
 pub(super) fn update_api(
     last: &Prepared,
-    cache: &mut HashMap<EntityKind, Vec<String>>,
-    kind: EntityKind,
+    cache: &mut HashMap<(usize, EntityKind), Vec<String>>,
+    (language, kind): (usize, EntityKind),
     index: usize,
 ) -> String {
     let (site, plan) = (&last.site, &last.plan);
-    let items = cache.entry(kind).or_insert_with(|| {
+    let items = cache.entry((language, kind)).or_insert_with(|| {
         (0..site.graph.count(kind))
             .into_par_iter()
             .map(|i| api::item(site, plan, kind, i))

@@ -21,7 +21,8 @@
 //!
 //! In a site with several languages ([`languages`]), a body edit is taken by each language that
 //! shows the file, an original's front matter by every language (a translation inherits from
-//! it), a translation's by its own; other edits take the full path there. Anything else (a new
+//! it), a translation's by its own, and an entity file that no language translates (no
+//! `x.fr.yaml` overlay) by every language; other edits take the full path there. Anything else (a new
 //! or deleted file, a section's front matter, other data files, shortcode templates, `site.yaml`, a
 //! link that breaks) takes the full path, which is the same pipeline as `pimap build`, with the
 //! reason stated in [`Rebuild::fallback`]. Every re-read goes through the same rule as a full
@@ -136,7 +137,7 @@ pub struct Session {
     published_first: Published,
     /// The items of `api/v1/<kind>.json` of `last`, kept after a first data edit of the kind so
     /// that the next ones make only the edited entity's item again.
-    api_items: HashMap<EntityKind, Vec<String>>,
+    api_items: HashMap<(usize, EntityKind), Vec<String>>,
     pages: usize,
 }
 
@@ -245,11 +246,10 @@ impl Session {
             data,
             lists,
         } = classify(changed, &last.site.config.theme)?;
-        let only_bodies =
-            statics.is_empty() && templates.is_empty() && data.is_empty() && lists.is_empty();
-        if !last.further.is_empty() && !only_bodies {
+        let content_or_entity = statics.is_empty() && templates.is_empty() && lists.is_empty();
+        if !last.further.is_empty() && !content_or_entity {
             return Err(fall(format!(
-                "the site has {} languages: only a Markdown body edit is taken alone",
+                "the site has {} languages: only a Markdown or entity file edit is taken alone",
                 last.further.len() + 1
             )));
         }
@@ -281,16 +281,44 @@ impl Session {
             if !(bodies.is_empty() && templates.is_empty() && data.len() == 1) {
                 return Err(fall("a data file changed with other files"));
             }
-            let (kind, index, changed, fields) = update_entity(last, link_urls, &root, &data[0])?;
-            let jobs = select_entity_outputs(last, &changed, kind, index, &fields);
-            let is_api = |o: &PlannedOutput| o.owner == OutputOwner::Api(kind);
-            let first = (minify, &mut self.files, &mut self.published_first);
-            let first = Some((first, publish));
-            for api in
-                fast_render::render_selected(last, &jobs, minify, first, is_api, &mut edited)?
+            let rel = &data[0];
+            // A further language shows the entity with its overlay (`x.fr.yaml`) when it has one.
+            let file = rel
+                .strip_suffix(".yml")
+                .map_or_else(|| rel.clone(), |stem| format!("{stem}.yaml"));
+            if let Some(language) =
+                (last.further.iter()).find(|l| !l.site.language.fallback_entities.contains(&file))
             {
-                let text = update_api(last, &mut self.api_items, kind, index);
-                edited.updates.insert(api.path.clone(), text.into_bytes());
+                return Err(fall(format!(
+                    "data/{rel} is translated into {}",
+                    language.site.language.name
+                )));
+            }
+            let first = (minify, &mut self.files, &mut self.published_first);
+            let mut first = Some((first, publish));
+            let (urls, api_items) = (&self.link_urls, &mut self.api_items);
+            let mut take = |language: &mut Prepared, i: usize, first| {
+                let link_urls = urls.get(i).ok_or_else(|| fall("the last build failed"))?;
+                let (kind, index, changed, fields) =
+                    update_entity(language, link_urls, &root, rel)?;
+                let jobs = select_entity_outputs(language, &changed, kind, index, &fields);
+                let is_api = |o: &PlannedOutput| o.owner == OutputOwner::Api(kind);
+                for api in fast_render::render_selected(
+                    language,
+                    &jobs,
+                    minify,
+                    first,
+                    is_api,
+                    &mut edited,
+                )? {
+                    let text = update_api(language, api_items, (i, kind), index);
+                    edited.updates.insert(api.path.clone(), text.into_bytes());
+                }
+                Ok::<(), Fallback>(())
+            };
+            take(last, 0, first.take())?;
+            for (i, language) in last.further.iter_mut().enumerate() {
+                take(language, i + 1, None)?;
             }
         } else if !templates.is_empty() {
             if !bodies.is_empty() {
