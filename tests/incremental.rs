@@ -1147,3 +1147,68 @@ fn a_body_edit_that_removes_a_heading_an_sme_offer_links_to_is_an_error() {
         "{shown:?}"
     );
 }
+
+/// The basic site with `<main id="main">` written by its theme's base template, built in a
+/// session, and `content/about/_index.md` linking to `#main` of the history page.
+fn site_whose_theme_writes_an_id() -> (tempfile::TempDir, Session) {
+    let site = copy_fixture("basic-site");
+    let base = site.path().join("themes/plain/templates/base.html");
+    let text = std::fs::read_to_string(&base).unwrap();
+    std::fs::write(
+        &base,
+        text.replace(
+            "{% block body %}{% endblock body %}",
+            "<main id=\"main\">{% block body %}{% endblock body %}</main>",
+        ),
+    )
+    .unwrap();
+    let about = site.path().join("content/about/_index.md");
+    let text = std::fs::read_to_string(&about).unwrap();
+    std::fs::write(
+        &about,
+        format!("{text}\nSkip to [the history](@/about/history.md#main).\n"),
+    )
+    .unwrap();
+    let mut session = Session::new(BuildOptions::new(site.path()));
+    session.rebuild(&[]).expect("the fixture builds");
+    (site, session)
+}
+
+#[test]
+fn a_body_edit_linking_to_an_id_the_theme_writes_stays_incremental() {
+    let (site, mut session) = site_whose_theme_writes_an_id();
+    let path = site.path().join("content/about/history.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{text}\nBack to [the top](#main).\n")).unwrap();
+    let rebuild = session
+        .rebuild(&[PathBuf::from("content/about/history.md")])
+        .unwrap();
+    assert!(rebuild.incremental, "{:?}", rebuild.fallback);
+    let options = BuildOptions::new(site.path());
+    assert_same(
+        "history",
+        0,
+        session.files(),
+        &full_build(&options).unwrap(),
+    );
+}
+
+#[test]
+fn a_template_edit_that_removes_a_linked_id_is_an_error() {
+    let (site, mut session) = site_whose_theme_writes_an_id();
+    let base = site.path().join("themes/plain/templates/base.html");
+    let text = std::fs::read_to_string(&base).unwrap();
+    std::fs::write(&base, text.replace(" id=\"main\"", "")).unwrap();
+    let Err(pimap::BuildError::Site(problems)) =
+        session.rebuild(&[PathBuf::from("themes/plain/templates/base.html")])
+    else {
+        panic!("a link to an id no template writes any more was accepted");
+    };
+    let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert!(
+        shown
+            .iter()
+            .any(|d| d.contains("content/about/_index.md") && d.contains("#main")),
+        "{shown:?}"
+    );
+}

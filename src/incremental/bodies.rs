@@ -179,7 +179,9 @@ pub fn check_anchors(
         .flat_map(|(source, m)| m.anchor_links.iter().map(move |link| (source, link)))
         .filter(|(_, link)| new_anchors.contains_key(link.target.as_str()));
     for (source, link) in links_from_new.chain(links_into_new) {
-        if crate::site::check_anchor(source, link, anchors_of).is_some() {
+        if crate::plan::site_links::check_content_anchor(site, plan, (source, link), anchors_of)
+            .is_some()
+        {
             return Err(fall(format!(
                 "a link in content/{} to an anchor no longer resolves",
                 source.path

@@ -33,6 +33,7 @@
 //! outputs that show it.
 
 mod bodies;
+mod classify;
 mod data;
 mod data_lists;
 mod fast_render;
@@ -40,6 +41,7 @@ mod front_matter;
 mod languages;
 mod templates;
 
+use classify::{Classified, classify};
 use fast_render::{Edited, update_api};
 
 use crate::plan::{OutputOwner, PlannedOutput};
@@ -478,60 +480,6 @@ fn update_statics(
         updates.insert(rel.clone(), bytes);
     }
     Ok(())
-}
-
-/// The changes a fast path can take.
-#[derive(Default)]
-struct Classified {
-    /// Pages and sections (`content/**.md`) whose bodies may have changed.
-    bodies: Vec<String>,
-    /// Site static files (`static/**`).
-    statics: Vec<String>,
-    /// Templates, by name, of the site or of the theme `theme`.
-    templates: Vec<String>,
-    /// Entity files (`data/smes/x.yaml`), relative to `data/`.
-    data: Vec<String>,
-    /// `data/kpis.yaml` or `data/roadmap.yaml`, relative to `data/`, with the list it holds.
-    lists: Vec<(String, data_lists::DataList)>,
-}
-
-/// Sorts changed paths into what the fast paths handle.
-fn classify(changed: &[PathBuf], theme: &str) -> Result<Classified, Fallback> {
-    let mut classified = Classified::default();
-    let (bodies, statics) = (&mut classified.bodies, &mut classified.statics);
-    let theme_templates = format!("themes/{theme}/templates/");
-    for path in changed {
-        let text = path
-            .to_str()
-            .ok_or_else(|| fall(format!("{} has a name that is not text", path.display())))?
-            .replace('\\', "/");
-        if let Some(name) = text
-            .strip_prefix("templates/")
-            .or_else(|| text.strip_prefix(theme_templates.as_str()))
-        {
-            classified.templates.push(name.to_owned());
-        } else if let Some(rel) = text.strip_prefix("content/") {
-            if !rel.ends_with(".md") {
-                return Err(fall(format!("{text} is not a Markdown file")));
-            }
-            bodies.push(rel.to_owned());
-        } else if let Some(rel) = text.strip_prefix("static/") {
-            statics.push(rel.to_owned());
-        } else if let Some(rel) = text
-            .strip_prefix("data/")
-            .filter(|rel| data::entity_kind(rel).is_some())
-        {
-            classified.data.push(rel.to_owned());
-        } else if let Some((rel, list)) = text
-            .strip_prefix("data/")
-            .and_then(|rel| Some((rel, data_lists::DataList::of(rel)?)))
-        {
-            classified.lists.push((rel.to_owned(), list));
-        } else {
-            return Err(fall(format!("{text} changed")));
-        }
-    }
-    Ok(classified)
 }
 
 fn changed_paths(old: &Files, new: &Files) -> Vec<String> {

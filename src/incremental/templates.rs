@@ -36,6 +36,11 @@ pub(super) fn update(
     if old != new {
         return Err(fall("a template was added or deleted"));
     }
+    if render::written_ids(&sources) != *last.site.template_ids {
+        return Err(fall(
+            "the ids the templates write changed: links to them are checked again",
+        ));
+    }
     let mut templates = render::Templates::compile(&sources)
         .map_err(|_| fall("a template has an error a full build reports"))?;
     templates.attach(&last.site, &last.plan, &last.values);

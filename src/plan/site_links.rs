@@ -11,7 +11,7 @@
 
 use super::{OutputOwner, OutputPlan, PlannedOutput};
 use crate::diagnostics::{Diagnostic, did_you_mean};
-use crate::markdown::{RenderedMarkdown, SiteLink, address_in_site};
+use crate::markdown::{AnchorLink, RenderedMarkdown, SiteLink, address_in_site};
 use crate::site::entity_fields::field_of;
 use crate::site::{EntityKind, FacetKind, Site, anchor_help, anchors_in, check_anchor};
 use crate::source::content::ContentSource;
@@ -37,10 +37,7 @@ pub fn check(site: &Site, plan: &OutputPlan) -> Vec<Diagnostic> {
         .chain(sections)
         .flat_map(|(source, markdown, url)| {
             let anchor_links = markdown.anchor_links.iter().filter_map(|link| {
-                let error = check_anchor(source, link, |path| anchors_in(site, path))?;
-                let owner = content_owner(site, &link.target)?;
-                let output = plan.of(owner)?;
-                (!template_writes(site, output, &link.anchor)).then_some(error)
+                check_content_anchor(site, plan, (source, link), |path| anchors_in(site, path))
             });
             check_document(site, plan, source, markdown, url, &anchors_of)
                 .into_iter()
@@ -90,6 +87,21 @@ fn content_owner(site: &Site, path: &str) -> Option<OutputOwner> {
             .position(|s| s.source.as_ref().is_some_and(|source| source.path == path))
             .map(OutputOwner::Section)
     })
+}
+
+/// The error of a link from `source` to an anchor of a content file (`#top`, `@/about.md#team`)
+/// that is neither an id of that file's Markdown (as `anchors_of` knows them) nor one its
+/// templates write.
+pub fn check_content_anchor<'a>(
+    site: &Site,
+    plan: &OutputPlan,
+    (source, link): (&ContentSource, &AnchorLink),
+    anchors_of: impl Fn(&str) -> Option<&'a HashSet<String>>,
+) -> Option<Diagnostic> {
+    let error = check_anchor(source, link, anchors_of)?;
+    let owner = content_owner(site, &link.target)?;
+    let output = plan.of(owner)?;
+    (!template_writes(site, output, &link.anchor)).then_some(error)
 }
 
 /// Whether the templates that render `output` write the id `anchor` themselves.
