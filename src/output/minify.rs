@@ -24,19 +24,43 @@ const SEEN_LIMIT: usize = 1 << 20;
 
 /// Minifies HTML (with its inline CSS and JavaScript). The minifier recurses once per level of
 /// elements and brackets: a page nested deeper than [`PAGE_LIMITS`] (only a template can make
-/// one; the text of content and data is held to far less) is written as it is.
+/// one; the text of content and data is held to far less) is written as it is. What is measured
+/// is what the minifier is given: the page with its elements' placeholders, and each element
+/// alone the first times it is minified (a kept element was measured when it was made), so a
+/// stylesheet that every page inlines is not scanned again for each page.
 ///
 /// [`PAGE_LIMITS`]: crate::html_nesting::PAGE_LIMITS
 pub fn minify_html(html: &[u8]) -> Vec<u8> {
-    let too_deep = std::str::from_utf8(html).map_or(true, |text| {
-        crate::html_nesting::first_too_deep(text, crate::html_nesting::PAGE_LIMITS).is_some()
-    });
-    if too_deep {
+    if let Some(elements) = inline_elements(html) {
+        match minify_with_shared_elements(html, &elements) {
+            Shared::Minified(page) => return page,
+            Shared::TooDeep => return html.to_vec(),
+            Shared::Unsure => {}
+        }
+    }
+    if too_deep(html) {
         return html.to_vec();
     }
-    inline_elements(html)
-        .and_then(|elements| minify_with_shared_elements(html, &elements))
-        .unwrap_or_else(|| minify_html::minify(html, &config(true)))
+    minify_html::minify(html, &config(true))
+}
+
+/// Whether `html` nests deeper than the minifier may follow (text that is not UTF-8 counts as
+/// too deep: it is left as it is).
+fn too_deep(html: &[u8]) -> bool {
+    std::str::from_utf8(html).map_or(true, |text| {
+        crate::html_nesting::first_too_deep(text, crate::html_nesting::PAGE_LIMITS).is_some()
+    })
+}
+
+/// What minifying a page with its elements standing in as placeholders gave.
+#[derive(Debug, PartialEq, Eq)]
+enum Shared {
+    /// The page, byte for byte what minifying it whole gives.
+    Minified(Vec<u8>),
+    /// The page, or one of its elements, nests too deep to be minified.
+    TooDeep,
+    /// The placeholders did not come out once each and in order: minify the page whole.
+    Unsure,
 }
 
 fn config(code: bool) -> minify_html::Cfg {
@@ -57,10 +81,10 @@ struct InlineElement {
 }
 
 /// The page minified with each element's content replaced by its minified content from the
-/// cache; `None` when the placeholders do not come out once each and in order.
-fn minify_with_shared_elements(html: &[u8], elements: &[InlineElement]) -> Option<Vec<u8>> {
+/// cache.
+fn minify_with_shared_elements(html: &[u8], elements: &[InlineElement]) -> Shared {
     if elements.is_empty() {
-        return None;
+        return Shared::Unsure;
     }
     let mut stand_in = Vec::with_capacity(html.len());
     let mut at = 0;
@@ -70,26 +94,34 @@ fn minify_with_shared_elements(html: &[u8], elements: &[InlineElement]) -> Optio
         at = element.content.end;
     }
     stand_in.extend_from_slice(&html[at..]);
+    if too_deep(&stand_in) {
+        return Shared::TooDeep;
+    }
     let page = minify_html::minify(&stand_in, &config(false));
     // Minifying decodes entities and drops comments, so text can become a placeholder only now
     // (`pimap-<!-- -->min:0;`): the page must hold exactly one per element.
     if memchr::memmem::find_iter(&page, PLACEHOLDER).count() != elements.len() {
-        return None;
+        return Shared::Unsure;
     }
     let mut out = Vec::with_capacity(page.len() + html.len() / 4);
     let mut rest = &page[..];
     for (n, element) in elements.iter().enumerate() {
         let marker = placeholder(n);
-        let found = find(rest, &marker)?;
+        let Some(found) = find(rest, &marker) else {
+            return Shared::Unsure;
+        };
         out.extend_from_slice(&rest[..found]);
-        out.extend_from_slice(&minified_content(html, element)?);
+        match minified_content(html, element) {
+            Ok(content) => out.extend_from_slice(&content),
+            Err(shared) => return shared,
+        }
         rest = &rest[found + marker.len()..];
     }
     if find(rest, PLACEHOLDER).is_some() {
-        return None;
+        return Shared::Unsure;
     }
     out.extend_from_slice(rest);
-    Some(out)
+    Shared::Minified(out)
 }
 
 fn placeholder(n: usize) -> Vec<u8> {
@@ -110,8 +142,8 @@ static MINIFIED: LazyLock<Mutex<MinifiedElements>> = LazyLock::new(|| {
     })
 });
 
-/// The minified content of `element`, from the cache or made now.
-fn minified_content(html: &[u8], element: &InlineElement) -> Option<Arc<[u8]>> {
+/// The minified content of `element`, from the cache or made now; why not when it cannot be.
+fn minified_content(html: &[u8], element: &InlineElement) -> Result<Arc<[u8]>, Shared> {
     let mut keyed = html[element.open.clone()].to_vec();
     keyed.push(0xff); // never in UTF-8: where the tag ends
     keyed.extend_from_slice(&html[element.content.clone()]);
@@ -119,7 +151,7 @@ fn minified_content(html: &[u8], element: &InlineElement) -> Option<Arc<[u8]>> {
     if let Ok(cache) = MINIFIED.lock()
         && let Some(kept) = cache.kept.get(&key)
     {
-        return Some(Arc::clone(kept));
+        return Ok(Arc::clone(kept));
     }
     let made: Arc<[u8]> = minify_alone(html, element)?.into();
     if let Ok(mut cache) = MINIFIED.lock() {
@@ -132,12 +164,12 @@ fn minified_content(html: &[u8], element: &InlineElement) -> Option<Arc<[u8]>> {
             cache.seen.clear();
         }
     }
-    Some(made)
+    Ok(made)
 }
 
 /// Minifies the element as a document of its own and takes its content out: what is around it
 /// is what the same element around a placeholder gives.
-fn minify_alone(html: &[u8], element: &InlineElement) -> Option<Vec<u8>> {
+fn minify_alone(html: &[u8], element: &InlineElement) -> Result<Vec<u8>, Shared> {
     let document = |content: &[u8]| {
         let mut text = html[element.open.clone()].to_vec();
         text.extend_from_slice(content);
@@ -146,13 +178,20 @@ fn minify_alone(html: &[u8], element: &InlineElement) -> Option<Vec<u8>> {
         text.push(b'>');
         text
     };
+    let alone = document(&html[element.content.clone()]);
+    if too_deep(&alone) {
+        return Err(Shared::TooDeep);
+    }
     let marker = placeholder(0);
     let around = minify_html::minify(&document(&marker), &config(false));
-    let at = find(&around, &marker)?;
+    let at = find(&around, &marker).ok_or(Shared::Unsure)?;
     let (before, after) = (&around[..at], &around[at + marker.len()..]);
-    let whole = minify_html::minify(&document(&html[element.content.clone()]), &config(true));
-    let inner = whole.strip_prefix(before)?.strip_suffix(after)?;
-    Some(inner.to_vec())
+    let whole = minify_html::minify(&alone, &config(true));
+    let inner = whole
+        .strip_prefix(before)
+        .and_then(|w| w.strip_suffix(after))
+        .ok_or(Shared::Unsure)?;
+    Ok(inner.to_vec())
 }
 
 /// The `<style>` and `<script>` elements of `html`, or `None` when the page has one this module
@@ -273,7 +312,7 @@ mod tests {
             // Three times: made, then remembered, then kept.
             for _ in 0..3 {
                 let shared = minify_with_shared_elements(html.as_bytes(), &elements);
-                assert_eq!(shared, Some(whole(&html)), "{html}");
+                assert_eq!(shared, Shared::Minified(whole(&html)), "{html}");
             }
         }
     }
@@ -299,6 +338,28 @@ mod tests {
         ] {
             assert_eq!(minify_html(html.as_bytes()), whole(html), "{html}");
         }
+    }
+
+    #[test]
+    fn pages_nested_too_deep_for_the_minifier_are_written_as_they_are() {
+        let deep_css = format!("a {{ b: {}1{} }}", "(".repeat(40), ")".repeat(40));
+        let deep_js = format!("var a = {}1{};", "[".repeat(40), "]".repeat(40));
+        let deep_markup = format!("{}x{}", "<div>".repeat(300), "</div>".repeat(300));
+        let shared = "<style>p { color: red }</style>";
+        for html in [
+            format!("<p>a</p><style>{deep_css}</style><script>var b = 1;</script>"),
+            format!("<p>a</p>{shared}<script>{deep_js}</script>"),
+            format!("<p>a</p>{shared}{deep_markup}"),
+            // Minified whole (a `style` attribute): measured whole.
+            format!("<p style=\"color: red\">a</p>{deep_markup}"),
+        ] {
+            // Three times: the shared stylesheet is made, then remembered, then kept.
+            for _ in 0..3 {
+                assert_eq!(minify_html(html.as_bytes()), html.as_bytes(), "{html}");
+            }
+        }
+        let fine = format!("<p>a</p>{shared}<div><p>b</p></div>");
+        assert_eq!(minify_html(fine.as_bytes()), whole(&fine));
     }
 
     #[test]
