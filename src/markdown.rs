@@ -12,8 +12,11 @@
 //! page's ids (headings, footnotes, ids in the HTML it holds) and every output are known. HTML nested deeper than
 //! [`CONTENT_LIMITS`](crate::html_nesting::CONTENT_LIMITS) (quotes in quotes, lists in lists,
 //! HTML elements left open) is an error at the line that goes too deep, and is not passed on.
+//! Every URL a link resolves to can be written as a numbered placeholder and filled in
+//! afterwards (`relink.rs`), so that a page shown untranslated in a further language reuses the
+//! default language's HTML with that language's URLs instead of being rendered again.
 //! It reads no file and knows no template; the Markdown fields of data are rendered by
-//! [`untrusted`].
+//! [`untrusted`], their images by [`data_images`].
 
 mod bounded;
 pub mod data_images;

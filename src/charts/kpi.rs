@@ -26,8 +26,8 @@ pub fn kpi_chart(graph: &DataGraph, words: &ChartWords, language: &Language) -> 
         let colour = SERIES[o % SERIES.len()];
         let group: Vec<&Kpi> = kpis.iter().filter(|k| k.objective == *objective).collect();
         // An objective is in the default language when none of its indicators is translated.
-        let untranslated = group.iter().find(|kpi| !is_fallback(kpi, language));
-        let item = untranslated.map_or_else(|| item_of(group[0]), |kpi| item_of(kpi));
+        let translated = group.iter().find(|kpi| !is_fallback(kpi, language));
+        let item = translated.map_or_else(|| item_of(group[0]), |kpi| item_of(kpi));
         let _ = write!(
             body,
             "<p class=\"chart-group\">{}</p><dl class=\"bars\">",

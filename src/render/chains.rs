@@ -88,8 +88,10 @@ fn chain_lengths<'t>(
     lengths
 }
 
-/// For each template by name, the ids written literally (`id="main"`, not `id="{{ x }}"`) in
-/// it and in every template it extends or includes, however deep.
+/// For each template by name, the ids written literally (`id="main"`, not `id="{{ x }}"`, nor
+/// in a `{# comment #}`) in it and in every template it extends or includes, up to
+/// [`MAX_CHAIN`] templates deep (a longer chain is an error of its own): so the work stays
+/// proportional to the templates' text, whatever a theme's chains look like.
 pub fn written_ids(templates: &[TemplateSource]) -> HashMap<String, HashSet<String>> {
     let references: HashMap<&str, Vec<String>> = templates
         .iter()
@@ -104,17 +106,20 @@ pub fn written_ids(templates: &[TemplateSource]) -> HashMap<String, HashSet<Stri
         .map(|t| {
             let mut ids = HashSet::new();
             let mut seen = HashSet::from([t.name.as_str()]);
-            let mut to_read = vec![t.name.as_str()];
-            while let Some(name) = to_read.pop() {
+            let mut to_read = vec![(t.name.as_str(), 1)];
+            while let Some((name, depth)) = to_read.pop() {
                 ids.extend(
                     own.get(name)
                         .into_iter()
                         .flatten()
                         .map(|id| (*id).to_owned()),
                 );
+                if depth >= MAX_CHAIN {
+                    continue;
+                }
                 for next in references.get(name).into_iter().flatten() {
                     if seen.insert(next.as_str()) {
-                        to_read.push(next.as_str());
+                        to_read.push((next.as_str(), depth + 1));
                     }
                 }
             }
@@ -123,10 +128,16 @@ pub fn written_ids(templates: &[TemplateSource]) -> HashMap<String, HashSet<Stri
         .collect()
 }
 
-/// The values of the `id` attributes of `text` written without Tera in them.
+/// The values of the `id` attributes of `text` written without Tera in them, outside Tera
+/// comments. An id inside `{% if %}`, or in a block a child template replaces, counts too: the
+/// check of anchors trusts the theme's templates to write the ids they name.
 fn literal_ids(text: &str) -> Vec<&str> {
     let mut ids = Vec::new();
+    let comments = comment_ranges(text);
     for (at, _) in text.match_indices("id=") {
+        if comments.iter().any(|range| range.contains(&at)) {
+            continue;
+        }
         let after_space = text[..at].ends_with(|c: char| c.is_ascii_whitespace());
         let rest = &text[at + 3..];
         let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else {
@@ -140,6 +151,20 @@ fn literal_ids(text: &str) -> Vec<&str> {
         }
     }
     ids
+}
+
+/// The byte ranges of the Tera comments (`{# ... #}`) of `text`; an unclosed one runs to the end.
+fn comment_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut from = 0;
+    while let Some(start) = text[from..].find("{#").map(|i| from + i) {
+        let end = text[start + 2..]
+            .find("#}")
+            .map_or(text.len(), |i| start + 2 + i + 2);
+        ranges.push(start..end);
+        from = end;
+    }
+    ranges
 }
 
 fn too_long_error(
@@ -245,7 +270,10 @@ mod tests {
                 "nav.html",
                 "<nav id=\"menu\">{% include \"page.html\" %}</nav>",
             ),
-            template("other.html", "<p id=\"other\"></p>"),
+            template(
+                "other.html",
+                "<p id=\"other\"></p>{# <p id=\"gone\"> #}<p id=\"after\"></p>",
+            ),
         ];
         let ids = written_ids(&templates);
         let sorted = |name: &str| {
@@ -256,7 +284,18 @@ mod tests {
         assert_eq!(sorted("page.html"), ["main", "menu", "toc"]);
         assert_eq!(sorted("base.html"), ["main"]);
         assert_eq!(sorted("nav.html"), ["main", "menu", "toc"], "a loop ends");
-        assert_eq!(sorted("other.html"), ["other"]);
+        assert_eq!(sorted("other.html"), ["after", "other"], "not in a comment");
+    }
+
+    #[test]
+    fn the_ids_of_a_long_chain_are_collected_no_deeper_than_a_chain_may_be() {
+        let mut templates = chain(20_000);
+        for (i, t) in templates.iter_mut().enumerate() {
+            t.text.push_str(&format!("<p id=\"t{i}\"></p>"));
+        }
+        let ids = written_ids(&templates);
+        assert_eq!(ids[&templates[0].name].len(), MAX_CHAIN);
+        assert_eq!(ids[&templates[19_999].name].len(), 1);
     }
 
     #[test]

@@ -23,13 +23,20 @@ const OWN_ROOTS: [&str; 9] = [
 /// The variable of [`OWN_ROOTS`] that `source` (after `in` or `=`) reads only fields of, directly
 /// or through variables bound from it, when it reads no list of pages: `page.toc`,
 /// `page.taxonomies`, `site.menu`, `terms` bound from those. `None` for anything else (a call, another
-/// variable, a computed key).
+/// variable, a computed key, a list of pages read as `section["pages"]`).
 pub(super) fn own_source(scan: &TemplateScan, source: &[Token<'_>]) -> Option<&'static str> {
     let mut owner = None;
     for (k, token) in source.iter().enumerate() {
         let name = match token {
             Token::Ident(name) => *name,
             Token::Punct('(') => return None,
+            // `section["pages"]` reads a list of pages as `section.pages` does.
+            Token::Str(key) if k > 0 && matches!(source[k - 1], Token::Punct('[')) => {
+                if CONTAINER_FIELDS.contains(key) {
+                    return None;
+                }
+                continue;
+            }
             _ => continue,
         };
         let is_field = k > 0 && matches!(source[k - 1], Token::Punct('.' | '|'));

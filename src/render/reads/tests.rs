@@ -324,4 +324,11 @@ fn variables_bound_from_the_own_pages_fields_are_not_listed_pages() {
         front_fields(&reads(&[("page.html", listed)])),
         ["title", "url"]
     );
+    // A list of pages read with a subscript is a list of pages too.
+    let subscript = "{% for p in section[\"pages\"] %}{{ p.title }}{% endfor %}\
+                     {% set latest = section['subsections'] | first %}{{ latest.date }}";
+    assert_eq!(
+        front_fields(&reads(&[("section.html", subscript)])),
+        ["date", "title"]
+    );
 }
