@@ -5,15 +5,18 @@
 //! are. A translation that is new (its language showed the original until now) takes the full
 //! path. An original's front matter reaches every language (a translation inherits its date,
 //! weight, template and terms): each takes the front-matter path of [`super::front_matter`]; a
-//! translation's reaches its own language alone.
+//! translation's reaches its own language alone. An entity edit is taken by every language, on
+//! the data path of [`super::data`], when no language shows the entity with its translation.
 
-use super::fast_render::{Edited, PublishFirst};
-use super::{Fallback, fall};
+use super::fast_render::{self, Edited, PublishFirst, update_api};
+use super::{Fallback, fall, select_entity_outputs, update_entity};
 use super::{bodies, front_matter};
 use crate::Prepared;
-use crate::site::{LinkUrls, Site};
+use crate::plan::{OutputOwner, PlannedOutput};
+use crate::site::{EntityKind, LinkUrls, Site};
 use crate::source::files::SiteRoot;
 use crate::source::languages::split_language;
+use std::collections::HashMap;
 use std::path::Path;
 
 /// Takes the edits of `bodies` (paths inside `content/`) in the language of `last` and in
@@ -150,4 +153,54 @@ fn shown_in(site: &Site, changed: &[String]) -> Result<Vec<String>, Fallback> {
         }
     }
     Ok(shown)
+}
+
+/// What an entity edit in every language needs from the session: the link URLs of each language
+/// (the default language's first) and the items of the API lists already made.
+pub(super) type EntityEditState<'a> = (
+    &'a [LinkUrls],
+    &'a mut HashMap<(usize, EntityKind), Vec<String>>,
+);
+
+/// Takes the edit of the entity file `data/<rel>` in every language of `last` (the default
+/// language's own outputs published first, through `first`), or the reason for the full path:
+/// a language that shows the entity with its translation (`x.fr.yaml`) needs that file applied
+/// again, which only a full load does.
+pub(super) fn edit_entity(
+    last: &mut Prepared,
+    (urls, api_items): EntityEditState,
+    root: &SiteRoot,
+    rel: &str,
+    first: PublishFirst,
+    edited: &mut Edited,
+) -> Result<(), Fallback> {
+    let file = rel
+        .strip_suffix(".yml")
+        .map_or_else(|| rel.to_owned(), |stem| format!("{stem}.yaml"));
+    if let Some(language) =
+        (last.further.iter()).find(|l| !l.site.language.fallback_entities.contains(&file))
+    {
+        return Err(fall(format!(
+            "data/{rel} is translated into {}",
+            language.site.language.name
+        )));
+    }
+    let minify = first.0.0;
+    let mut first = Some(first);
+    let mut take = |language: &mut Prepared, i: usize, first| {
+        let link_urls = urls.get(i).ok_or_else(|| fall("the last build failed"))?;
+        let (kind, index, changed, fields) = update_entity(language, link_urls, root, rel)?;
+        let jobs = select_entity_outputs(language, &changed, kind, index, &fields);
+        let is_api = |o: &PlannedOutput| o.owner == OutputOwner::Api(kind);
+        for api in fast_render::render_selected(language, &jobs, minify, first, is_api, edited)? {
+            let text = update_api(language, api_items, (i, kind), index);
+            edited.updates.insert(api.path.clone(), text.into_bytes());
+        }
+        Ok::<(), Fallback>(())
+    };
+    take(last, 0, first.take())?;
+    for (i, language) in last.further.iter_mut().enumerate() {
+        take(language, i + 1, None)?;
+    }
+    Ok(())
 }

@@ -42,9 +42,9 @@ mod languages;
 mod templates;
 
 use classify::{Classified, classify};
-use fast_render::{Edited, update_api};
+use fast_render::Edited;
 
-use crate::plan::{OutputOwner, PlannedOutput};
+use crate::plan::PlannedOutput;
 use crate::render::entity_update::ChangedValues;
 use crate::render::{self, SiteValues, replace_field};
 use crate::site::{EntityKind, LinkUrls, Site};
@@ -283,45 +283,9 @@ impl Session {
             if !(bodies.is_empty() && templates.is_empty() && data.len() == 1) {
                 return Err(fall("a data file changed with other files"));
             }
-            let rel = &data[0];
-            // A further language shows the entity with its overlay (`x.fr.yaml`) when it has one.
-            let file = rel
-                .strip_suffix(".yml")
-                .map_or_else(|| rel.clone(), |stem| format!("{stem}.yaml"));
-            if let Some(language) =
-                (last.further.iter()).find(|l| !l.site.language.fallback_entities.contains(&file))
-            {
-                return Err(fall(format!(
-                    "data/{rel} is translated into {}",
-                    language.site.language.name
-                )));
-            }
             let first = (minify, &mut self.files, &mut self.published_first);
-            let mut first = Some((first, publish));
-            let (urls, api_items) = (&self.link_urls, &mut self.api_items);
-            let mut take = |language: &mut Prepared, i: usize, first| {
-                let link_urls = urls.get(i).ok_or_else(|| fall("the last build failed"))?;
-                let (kind, index, changed, fields) =
-                    update_entity(language, link_urls, &root, rel)?;
-                let jobs = select_entity_outputs(language, &changed, kind, index, &fields);
-                let is_api = |o: &PlannedOutput| o.owner == OutputOwner::Api(kind);
-                for api in fast_render::render_selected(
-                    language,
-                    &jobs,
-                    minify,
-                    first,
-                    is_api,
-                    &mut edited,
-                )? {
-                    let text = update_api(language, api_items, (i, kind), index);
-                    edited.updates.insert(api.path.clone(), text.into_bytes());
-                }
-                Ok::<(), Fallback>(())
-            };
-            take(last, 0, first.take())?;
-            for (i, language) in last.further.iter_mut().enumerate() {
-                take(language, i + 1, None)?;
-            }
+            let state = (&self.link_urls[..], &mut self.api_items);
+            languages::edit_entity(last, state, &root, &data[0], (first, publish), &mut edited)?;
         } else if !templates.is_empty() {
             if !bodies.is_empty() {
                 return Err(fall("templates and content changed together"));
@@ -349,6 +313,12 @@ impl Session {
             // Several languages: each that shows an edited file takes it on its own site.
             languages::edit_bodies(last, &self.link_urls, &root, &bodies, minify, &mut edited)?;
         }
+        let warnings = last.warnings.clone();
+        Ok(self.commit(edited, warnings))
+    }
+
+    /// Keeps the outputs `edited` changed, and says which changed and why.
+    fn commit(&mut self, edited: Edited, warnings: Vec<Diagnostic>) -> Rebuild {
         let mut changed_outputs: Vec<String> = std::mem::take(&mut self.published_first)
             .into_iter()
             .filter(|(path, replaced)| replaced.as_ref() != self.files.get(path))
@@ -362,7 +332,7 @@ impl Session {
             }
         }
         changed_outputs.sort();
-        Ok(Rebuild {
+        Rebuild {
             changed: changed_outputs,
             pages: self.pages,
             outputs: self.files.len(),
@@ -370,8 +340,8 @@ impl Session {
             reasons,
             fallback: None,
             incremental: true,
-            warnings: last.warnings.clone(),
-        })
+            warnings,
+        }
     }
 }
 
