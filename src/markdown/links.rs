@@ -12,6 +12,14 @@ use crate::diagnostics::did_you_mean;
 use pulldown_cmark::CowStr;
 use std::collections::{HashMap, HashSet};
 
+/// The path and the anchor (after `#`) of a URL.
+fn split_anchor(text: &str) -> (&str, Option<&str>) {
+    match text.split_once('#') {
+        Some((path, anchor)) => (path, Some(anchor)),
+        None => (text, None),
+    }
+}
+
 /// The folders of `data/` whose files are entities with a page, as `@/<folder>/<id>` names
 /// them.
 const ENTITY_FOLDERS: [&str; 4] = ["partners", "smes", "missions", "practices"];
@@ -30,10 +38,7 @@ impl<'a> Pipeline<'_, '_> {
             }
             return url;
         }
-        let (path, anchor) = match text.split_once('#') {
-            Some((path, anchor)) => (path, Some(anchor)),
-            None => (text, None),
-        };
+        let (path, anchor) = split_anchor(text);
         let content_path = if let Some(path) = path.strip_prefix("@/") {
             Some(path.to_owned())
         } else if path.starts_with('/') && !path.starts_with("//") {
@@ -64,9 +69,23 @@ impl<'a> Pipeline<'_, '_> {
                 }
             }
         };
-        let Some(content_path) = content_path else {
-            return url;
-        };
+        match content_path {
+            Some(content_path) => self.file_link(url, content_path, offset, is_image),
+            None => url,
+        }
+    }
+
+    /// Rewrites a link or image URL (`url`) that names the source file `content_path`: a page or
+    /// section, an entity (`@/smes/<id>`) or an asset; a file that does not exist is an error.
+    fn file_link(
+        &mut self,
+        url: CowStr<'a>,
+        content_path: String,
+        offset: usize,
+        is_image: bool,
+    ) -> CowStr<'a> {
+        let text: &str = &url;
+        let (path, anchor) = split_anchor(text);
         if text.starts_with("@/")
             && let Some(entity) = self.entity_link(&content_path, anchor, offset)
         {
