@@ -14,6 +14,7 @@
 //! API and search files, and outputs whose templates read from `data` a key or a field that
 //! holds the edited kind ([`crate::render::reads`]).
 
+use super::fast_render::reads_of;
 use super::{Fallback, Selected, fall};
 use crate::Prepared;
 use crate::plan::{Embed, OutputOwner, PagedList};
@@ -49,9 +50,8 @@ pub fn entity_kind(rel: &str) -> Option<EntityKind> {
         .find(|kind| kind.dir() == folder)
 }
 
-/// Reads `data/<rel>` and parses it with the checks of a full load; the entity must exist.
-pub fn read_edit(last: &Prepared, root: &SiteRoot, rel: &str) -> Result<DataEdit, Fallback> {
-    let kind = entity_kind(rel).ok_or_else(|| fall(format!("data/{rel} changed")))?;
+/// Reads `data/<rel>` and parses it with the checks of a full load, which must find no problem.
+pub(super) fn parse_file(root: &SiteRoot, rel: &str) -> Result<Entities, Fallback> {
     let file = Path::new("data").join(rel);
     let text = root
         .read(&file)
@@ -70,6 +70,13 @@ pub fn read_edit(last: &Prepared, root: &SiteRoot, rel: &str) -> Result<DataEdit
             "data/{rel} has a problem a full build reports"
         )));
     }
+    Ok(parsed)
+}
+
+/// Reads `data/<rel>` and parses it with the checks of a full load; the entity must exist.
+pub fn read_edit(last: &Prepared, root: &SiteRoot, rel: &str) -> Result<DataEdit, Fallback> {
+    let kind = entity_kind(rel).ok_or_else(|| fall(format!("data/{rel} changed")))?;
+    let parsed = parse_file(root, rel)?;
     let graph = &last.site.graph;
     let id = match kind {
         EntityKind::Partner => parsed.partners.first().map(|e| e.id.as_str()),
@@ -383,17 +390,6 @@ pub fn select_outputs<'p>(
         }
     }
     selected
-}
-
-/// What `template` reads, found once per template.
-fn reads_of<'r, 'p>(
-    reads: &'r mut HashMap<&'p str, TemplateReads>,
-    last: &Prepared,
-    template: &'p str,
-) -> &'r TemplateReads {
-    reads
-        .entry(template)
-        .or_insert_with(|| last.templates.reads(template))
 }
 
 /// Whether page `owner` of an entity, facet or partner list shows a changed value: one of the items of

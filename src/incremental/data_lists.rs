@@ -17,7 +17,7 @@ use crate::Prepared;
 use crate::render::reads::TemplateReads;
 use crate::render::{SiteValues, entity_values, replace_field};
 use crate::site::{EntityKind, LinkUrls};
-use crate::source::data::{self, DataFile, Entities};
+use crate::source::data::Entities;
 use crate::source::files::SiteRoot;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -96,20 +96,7 @@ fn read_edit(
     if old != Some(&file) {
         return Err(fall(format!("data/{rel} is new")));
     }
-    let text = root
-        .read(&file)
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .ok_or_else(|| fall(format!("data/{rel} was deleted or could not be read")))?;
-    let mut parsed = Entities::default();
-    let mut problems = Vec::new();
-    data::add_file(&mut parsed, rel, DataFile { file, text }, &mut problems);
-    if !problems.is_empty() {
-        return Err(fall(format!(
-            "data/{rel} has a problem a full build reports"
-        )));
-    }
-    Ok(parsed)
+    super::data::parse_file(root, rel)
 }
 
 /// Puts the new list in the graph and makes the values that hold it again.

@@ -7,6 +7,7 @@ use super::{Fallback, Files, Published, Selected, fall};
 use crate::Prepared;
 use crate::output::api;
 use crate::plan::{OutputPlan, PlannedOutput};
+use crate::render::reads::TemplateReads;
 use crate::render::{self, SiteValues};
 use crate::site::{EntityKind, Site};
 use rayon::prelude::*;
@@ -142,4 +143,15 @@ pub(super) fn render_jobs(
             Ok((output.path.clone(), bytes))
         })
         .collect()
+}
+
+/// What `template` reads, found once per template.
+pub(super) fn reads_of<'r, 'p>(
+    reads: &'r mut HashMap<&'p str, TemplateReads>,
+    last: &Prepared,
+    template: &'p str,
+) -> &'r TemplateReads {
+    reads
+        .entry(template)
+        .or_insert_with(|| last.templates.reads(template))
 }

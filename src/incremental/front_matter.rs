@@ -16,7 +16,7 @@
 //! (title, description, summary, terms, date) and the redirect pages of its aliases (title).
 
 use super::bodies::{self, ChangedFields, Doc, Reach};
-use super::fast_render::{self, Edited, PublishFirst};
+use super::fast_render::{self, Edited, PublishFirst, reads_of};
 use super::{Fallback, Selected, fall};
 use crate::Prepared;
 use crate::plan::{OutputOwner, PagedList};
@@ -368,17 +368,6 @@ fn list_reason(
     let reordered_any = !(lists.sections.is_empty() && lists.reordered_terms.is_empty());
     let holds = reordered.holds(site, owner) || reads.reaches_any_page;
     (shows_order && reordered_any && holds).then(|| format!("lists {url} in a new order"))
-}
-
-/// What `template` reads, found once per template.
-fn reads_of<'r, 'p>(
-    reads: &'r mut HashMap<&'p str, TemplateReads>,
-    last: &Prepared,
-    template: &'p str,
-) -> &'r TemplateReads {
-    reads
-        .entry(template)
-        .or_insert_with(|| last.templates.reads(template))
 }
 
 /// Where the lists `sections` (with their ancestors, which hold them) and `terms` are shown.
