@@ -11,7 +11,8 @@
 //! - [`markdown`]: a page body through shortcode extraction, Markdown and shortcode splicing;
 //!   the HTML never nests deeper than the content limits.
 //! - [`entity_text`]: the Markdown fields of data, sanitised: no script, no event handler, no
-//!   `javascript:` link, links open no window that can reach the page; the embed rewrite too.
+//!   `javascript:` link, links open no window that can reach the page, pictures load from this
+//!   site only; the embed rewrite too.
 //! - [`serve_path`]: the dev server's request head reader and path resolution: a file served is
 //!   one of the site's, by a path with no `.` or `..` segment; a redirect stays on this site.
 
@@ -205,6 +206,9 @@ fn check_sanitised(html: &str, embed: bool) {
                 }
             }
         }
+        if matches!(name.as_str(), "img" | "source") {
+            check_loads_from_this_site(&attributes, html);
+        }
         if name == "a" && attributes.iter().any(|(k, _)| k == "href") {
             let attribute = |key: &str| attributes.iter().find(|(k, _)| k == key);
             let rel = attribute("rel").map_or("", |(_, v)| v.as_str());
@@ -215,6 +219,54 @@ fn check_sanitised(html: &str, embed: bool) {
                     "an embed link without target=_top: {html}"
                 );
             }
+        }
+    }
+}
+
+/// Checks that the `src` and every `srcset` URL of a picture are paths from the site's root
+/// that no browser reads as another host: `/` then neither `/` nor `\`, with no `\`, space or
+/// control character (which browsers strip or remove before reading the URL).
+fn check_loads_from_this_site(attributes: &[(String, String)], html: &str) {
+    let site_path = |url: &str| {
+        let bytes = url.as_bytes();
+        bytes.first() == Some(&b'/')
+            && bytes.get(1).is_some_and(|b| !b"/\\".contains(b))
+            && !url.chars().any(|c| c == '\\' || c <= ' ' || c.is_control())
+    };
+    for (key, value) in attributes {
+        let urls: Vec<&str> = match key.as_str() {
+            "src" => vec![value.as_str()],
+            // HTML's srcset parsing: after spaces and commas, a URL up to a space (without the
+            // commas ending it), then descriptors up to a comma outside parentheses.
+            "srcset" => {
+                let mut urls = Vec::new();
+                let mut rest = value.as_str();
+                loop {
+                    rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace() || c == ',');
+                    if rest.is_empty() {
+                        break urls;
+                    }
+                    let end = rest.find(|c: char| c.is_ascii_whitespace());
+                    let (token, after) = rest.split_at(end.unwrap_or(rest.len()));
+                    urls.push(token.trim_end_matches(','));
+                    rest = after;
+                    if !token.ends_with(',') {
+                        let mut depth = false;
+                        let comma = rest.find(|c: char| {
+                            depth = (depth || c == '(') && c != ')';
+                            c == ',' && !depth
+                        });
+                        rest = comma.map_or("", |at| &rest[at + 1..]);
+                    }
+                }
+            }
+            _ => continue,
+        };
+        for url in urls {
+            assert!(
+                site_path(url),
+                "{key}={value:?} loads from elsewhere: {html}"
+            );
         }
     }
 }

@@ -6,7 +6,9 @@
 //! from data never loads anything from elsewhere: every visitor of the page would be announced
 //! to that site), a folder, a file that is missing or is no picture pimap reads, or when it has
 //! no description (alt text) or only its file name. Which files are published, and in which
-//! sizes, is decided before the text is rendered (`site::pictures`, from [`image_urls`]).
+//! sizes, is decided before the text is rendered (`site::pictures`, from [`image_urls`]). Raw
+//! `<img>` and `<source>` markup keeps only the `src` and `srcset` whose every URL is a path from
+//! the site's root (`loads_from_this_site`, the sanitiser's test).
 
 use super::links::has_scheme;
 use super::options;
@@ -44,6 +46,68 @@ pub fn image_urls(text: &str) -> Vec<String> {
             _ => None,
         })
         .collect()
+}
+
+/// Whether `value`, the `src` (or, when `srcset`, the `srcset`) of an `<img>` or `<source>`,
+/// loads files of this site only: every URL in it is a path from the site's root
+/// (`/smes/media/lens.1.960.jpg`), as every picture this site writes is. Anything else may lead
+/// a browser to another host however it is written: `//host/`, `\\host/`, `/\host/`, a scheme
+/// behind a control character that browsers strip (`&#1;https://host/`), a tab that they remove
+/// (`/&#9;/host/`).
+pub(super) fn loads_from_this_site(value: &str, srcset: bool) -> bool {
+    if srcset {
+        srcset_urls(value).all(is_site_path)
+    } else {
+        is_site_path(value)
+    }
+}
+
+/// `/` then anything but `/` and `\`, without `\`, spaces or control characters.
+fn is_site_path(url: &str) -> bool {
+    let mut chars = url.chars();
+    chars.next() == Some('/')
+        && chars.next().is_some_and(|c| c != '/' && c != '\\')
+        && !url.chars().any(|c| c == '\\' || c <= ' ' || c.is_control())
+}
+
+/// The URL of every candidate of a `srcset` (`/a.480.jpg 480w, /a.960.jpg 960w`), read as
+/// browsers read it (HTML's "parse a srcset attribute"): after spaces and commas, a URL runs to
+/// the next space (without the commas that end it) and its descriptors to the next comma outside
+/// parentheses.
+fn srcset_urls(srcset: &str) -> impl Iterator<Item = &str> {
+    let mut rest = srcset;
+    std::iter::from_fn(move || {
+        rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace() || c == ',');
+        if rest.is_empty() {
+            return None;
+        }
+        let end = rest
+            .find(|c: char| c.is_ascii_whitespace())
+            .unwrap_or(rest.len());
+        let (token, after) = rest.split_at(end);
+        let url = token.trim_end_matches(',');
+        rest = if url.len() < token.len() {
+            after
+        } else {
+            after_descriptors(after)
+        };
+        Some(url)
+    })
+}
+
+/// The text after a candidate's descriptors (` 480w, next`): after their first comma outside
+/// parentheses, or nothing.
+fn after_descriptors(text: &str) -> &str {
+    let mut in_parentheses = false;
+    for (at, c) in text.char_indices() {
+        match c {
+            '(' => in_parentheses = true,
+            ')' => in_parentheses = false,
+            ',' if !in_parentheses => return &text[at + 1..],
+            _ => {}
+        }
+    }
+    ""
 }
 
 /// The file `url` names in `media_folder` (`data/smes/media/`), when it names one there.

@@ -12,10 +12,11 @@
 //! nested deeper than [`CONTENT_LIMITS`](crate::html_nesting::CONTENT_LIMITS) never reaches the
 //! sanitiser, whose parser slows down with every level. An image names a picture of the entity
 //! kind's `media/` folder and becomes its `<picture>` ([`data_images`](super::data_images)); the
-//! sanitiser keeps `<picture>` markup but drops every `src` and `srcset` that would load a file
-//! of another site, so that no text from data makes a visitor's browser call elsewhere.
+//! sanitiser keeps `<picture>` markup but drops every `src` and `srcset` with a URL that is not
+//! a path from the site's root (`/smes/media/...`), so that no text from data makes a visitor's
+//! browser call elsewhere.
 
-use super::data_images::{DataImage, DataPictures, ImageProblem};
+use super::data_images::{DataImage, DataPictures, ImageProblem, loads_from_this_site};
 use super::links::{MissingEntity, address_in_site, entity_target, has_scheme};
 use super::{Located, SiteLink, bounded_html, options};
 use crate::html_nesting::TooDeep;
@@ -63,11 +64,7 @@ fn sanitiser() -> ammonia::Builder<'static> {
                 (element, attribute),
                 ("img", "src" | "srcset") | ("source", "srcset")
             );
-            let elsewhere = value
-                .split(',')
-                .filter_map(|candidate| candidate.split_whitespace().next())
-                .any(has_scheme);
-            (!(loads && elsewhere)).then_some(value.into())
+            (!loads || loads_from_this_site(value, attribute == "srcset")).then_some(value.into())
         });
     builder
 }
@@ -396,6 +393,40 @@ mod tests {
     }
 
     #[test]
+    fn pictures_browsers_would_load_from_another_host_are_dropped() {
+        let elsewhere = [
+            "\\\\tracker.example/p.gif",
+            "/\\tracker.example/p.gif",
+            "&#1;https://tracker.example/p.gif",
+            "/&#9;/tracker.example/p.gif",
+            "//tracker.example/p.gif",
+            "/a.png\\..",
+        ];
+        for url in elsewhere {
+            for markup in [
+                format!("<img src=\"{url}\" alt=\"x\">"),
+                format!("<img srcset=\"{url} 1x\" alt=\"x\">"),
+                format!("<img srcset=\"/a.png 1x, {url} 2x\" alt=\"x\">"),
+                format!("<picture><source srcset=\"/a.png 480w,{url}\"></picture>"),
+            ] {
+                let html = sanitiser().clean(&markup).to_string();
+                assert!(!html.contains("src"), "{markup} -> {html}");
+            }
+        }
+        let html = render("<img src=\"\\\\tracker.example/p.gif\" alt=\"x\">")
+            .unwrap()
+            .html;
+        assert_eq!(html, "<img alt=\"x\">");
+    }
+
+    #[test]
+    fn pictures_of_this_site_are_kept() {
+        let markup = "<picture><source type=\"image/webp\" srcset=\"/m/a.1.480.webp 480w,/m/a.1.960.webp 960w\" sizes=\"48rem\"><img src=\"/m/a.1.960.jpg\" srcset=\"/m/a.1.480.jpg 480w, /m/a.1.960.jpg 960w\" alt=\"A lens\"></picture>\n\
+                      <img srcset=\"/a,b.png,, /c.png (x, //y) 1x\" alt=\"y\">";
+        assert_eq!(sanitiser().clean(markup).to_string(), markup);
+    }
+
+    #[test]
     fn entity_links_are_resolved_and_site_links_kept_for_the_check() {
         let text = "[a](@/smes/lumen#team) [b](/about/?x=1#us) [c](../news/) [d](@/smes/lumn)\n\
                     [e](@/smes/broken) [f](https://example.com) [g](#top) [h](@/news/x.md)";
@@ -481,7 +512,7 @@ mod tests {
         );
         assert_eq!(
             html,
-            "<p><a href=\"https://example.com\" target=\"_top\" rel=\"noopener noreferrer\">site</a></p><img src=\"x\">"
+            "<p><a href=\"https://example.com\" target=\"_top\" rel=\"noopener noreferrer\">site</a></p><img>"
         );
     }
 }
