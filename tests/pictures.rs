@@ -546,6 +546,35 @@ fn an_edit_that_changes_the_pictures_of_data_text_rebuilds_as_a_full_build() {
     }
 }
 
+#[test]
+fn a_picture_only_translated_data_text_shows_is_published() {
+    let site = site();
+    std::fs::write(site.path().join("data/smes/media/seam.png"), png(1000, 500)).unwrap();
+    let config = site.path().join("site.yaml");
+    let text = read(&config) + "languages:\n  - code: fr\n    name: Français\n";
+    std::fs::write(config, text).unwrap();
+    std::fs::write(
+        site.path().join("data/smes/beamworks.fr.yaml"),
+        "offer: \"![Une soudure](seam.png)\"\n",
+    )
+    .unwrap();
+    let out = site.path().join("public");
+    let run = build(site.path(), &out, &["--no-minify"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = read(&out.join("fr/smes/beamworks/index.html"));
+    let paths: Vec<String> = picture_paths(&page)
+        .into_iter()
+        .filter(|path| path.starts_with("/smes/media/seam."))
+        .collect();
+    assert!(!paths.is_empty(), "no picture of seam.png: {page}");
+    for path in paths {
+        assert!(
+            out.join(&path[1..]).is_file(),
+            "{path} is not in the output"
+        );
+    }
+}
+
 /// A `width`×`height` PNG of one colour, tagged with the colour profile `icc`.
 fn tagged_png(width: u32, height: u32, colour: [u8; 3], icc: Vec<u8>) -> Vec<u8> {
     let pixels: Vec<u8> = (0..width * height).flat_map(|_| colour).collect();

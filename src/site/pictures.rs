@@ -1,5 +1,5 @@
 //! The pictures a site publishes: every logo and photo the data names (in `data/<kind>/media/`),
-//! every picture an image in the Markdown of data shows, and every picture among the content
+//! every picture an image in the Markdown of data shows (in any language), and every picture among the content
 //! files, each with the roles it is shown in (logo, photo, shared page) and so the sizes it is
 //! published at; and [`data_pictures`], what images in data text may show. An image in data
 //! text is checked where the text is rendered (`markdown::data_images`). A logo or photo that is missing, is no
@@ -25,17 +25,19 @@ struct Reference<'a> {
     role: Role,
 }
 
-/// Resolves the pictures of the site from the probed `files`; `content_outputs` maps a content
-/// file (`content/news/x/photo.jpg`) to where its copy is written.
+/// Resolves the pictures of the site from the probed `files`; `shown_in_text` are the files of
+/// `media/` folders that data text shows in any language ([`shown_in_text`]); `content_outputs`
+/// maps a content file (`content/news/x/photo.jpg`) to where its copy is written.
 pub fn resolve(
     files: &[PictureFile],
     entities: &Entities,
+    shown_in_text: &BTreeSet<String>,
     content_outputs: &HashMap<String, String>,
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<Picture> {
     let by_rel: HashMap<&str, &PictureFile> = files.iter().map(|f| (f.rel.as_str(), f)).collect();
     let mut roles: BTreeMap<&str, BTreeSet<Role>> = BTreeMap::new();
-    for rel in shown_in_text(entities) {
+    for rel in shown_in_text {
         if let Some(file) = by_rel.get(rel.as_str()).filter(|f| f.probe.is_ok()) {
             roles
                 .entry(file.rel.as_str())
@@ -128,7 +130,7 @@ pub fn data_pictures(
 }
 
 /// The files of `media/` folders that the Markdown fields of `entities` show.
-fn shown_in_text(entities: &Entities) -> Vec<String> {
+pub fn shown_in_text(entities: &Entities) -> Vec<String> {
     use super::entities::EntityKind;
     let count = |kind| match kind {
         EntityKind::Partner => entities.partners.len(),
