@@ -7,9 +7,9 @@
 //! of files over 2 MB, pictures much wider than the site shows, and what was taken out of an SVG.
 //! Nothing here reads a file: the files were read and probed when the site was loaded.
 
-use super::entity_fields::{field_of, media_folder};
+use super::entity_fields::{field_of, named_pictures};
 use crate::diagnostics::{Diagnostic, did_you_mean};
-use crate::markdown::data_images::{DataPictures, image_urls, media_file};
+use crate::markdown::data_images::DataPictures;
 use crate::pictures::{self, Picture, PictureFile, Role, SourceFormat};
 use crate::source::data::{DataFile, Entities};
 use crate::source::picture_fields::media_rel;
@@ -142,12 +142,7 @@ pub fn shown_in_text(entities: &Entities) -> Vec<String> {
         .into_iter()
         .flat_map(|kind| (0..count(kind)).map(move |index| (kind, index)))
         .filter_map(|(kind, index)| field_of(entities, kind, index))
-        .flat_map(|(source, _, text)| {
-            let folder = media_folder(source);
-            image_urls(text)
-                .into_iter()
-                .filter_map(move |url| media_file(&folder, &url))
-        })
+        .flat_map(|(source, _, text)| named_pictures(source, text))
         .collect()
 }
 
