@@ -342,15 +342,16 @@ fn plan_languages(options: &BuildOptions) -> Result<Planned, BuildError> {
 /// parallel, sharing the default language's rendered Markdown where they show its text.
 fn resolve_languages(views: Vec<source::SiteSources>) -> Vec<(site::Site, Vec<Diagnostic>)> {
     use rayon::prelude::*;
+    let text_pictures = site::text_pictures(&views);
     let mut views = views.into_iter();
     let Some(default_view) = views.next() else {
         return Vec::new();
     };
-    let default = site::resolve(default_view);
+    let default = site::resolve(default_view, &text_pictures);
     let further: Vec<_> = views
         .collect::<Vec<_>>()
         .into_par_iter()
-        .map(|view| site::resolve_sharing(view, Some(&default.0)))
+        .map(|view| site::resolve_sharing(view, Some(&default.0), &text_pictures))
         .collect();
     std::iter::once(default).chain(further).collect()
 }

@@ -535,7 +535,12 @@ fn an_edit_that_changes_the_pictures_of_data_text_rebuilds_as_a_full_build() {
         std::fs::write(site.path().join(&rel), &original).unwrap();
         write_offer(site.path(), &["We build laser welding cells.", "", image]);
         let rebuild = session.rebuild(std::slice::from_ref(&rel)).unwrap();
-        assert!(rebuild.fallback.is_some(), "{image}: {:?}", rebuild.reasons);
+        let reason = rebuild.fallback.unwrap_or_default();
+        assert!(
+            reason.ends_with("changes the pictures its text shows"),
+            "{image}: {reason:?} {:?}",
+            rebuild.reasons
+        );
         let (incremental, full) = (session.files(), full_build());
         let mut paths: Vec<&String> = incremental.keys().collect();
         paths.sort();
@@ -543,6 +548,35 @@ fn an_edit_that_changes_the_pictures_of_data_text_rebuilds_as_a_full_build() {
         expected.sort();
         assert_eq!(paths, expected, "{image}");
         assert!(full.iter().all(|(path, bytes)| incremental[path] == *bytes));
+    }
+}
+
+#[test]
+fn a_picture_only_translated_data_text_shows_is_published() {
+    let site = site();
+    std::fs::write(site.path().join("data/smes/media/seam.png"), png(1000, 500)).unwrap();
+    let config = site.path().join("site.yaml");
+    let text = read(&config) + "languages:\n  - code: fr\n    name: Français\n";
+    std::fs::write(config, text).unwrap();
+    std::fs::write(
+        site.path().join("data/smes/beamworks.fr.yaml"),
+        "offer: \"![Une soudure](seam.png)\"\n",
+    )
+    .unwrap();
+    let out = site.path().join("public");
+    let run = build(site.path(), &out, &["--no-minify"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = read(&out.join("fr/smes/beamworks/index.html"));
+    let paths: Vec<String> = picture_paths(&page)
+        .into_iter()
+        .filter(|path| path.starts_with("/smes/media/seam."))
+        .collect();
+    assert!(!paths.is_empty(), "no picture of seam.png: {page}");
+    for path in paths {
+        assert!(
+            out.join(&path[1..]).is_file(),
+            "{path} is not in the output"
+        );
     }
 }
 

@@ -22,7 +22,7 @@ use crate::render::SiteValues;
 use crate::render::entity_update::{self, ChangedValues};
 use crate::render::reads::TemplateReads;
 use crate::site::Site;
-use crate::site::entities::{self, DataGraph, Edited, EntityKind, FacetKind};
+use crate::site::entities::{self, DataGraph, EditRefused, Edited, EntityKind, FacetKind};
 use crate::site::entity_fields::NamesFacets;
 use crate::source::content::ContentSource;
 use crate::source::data::{self, DataFile, Entities, Entity, Scheduled};
@@ -143,10 +143,15 @@ pub fn commit_edit(last: &mut Prepared, edit: DataEdit) -> Result<ChangedValues,
         same_facets,
     };
     let (graph, warnings) = entities::resolve_edit(entities, &site.base, &site.language, edited)
-        .map_err(|_| {
-            fall(format!(
-                "the edit of {name} has a problem a full build reports"
-            ))
+        .map_err(|refused| {
+            fall(match refused {
+                EditRefused::Problems => {
+                    format!("the edit of {name} has a problem a full build reports")
+                }
+                EditRefused::PicturesChanged => {
+                    format!("the edit of {name} changes the pictures its text shows")
+                }
+            })
         })?;
     if !warnings.is_empty() {
         return Err(fall(format!(

@@ -11,24 +11,20 @@
 
 use moxcms::{ColorProfile, DataColorSpace, Layout, TransformExecutor, TransformOptions};
 
-/// How many rows are converted at a time: the copy made while converting stays small.
-const ROWS_AT_A_TIME: usize = 64;
-
 /// Converts `pixels` (8-bit RGB, or RGBA with `alpha`; `width` pixels a row) from the colours of
-/// `icc` to sRGB, in place. Leaves them as they are when `icc` is sRGB, unreadable or not RGB.
+/// `icc` to sRGB, in place. Leaves them as they are when `icc` is sRGB, unreadable or not RGB,
+/// when a row has no pixel, or when the conversion fails: the pixels are converted into a copy,
+/// which replaces them only once every one of them is converted.
 pub fn to_srgb(pixels: &mut [u8], width: u32, alpha: bool, icc: &[u8]) {
+    if width == 0 {
+        return;
+    }
     let Some(convert) = conversion(icc, alpha) else {
         return;
     };
-    let channels = if alpha { 4 } else { 3 };
-    let row = width as usize * channels;
-    let mut converted = vec![0u8; row * ROWS_AT_A_TIME];
-    for rows in pixels.chunks_mut(row * ROWS_AT_A_TIME) {
-        let out = &mut converted[..rows.len()];
-        if convert.transform(rows, out).is_err() {
-            return;
-        }
-        rows.copy_from_slice(out);
+    let mut converted = vec![0u8; pixels.len()];
+    if convert.transform(pixels, &mut converted).is_ok() {
+        pixels.copy_from_slice(&converted);
     }
 }
 
@@ -145,5 +141,19 @@ mod tests {
             to_srgb(&mut pixels, 16, false, &profile);
             assert_eq!(pixels, original);
         }
+    }
+
+    #[test]
+    fn pixels_are_left_as_they_were_without_rows_or_when_the_conversion_fails() {
+        let p3 = icc(ColorProfile::new_display_p3());
+        let mut pixels = vec![200, 100, 50];
+        to_srgb(&mut pixels, 0, false, &p3);
+        assert_eq!(pixels, [200, 100, 50]);
+        // 65 whole pixels and a stray byte: the conversion fails on the last one.
+        let mut original: Vec<u8> = [200u8, 100, 50].repeat(65);
+        original.push(7);
+        let mut pixels = original.clone();
+        to_srgb(&mut pixels, 1, false, &p3);
+        assert_eq!(pixels, original, "pixels left half converted");
     }
 }

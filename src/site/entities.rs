@@ -321,11 +321,11 @@ pub fn resolve(
     language: &Language,
     pictures: std::sync::Arc<DataPictures>,
 ) -> Result<(DataGraph, Vec<Diagnostic>), (Vec<Diagnostic>, DataGraph)> {
-    resolve_with(entities, (base, language), pictures, None)
+    resolve_with(entities, (base, language), pictures, None).map_err(|u| (u.problems, u.graph))
 }
 
 /// One entity's file edited: the last graph, and which entity. An edit that changes which
-/// pictures the entity's Markdown shows is refused like one with errors: it needs a full build.
+/// pictures the entity's Markdown shows is refused, as is one with errors: it needs a full build.
 pub struct Edited<'a> {
     /// The graph before the edit; the HTML of the other entities is moved out of it.
     pub last: &'a mut DataGraph,
@@ -344,9 +344,31 @@ pub fn resolve_edit(
     base: &BaseUrl,
     language: &Language,
     edited: Edited<'_>,
-) -> Result<(DataGraph, Vec<Diagnostic>), (Vec<Diagnostic>, DataGraph)> {
+) -> Result<(DataGraph, Vec<Diagnostic>), EditRefused> {
     let pictures = std::sync::Arc::clone(&edited.last.text_pictures);
-    resolve_with(entities, (base, language), pictures, Some(edited))
+    resolve_with(entities, (base, language), pictures, Some(edited)).map_err(
+        |refused| match refused.pictures_changed {
+            true => EditRefused::PicturesChanged,
+            false => EditRefused::Problems,
+        },
+    )
+}
+
+/// Why [`resolve_edit`] refuses an edit.
+#[derive(Debug, PartialEq, Eq)]
+pub enum EditRefused {
+    /// The data has a problem, which a full build reports.
+    Problems,
+    /// The entity's text shows other pictures: what the site publishes changes.
+    PicturesChanged,
+}
+
+/// Every problem, with a graph that knows every entity file as unresolved; or, for an edit that
+/// changes the pictures its text shows, the problems found before that.
+struct Unresolved {
+    problems: Vec<Diagnostic>,
+    graph: DataGraph,
+    pictures_changed: bool,
 }
 
 fn resolve_with(
@@ -354,7 +376,7 @@ fn resolve_with(
     (base, language): (&BaseUrl, &Language),
     pictures: std::sync::Arc<DataPictures>,
     edited: Option<Edited<'_>>,
-) -> Result<(DataGraph, Vec<Diagnostic>), (Vec<Diagnostic>, DataGraph)> {
+) -> Result<(DataGraph, Vec<Diagnostic>), Unresolved> {
     sort_by_id(&mut entities.partners);
     sort_by_id(&mut entities.smes);
     sort_by_id(&mut entities.missions);
@@ -554,7 +576,11 @@ fn resolve_with(
     };
     g.text_pictures = pictures;
     if pictures_changed {
-        return Err((errors, DataGraph::default()));
+        return Err(Unresolved {
+            problems: errors,
+            graph: DataGraph::default(),
+            pictures_changed,
+        });
     }
     if broken_references {
         let files = entity_files(&entities).chain(failed);
@@ -563,7 +589,11 @@ fn resolve_with(
             references_broken: true,
             ..DataGraph::default()
         };
-        return Err((errors, unresolved));
+        return Err(Unresolved {
+            problems: errors,
+            graph: unresolved,
+            pictures_changed,
+        });
     }
     g.unresolved = failed;
     // Missions newest first everywhere they are listed.

@@ -11,6 +11,7 @@
 use super::entities::{DataGraph, EntityKind, Facet, FacetKind, FacetKindKey, facet_key};
 use crate::config::BaseUrl;
 use crate::diagnostics::Diagnostic;
+use crate::markdown::data_images::{image_urls, media_file};
 use crate::markdown::{EntityLinks, SiteLink, render_untrusted, slugify};
 use crate::source::data::{DataFile, Entities, Entity, Mission, Partner, Practice, Sme};
 use crate::source::languages::Language;
@@ -132,6 +133,15 @@ pub(super) fn media_folder(source: &DataFile) -> String {
     format!("{kind}/{}/", crate::source::picture_fields::MEDIA_DIR)
 }
 
+/// The files of the `media/` folder of `source` that the images of `text` name, whether or not
+/// they can be shown: what a full build publishes from.
+pub(super) fn named_pictures(source: &DataFile, text: &str) -> Vec<String> {
+    let folder = media_folder(source);
+    (image_urls(text).into_iter())
+        .filter_map(|url| media_file(&folder, &url))
+        .collect()
+}
+
 /// The URL of every entity page of `entities` by the name a link gives it (`smes/<id>`), under
 /// `base` (which holds the language's folder).
 pub(super) fn entity_urls(entities: &Entities, base: &BaseUrl) -> HashMap<String, String> {
@@ -196,7 +206,7 @@ fn practice_field(p: &Practice) -> (&'static str, Option<&str>) {
 }
 
 /// The Markdown field of one entity rendered: its HTML, its links to URLs of the site, the
-/// pictures it shows and the errors in it.
+/// pictures its images name ([`named_pictures`]) and the errors in it.
 #[derive(Default)]
 struct RenderedField {
     html: String,
@@ -257,6 +267,7 @@ fn entity_html<T>(
     let at = |offset, message, help| {
         (entity.file_of(key).at_offset_in(key, text, offset, message)).with_help(help)
     };
+    let pictures = named_pictures(&entity.source, text);
     match render_untrusted(text, links, page_url, &media_folder(&entity.source)) {
         Ok(rendered) => RenderedField {
             errors: (rendered.missing_entities.into_iter())
@@ -268,7 +279,7 @@ fn entity_html<T>(
                 .collect(),
             html: rendered.html,
             site_links: rendered.site_links,
-            pictures: rendered.pictures,
+            pictures,
         },
         Err((offset, deep)) => {
             // The rest of the line, as the file has it, finds the place.
@@ -281,6 +292,7 @@ fn entity_html<T>(
                 .with_help(deep.help());
             RenderedField {
                 errors: vec![error],
+                pictures,
                 ..RenderedField::default()
             }
         }

@@ -17,7 +17,7 @@ use crate::source::content::{ContentSource, PageFrontMatter, SectionFrontMatter}
 use crate::source::languages::Language;
 use crate::source::publication::{Publication, Schedule};
 use crate::source::{FileSource, SiteSources};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 pub mod entities;
 pub mod entity_fields;
@@ -221,16 +221,31 @@ fn slug_dir(dir: &str) -> String {
         .join("/")
 }
 
+/// The files of `media/` folders that images in the data text of any of `views` (one per
+/// language) show. Pictures belong to the whole site: every language publishes these, so a
+/// picture only a translation shows is written too.
+pub fn text_pictures(views: &[SiteSources]) -> BTreeSet<String> {
+    views
+        .iter()
+        .flat_map(|view| pictures::shown_in_text(&view.entities))
+        .collect()
+}
+
 /// Resolves the sources into a site, with every problem found (the site is only fit to render
-/// when none of them is an error).
-pub fn resolve(sources: SiteSources) -> (Site, Vec<Diagnostic>) {
-    resolve_sharing(sources, None)
+/// when none of them is an error); `text_pictures` are what data text shows in any language
+/// ([`text_pictures`]).
+pub fn resolve(sources: SiteSources, text_pictures: &BTreeSet<String>) -> (Site, Vec<Diagnostic>) {
+    resolve_sharing(sources, None, text_pictures)
 }
 
 /// Like [`resolve`], for a further language's view: where it shows the default language's text
 /// (a page without a translation) the Markdown is not rendered again, and its HTML stays empty
 /// until [`share_html`] relinks `default`'s to this language's URLs.
-pub fn resolve_sharing(sources: SiteSources, default: Option<&Site>) -> (Site, Vec<Diagnostic>) {
+pub fn resolve_sharing(
+    sources: SiteSources,
+    default: Option<&Site>,
+    text_pictures: &BTreeSet<String>,
+) -> (Site, Vec<Diagnostic>) {
     let SiteSources {
         config,
         config_text,
@@ -259,7 +274,13 @@ pub fn resolve_sharing(sources: SiteSources, default: Option<&Site>) -> (Site, V
         .iter()
         .map(|(asset, output)| (format!("content/{}", asset.rel), output.clone()))
         .collect();
-    let published = pictures::resolve(&picture_files, &entities, &content_outputs, &mut errors);
+    let published = pictures::resolve(
+        &picture_files,
+        &entities,
+        text_pictures,
+        &content_outputs,
+        &mut errors,
+    );
     // Pictures belong to the whole site: every language shows the same files.
     let text_pictures = pictures::data_pictures(&language.root.path, &picture_files, &published);
     let graph = match entities::resolve(entities, &base, &language, text_pictures.into()) {

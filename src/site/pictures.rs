@@ -1,5 +1,5 @@
 //! The pictures a site publishes: every logo and photo the data names (in `data/<kind>/media/`),
-//! every picture an image in the Markdown of data shows, and every picture among the content
+//! every picture an image in the Markdown of data shows (in any language), and every picture among the content
 //! files, each with the roles it is shown in (logo, photo, shared page) and so the sizes it is
 //! published at; and [`data_pictures`], what images in data text may show. An image in data
 //! text is checked where the text is rendered (`markdown::data_images`). A logo or photo that is missing, is no
@@ -7,9 +7,9 @@
 //! of files over 2 MB, pictures much wider than the site shows, and what was taken out of an SVG.
 //! Nothing here reads a file: the files were read and probed when the site was loaded.
 
-use super::entity_fields::{field_of, media_folder};
+use super::entity_fields::{field_of, named_pictures};
 use crate::diagnostics::{Diagnostic, did_you_mean};
-use crate::markdown::data_images::{DataPictures, image_urls, media_file};
+use crate::markdown::data_images::DataPictures;
 use crate::pictures::{self, Picture, PictureFile, Role, SourceFormat};
 use crate::source::data::{DataFile, Entities};
 use crate::source::picture_fields::media_rel;
@@ -25,17 +25,19 @@ struct Reference<'a> {
     role: Role,
 }
 
-/// Resolves the pictures of the site from the probed `files`; `content_outputs` maps a content
-/// file (`content/news/x/photo.jpg`) to where its copy is written.
+/// Resolves the pictures of the site from the probed `files`; `shown_in_text` are the files of
+/// `media/` folders that data text shows in any language ([`shown_in_text`]); `content_outputs`
+/// maps a content file (`content/news/x/photo.jpg`) to where its copy is written.
 pub fn resolve(
     files: &[PictureFile],
     entities: &Entities,
+    shown_in_text: &BTreeSet<String>,
     content_outputs: &HashMap<String, String>,
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<Picture> {
     let by_rel: HashMap<&str, &PictureFile> = files.iter().map(|f| (f.rel.as_str(), f)).collect();
     let mut roles: BTreeMap<&str, BTreeSet<Role>> = BTreeMap::new();
-    for rel in shown_in_text(entities) {
+    for rel in shown_in_text {
         if let Some(file) = by_rel.get(rel.as_str()).filter(|f| f.probe.is_ok()) {
             roles
                 .entry(file.rel.as_str())
@@ -128,7 +130,7 @@ pub fn data_pictures(
 }
 
 /// The files of `media/` folders that the Markdown fields of `entities` show.
-fn shown_in_text(entities: &Entities) -> Vec<String> {
+pub fn shown_in_text(entities: &Entities) -> Vec<String> {
     use super::entities::EntityKind;
     let count = |kind| match kind {
         EntityKind::Partner => entities.partners.len(),
@@ -140,12 +142,7 @@ fn shown_in_text(entities: &Entities) -> Vec<String> {
         .into_iter()
         .flat_map(|kind| (0..count(kind)).map(move |index| (kind, index)))
         .filter_map(|(kind, index)| field_of(entities, kind, index))
-        .flat_map(|(source, _, text)| {
-            let folder = media_folder(source);
-            image_urls(text)
-                .into_iter()
-                .filter_map(move |url| media_file(&folder, &url))
-        })
+        .flat_map(|(source, _, text)| named_pictures(source, text))
         .collect()
 }
 
