@@ -5,7 +5,7 @@
 //! terms; `navigation.rs` resolves menu entries and aliases; `links.rs` renders every content
 //! file's Markdown (in parallel) with its links rewritten, and says how an `#anchor` a link
 //! points at is checked (once every output is known, in `crate::plan::site_links`);
-//! `entities.rs` resolves the data, whose kinds are in `kinds.rs`, and
+//! `entities.rs` resolves the data (its references in `references.rs`), whose kinds are in `kinds.rs`, and
 //! `entity_fields.rs` derives its Markdown HTML and facets, `related.rs` each SME's related SMEs. Which files a build writes, and
 //! whether two of them collide, is the output plan's concern (`crate::plan`). Nothing here reads
 //! files or knows about templates.
@@ -25,6 +25,7 @@ mod kinds;
 mod links;
 mod navigation;
 mod pictures;
+mod references;
 mod related;
 pub mod taxonomies;
 mod tree;
