@@ -122,6 +122,23 @@ fn options() -> Options {
 pub fn render(source: &ContentSource, targets: &LinkTargets) -> RenderedMarkdown {
     #[cfg(test)]
     render_count::record(&source.text);
+    let mut links = relink::Placeholders::for_text(&source.text);
+    loop {
+        match render_with(source, targets, links) {
+            Some(rendered) => return rendered,
+            // The text holds what looks like a placeholder: rendered with its URLs as they are.
+            None => links = relink::Placeholders::default(),
+        }
+    }
+}
+
+/// Renders the body of `source`, writing resolved URLs through `links`; `None` when the HTML
+/// holds placeholders the pipeline did not write (see [`relink::Placeholders::fill`]).
+fn render_with(
+    source: &ContentSource,
+    targets: &LinkTargets,
+    links: relink::Placeholders,
+) -> Option<RenderedMarkdown> {
     let (body, shortcodes, shortcode_errors) = crate::shortcode::extract(source.body());
     let body = body.as_str();
     let mut state = Pipeline {
@@ -133,7 +150,7 @@ pub fn render(source: &ContentSource, targets: &LinkTargets) -> RenderedMarkdown
         footnotes: HashMap::new(),
         image: None,
         raw_html: String::new(),
-        links: relink::Placeholders::for_text(&source.text),
+        links,
     };
     state.out.shortcodes = shortcodes;
     for error in shortcode_errors {
@@ -168,14 +185,14 @@ pub fn render(source: &ContentSource, targets: &LinkTargets) -> RenderedMarkdown
     }
     let in_html = match bounded_html(&events, &source.text) {
         Ok(html) => {
-            let (html, in_html) = state.links.fill(&html);
+            let (html, in_html) = state.links.fill(&html, true)?;
             state.out.html = html;
             in_html
         }
         Err((offset, deep)) => {
             let d = source.error_at_offset(offset, deep.message());
             state.out.diagnostics.push(d.with_help(deep.help()));
-            return state.out;
+            return Some(state.out);
         }
     };
     let mut in_summary = Vec::new();
@@ -187,7 +204,7 @@ pub fn render(source: &ContentSource, targets: &LinkTargets) -> RenderedMarkdown
             .filter(|e| !matches!(e, Event::Html(h) if h.starts_with(FOOTNOTE_REFERENCE)));
         let mut summary = String::new();
         html::push_html(&mut summary, summary_events);
-        let (summary, placed) = state.links.fill(&summary);
+        let (summary, placed) = state.links.fill(&summary, false)?;
         in_summary = placed;
         state.out.summary = Some(summary);
     }
@@ -195,7 +212,7 @@ pub fn render(source: &ContentSource, targets: &LinkTargets) -> RenderedMarkdown
     state.out.toc = nest_toc(std::mem::take(&mut state.headings));
     let html_ids = crate::check::ids_in_html(&state.raw_html);
     state.out.anchors.extend(html_ids);
-    state.out
+    Some(state.out)
 }
 
 struct Pipeline<'s, 't> {

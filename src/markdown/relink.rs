@@ -5,7 +5,9 @@
 //! French). So that such text is rendered once, not once per language, the pipeline writes
 //! every URL it resolves as a numbered placeholder, then fills the placeholders and remembers
 //! where each URL went and by which name it was written ([`Links`]). [`relink`] then makes the
-//! HTML of another language by putting that language's URLs in the same places.
+//! HTML of another language by putting that language's URLs in the same places. Text whose
+//! HTML holds anything like a placeholder that the pipeline did not write (an author can write
+//! one) is rendered again with its URLs as they are, and is not shared.
 
 use super::LinkTargets;
 use pulldown_cmark::CowStr;
@@ -58,6 +60,9 @@ impl LinkKey {
     }
 }
 
+/// Where a URL is in HTML, and the index of its link.
+type Placed = (Range<usize>, usize);
+
 /// Where the resolved links of rendered Markdown are: each key, and the byte ranges its URL
 /// fills in the HTML and in the summary.
 #[derive(Debug, Clone, Default)]
@@ -97,25 +102,28 @@ impl Placeholders {
     }
 
     /// Fills the placeholders of `html` with their URLs and returns the HTML (holding no more
-    /// memory than it needs), with where each URL went.
-    pub(super) fn fill(&self, html: &str) -> (String, Vec<(Range<usize>, usize)>) {
+    /// memory than it needs), with where each URL went. `None` when `html` holds anything that
+    /// looks like a placeholder but is not one of the pipeline's (an author may write one, as
+    /// `&#xE000;0&#xE001;` in a link or `&#x25;EE%80%800&#x25;EE%80%81` in text): its
+    /// placeholders must be `0`, `1`, `2`... in order, every link's when `whole` (the full HTML,
+    /// not the summary). The text must then be rendered without placeholders.
+    pub(super) fn fill(&self, html: &str, whole: bool) -> Option<(String, Vec<Placed>)> {
         let mut placeholders = Vec::new();
         if self.enabled {
             let mut from = 0;
             while let Some(start) = html[from..].find(OPEN_WRITTEN).map(|i| from + i) {
                 let digits = start + OPEN_WRITTEN.len();
-                from = digits;
-                let Some(close) = html[digits..].find(CLOSE_WRITTEN).map(|i| digits + i) else {
-                    break;
-                };
-                if let Some(index) = html[digits..close]
-                    .parse::<usize>()
-                    .ok()
-                    .filter(|&i| i < self.urls.len())
-                {
-                    from = close + CLOSE_WRITTEN.len();
-                    placeholders.push((start..from, index));
+                let close = html[digits..].find(CLOSE_WRITTEN).map(|i| digits + i)?;
+                let index = placeholders.len();
+                if index >= self.urls.len() || html[digits..close] != index.to_string() {
+                    return None;
                 }
+                from = close + CLOSE_WRITTEN.len();
+                placeholders.push((start..from, index));
+            }
+            let every_link = !whole || placeholders.len() == self.urls.len();
+            if !every_link || html.matches(CLOSE_WRITTEN).count() != placeholders.len() {
+                return None;
             }
         }
         splice(html, &placeholders, &self.urls)
@@ -142,33 +150,35 @@ fn write_href(out: &mut String, url: &str) {
 }
 
 /// `text` with `urls` in the places `spans`, holding no more memory than it needs, and the
-/// places they now have.
+/// places they now have; `None` if the places are not in order inside `text`, or a URL is
+/// missing.
 fn splice(
     text: &str,
     spans: &[(Range<usize>, usize)],
     urls: &[String],
-) -> (String, Vec<(Range<usize>, usize)>) {
-    let written: Vec<String> = spans
+) -> Option<(String, Vec<Placed>)> {
+    let written = spans
         .iter()
         .map(|(_, index)| {
             let mut href = String::new();
-            write_href(&mut href, &urls[*index]);
-            href
+            write_href(&mut href, urls.get(*index)?);
+            Some(href)
         })
-        .collect();
+        .collect::<Option<Vec<String>>>()?;
     let replaced: usize = spans.iter().map(|(range, _)| range.len()).sum();
     let added: usize = written.iter().map(String::len).sum();
-    let mut out = String::with_capacity(text.len() - replaced + added);
+    let mut out = String::with_capacity(text.len().saturating_sub(replaced) + added);
     let mut placed = Vec::with_capacity(spans.len());
     let mut last = 0;
     for ((range, index), href) in spans.iter().zip(&written) {
-        out.push_str(&text[last..range.start]);
+        out.push_str(text.get(last..range.start)?);
+        text.get(range.clone())?;
         placed.push((out.len()..out.len() + href.len(), *index));
         out.push_str(href);
         last = range.end;
     }
-    out.push_str(&text[last..]);
-    (out, placed)
+    out.push_str(text.get(last..)?);
+    Some((out, placed))
 }
 
 /// Whether [`relink`] can make the HTML of `rendered` for the site `targets` describe.
@@ -181,7 +191,8 @@ pub fn can_relink(rendered: &super::RenderedMarkdown, targets: &LinkTargets) -> 
 
 /// The HTML and summary of `rendered` with its links resolved in the site `targets` describe:
 /// what rendering the same text for that site makes. `None` when the text cannot be relinked
-/// (or a link leads nowhere there): it must be rendered for that site.
+/// (or a link leads nowhere there, or its places are not in its HTML): it must be rendered for
+/// that site.
 pub fn relink(
     rendered: &super::RenderedMarkdown,
     targets: &LinkTargets,
@@ -192,11 +203,11 @@ pub fn relink(
         .iter()
         .map(|key| key.url_in(targets))
         .collect::<Option<Vec<String>>>()?;
-    let (html, _) = splice(&rendered.html, &links.in_html, &urls);
-    let summary = rendered
-        .summary
-        .as_deref()
-        .map(|summary| splice(summary, &links.in_summary, &urls).0);
+    let (html, _) = splice(&rendered.html, &links.in_html, &urls)?;
+    let summary = match rendered.summary.as_deref() {
+        Some(summary) => Some(splice(summary, &links.in_summary, &urls)?.0),
+        None => None,
+    };
     Some((html, summary))
 }
 
@@ -274,6 +285,51 @@ mod tests {
             french.html
         );
         assert!(!english.html.contains(OPEN_WRITTEN));
+    }
+
+    #[test]
+    fn placeholders_written_by_authors_are_never_filled() {
+        for body in [
+            "[x](https://example.org/&#xE000;0&#xE001;) and [about](@/about.md)\n",
+            "[about](@/about.md) and [x](https://example.org/&#xE000;0&#xE001;)\n",
+            "[about](@/about.md) &#x25;EE%80%800&#x25;EE%80%81\n",
+            "&#x25;EE%80%800&#x25;EE%80%81 [about](@/about.md)\n",
+            "[about](@/about.md) &#x25;EE%80%80+0&#x25;EE%80%81\n",
+            "[about](@/about.md) &#x25;EE%80%801&#x25;EE%80%81\n",
+        ] {
+            let english = render_for(body, "");
+            assert!(english.links.is_none(), "{body}");
+            assert_eq!(english.html.matches("/about/").count(), 1, "{body}");
+            assert!(
+                english.html.contains("%EE%80%8"),
+                "{body}: {}",
+                english.html
+            );
+        }
+    }
+
+    #[test]
+    fn links_placed_outside_the_text_are_not_spliced() {
+        let english = render_for(BODY, "");
+        let mut broken = english.clone();
+        if let Some(links) = broken.links.as_mut() {
+            links.in_html[0].0 = 0..english.html.len() + 1;
+        }
+        let targets = map(&[("about.md", "/about/")]);
+        let empty = HashMap::new();
+        let assets = map(&[("news/plan.pdf", "/news/plan.pdf")]);
+        let entities = map(&[("smes/lumen", "/smes/lumen/")]);
+        let targets = LinkTargets {
+            content: &targets,
+            assets: &assets,
+            entities: &entities,
+            unresolved_entities: &HashSet::new(),
+            pictures: &empty,
+            failed: &HashSet::new(),
+            base_path: "",
+        };
+        assert!(relink(&english, &targets).is_some());
+        assert_eq!(relink(&broken, &targets), None);
     }
 
     #[test]

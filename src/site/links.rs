@@ -1,7 +1,7 @@
 //! Links between content files: the URL each content file and content asset resolves to, the
 //! Markdown of every page and section rendered in parallel with its links rewritten (in a
 //! further language, text shown in the default language is not rendered again: [`share_html`]
-//! relinks the default language's HTML), and the check that an `#anchor` a link points at is an
+//! relinks the default language's HTML, or renders the text when it cannot), and the check that an `#anchor` a link points at is an
 //! id of the Markdown it leads to ([`check_anchor`]). The full build makes that check once the
 //! output plan is known (`crate::plan::site_links`), where the ids that the page's templates
 //! write count too; the incremental rebuild makes it for the files it renders again.
@@ -166,34 +166,45 @@ fn share_or_render(
 
 /// Fills the HTML of the text `site` shows in the default language, which resolving left empty,
 /// from `default` (the default language's site, whose HTML must not have been moved into its
-/// template values yet), with links leading to `site`'s pages.
+/// template values yet), with links leading to `site`'s pages; text that cannot be relinked
+/// after all is rendered for `site`.
 pub fn share_html(site: &mut Site, default: &Site) {
     let urls = link_target_urls(site);
     let base_path = site.base.path.clone();
     let failed = std::mem::take(&mut site.failed_content);
     let targets = urls.targets(&failed, &base_path);
     let fallback = &site.language.fallback;
-    let relinked = |path: &str, original: Option<&RenderedMarkdown>| {
-        original
-            .filter(|_| fallback.contains(path))
-            .and_then(|original| markdown::relink(original, &targets))
+    let shared = |source: &ContentSource,
+                  original: Option<&RenderedMarkdown>,
+                  markdown: &mut RenderedMarkdown| {
+        let Some(original) = original
+            .filter(|_| fallback.contains(&source.path))
+            .filter(|original| markdown::can_relink(original, &targets))
+        else {
+            return;
+        };
+        match markdown::relink(original, &targets) {
+            Some((html, summary)) => {
+                markdown.html = html;
+                markdown.summary = summary;
+            }
+            None => *markdown = markdown::render(source, &targets),
+        }
     };
     site.pages.par_iter_mut().for_each(|page| {
         let original = default.page_by_path(&page.source.path);
-        if let Some((html, summary)) = relinked(&page.source.path, original.map(|o| &o.markdown)) {
-            page.markdown.html = html;
-            page.markdown.summary = summary;
-        }
+        shared(
+            &page.source,
+            original.map(|o| &o.markdown),
+            &mut page.markdown,
+        );
     });
     for section in &mut site.sections {
         let Some(source) = &section.source else {
             continue;
         };
         let original = default.section_by_path(&source.path);
-        if let Some((html, summary)) = relinked(&source.path, original.map(|o| &o.markdown)) {
-            section.markdown.html = html;
-            section.markdown.summary = summary;
-        }
+        shared(source, original.map(|o| &o.markdown), &mut section.markdown);
     }
     site.failed_content = failed;
 }
@@ -247,7 +258,7 @@ mod tests {
     use crate::markdown::render_count;
 
     #[test]
-    fn text_shown_in_several_languages_is_rendered_once() {
+    fn text_shown_in_several_languages_is_rendered_once_or_when_it_cannot_be_relinked() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/multilingual-site");
         let read = |rel: &str| std::fs::read_to_string(root.join(rel)).unwrap_or_default();
@@ -283,5 +294,33 @@ mod tests {
         assert!(homes[0].contains("href=\"/\""), "{}", homes[0]);
         assert!(homes[1].contains("href=\"/fr/\""), "{}", homes[1]);
         assert!(homes[2].contains("href=\"/fi/\""), "{}", homes[2]);
+
+        // Text whose links are not where they were placed (relinking fails) is rendered for
+        // its language, not left empty.
+        let Some(((default, _), further)) = planned.languages.split_first_mut() else {
+            panic!("the fixture has languages");
+        };
+        let contact = default
+            .pages
+            .iter_mut()
+            .find(|p| p.source.path == "contact.md");
+        let Some(links) = contact.and_then(|page| page.markdown.links.as_mut()) else {
+            panic!("the contact page can be relinked");
+        };
+        for (range, _) in &mut links.in_html {
+            *range = range.start + 100_000..range.end + 100_000;
+        }
+        let Some((french, _)) = further.first_mut() else {
+            panic!("the fixture has French");
+        };
+        french
+            .pages
+            .iter_mut()
+            .for_each(|page| page.markdown.html.clear());
+        super::share_html(french, default);
+        let html = french
+            .page_by_path("contact.md")
+            .map_or("", |page| page.markdown.html.as_str());
+        assert!(html.contains("href=\"/fr/\""), "{html}");
     }
 }
