@@ -517,6 +517,45 @@ fn images_in_data_text_that_cannot_be_shown_are_errors_at_their_line() {
 }
 
 #[test]
+fn images_in_data_text_get_the_warnings_of_photos_at_their_place() {
+    let site = site();
+    let media = site.path().join("data/smes/media");
+    std::fs::write(media.join("wide.png"), png(4400, 60)).unwrap();
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let noise: Vec<u8> = (0..1200 * 700 * 3)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect();
+    let mut heavy = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut heavy)
+        .write_image(&noise, 1200, 700, image::ExtendedColorType::Rgb8)
+        .unwrap();
+    let megabytes = format!("{:.1}", heavy.len() as f64 / 1_048_576.0);
+    std::fs::write(media.join("heavy.png"), heavy).unwrap();
+    write_offer(
+        site.path(),
+        &[
+            "We build laser welding cells.",
+            "",
+            "A cell: ![A wide bench](wide.png)",
+            "![Static on a screen](heavy.png)",
+        ],
+    );
+    let run = build(site.path(), &site.path().join("public"), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for expected in [
+        "data/smes/beamworks.yaml:13:11: warning: `wide.png` is 4400 pixels wide; the site shows it at most 1440 wide".to_owned(),
+        format!("data/smes/beamworks.yaml:14:3: warning: `heavy.png` is {megabytes} MB; pictures over 2 MB slow down uploads and builds"),
+    ] {
+        assert!(run.stderr.contains(&expected), "{expected}\n---\n{}", run.stderr);
+    }
+}
+
+#[test]
 fn an_edit_that_changes_the_pictures_of_data_text_rebuilds_as_a_full_build() {
     use pimap::incremental::{MemoryOutput, Session};
     let site = site();

@@ -38,11 +38,13 @@ pub(super) struct DataImage {
     pub(super) nested: usize,
 }
 
-/// What every image of `text` names, as written: which pictures the text shows.
-pub fn image_urls(text: &str) -> Vec<String> {
+/// What every image of `text` names, as written, with the image's offset in `text`: which
+/// pictures the text shows.
+pub fn image_urls(text: &str) -> Vec<(usize, String)> {
     Parser::new_ext(text, options())
-        .filter_map(|event| match event {
-            Event::Start(Tag::Image { dest_url, .. }) => Some(dest_url.to_string()),
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::Image { dest_url, .. }) => Some((range.start, dest_url.to_string())),
             _ => None,
         })
         .collect()
@@ -118,12 +120,12 @@ pub fn media_file(media_folder: &str, url: &str) -> Option<String> {
 }
 
 impl DataImage {
-    /// The `<picture>` of this image and the file it shows, or why it cannot be shown.
+    /// The `<picture>` of this image, or why it cannot be shown.
     pub(super) fn picture(
         &self,
         media_folder: &str,
         pictures: &DataPictures,
-    ) -> Result<(String, String), ImageProblem> {
+    ) -> Result<String, ImageProblem> {
         let url = self.url.as_str();
         let problem = |message: String, help: String| ImageProblem { message, help };
         let example = "![A fibre laser cutting a steel sheet](laser.jpg)";
@@ -180,6 +182,6 @@ impl DataImage {
             ));
         }
         let title = Some(self.title.as_str());
-        Ok((rel, set.html(alt, title)))
+        Ok(set.html(alt, title))
     }
 }

@@ -46,8 +46,6 @@ pub struct UntrustedHtml {
     pub missing_entities: Vec<(usize, MissingEntity)>,
     /// Images that cannot be shown, with their offsets in the text.
     pub bad_images: Vec<(usize, ImageProblem)>,
-    /// The pictures the text shows (`data/smes/media/lens.jpg`), in text order.
-    pub pictures: Vec<String>,
 }
 
 /// The sanitiser of data text: ammonia's defaults, plus the checkboxes of task lists and the
@@ -90,10 +88,7 @@ pub fn render_untrusted(
                 Event::End(TagEnd::Image) if open.nested > 0 => open.nested -= 1,
                 Event::End(TagEnd::Image) => {
                     match open.picture(media_folder, links.pictures) {
-                        Ok((rel, html)) => {
-                            out.pictures.push(rel);
-                            events.push((Event::Html(html.into()), open.offset));
-                        }
+                        Ok(html) => events.push((Event::Html(html.into()), open.offset)),
                         Err(problem) => out.bad_images.push((open.offset, problem)),
                     }
                     continue;
@@ -340,7 +335,6 @@ mod tests {
             out.html,
             "<p>Our lens:</p>\n<p><picture><source type=\"image/webp\" srcset=\"/sub/smes/media/lens.1.960.webp 960w\" sizes=\"(max-width: 48rem) 100vw, 48rem\"><img src=\"/sub/smes/media/lens.1.960.jpg\" srcset=\"/sub/smes/media/lens.1.960.jpg 960w\" sizes=\"(max-width: 48rem) 100vw, 48rem\" width=\"960\" height=\"640\" alt=\"A lens on a bench\" title=\"Lens\" loading=\"lazy\" decoding=\"async\"></picture></p>\n<p>  \n  </p>\n<img alt=\"raw\">"
         );
-        assert_eq!(out.pictures, ["data/smes/media/lens.jpg"]);
         let problems: Vec<(usize, &str, &str)> = out
             .bad_images
             .iter()

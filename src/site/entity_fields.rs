@@ -134,12 +134,18 @@ pub(super) fn media_folder(source: &DataFile) -> String {
 }
 
 /// The files of the `media/` folder of `source` that the images of `text` name, whether or not
-/// they can be shown: what a full build publishes from.
-pub(super) fn named_pictures(source: &DataFile, text: &str) -> Vec<String> {
+/// they can be shown (what a full build publishes from), each with the image's offset in `text`.
+pub(super) fn named_pictures_at(source: &DataFile, text: &str) -> Vec<(usize, String)> {
     let folder = media_folder(source);
     (image_urls(text).into_iter())
-        .filter_map(|url| media_file(&folder, &url))
+        .filter_map(|(offset, url)| Some((offset, media_file(&folder, &url)?)))
         .collect()
+}
+
+/// [`named_pictures_at`] without the offsets.
+pub(super) fn named_pictures(source: &DataFile, text: &str) -> Vec<String> {
+    let named = named_pictures_at(source, text).into_iter();
+    named.map(|(_, rel)| rel).collect()
 }
 
 /// The URL of every entity page of `entities` by the name a link gives it (`smes/<id>`), under

@@ -1,13 +1,15 @@
 //! The pictures a site publishes: every logo and photo the data names (in `data/<kind>/media/`),
-//! every picture an image in the Markdown of data shows (in any language), and every picture among the content
-//! files, each with the roles it is shown in (logo, photo, shared page) and so the sizes it is
-//! published at; and [`data_pictures`], what images in data text may show. An image in data
-//! text is checked where the text is rendered (`markdown::data_images`). A logo or photo that is missing, is no
-//! picture or cannot be decoded safely is an error at the line that names it; editors are warned
-//! of files over 2 MB, pictures much wider than the site shows, and what was taken out of an SVG.
-//! Nothing here reads a file: the files were read and probed when the site was loaded.
+//! every picture an image in the Markdown of data shows (in any language), and every picture among
+//! the content files, each with the roles it is shown in (logo, photo, shared page) and so the
+//! sizes it is published at; and [`data_pictures`], what images in data text may show. An image in
+//! data text is checked where the text is rendered (`markdown::data_images`). A logo or photo that
+//! is missing, is no picture or cannot be decoded safely is an error at the line that names it;
+//! editors are warned of files over 2 MB, pictures much wider than the site shows, and what was
+//! taken out of an SVG, at the line that names it (for an image in data text, at the first image
+//! that shows it). Nothing here reads a file: the files were read and probed when the site was
+//! loaded.
 
-use super::entity_fields::{field_of, named_pictures};
+use super::entity_fields::{field_of, named_pictures, named_pictures_at};
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::markdown::data_images::DataPictures;
 use crate::pictures::{self, Picture, PictureFile, Role, SourceFormat};
@@ -45,6 +47,7 @@ pub fn resolve(
                 .insert(Role::Photo);
         }
     }
+    errors.extend(text_advice(entities, &by_rel));
     for reference in references(entities) {
         if !pictures::is_picture_name(reference.name) || reference.name.contains('/') {
             continue; // reported with the data file
@@ -67,7 +70,9 @@ pub fn resolve(
                     .or_default()
                     .insert(reference.role);
                 if new && reference.role != Role::Share {
-                    errors.extend(advice(&reference, file, probe));
+                    let at = |message| reference.at(message);
+                    let shown = (reference.name, reference.role);
+                    errors.extend(advice(&at, shown, file, probe));
                 }
             }
         }
@@ -131,6 +136,13 @@ pub fn data_pictures(
 
 /// The files of `media/` folders that the Markdown fields of `entities` show.
 pub fn shown_in_text(entities: &Entities) -> Vec<String> {
+    markdown_fields(entities)
+        .flat_map(|(source, _, text)| named_pictures(source, text))
+        .collect()
+}
+
+/// The file, key and text of the Markdown field of every entity that has one.
+fn markdown_fields(entities: &Entities) -> impl Iterator<Item = (&DataFile, &'static str, &str)> {
     use super::entities::EntityKind;
     let count = |kind| match kind {
         EntityKind::Partner => entities.partners.len(),
@@ -140,10 +152,31 @@ pub fn shown_in_text(entities: &Entities) -> Vec<String> {
     };
     EntityKind::ALL
         .into_iter()
-        .flat_map(|kind| (0..count(kind)).map(move |index| (kind, index)))
+        .flat_map(move |kind| (0..count(kind)).map(move |index| (kind, index)))
         .filter_map(|(kind, index)| field_of(entities, kind, index))
-        .flat_map(|(source, _, text)| named_pictures(source, text))
-        .collect()
+}
+
+/// Warnings for the editor about the pictures images in the data text of `entities` show, at
+/// the first image that shows each.
+fn text_advice(entities: &Entities, by_rel: &HashMap<&str, &PictureFile>) -> Vec<Diagnostic> {
+    let mut advised = BTreeSet::new();
+    let mut warnings = Vec::new();
+    for (source, key, text) in markdown_fields(entities) {
+        for (offset, rel) in named_pictures_at(source, text) {
+            let Some(file) = by_rel.get(rel.as_str()) else {
+                continue;
+            };
+            let Ok(probe) = &file.probe else {
+                continue; // an error where the text is rendered
+            };
+            if advised.insert(rel.clone()) {
+                let name = rel.rsplit('/').next().unwrap_or(&rel);
+                let at = |message| source.at_offset_in(key, text, offset, message);
+                warnings.extend(advice(&at, (name, Role::Photo), file, probe));
+            }
+        }
+    }
+    warnings
 }
 
 /// Every `logo` and `photos` entry of the data, in file order.
@@ -205,45 +238,51 @@ fn missing(reference: &Reference, rel: &str, files: &[PictureFile]) -> Diagnosti
         .with_help(help)
 }
 
-/// Warnings for the editor about a usable picture: too heavy, much wider than shown, or an SVG
-/// that had things taken out.
-fn advice(reference: &Reference, file: &PictureFile, probe: &pictures::Probe) -> Vec<Diagnostic> {
+/// Warnings for the editor about a usable picture, named `name` where `at` places a message and
+/// shown as `role`: too heavy, much wider than shown, or an SVG that had things taken out.
+fn advice(
+    at: &dyn Fn(String) -> Diagnostic,
+    (name, role): (&str, Role),
+    file: &PictureFile,
+    probe: &pictures::Probe,
+) -> Vec<Diagnostic> {
     let mut warnings = Vec::new();
-    let name = reference.name;
     if file.bytes > pictures::LARGE_FILE_BYTES {
         warnings.push(
-            reference
-                .at(format!(
-                    "`{name}` is {:.1} MB; pictures over 2 MB slow down uploads and builds",
-                    file.bytes as f64 / 1_048_576.0
-                ))
-                .with_help(
-                    "export it again at a lower quality or size (see \"Pictures\" in the README)",
-                )
-                .warning(),
+            at(format!(
+                "`{name}` is {:.1} MB; pictures over 2 MB slow down uploads and builds",
+                file.bytes as f64 / 1_048_576.0
+            ))
+            .with_help(
+                "export it again at a lower quality or size (see \"Pictures\" in the README)",
+            )
+            .warning(),
         );
     }
-    let widest = reference.role.widest();
+    let widest = role.widest();
     if probe.format != SourceFormat::Svg && probe.width > 2 * widest {
         warnings.push(
-            reference
-                .at(format!(
-                    "`{name}` is {} pixels wide; the site shows it at most {widest} wide",
-                    probe.width
-                ))
-                .with_help(format!(
-                    "send a picture {widest} to {} pixels wide",
-                    2 * widest
-                ))
-                .warning(),
+            at(format!(
+                "`{name}` is {} pixels wide; the site shows it at most {widest} wide",
+                probe.width
+            ))
+            .with_help(format!(
+                "send a picture {widest} to {} pixels wide",
+                2 * widest
+            ))
+            .warning(),
         );
     }
     if let Some(svg) = probe.svg.as_ref().filter(|s| !s.removed.is_empty()) {
         warnings.push(
-            reference
-                .at(format!("`{name}`: taken out before publishing: {}", svg.removed.join("; ")))
-                .with_help("a logo needs none of these; export it again as plain SVG to silence this warning")
-                .warning(),
+            at(format!(
+                "`{name}`: taken out before publishing: {}",
+                svg.removed.join("; ")
+            ))
+            .with_help(
+                "a logo needs none of these; export it again as plain SVG to silence this warning",
+            )
+            .warning(),
         );
     }
     warnings
