@@ -169,46 +169,6 @@ impl OutputSink for output::StagedOutput {
     }
 }
 
-/// A sink that also writes `.gz` and `.br` versions of every text file (`--precompress`).
-struct Precompressing<'a, S: OutputSink>(&'a S);
-
-impl<S: OutputSink> Precompressing<'_, S> {
-    fn compressed(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        if output::is_compressible(rel) {
-            let (gzip, brotli) = output::precompress(bytes);
-            self.0.write(&format!("{rel}.gz"), &gzip)?;
-            self.0.write(&format!("{rel}.br"), &brotli)?;
-        }
-        Ok(())
-    }
-}
-
-impl<S: OutputSink> OutputSink for Precompressing<'_, S> {
-    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        self.0.write(rel, bytes)?;
-        self.compressed(rel, bytes)
-    }
-
-    fn copy(&self, rel: &str, origin: &source::FileOrigin) -> Result<(), Diagnostic> {
-        self.0.copy(rel, origin)?;
-        if output::is_compressible(rel) {
-            self.compressed(rel, &origin.read()?)?;
-        }
-        Ok(())
-    }
-
-    fn link_cached(&self, rel: &str, entry: &Path) -> Result<(), Diagnostic> {
-        self.0.link_cached(rel, entry)?;
-        if output::is_compressible(rel) {
-            let bytes = std::fs::read(entry).map_err(|e| {
-                Diagnostic::file_error(entry, format!("cannot read the picture cache: {e}"))
-            })?;
-            self.compressed(rel, &bytes)?;
-        }
-        Ok(())
-    }
-}
-
 /// What [`generate`] produced.
 #[derive(Debug, Clone)]
 pub struct Generated {
@@ -559,7 +519,7 @@ pub fn build(
     let staged =
         output::StagedOutput::prepare(&output_dir).map_err(|d| BuildError::Site(vec![d]))?;
     let generated = if options.precompress {
-        generate(options, &Precompressing(&staged))?
+        generate(options, &output::Precompressing(&staged))?
     } else {
         generate(options, &staged)?
     };

@@ -11,7 +11,8 @@
 //! a folder is pimap's. Processed pictures are hard links to the picture cache's files (a copy
 //! across file systems): a rebuild finds them in place without reading them, and a file with
 //! another name is replaced, never written through, so the cache cannot be changed from here. Where the output folder really is and the lock that keeps two builds
-//! from writing it at once are in [`folder`].
+//! from writing it at once are in [`folder`]. With `--precompress`, [`Precompressing`] writes a
+//! `.gz` and a `.br` beside every text file.
 
 pub mod api;
 pub mod folder;
@@ -304,6 +305,46 @@ fn exchange_atomically(a: &Path, b: &Path) -> bool {
 #[cfg(not(target_os = "linux"))]
 fn exchange_atomically(_: &Path, _: &Path) -> bool {
     false
+}
+
+/// A sink that also writes `.gz` and `.br` versions of every text file (`--precompress`).
+pub struct Precompressing<'a, S: crate::OutputSink>(pub &'a S);
+
+impl<S: crate::OutputSink> Precompressing<'_, S> {
+    fn compressed(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        if is_compressible(rel) {
+            let (gzip, brotli) = precompress(bytes);
+            self.0.write(&format!("{rel}.gz"), &gzip)?;
+            self.0.write(&format!("{rel}.br"), &brotli)?;
+        }
+        Ok(())
+    }
+}
+
+impl<S: crate::OutputSink> crate::OutputSink for Precompressing<'_, S> {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self.0.write(rel, bytes)?;
+        self.compressed(rel, bytes)
+    }
+
+    fn copy(&self, rel: &str, origin: &crate::source::FileOrigin) -> Result<(), Diagnostic> {
+        self.0.copy(rel, origin)?;
+        if is_compressible(rel) {
+            self.compressed(rel, &origin.read()?)?;
+        }
+        Ok(())
+    }
+
+    fn link_cached(&self, rel: &str, entry: &Path) -> Result<(), Diagnostic> {
+        self.0.link_cached(rel, entry)?;
+        if is_compressible(rel) {
+            let bytes = std::fs::read(entry).map_err(|e| {
+                Diagnostic::file_error(entry, format!("cannot read the picture cache: {e}"))
+            })?;
+            self.compressed(rel, &bytes)?;
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
