@@ -4,7 +4,7 @@
 //!
 //! An image is refused, at its place in the text, when it names a picture of another site (text
 //! from data never loads anything from elsewhere: every visitor of the page would be announced
-//! to that site), a folder, a file that is missing or is no picture pimap reads, or when it has
+//! to that site), a folder, a file name with spaces, a file that is missing or is no picture pimap reads, or when it has
 //! no description (alt text) or only its file name. Which files are published, and in which
 //! sizes, is decided before the text is rendered (`site::pictures`, from [`image_urls`]). Raw
 //! `<img>` and `<source>` markup keeps only the `src` and `srcset` whose every URL is a path from
@@ -146,6 +146,9 @@ impl DataImage {
             ));
         };
         let name = &rel[media_folder.len()..];
+        if let Some((message, help)) = crate::pictures::spaced_name(name) {
+            return Err(problem(format!("image {message}"), help));
+        }
         let set = match pictures.get(&rel) {
             Some(Ok(set)) => set,
             Some(Err(why)) => {

@@ -325,6 +325,22 @@ mod tests {
     }
 
     #[test]
+    fn an_image_of_a_file_name_with_spaces_is_refused() {
+        let out = render("![A lens](<my lens.jpg>)").unwrap();
+        let problems: Vec<(usize, &str, &str)> = (out.bad_images.iter())
+            .map(|(offset, p)| (*offset, p.message.as_str(), p.help.as_str()))
+            .collect();
+        assert_eq!(
+            problems,
+            [(
+                0,
+                "image `my lens.jpg`: a picture's file name cannot hold spaces",
+                "rename the file with a dash for each space (`my-lens.jpg`) and write that name here"
+            )]
+        );
+    }
+
+    #[test]
     fn images_show_pictures_of_the_media_folder_and_nothing_else() {
         let text = "Our lens:\n\n![A *lens* on a bench](lens.jpg \"Lens\")\n\n\
                     ![](lens.jpg) ![lens](lens.jpg) ![A tracker](https://tracker.example/p.gif)\n\

@@ -224,6 +224,30 @@ impl Probe {
     }
 }
 
+/// Why the file name `name` cannot be a picture's, and what to do, when it holds a space or a
+/// control character: the sizes of a picture are listed in `srcset`, where a space ends an
+/// address.
+pub fn spaced_name(name: &str) -> Option<(String, String)> {
+    let spaced = name.chars().any(|c| c.is_whitespace() || c.is_control());
+    spaced.then(|| {
+        let renamed: String = (name.chars())
+            .map(|c| {
+                if c.is_whitespace() || c.is_control() {
+                    '-'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        (
+            format!("`{name}`: a picture's file name cannot hold spaces"),
+            format!(
+                "rename the file with a dash for each space (`{renamed}`) and write that name here"
+            ),
+        )
+    })
+}
+
 /// Whether a file name has the extension of a picture pimap reads.
 pub fn is_picture_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();

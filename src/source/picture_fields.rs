@@ -102,6 +102,9 @@ fn check_name(source: &DataFile, key: &str, name: &str, errors: &mut Vec<Diagnos
         || name.contains(['/', '\\'])
         || name.starts_with('.')
         || !crate::pictures::is_picture_name(name);
+    if let Some((message, help)) = crate::pictures::spaced_name(name).filter(|_| !bad) {
+        errors.push(source.at(key, Some(name), message).with_help(help));
+    }
     if bad {
         errors.push(
             source
@@ -144,6 +147,24 @@ mod tests {
                 (
                     6,
                     "the description (`alt`) of photo `b.jpg` is the file name".to_owned()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn picture_names_hold_no_spaces() {
+        let text = "logo: our logo.svg\nphotos:\n  - file: cell  1.jpg\n    alt: A cell\n  - file: cell-2.jpg\n    alt: Another cell\n";
+        assert_eq!(
+            errors_of(text),
+            [
+                (
+                    1,
+                    "`our logo.svg`: a picture's file name cannot hold spaces".to_owned()
+                ),
+                (
+                    3,
+                    "`cell  1.jpg`: a picture's file name cannot hold spaces".to_owned()
                 ),
             ]
         );
