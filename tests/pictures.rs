@@ -209,17 +209,14 @@ fn hostile_pictures_are_errors_at_the_line_that_names_them() {
     std::fs::write(&yaml, text).unwrap();
     let run = build(site.path(), &site.path().join("public"), &[]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    for expected in [
-        "data/smes/beamworks.yaml:11:7: error: `fake.png` is not a picture pimap reads: its content is not PNG, JPEG, WebP or GIF",
-        "data/smes/beamworks.yaml:16:11: error: `bomb.png` claims 100000×100000 pixels; pimap decodes at most 50 million pixels and 20000 pixels a side",
-        "data/smes/beamworks.yaml:18:11: error: `gone.jpg`: there is no file data/smes/media/gone.jpg",
-    ] {
-        assert!(
-            run.stderr.contains(expected),
-            "{expected}\n---\n{}",
-            run.stderr
-        );
-    }
+    assert_reported(
+        &run.stderr,
+        &[
+            "data/smes/beamworks.yaml:11:7: error: `fake.png` is not a picture pimap reads: its content is not PNG, JPEG, WebP or GIF",
+            "data/smes/beamworks.yaml:16:11: error: `bomb.png` claims 100000×100000 pixels; pimap decodes at most 50 million pixels and 20000 pixels a side",
+            "data/smes/beamworks.yaml:18:11: error: `gone.jpg`: there is no file data/smes/media/gone.jpg",
+        ],
+    );
 }
 
 #[test]
@@ -502,18 +499,15 @@ fn images_in_data_text_that_cannot_be_shown_are_errors_at_their_line() {
     );
     let run = build(site.path(), &site.path().join("public"), &[]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    for expected in [
-        "data/smes/beamworks.yaml:13:3: error: image `https://tracker.example/p.gif` is on another site: text from data may only show pictures of this site",
-        "data/smes/beamworks.yaml:14:13: error: image `cell.jpg` has no description (alt text)",
-        "data/smes/beamworks.yaml:14:31: error: image `cel.jpg`: there is no picture data/smes/media/cel.jpg",
-        "data/smes/beamworks.yaml:15:3: error: image `fake.png` is not a picture pimap reads: its content is not PNG, JPEG, WebP or GIF",
-    ] {
-        assert!(
-            run.stderr.contains(expected),
-            "{expected}\n---\n{}",
-            run.stderr
-        );
-    }
+    assert_reported(
+        &run.stderr,
+        &[
+            "data/smes/beamworks.yaml:13:3: error: image `https://tracker.example/p.gif` is on another site: text from data may only show pictures of this site",
+            "data/smes/beamworks.yaml:14:13: error: image `cell.jpg` has no description (alt text)",
+            "data/smes/beamworks.yaml:14:31: error: image `cel.jpg`: there is no picture data/smes/media/cel.jpg",
+            "data/smes/beamworks.yaml:15:3: error: image `fake.png` is not a picture pimap reads: its content is not PNG, JPEG, WebP or GIF",
+        ],
+    );
 }
 
 #[test]
@@ -547,12 +541,15 @@ fn images_in_data_text_get_the_warnings_of_photos_at_their_place() {
     );
     let run = build(site.path(), &site.path().join("public"), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    for expected in [
-        "data/smes/beamworks.yaml:13:11: warning: `wide.png` is 4400 pixels wide; the site shows it at most 1440 wide".to_owned(),
-        format!("data/smes/beamworks.yaml:14:3: warning: `heavy.png` is {megabytes} MB; pictures over 2 MB slow down uploads and builds"),
-    ] {
-        assert!(run.stderr.contains(&expected), "{expected}\n---\n{}", run.stderr);
-    }
+    assert_reported(
+        &run.stderr,
+        &[
+            "data/smes/beamworks.yaml:13:11: warning: `wide.png` is 4400 pixels wide; the site shows it at most 1440 wide",
+            &format!(
+                "data/smes/beamworks.yaml:14:3: warning: `heavy.png` is {megabytes} MB; pictures over 2 MB slow down uploads and builds"
+            ),
+        ],
+    );
 }
 
 #[test]
@@ -687,4 +684,11 @@ fn a_rebuild_takes_content_pictures_from_the_cache_without_reading_them() {
         .flatten()
         .any(|entry| same_file(&entry.path(), &original));
     assert!(cached, "{} is not the cache's file", original.display());
+}
+
+/// Asserts that `stderr` holds every line of `expected`.
+fn assert_reported(stderr: &str, expected: &[&str]) {
+    for line in expected {
+        assert!(stderr.contains(line), "{line}\n---\n{stderr}");
+    }
 }
