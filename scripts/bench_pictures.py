@@ -94,52 +94,52 @@ def ensure_picture_site(workdir: Path, n: int, without: Path, photos: Path) -> P
     return d
 
 
-def ensure_zola_site(workdir: Path, n: int, photos: Path) -> Path:
-    d = workdir / f"zola-pictures-{n}"
+def photo_site(workdir: Path, name: str, n: int, photos: Path, photo_dir: str,
+               write_site) -> Path:
+    """A peer's site `name` holding the N photos as <photo_dir>/p<i>.jpg (hard links), with the
+    rest written by `write_site(folder)`; kept while its stamp matches."""
+    d = workdir / name
     stamp = workdir / f"{d.name}.stamp"
     if stamp.is_file() and stamp.read_text() == f"format={PICTURES_FORMAT}\n" and d.is_dir():
         return d
     shutil.rmtree(d, ignore_errors=True)
-    (d / "photos").mkdir(parents=True)
-    (d / "templates").mkdir()
-    (d / "content").mkdir()
+    (d / photo_dir).mkdir(parents=True)
     for i in range(1, n + 1):
-        os.link(photos / photo_name(i), d / "photos" / f"p{i}.jpg")
-    (d / "config.toml").write_text('base_url = "https://example.org"\ntitle = "pictures"\n')
-    (d / "content" / "_index.md").write_text("+++\ntitle = \"Photos\"\n+++\n")
-    calls = "".join(
-        f'{{% set image = resize_image(path="photos/p" ~ i ~ ".jpg", width={w}, op="fit_width",'
-        f' format="{fmt}", quality={q}) %}}<img src="{{{{ image.url }}}}">'
-        for w, fmt, q in ZOLA_SIZES)
-    (d / "templates" / "index.html").write_text(
-        f"<!doctype html><title>Photos</title>\n{{% for i in range(start=1, end={n + 1}) %}}{calls}\n{{% endfor %}}\n")
+        os.link(photos / photo_name(i), d / photo_dir / f"p{i}.jpg")
+    write_site(d)
     stamp.write_text(f"format={PICTURES_FORMAT}\n")
     log(f"made {d}")
     return d
+
+
+def ensure_zola_site(workdir: Path, n: int, photos: Path) -> Path:
+    def write_site(d: Path) -> None:
+        (d / "templates").mkdir()
+        (d / "content").mkdir()
+        (d / "config.toml").write_text('base_url = "https://example.org"\ntitle = "pictures"\n')
+        (d / "content" / "_index.md").write_text("+++\ntitle = \"Photos\"\n+++\n")
+        calls = "".join(
+            f'{{% set image = resize_image(path="photos/p" ~ i ~ ".jpg", width={w}, op="fit_width",'
+            f' format="{fmt}", quality={q}) %}}<img src="{{{{ image.url }}}}">'
+            for w, fmt, q in ZOLA_SIZES)
+        (d / "templates" / "index.html").write_text(
+            f"<!doctype html><title>Photos</title>\n{{% for i in range(start=1, end={n + 1}) %}}{calls}\n{{% endfor %}}\n")
+    return photo_site(workdir, f"zola-pictures-{n}", n, photos, "photos", write_site)
 
 
 def ensure_hugo_site(workdir: Path, n: int, photos: Path) -> Path:
-    d = workdir / f"hugo-pictures-{n}"
-    stamp = workdir / f"{d.name}.stamp"
-    if stamp.is_file() and stamp.read_text() == f"format={PICTURES_FORMAT}\n" and d.is_dir():
-        return d
-    shutil.rmtree(d, ignore_errors=True)
-    (d / "assets" / "photos").mkdir(parents=True)
-    (d / "layouts").mkdir()
-    for i in range(1, n + 1):
-        os.link(photos / photo_name(i), d / "assets" / "photos" / f"p{i}.jpg")
-    (d / "hugo.toml").write_text(
-        'baseURL = "https://example.org/"\ntitle = "pictures"\n'
-        'disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404", "section", "page"]\n')
-    calls = "".join(
-        f'{{{{ with $img.Resize "{w}x {fmt} q{q}" }}}}<img src="{{{{ .RelPermalink }}}}">{{{{ end }}}}'
-        for w, fmt, q in ZOLA_SIZES)
-    (d / "layouts" / "index.html").write_text(
-        "<!doctype html><title>Photos</title>\n"
-        f"{{{{ range seq {n} }}}}{{{{ $img := resources.Get (printf \"photos/p%d.jpg\" .) }}}}{calls}\n{{{{ end }}}}\n")
-    stamp.write_text(f"format={PICTURES_FORMAT}\n")
-    log(f"made {d}")
-    return d
+    def write_site(d: Path) -> None:
+        (d / "layouts").mkdir()
+        (d / "hugo.toml").write_text(
+            'baseURL = "https://example.org/"\ntitle = "pictures"\n'
+            'disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404", "section", "page"]\n')
+        calls = "".join(
+            f'{{{{ with $img.Resize "{w}x {fmt} q{q}" }}}}<img src="{{{{ .RelPermalink }}}}">{{{{ end }}}}'
+            for w, fmt, q in ZOLA_SIZES)
+        (d / "layouts" / "index.html").write_text(
+            "<!doctype html><title>Photos</title>\n"
+            f"{{{{ range seq {n} }}}}{{{{ $img := resources.Get (printf \"photos/p%d.jpg\" .) }}}}{calls}\n{{{{ end }}}}\n")
+    return photo_site(workdir, f"hugo-pictures-{n}", n, photos, "assets/photos", write_site)
 
 
 def timed(cmd: list[str], log_file: Path) -> tuple[float, float, str]:
