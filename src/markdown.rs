@@ -39,7 +39,9 @@ use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd
 pub use relink::{LinkKey, LinkKind, Links, can_relink, relink};
 pub use slugs::slugify;
 use std::collections::{HashMap, HashSet};
-pub use untrusted::{EntityLinks, UntrustedHtml, first_sentence, for_embed, render_untrusted};
+pub use untrusted::{
+    EntityLinks, UntrustedHtml, first_sentence, for_embed, relink_untrusted, render_untrusted,
+};
 
 /// What the Markdown stage needs to know about the site: the URL of every content file and of
 /// every file copied from `content/`, by path inside `content/`.

@@ -7,7 +7,8 @@
 //! where each URL went and by which name it was written ([`Links`]). [`relink`] then makes the
 //! HTML of another language by putting that language's URLs in the same places. Text whose
 //! HTML holds anything like a placeholder that the pipeline did not write (an author can write
-//! one) is rendered again with its URLs as they are, and is not shared.
+//! one) is rendered again with its URLs as they are, and is not shared. The Markdown of data is
+//! shared the same way ([`super::untrusted`]), its URLs written as its sanitiser writes them.
 
 use super::LinkTargets;
 use pulldown_cmark::CowStr;
@@ -61,7 +62,7 @@ impl LinkKey {
 }
 
 /// Where a URL is in HTML, and the index of its link.
-type Placed = (Range<usize>, usize);
+pub(super) type Placed = (Range<usize>, usize);
 
 /// Where the resolved links of rendered Markdown are: each key, and the byte ranges its URL
 /// fills in the HTML and in the summary.
@@ -108,6 +109,17 @@ impl Placeholders {
     /// placeholders must be `0`, `1`, `2`... in order, every link's when `whole` (the full HTML,
     /// not the summary). The text must then be rendered without placeholders.
     pub(super) fn fill(&self, html: &str, whole: bool) -> Option<(String, Vec<Placed>)> {
+        self.fill_written(html, whole, write_href)
+    }
+
+    /// [`Placeholders::fill`], each URL written by `write` (as the HTML around it writes an
+    /// `href`).
+    pub(super) fn fill_written(
+        &self,
+        html: &str,
+        whole: bool,
+        write: WriteUrl,
+    ) -> Option<(String, Vec<Placed>)> {
         let mut placeholders = Vec::new();
         if self.enabled {
             let mut from = 0;
@@ -126,7 +138,7 @@ impl Placeholders {
                 return None;
             }
         }
-        splice(html, &placeholders, &self.urls)
+        splice(html, &placeholders, &self.urls, write)
     }
 
     /// The keys, and where they went in the HTML and the summary; `None` when disabled.
@@ -143,25 +155,29 @@ impl Placeholders {
     }
 }
 
+/// How a URL is written into an `href` of the HTML it goes into.
+pub(super) type WriteUrl = fn(&mut String, &str);
+
 /// Writes `url` as pulldown-cmark writes an `href`.
-fn write_href(out: &mut String, url: &str) {
+pub(super) fn write_href(out: &mut String, url: &str) {
     // Writing to a String cannot fail.
     let _ = pulldown_cmark_escape::escape_href(out, url);
 }
 
-/// `text` with `urls` in the places `spans`, holding no more memory than it needs, and the
-/// places they now have; `None` if the places are not in order inside `text`, or a URL is
-/// missing.
-fn splice(
+/// `text` with `urls`, each written by `write`, in the places `spans`, holding no more memory
+/// than it needs, and the places they now have; `None` if the places are not in order inside
+/// `text`, or a URL is missing.
+pub(super) fn splice(
     text: &str,
     spans: &[(Range<usize>, usize)],
     urls: &[String],
+    write: WriteUrl,
 ) -> Option<(String, Vec<Placed>)> {
     let written = spans
         .iter()
         .map(|(_, index)| {
             let mut href = String::new();
-            write_href(&mut href, urls.get(*index)?);
+            write(&mut href, urls.get(*index)?);
             Some(href)
         })
         .collect::<Option<Vec<String>>>()?;
@@ -203,9 +219,9 @@ pub fn relink(
         .iter()
         .map(|key| key.url_in(targets))
         .collect::<Option<Vec<String>>>()?;
-    let (html, _) = splice(&rendered.html, &links.in_html, &urls)?;
+    let (html, _) = splice(&rendered.html, &links.in_html, &urls, write_href)?;
     let summary = match rendered.summary.as_deref() {
-        Some(summary) => Some(splice(summary, &links.in_summary, &urls)?.0),
+        Some(summary) => Some(splice(summary, &links.in_summary, &urls, write_href)?.0),
         None => None,
     };
     Some((html, summary))

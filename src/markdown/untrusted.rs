@@ -15,9 +15,15 @@
 //! sanitiser keeps `<picture>` markup but drops every `src` and `srcset` with a URL that is not
 //! a path from the site's root (`/smes/media/...`), so that no text from data makes a visitor's
 //! browser call elsewhere.
+//!
+//! Only the URLs of links differ between languages (pictures are the whole site's), so text
+//! shown in several languages is rendered once: the URLs are placed as in content pages
+//! ([`relink`](super::relink)), and [`relink_untrusted`] writes another language's URLs in their
+//! places in the sanitised HTML.
 
 use super::data_images::{DataImage, DataPictures, ImageProblem, loads_from_this_site};
 use super::links::{MissingEntity, address_in_site, entity_target, has_scheme};
+use super::relink::{LinkKey, LinkKind, Links, Placeholders, splice, write_href};
 use super::{Located, SiteLink, bounded_html, options};
 use crate::html_nesting::TooDeep;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
@@ -46,6 +52,9 @@ pub struct UntrustedHtml {
     pub missing_entities: Vec<(usize, MissingEntity)>,
     /// Images that cannot be shown, with their offsets in the text.
     pub bad_images: Vec<(usize, ImageProblem)>,
+    /// Where the URLs of the links to this site are in `html`, for [`relink_untrusted`];
+    /// `None` for text holding what looks like a placeholder, which every language renders.
+    pub links: Option<Links>,
 }
 
 /// The sanitiser of data text: ammonia's defaults, plus the checkboxes of task lists and the
@@ -77,6 +86,79 @@ pub fn render_untrusted(
     page_url: &str,
     media_folder: &str,
 ) -> Result<UntrustedHtml, (usize, TooDeep)> {
+    #[cfg(test)]
+    super::render_count::record(text);
+    let place = Place {
+        links,
+        page_url,
+        media_folder,
+    };
+    let mut placeholders = Placeholders::for_text(text);
+    let (html, mut out) = sanitised_html(text, &place, &mut placeholders)?;
+    if let Some((html, in_html)) = placeholders.fill_written(&html, true, write_sanitised_href) {
+        out.html = html;
+        out.links = placeholders.into_links(in_html, Vec::new());
+        return Ok(out);
+    }
+    // The HTML holds a placeholder the text wrote: its URLs are written as they are.
+    let (html, mut out) = sanitised_html(text, &place, &mut Placeholders::default())?;
+    out.html = html;
+    Ok(out)
+}
+
+/// The HTML of data text shown in another language than the one it was rendered in: `html`,
+/// whose links are at `placed`, with their URLs in the pages of the language `links` are for.
+/// `None` when a link leads nowhere there or its place is not in `html`: the text must be
+/// rendered for that language.
+pub fn relink_untrusted(html: &str, placed: &Links, links: &EntityLinks) -> Option<String> {
+    let urls = (placed.keys.iter())
+        .map(|key| url_in_language(key, links))
+        .collect::<Option<Vec<String>>>()?;
+    Some(splice(html, &placed.in_html, &urls, write_sanitised_href)?.0)
+}
+
+/// The URL the link `key` of data text has in the pages of the language `links` are for.
+fn url_in_language(key: &LinkKey, links: &EntityLinks) -> Option<String> {
+    let mut url = match key.kind {
+        LinkKind::Entity => links.urls.get(&key.name)?.clone(),
+        LinkKind::SitePath => format!("{}{}", links.base_path, key.name),
+        LinkKind::Content | LinkKind::Asset => return None,
+    };
+    if let Some(anchor) = &key.anchor {
+        url.push('#');
+        url.push_str(anchor);
+    }
+    Some(url)
+}
+
+/// Writes `url` as the sanitiser writes the `href` pulldown-cmark wrote for it: the same, but
+/// for `'`, which it does not escape.
+fn write_sanitised_href(out: &mut String, url: &str) {
+    let mut href = String::new();
+    write_href(&mut href, url);
+    out.push_str(&href.replace("&#x27;", "'"));
+}
+
+/// Where data text is shown: what its links resolve against, the URL of its entity's page and
+/// the `media/` folder its images name files of.
+struct Place<'a> {
+    links: &'a EntityLinks<'a>,
+    page_url: &'a str,
+    media_folder: &'a str,
+}
+
+/// The sanitised HTML of `text`, with its URLs written by `placeholders`, and what was learnt
+/// about its links and images.
+fn sanitised_html(
+    text: &str,
+    place: &Place,
+    placeholders: &mut Placeholders,
+) -> Result<(String, UntrustedHtml), (usize, TooDeep)> {
+    let Place {
+        links,
+        page_url,
+        media_folder,
+    } = *place;
     let mut out = UntrustedHtml::default();
     let mut image: Option<DataImage> = None;
     let mut events: Vec<Located> = Vec::new();
@@ -113,14 +195,14 @@ pub fn render_untrusted(
             }
             event => {
                 let link_place = (offset, page_url);
-                let event = resolve_link(demote_headings(event), link_place, links, &mut out);
+                let found = (&mut out, &mut *placeholders);
+                let event = resolve_link(demote_headings(event), link_place, links, found);
                 events.push((event, offset));
             }
         }
     }
     let html = bounded_html(&events, text)?;
-    out.html = sanitiser().clean(&html).to_string();
-    Ok(out)
+    Ok((sanitiser().clean(&html).to_string(), out))
 }
 
 /// A link's start with its URL resolved ([`resolve_url`]); every other event as it is.
@@ -128,7 +210,7 @@ fn resolve_link<'e>(
     event: Event<'e>,
     link_place: (usize, &str),
     links: &EntityLinks,
-    out: &mut UntrustedHtml,
+    found: (&mut UntrustedHtml, &mut Placeholders),
 ) -> Event<'e> {
     let Event::Start(Tag::Link {
         link_type,
@@ -141,7 +223,7 @@ fn resolve_link<'e>(
     };
     Event::Start(Tag::Link {
         link_type,
-        dest_url: resolve_url(dest_url, link_place, links, out),
+        dest_url: resolve_url(dest_url, link_place, links, found),
         title,
         id,
     })
@@ -150,12 +232,12 @@ fn resolve_link<'e>(
 /// The URL a link written `url` at `offset` in the text of the page at `page_url` leads to: an
 /// entity's page for `@/smes/<id>`, the address from the site's root for `/site/paths` and
 /// `../relative/paths`, else `url`. Links to this site are recorded in `out`, links to entities
-/// that do not exist too.
+/// that do not exist too; the URLs of a language's pages are written by `placeholders`.
 fn resolve_url<'e>(
     url: CowStr<'e>,
     (offset, page_url): (usize, &str),
     links: &EntityLinks,
-    out: &mut UntrustedHtml,
+    (out, placeholders): (&mut UntrustedHtml, &mut Placeholders),
 ) -> CowStr<'e> {
     let text = url.to_string();
     let (path, anchor) = match text.split_once('#') {
@@ -164,7 +246,14 @@ fn resolve_url<'e>(
     };
     if let Some(content_path) = path.strip_prefix("@/") {
         let missing = match entity_target(content_path, anchor, links.urls, links.unresolved) {
-            Some(Ok(Some(resolved))) => return resolved.into(),
+            Some(Ok(Some(resolved))) => {
+                let key = LinkKey {
+                    kind: LinkKind::Entity,
+                    name: content_path.to_owned(),
+                    anchor: anchor.map(str::to_owned),
+                };
+                return placeholders.place(key, resolved);
+            }
             Some(Ok(None)) => return url,
             Some(Err(missing)) => missing,
             None => MissingEntity {
@@ -185,25 +274,29 @@ fn resolve_url<'e>(
         anchor: anchor.filter(|a| !a.is_empty()).map(str::to_owned),
         offset,
     });
-    if path.starts_with('/') {
-        if links.base_path.is_empty() {
-            return url;
+    let in_site = if path.starts_with('/') {
+        text
+    } else {
+        // Relative: read from the entity's page, as the check reads it.
+        let (relative, query) = path
+            .split_once('?')
+            .map_or((path, None), |(p, q)| (p, Some(q)));
+        let mut address = address_in_site(links.base_path, page_url, relative);
+        for (mark, part) in [('?', query), ('#', anchor)] {
+            if let Some(part) = part {
+                address.push(mark);
+                address.push_str(part);
+            }
         }
-        return format!("{}{text}", links.base_path).into();
-    }
-    // Relative: read from the entity's page, as the check reads it.
-    let (relative, query) = path
-        .split_once('?')
-        .map_or((path, None), |(p, q)| (p, Some(q)));
-    let address = address_in_site(links.base_path, page_url, relative);
-    let mut absolute = format!("{}{address}", links.base_path);
-    for (mark, part) in [('?', query), ('#', anchor)] {
-        if let Some(part) = part {
-            absolute.push(mark);
-            absolute.push_str(part);
-        }
-    }
-    absolute.into()
+        address
+    };
+    let absolute = format!("{}{in_site}", links.base_path);
+    let key = LinkKey {
+        kind: LinkKind::SitePath,
+        name: in_site,
+        anchor: None,
+    };
+    placeholders.place(key, absolute)
 }
 
 /// The first sentence of the first paragraph of a Markdown field, as plain text on one line: an
@@ -480,6 +573,101 @@ mod tests {
             )
         );
         assert_eq!(missing[1].0, 128);
+    }
+
+    /// Renders `text` for the SME `lumen`'s page of a site at `/sub` in the language whose
+    /// folder is `language` (`/fr`, or empty).
+    fn render_in(text: &str, language: &str) -> UntrustedHtml {
+        let urls = HashMap::from([(
+            "smes/lumen".to_owned(),
+            format!("/sub{language}/smes/lumen/"),
+        )]);
+        let unresolved = HashSet::from(["smes/broken".to_owned()]);
+        let links = EntityLinks {
+            urls: &urls,
+            unresolved: &unresolved,
+            base_path: &format!("/sub{language}"),
+            pictures: &DataPictures::new(),
+        };
+        let page = format!("/sub{language}/smes/lumen/");
+        render_untrusted(text, &links, &page, "data/smes/media/").unwrap()
+    }
+
+    /// The HTML of `rendered` relinked to the language whose folder is `language`.
+    fn relink_to(rendered: &UntrustedHtml, language: &str) -> Option<String> {
+        let urls = HashMap::from([(
+            "smes/lumen".to_owned(),
+            format!("/sub{language}/smes/lumen/"),
+        )]);
+        let links = EntityLinks {
+            urls: &urls,
+            unresolved: &HashSet::new(),
+            base_path: &format!("/sub{language}"),
+            pictures: &DataPictures::new(),
+        };
+        relink_untrusted(&rendered.html, rendered.links.as_ref()?, &links)
+    }
+
+    #[test]
+    fn text_relinked_to_another_language_is_the_text_rendered_there() {
+        let text = "# Us\n\n[a](@/smes/lumen#team) [b](/about/?x=1&y='2'#us) [c](../news/) \
+                    [d](<../a b/é\u{a0}\"q\"/>) [e](@/smes/broken) [f](https://example.com) \
+                    <a href=\"/raw/\">raw</a> [g](#top) [h](/smes/?q=a&amp;b) [i](@/smes/lumen)\n";
+        let english = render_in(text, "");
+        let french = render_in(text, "/fr");
+        assert_eq!(english.links.as_ref().map(|l| l.keys.len()), Some(6));
+        for (rendered, language) in [(&english, "/fr"), (&french, ""), (&english, "")] {
+            assert_eq!(
+                relink_to(rendered, language),
+                Some(render_in(text, language).html),
+                "to {language:?}"
+            );
+        }
+        assert!(
+            french
+                .html
+                .contains("href=\"/sub/fr/about/?x=1&amp;y='2'#us\""),
+            "{}",
+            french.html
+        );
+        assert!(
+            french.html.contains("href=\"/sub/fr/smes/lumen/#team\""),
+            "{}",
+            french.html
+        );
+        assert!(!english.html.contains("%EE%80%8"), "{}", english.html);
+    }
+
+    #[test]
+    fn text_with_what_looks_like_a_placeholder_is_rendered_in_each_language() {
+        for text in [
+            "[odd](/a%EE%80%800%EE%80%81) and [lumen](@/smes/lumen)\n",
+            "[lumen](@/smes/lumen) &#x25;EE%80%800&#x25;EE%80%81\n",
+            "[x](https://example.org/&#xE000;0&#xE001;) and [lumen](@/smes/lumen)\n",
+        ] {
+            let french = render_in(text, "/fr");
+            assert!(french.links.is_none(), "{text}");
+            assert!(french.html.contains("%EE%80%8"), "{text}: {}", french.html);
+            assert!(
+                french.html.contains("href=\"/sub/fr/smes/lumen/\""),
+                "{text}: {}",
+                french.html
+            );
+        }
+    }
+
+    #[test]
+    fn a_link_the_sanitiser_writes_twice_is_rendered_in_each_language() {
+        // The parser of the sanitiser opens the link again inside the `div`.
+        let text = "[lumen <div>lasers</div>](@/smes/lumen)\n";
+        let french = render_in(text, "/fr");
+        assert_eq!(
+            french.html.matches("href=\"/sub/fr/smes/lumen/\"").count(),
+            2,
+            "{}",
+            french.html
+        );
+        assert!(french.links.is_none(), "{}", french.html);
     }
 
     #[test]

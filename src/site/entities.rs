@@ -75,6 +75,8 @@ pub struct DataGraph {
     /// its file): an edit that changes these changes what the site publishes.
     pub text_pictures: std::sync::Arc<DataPictures>,
     pub pictures_shown: BTreeMap<String, Vec<String>>,
+    /// What a further language needs to show those fields without rendering them again.
+    pub shared_fields: entity_fields::SharedFields,
     pub facets: BTreeMap<FacetKindKey, Vec<Facet>>,
     /// Each SME's related SMEs, best first ([`super::related`]), and the SMEs that list each.
     pub sme_related: Vec<Vec<usize>>,
@@ -126,7 +128,16 @@ impl DataGraph {
         }
     }
 
-    /// Output folder of an entity's page: `smes/lumen-lasers`.
+    /// The HTML of the Markdown field of each entity of `kind`.
+    pub fn field_html(&self, kind: EntityKind) -> &[String] {
+        match kind {
+            EntityKind::Partner => &self.partner_html,
+            EntityKind::Sme => &self.sme_html,
+            EntityKind::Mission => &self.mission_html,
+            EntityKind::Practice => &self.practice_html,
+        }
+    }
+
     /// The links to URLs of the site in the Markdown field of each entity of `kind`.
     pub fn field_links(&self, kind: EntityKind) -> &[Vec<SiteLink>] {
         match kind {
@@ -137,6 +148,7 @@ impl DataGraph {
         }
     }
 
+    /// Output folder of an entity's page: `smes/lumen-lasers`.
     pub fn output_dir(&self, kind: EntityKind, index: usize) -> String {
         format!("{}/{}", kind.dir(), self.id(kind, index))
     }
@@ -187,14 +199,25 @@ fn sort_by_id<T>(list: &mut [Entity<T>]) {
 
 /// Checks every reference and builds the graph, with the warnings found (and errors in Markdown
 /// fields, which leave the graph whole); or every problem, with a graph that holds no entity
-/// and knows every entity file as unresolved. Images in Markdown fields show `pictures`.
+/// and knows every entity file as unresolved. Images in Markdown fields show `pictures`. In a
+/// further language, `default` is the default language's graph: the Markdown fields this
+/// language does not translate take its HTML, with this language's links.
 pub fn resolve(
     entities: Entities,
-    base: &BaseUrl,
-    language: &Language,
+    (base, language): (&BaseUrl, &Language),
     pictures: std::sync::Arc<DataPictures>,
+    default: Option<&DataGraph>,
 ) -> Result<(DataGraph, Vec<Diagnostic>), (Vec<Diagnostic>, DataGraph)> {
-    resolve_with(entities, (base, language), pictures, None).map_err(|u| (u.problems, u.graph))
+    resolve_with(entities, (base, language), pictures, Fields::All(default))
+        .map_err(|u| (u.problems, u.graph))
+}
+
+/// Which Markdown fields resolving renders.
+enum Fields<'a> {
+    /// Every entity's, taking the default language's graph's where it shows the same text.
+    All(Option<&'a DataGraph>),
+    /// The edited entity's alone.
+    Edited(Edited<'a>),
 }
 
 /// One entity's file edited: the last graph, and which entity. An edit that changes which
@@ -219,12 +242,12 @@ pub fn resolve_edit(
     edited: Edited<'_>,
 ) -> Result<(DataGraph, Vec<Diagnostic>), EditRefused> {
     let pictures = std::sync::Arc::clone(&edited.last.text_pictures);
-    resolve_with(entities, (base, language), pictures, Some(edited)).map_err(
-        |refused| match refused.pictures_changed {
+    resolve_with(entities, (base, language), pictures, Fields::Edited(edited)).map_err(|refused| {
+        match refused.pictures_changed {
             true => EditRefused::PicturesChanged,
             false => EditRefused::Problems,
-        },
-    )
+        }
+    })
 }
 
 /// Why [`resolve_edit`] refuses an edit.
@@ -248,7 +271,7 @@ fn resolve_with(
     mut entities: Entities,
     (base, language): (&BaseUrl, &Language),
     pictures: std::sync::Arc<DataPictures>,
-    edited: Option<Edited<'_>>,
+    fields: Fields<'_>,
 ) -> Result<(DataGraph, Vec<Diagnostic>), Unresolved> {
     sort_by_id(&mut entities.partners);
     sort_by_id(&mut entities.smes);
@@ -269,14 +292,15 @@ fn resolve_with(
     let broken_references = errors.iter().any(Diagnostic::is_error);
     // A field nested too deep is an error too, but only its field is left empty: the graph stays
     // whole, so that references to its entity are not reported as missing.
-    let kept_facets = edited
-        .as_ref()
-        .filter(|edited| edited.same_facets)
-        .map(|edited| {
-            let last = &edited.last;
-            let related = (last.sme_related.clone(), last.sme_related_by.clone());
-            (last.facets.clone(), related)
-        });
+    let edited = match &fields {
+        Fields::Edited(edited) => Some(edited),
+        Fields::All(_) => None,
+    };
+    let kept_facets = edited.filter(|edited| edited.same_facets).map(|edited| {
+        let last = &edited.last;
+        let related = (last.sme_related.clone(), last.sme_related_by.clone());
+        (last.facets.clone(), related)
+    });
     let urls = entity_fields::entity_urls(&entities, base);
     let unresolved = failed
         .iter()
@@ -288,12 +312,12 @@ fn resolve_with(
         base_path: &base.path,
         pictures: &pictures,
     };
-    let pictures_changed = match edited {
-        None => {
-            entity_fields::render_all(&mut g, &entities, &links, &mut errors);
+    let pictures_changed = match fields {
+        Fields::All(default) => {
+            entity_fields::render_all(&mut g, &entities, (&links, default), &mut errors);
             false
         }
-        Some(edited) => entity_fields::render_edited(
+        Fields::Edited(edited) => entity_fields::render_edited(
             &mut g,
             &entities,
             edited.last,

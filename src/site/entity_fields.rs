@@ -7,51 +7,119 @@
 //!
 //! A full load derives everything; after one entity's file is edited ([`render_edited`]) only
 //! that entity's Markdown is rendered again, the rest is moved over from the last graph.
+//!
+//! A further language renders only the fields it translates (an overlay's, whose problems are
+//! reported at the overlay): a field it shows in the default language takes the default
+//! language's HTML with its own URLs written in ([`SharedField`]), and is rendered for it only
+//! when that cannot be done (its text holds what looks like a placeholder).
 
 use super::entities::{DataGraph, EntityKind, Facet, FacetKind, FacetKindKey, facet_key};
 use crate::config::BaseUrl;
 use crate::diagnostics::Diagnostic;
 use crate::markdown::data_images::{image_urls, media_file};
-use crate::markdown::{EntityLinks, SiteLink, render_untrusted, slugify};
+use crate::markdown::{EntityLinks, Links, SiteLink, relink_untrusted, render_untrusted, slugify};
 use crate::source::data::{DataFile, Entities, Entity, Mission, Partner, Practice, Sme};
 use crate::source::languages::Language;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
+/// A Markdown field as the default language rendered it: where the URLs of its links are in its
+/// HTML, and the problems found in it. A further language that shows the same text writes its
+/// own URLs there ([`relink_untrusted`]) instead of rendering it again.
+#[derive(Debug, Clone)]
+pub struct SharedField {
+    links: Links,
+    errors: Vec<Diagnostic>,
+}
+
 /// Renders the Markdown fields of every entity into `g`, with their links resolved against
 /// `links`; a field nested too deep is left empty and reported in `errors`, as is a link to an
-/// entity that does not exist.
+/// entity that does not exist. In a further language, `default` is the default language's graph,
+/// whose HTML is taken for the text this language shows untranslated.
 pub(super) fn render_all(
     g: &mut DataGraph,
     entities: &Entities,
-    links: &EntityLinks,
+    (links, default): (&EntityLinks, Option<&DataGraph>),
     errors: &mut Vec<Diagnostic>,
 ) {
     let shown = &mut g.pictures_shown;
-    (g.partner_html, g.partner_links) = field_html(
+    let rendered = field_html(
         &entities.partners,
-        links,
+        (
+            links,
+            default.map(|d| DefaultFields::of(d, EntityKind::Partner, &d.entities.partners)),
+        ),
         (errors, shown),
         (EntityKind::Partner, partner_field),
     );
-    (g.sme_html, g.sme_links) = field_html(
+    (g.partner_html, g.partner_links) = g.shared_fields.keep(EntityKind::Partner, rendered);
+    let rendered = field_html(
         &entities.smes,
-        links,
+        (
+            links,
+            default.map(|d| DefaultFields::of(d, EntityKind::Sme, &d.entities.smes)),
+        ),
         (errors, shown),
         (EntityKind::Sme, sme_field),
     );
-    (g.mission_html, g.mission_links) = field_html(
+    (g.sme_html, g.sme_links) = g.shared_fields.keep(EntityKind::Sme, rendered);
+    let rendered = field_html(
         &entities.missions,
-        links,
+        (
+            links,
+            default.map(|d| DefaultFields::of(d, EntityKind::Mission, &d.entities.missions)),
+        ),
         (errors, shown),
         (EntityKind::Mission, mission_field),
     );
-    (g.practice_html, g.practice_links) = field_html(
+    (g.mission_html, g.mission_links) = g.shared_fields.keep(EntityKind::Mission, rendered);
+    let rendered = field_html(
         &entities.practices,
-        links,
+        (
+            links,
+            default.map(|d| DefaultFields::of(d, EntityKind::Practice, &d.entities.practices)),
+        ),
         (errors, shown),
         (EntityKind::Practice, practice_field),
     );
+    (g.practice_html, g.practice_links) = g.shared_fields.keep(EntityKind::Practice, rendered);
+}
+
+/// The [`SharedField`] of every entity's Markdown field, by kind and entity index (`None` where
+/// the field is missing or must be rendered in every language).
+#[derive(Debug, Default)]
+pub struct SharedFields(BTreeMap<EntityKind, Vec<Option<SharedField>>>);
+
+impl SharedFields {
+    /// Keeps the shared fields of `kind`'s rendered fields, returning their HTML and site links.
+    fn keep(&mut self, kind: EntityKind, rendered: RenderedKind) -> (Vec<String>, SiteLinks) {
+        let (html, site_links, shared) = rendered;
+        self.0.insert(kind, shared);
+        (html, site_links)
+    }
+}
+
+/// The default language's fields of one kind of entity.
+struct DefaultFields<'a, T> {
+    list: &'a [Entity<T>],
+    html: &'a [String],
+    site_links: &'a [Vec<SiteLink>],
+    shared: &'a [Option<SharedField>],
+    pictures_shown: &'a BTreeMap<String, Vec<String>>,
+}
+
+impl<'a, T> DefaultFields<'a, T> {
+    /// The fields of `list`, the entities of `kind` in `graph`.
+    fn of(graph: &'a DataGraph, kind: EntityKind, list: &'a [Entity<T>]) -> Self {
+        let shared = graph.shared_fields.0.get(&kind);
+        DefaultFields {
+            list,
+            html: graph.field_html(kind),
+            site_links: graph.field_links(kind),
+            shared: shared.map_or(&[], Vec::as_slice),
+            pictures_shown: &graph.pictures_shown,
+        }
+    }
 }
 
 /// Moves the HTML and links of every entity from `last` into `g` and renders again the
@@ -73,6 +141,7 @@ pub(super) fn render_edited(
     g.sme_links = std::mem::take(&mut last.sme_links);
     g.mission_links = std::mem::take(&mut last.mission_links);
     g.practice_links = std::mem::take(&mut last.practice_links);
+    g.shared_fields = std::mem::take(&mut last.shared_fields);
     let (html, site_links, rendered) = match kind {
         EntityKind::Partner => (
             &mut g.partner_html,
@@ -107,6 +176,9 @@ pub(super) fn render_edited(
     if let (Some(html), Some(site_links)) = (html.get_mut(index), site_links.get_mut(index)) {
         (*html, *site_links) = (rendered.html, rendered.site_links);
         errors.extend(rendered.errors);
+    }
+    if let Some(shared) = (g.shared_fields.0.get_mut(&kind)).and_then(|s| s.get_mut(index)) {
+        *shared = rendered.shared;
     }
     changed
 }
@@ -212,39 +284,82 @@ fn practice_field(p: &Practice) -> (&'static str, Option<&str>) {
 }
 
 /// The Markdown field of one entity rendered: its HTML, its links to URLs of the site, the
-/// pictures its images name ([`named_pictures`]) and the errors in it.
+/// pictures its images name ([`named_pictures`]), the errors in it, and what a further language
+/// needs to show it without rendering it.
 #[derive(Default)]
 struct RenderedField {
     html: String,
     site_links: Vec<SiteLink>,
     pictures: Vec<String>,
     errors: Vec<Diagnostic>,
+    shared: Option<SharedField>,
 }
 
-/// The HTML and the site links of the Markdown field of each entity (empty where it has none);
-/// a field nested too deep, or a link to an entity that does not exist, is an error at the
+type SiteLinks = Vec<Vec<SiteLink>>;
+
+/// The HTML, site links and shared fields of one kind of entity, by entity index.
+type RenderedKind = (Vec<String>, SiteLinks, Vec<Option<SharedField>>);
+
+/// The HTML, the site links and the [`SharedField`] of the Markdown field of each entity (empty
+/// where it has none), taken from `default` (the default language's) where it shows the same
+/// text; a field nested too deep, or a link to an entity that does not exist, is an error at the
 /// place in its file.
 fn field_html<T: Sync>(
     list: &[Entity<T>],
-    links: &EntityLinks,
+    (links, default): (&EntityLinks, Option<DefaultFields<'_, T>>),
     (errors, shown): (&mut Vec<Diagnostic>, &mut BTreeMap<String, Vec<String>>),
     field: (EntityKind, Field<T>),
-) -> (Vec<String>, Vec<Vec<SiteLink>>) {
-    let rendered: Vec<RenderedField> = list
-        .par_iter()
-        .map(|entity| entity_html(entity, links, field))
-        .collect();
-    rendered
-        .into_iter()
-        .zip(list)
-        .map(|(field, entity)| {
-            errors.extend(field.errors);
-            if !field.pictures.is_empty() {
-                shown.insert(entity_file(Some(&entity.source)), field.pictures);
-            }
-            (field.html, field.site_links)
+) -> RenderedKind {
+    let rendered: Vec<RenderedField> = (list.par_iter().enumerate())
+        .map(|(index, entity)| {
+            let shared = default.as_ref().and_then(|default| {
+                let original = default.list.get(index).filter(|o| o.id == entity.id)?;
+                shared_html((entity, original), index, default, (links, field.1))
+            });
+            shared.unwrap_or_else(|| entity_html(entity, links, field))
         })
-        .unzip()
+        .collect();
+    let mut out: RenderedKind = Default::default();
+    for (field, entity) in rendered.into_iter().zip(list) {
+        errors.extend(field.errors);
+        if !field.pictures.is_empty() {
+            shown.insert(entity_file(Some(&entity.source)), field.pictures);
+        }
+        out.0.push(field.html);
+        out.1.push(field.site_links);
+        out.2.push(field.shared);
+    }
+    out
+}
+
+/// The Markdown field of `entity` taken from `original`, the same entity in the default
+/// language (at `index` in `default`), with the URLs of `links` written in; `None` when the
+/// field is translated (it is this language's own text), or cannot be taken.
+fn shared_html<T>(
+    (entity, original): (&Entity<T>, &Entity<T>),
+    index: usize,
+    default: &DefaultFields<'_, T>,
+    (links, field): (&EntityLinks, Field<T>),
+) -> Option<RenderedField> {
+    let (key, text) = field(&entity.record);
+    let translated = (entity.translation.iter()).any(|t| t.keys.iter().any(|k| k == key));
+    if translated || text.is_none() || field(&original.record).1 != text {
+        return None;
+    }
+    let shared = default.shared.get(index)?.as_ref()?;
+    let html = relink_untrusted(default.html.get(index)?, &shared.links, links)?;
+    let file = entity_file(Some(&entity.source));
+    Some(RenderedField {
+        html,
+        site_links: default.site_links.get(index)?.clone(),
+        pictures: default
+            .pictures_shown
+            .get(&file)
+            .cloned()
+            .unwrap_or_default(),
+        errors: shared.errors.clone(),
+        shared: None,
+    })
 }
 
 fn one_field_html<T>(
@@ -275,18 +390,26 @@ fn entity_html<T>(
     };
     let pictures = named_pictures(&entity.source, text);
     match render_untrusted(text, links, page_url, &media_folder(&entity.source)) {
-        Ok(rendered) => RenderedField {
-            errors: (rendered.missing_entities.into_iter())
+        Ok(rendered) => {
+            let errors: Vec<Diagnostic> = (rendered.missing_entities.into_iter())
                 .map(|(offset, missing)| at(offset, missing.message, missing.help))
                 .chain(
                     (rendered.bad_images.into_iter())
                         .map(|(offset, bad)| at(offset, bad.message, bad.help)),
                 )
-                .collect(),
-            html: rendered.html,
-            site_links: rendered.site_links,
-            pictures,
-        },
+                .collect();
+            let shared = (rendered.links).map(|links| SharedField {
+                links,
+                errors: errors.clone(),
+            });
+            RenderedField {
+                errors,
+                html: rendered.html,
+                site_links: rendered.site_links,
+                pictures,
+                shared,
+            }
+        }
         Err((offset, deep)) => {
             // The rest of the line, as the file has it, finds the place.
             let line_end = text[offset..].find('\n').map_or(text.len(), |e| offset + e);

@@ -295,6 +295,48 @@ mod tests {
         assert!(homes[1].contains("href=\"/fr/\""), "{}", homes[1]);
         assert!(homes[2].contains("href=\"/fi/\""), "{}", homes[2]);
 
+        // So is the Markdown of data: the partner's description has no translation and is
+        // shown in every language; the SME's offer is translated into French alone.
+        let graphs: Vec<&super::super::DataGraph> = planned
+            .languages
+            .iter()
+            .map(|(site, _)| &site.graph)
+            .collect();
+        let (description, offers) = match graphs.as_slice() {
+            [english, french, ..] => (
+                english.entities.partners[0].record.description.clone(),
+                [&english.entities.smes[0], &french.entities.smes[0]]
+                    .map(|sme| sme.record.offer.clone()),
+            ),
+            _ => panic!("the fixture has three languages"),
+        };
+        let description = description.unwrap_or_default();
+        assert!(
+            description.contains("(@/smes/alpha#offer)"),
+            "{description}"
+        );
+        assert_eq!(render_count::of(&description), 1);
+        assert_ne!(offers[0], offers[1]);
+        assert_eq!(offers.map(|offer| render_count::of(&offer)), [1, 1]);
+        let described: Vec<&str> = graphs.iter().map(|g| g.partner_html[0].as_str()).collect();
+        for (prefix, html) in ["", "/fr", "/fi"].iter().zip(&described) {
+            for url in [
+                "/smes/alpha/#offer",
+                "/news/?q=light&amp;from='24",
+                "/contact/",
+            ] {
+                let href = format!("href=\"{prefix}{url}\"");
+                assert!(html.contains(&href), "{href} in {html}");
+            }
+        }
+        let offered: Vec<&str> = graphs.iter().map(|g| g.sme_html[0].as_str()).collect();
+        assert!(
+            offered[2].contains("href=\"/fi/partners/nordlight/\""),
+            "{}",
+            offered[2]
+        );
+        assert!(offered[1].contains("Nous soudons"), "{}", offered[1]);
+
         // Text whose links are not where they were placed (relinking fails) is rendered for
         // its language, not left empty.
         let Some(((default, _), further)) = planned.languages.split_first_mut() else {

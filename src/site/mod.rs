@@ -284,7 +284,10 @@ pub fn resolve_sharing(
     );
     // Pictures belong to the whole site: every language shows the same files.
     let text_pictures = pictures::data_pictures(&language.root.path, &picture_files, &published);
-    let graph = match entities::resolve(entities, &base, &language, text_pictures.into()) {
+    let default_graph = default.map(|default| &default.graph);
+    let in_language = (&base, &language);
+    let graph = match entities::resolve(entities, in_language, text_pictures.into(), default_graph)
+    {
         Ok((graph, warnings)) => {
             errors.extend(warnings);
             graph
