@@ -4,7 +4,8 @@
 //! also records each relation both ways: a cluster's SMEs, missions, MoUs and practices; an SME's
 //! missions). Here the graph is put together from them, with the facets derived from the data
 //! (sectors, technologies, target markets), the URL of every entity page, and the HTML of every
-//! Markdown field.
+//! Markdown field (in a further language, taken from the default language's graph where the
+//! field has no translation).
 
 use super::entity_fields;
 use crate::config::BaseUrl;

@@ -241,7 +241,8 @@ pub fn resolve(sources: SiteSources, text_pictures: &BTreeSet<String>) -> (Site,
 
 /// Like [`resolve`], for a further language's view: where it shows the default language's text
 /// (a page without a translation) the Markdown is not rendered again, and its HTML stays empty
-/// until [`share_html`] relinks `default`'s to this language's URLs.
+/// until [`share_html`] relinks `default`'s to this language's URLs; a Markdown field of data
+/// without a translation takes `default`'s HTML relinked at once.
 pub fn resolve_sharing(
     sources: SiteSources,
     default: Option<&Site>,
