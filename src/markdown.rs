@@ -36,12 +36,10 @@ pub use headings::{TocEntry, heading_id};
 use images::ImageInProgress;
 pub use links::{MissingEntity, address_in_site};
 use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
-pub use relink::{LinkKey, LinkKind, Links, can_relink, relink};
+pub use relink::{LinkKey, LinkKind, Links, can_relink, relink, relink_untrusted};
 pub use slugs::slugify;
 use std::collections::{HashMap, HashSet};
-pub use untrusted::{
-    EntityLinks, UntrustedHtml, first_sentence, for_embed, relink_untrusted, render_untrusted,
-};
+pub use untrusted::{EntityLinks, UntrustedHtml, first_sentence, for_embed, render_untrusted};
 
 /// What the Markdown stage needs to know about the site: the URL of every content file and of
 /// every file copied from `content/`, by path inside `content/`.

@@ -11,6 +11,7 @@
 //! shared the same way ([`super::untrusted`]), its URLs written as its sanitiser writes them.
 
 use super::LinkTargets;
+use super::untrusted::EntityLinks;
 use pulldown_cmark::CowStr;
 use std::ops::Range;
 
@@ -159,7 +160,7 @@ impl Placeholders {
 pub(super) type WriteUrl = fn(&mut String, &str);
 
 /// Writes `url` as pulldown-cmark writes an `href`.
-pub(super) fn write_href(out: &mut String, url: &str) {
+fn write_href(out: &mut String, url: &str) {
     // Writing to a String cannot fail.
     let _ = pulldown_cmark_escape::escape_href(out, url);
 }
@@ -167,7 +168,7 @@ pub(super) fn write_href(out: &mut String, url: &str) {
 /// `text` with `urls`, each written by `write`, in the places `spans`, holding no more memory
 /// than it needs, and the places they now have; `None` if the places are not in order inside
 /// `text`, or a URL is missing.
-pub(super) fn splice(
+fn splice(
     text: &str,
     spans: &[(Range<usize>, usize)],
     urls: &[String],
@@ -227,8 +228,42 @@ pub fn relink(
     Some((html, summary))
 }
 
+/// The HTML of data text shown in another language than the one it was rendered in: `html`,
+/// whose links are at `placed`, with their URLs in the pages of the language `links` are for.
+/// `None` when a link leads nowhere there or its place is not in `html`: the text must be
+/// rendered for that language.
+pub fn relink_untrusted(html: &str, placed: &Links, links: &EntityLinks) -> Option<String> {
+    let urls = (placed.keys.iter())
+        .map(|key| url_in_language(key, links))
+        .collect::<Option<Vec<String>>>()?;
+    Some(splice(html, &placed.in_html, &urls, write_sanitised_href)?.0)
+}
+
+/// The URL the link `key` of data text has in the pages of the language `links` are for.
+fn url_in_language(key: &LinkKey, links: &EntityLinks) -> Option<String> {
+    let mut url = match key.kind {
+        LinkKind::Entity => links.urls.get(&key.name)?.clone(),
+        LinkKind::SitePath => format!("{}{}", links.base_path, key.name),
+        LinkKind::Content | LinkKind::Asset => return None,
+    };
+    if let Some(anchor) = &key.anchor {
+        url.push('#');
+        url.push_str(anchor);
+    }
+    Some(url)
+}
+
+/// Writes `url` as the sanitiser writes the `href` pulldown-cmark wrote for it: the same, but
+/// for `'`, which it does not escape.
+pub(super) fn write_sanitised_href(out: &mut String, url: &str) {
+    let mut href = String::new();
+    write_href(&mut href, url);
+    out.push_str(&href.replace("&#x27;", "'"));
+}
 #[cfg(test)]
 mod tests {
+    use super::super::data_images::DataPictures;
+    use super::super::untrusted::{UntrustedHtml, render_untrusted};
     use super::*;
     use std::collections::{HashMap, HashSet};
 
@@ -362,5 +397,100 @@ mod tests {
             "{}",
             english.html
         );
+    }
+
+    /// Renders `text` for the SME `lumen`'s page of a site at `/sub` in the language whose
+    /// folder is `language` (`/fr`, or empty).
+    fn render_in(text: &str, language: &str) -> UntrustedHtml {
+        let urls = HashMap::from([(
+            "smes/lumen".to_owned(),
+            format!("/sub{language}/smes/lumen/"),
+        )]);
+        let unresolved = HashSet::from(["smes/broken".to_owned()]);
+        let links = EntityLinks {
+            urls: &urls,
+            unresolved: &unresolved,
+            base_path: &format!("/sub{language}"),
+            pictures: &DataPictures::new(),
+        };
+        let page = format!("/sub{language}/smes/lumen/");
+        render_untrusted(text, &links, &page, "data/smes/media/").unwrap()
+    }
+
+    /// The HTML of `rendered` relinked to the language whose folder is `language`.
+    fn relink_to(rendered: &UntrustedHtml, language: &str) -> Option<String> {
+        let urls = HashMap::from([(
+            "smes/lumen".to_owned(),
+            format!("/sub{language}/smes/lumen/"),
+        )]);
+        let links = EntityLinks {
+            urls: &urls,
+            unresolved: &HashSet::new(),
+            base_path: &format!("/sub{language}"),
+            pictures: &DataPictures::new(),
+        };
+        relink_untrusted(&rendered.html, rendered.links.as_ref()?, &links)
+    }
+
+    #[test]
+    fn data_text_relinked_to_another_language_is_the_text_rendered_there() {
+        let text = "# Us\n\n[a](@/smes/lumen#team) [b](/about/?x=1&y='2'#us) [c](../news/) \
+                    [d](<../a b/é\u{a0}\"q\"/>) [e](@/smes/broken) [f](https://example.com) \
+                    <a href=\"/raw/\">raw</a> [g](#top) [h](/smes/?q=a&amp;b) [i](@/smes/lumen)\n";
+        let english = render_in(text, "");
+        let french = render_in(text, "/fr");
+        assert_eq!(english.links.as_ref().map(|l| l.keys.len()), Some(6));
+        for (rendered, language) in [(&english, "/fr"), (&french, ""), (&english, "")] {
+            assert_eq!(
+                relink_to(rendered, language),
+                Some(render_in(text, language).html),
+                "to {language:?}"
+            );
+        }
+        assert!(
+            french
+                .html
+                .contains("href=\"/sub/fr/about/?x=1&amp;y='2'#us\""),
+            "{}",
+            french.html
+        );
+        assert!(
+            french.html.contains("href=\"/sub/fr/smes/lumen/#team\""),
+            "{}",
+            french.html
+        );
+        assert!(!english.html.contains("%EE%80%8"), "{}", english.html);
+    }
+
+    #[test]
+    fn data_text_with_what_looks_like_a_placeholder_is_rendered_in_each_language() {
+        for text in [
+            "[odd](/a%EE%80%800%EE%80%81) and [lumen](@/smes/lumen)\n",
+            "[lumen](@/smes/lumen) &#x25;EE%80%800&#x25;EE%80%81\n",
+            "[x](https://example.org/&#xE000;0&#xE001;) and [lumen](@/smes/lumen)\n",
+        ] {
+            let french = render_in(text, "/fr");
+            assert!(french.links.is_none(), "{text}");
+            assert!(french.html.contains("%EE%80%8"), "{text}: {}", french.html);
+            assert!(
+                french.html.contains("href=\"/sub/fr/smes/lumen/\""),
+                "{text}: {}",
+                french.html
+            );
+        }
+    }
+
+    #[test]
+    fn data_text_whose_link_the_sanitiser_writes_twice_is_rendered_in_each_language() {
+        // The parser of the sanitiser opens the link again inside the `div`.
+        let text = "[lumen <div>lasers</div>](@/smes/lumen)\n";
+        let french = render_in(text, "/fr");
+        assert_eq!(
+            french.html.matches("href=\"/sub/fr/smes/lumen/\"").count(),
+            2,
+            "{}",
+            french.html
+        );
+        assert!(french.links.is_none(), "{}", french.html);
     }
 }

@@ -18,12 +18,12 @@
 //!
 //! Only the URLs of links differ between languages (pictures are the whole site's), so text
 //! shown in several languages is rendered once: the URLs are placed as in content pages
-//! ([`relink`](super::relink)), and [`relink_untrusted`] writes another language's URLs in their
-//! places in the sanitised HTML.
+//! ([`relink`](super::relink)), and [`relink_untrusted`](super::relink::relink_untrusted) writes
+//! another language's URLs in their places in the sanitised HTML.
 
 use super::data_images::{DataImage, DataPictures, ImageProblem, loads_from_this_site};
 use super::links::{MissingEntity, address_in_site, entity_target, has_scheme};
-use super::relink::{LinkKey, LinkKind, Links, Placeholders, splice, write_href};
+use super::relink::{LinkKey, LinkKind, Links, Placeholders, write_sanitised_href};
 use super::{Located, SiteLink, bounded_html, options};
 use crate::html_nesting::TooDeep;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
@@ -52,7 +52,8 @@ pub struct UntrustedHtml {
     pub missing_entities: Vec<(usize, MissingEntity)>,
     /// Images that cannot be shown, with their offsets in the text.
     pub bad_images: Vec<(usize, ImageProblem)>,
-    /// Where the URLs of the links to this site are in `html`, for [`relink_untrusted`];
+    /// Where the URLs of the links to this site are in `html`, for
+    /// [`relink_untrusted`](super::relink::relink_untrusted);
     /// `None` for text holding what looks like a placeholder, which every language renders.
     pub links: Option<Links>,
 }
@@ -104,39 +105,6 @@ pub fn render_untrusted(
     let (html, mut out) = sanitised_html(text, &place, &mut Placeholders::default())?;
     out.html = html;
     Ok(out)
-}
-
-/// The HTML of data text shown in another language than the one it was rendered in: `html`,
-/// whose links are at `placed`, with their URLs in the pages of the language `links` are for.
-/// `None` when a link leads nowhere there or its place is not in `html`: the text must be
-/// rendered for that language.
-pub fn relink_untrusted(html: &str, placed: &Links, links: &EntityLinks) -> Option<String> {
-    let urls = (placed.keys.iter())
-        .map(|key| url_in_language(key, links))
-        .collect::<Option<Vec<String>>>()?;
-    Some(splice(html, &placed.in_html, &urls, write_sanitised_href)?.0)
-}
-
-/// The URL the link `key` of data text has in the pages of the language `links` are for.
-fn url_in_language(key: &LinkKey, links: &EntityLinks) -> Option<String> {
-    let mut url = match key.kind {
-        LinkKind::Entity => links.urls.get(&key.name)?.clone(),
-        LinkKind::SitePath => format!("{}{}", links.base_path, key.name),
-        LinkKind::Content | LinkKind::Asset => return None,
-    };
-    if let Some(anchor) = &key.anchor {
-        url.push('#');
-        url.push_str(anchor);
-    }
-    Some(url)
-}
-
-/// Writes `url` as the sanitiser writes the `href` pulldown-cmark wrote for it: the same, but
-/// for `'`, which it does not escape.
-fn write_sanitised_href(out: &mut String, url: &str) {
-    let mut href = String::new();
-    write_href(&mut href, url);
-    out.push_str(&href.replace("&#x27;", "'"));
 }
 
 /// Where data text is shown: what its links resolve against, the URL of its entity's page and
@@ -573,101 +541,6 @@ mod tests {
             )
         );
         assert_eq!(missing[1].0, 128);
-    }
-
-    /// Renders `text` for the SME `lumen`'s page of a site at `/sub` in the language whose
-    /// folder is `language` (`/fr`, or empty).
-    fn render_in(text: &str, language: &str) -> UntrustedHtml {
-        let urls = HashMap::from([(
-            "smes/lumen".to_owned(),
-            format!("/sub{language}/smes/lumen/"),
-        )]);
-        let unresolved = HashSet::from(["smes/broken".to_owned()]);
-        let links = EntityLinks {
-            urls: &urls,
-            unresolved: &unresolved,
-            base_path: &format!("/sub{language}"),
-            pictures: &DataPictures::new(),
-        };
-        let page = format!("/sub{language}/smes/lumen/");
-        render_untrusted(text, &links, &page, "data/smes/media/").unwrap()
-    }
-
-    /// The HTML of `rendered` relinked to the language whose folder is `language`.
-    fn relink_to(rendered: &UntrustedHtml, language: &str) -> Option<String> {
-        let urls = HashMap::from([(
-            "smes/lumen".to_owned(),
-            format!("/sub{language}/smes/lumen/"),
-        )]);
-        let links = EntityLinks {
-            urls: &urls,
-            unresolved: &HashSet::new(),
-            base_path: &format!("/sub{language}"),
-            pictures: &DataPictures::new(),
-        };
-        relink_untrusted(&rendered.html, rendered.links.as_ref()?, &links)
-    }
-
-    #[test]
-    fn text_relinked_to_another_language_is_the_text_rendered_there() {
-        let text = "# Us\n\n[a](@/smes/lumen#team) [b](/about/?x=1&y='2'#us) [c](../news/) \
-                    [d](<../a b/é\u{a0}\"q\"/>) [e](@/smes/broken) [f](https://example.com) \
-                    <a href=\"/raw/\">raw</a> [g](#top) [h](/smes/?q=a&amp;b) [i](@/smes/lumen)\n";
-        let english = render_in(text, "");
-        let french = render_in(text, "/fr");
-        assert_eq!(english.links.as_ref().map(|l| l.keys.len()), Some(6));
-        for (rendered, language) in [(&english, "/fr"), (&french, ""), (&english, "")] {
-            assert_eq!(
-                relink_to(rendered, language),
-                Some(render_in(text, language).html),
-                "to {language:?}"
-            );
-        }
-        assert!(
-            french
-                .html
-                .contains("href=\"/sub/fr/about/?x=1&amp;y='2'#us\""),
-            "{}",
-            french.html
-        );
-        assert!(
-            french.html.contains("href=\"/sub/fr/smes/lumen/#team\""),
-            "{}",
-            french.html
-        );
-        assert!(!english.html.contains("%EE%80%8"), "{}", english.html);
-    }
-
-    #[test]
-    fn text_with_what_looks_like_a_placeholder_is_rendered_in_each_language() {
-        for text in [
-            "[odd](/a%EE%80%800%EE%80%81) and [lumen](@/smes/lumen)\n",
-            "[lumen](@/smes/lumen) &#x25;EE%80%800&#x25;EE%80%81\n",
-            "[x](https://example.org/&#xE000;0&#xE001;) and [lumen](@/smes/lumen)\n",
-        ] {
-            let french = render_in(text, "/fr");
-            assert!(french.links.is_none(), "{text}");
-            assert!(french.html.contains("%EE%80%8"), "{text}: {}", french.html);
-            assert!(
-                french.html.contains("href=\"/sub/fr/smes/lumen/\""),
-                "{text}: {}",
-                french.html
-            );
-        }
-    }
-
-    #[test]
-    fn a_link_the_sanitiser_writes_twice_is_rendered_in_each_language() {
-        // The parser of the sanitiser opens the link again inside the `div`.
-        let text = "[lumen <div>lasers</div>](@/smes/lumen)\n";
-        let french = render_in(text, "/fr");
-        assert_eq!(
-            french.html.matches("href=\"/sub/fr/smes/lumen/\"").count(),
-            2,
-            "{}",
-            french.html
-        );
-        assert!(french.links.is_none(), "{}", french.html);
     }
 
     #[test]
