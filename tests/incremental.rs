@@ -1030,11 +1030,28 @@ fn an_entity_translation_edit_re_renders_only_what_shows_it_in_its_language() {
         "{:?}",
         rebuild.changed
     );
-    // A field that a translation cannot change is an error a full build reports.
+    // The French page is served first, alone.
     let site = copy_fixture("multilingual-site");
     let mut session = Session::new(BuildOptions::new(site.path()));
     session.rebuild(&[]).expect("the fixture builds");
     let overlay = site.path().join("data/smes/alpha.fr.yaml");
+    std::fs::write(
+        &overlay,
+        set_field(&read(&overlay), "looking_for", "[Agents]"),
+    )
+    .unwrap();
+    let mut published = Vec::new();
+    let changed = [PathBuf::from("data/smes/alpha.fr.yaml")];
+    let rebuild = session
+        .rebuild_publishing(&changed, &mut |ahead| {
+            let page = ahead.get("fr/smes/alpha/index.html");
+            let shows = page.is_some_and(|p| String::from_utf8_lossy(p).contains("Agents"));
+            published.push((ahead.len(), shows));
+        })
+        .unwrap();
+    assert!(rebuild.incremental, "{:?}", rebuild.fallback);
+    assert_eq!(published, [(1, true)]);
+    // A field that a translation cannot change is an error a full build reports.
     let before = read(&overlay);
     std::fs::write(&overlay, format!("{before}country: FR\n")).unwrap();
     assert!(

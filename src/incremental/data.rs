@@ -174,7 +174,7 @@ pub fn commit_edit(last: &mut Prepared, edit: DataEdit) -> Result<ChangedValues,
             "the edit of {name} changes which pictures it shows"
         )));
     }
-    if !same_relations(&site.graph, &graph) {
+    if !same_relations(&site.graph, &graph, same_facets) {
         return Err(fall(format!(
             "the edit of {name} changes a reference or a facet"
         )));
@@ -235,8 +235,9 @@ fn picture_files(graph: &DataGraph, kind: EntityKind, index: usize) -> Vec<&str>
     }
 }
 
-/// Whether two graphs relate the same entities to each other and to the same facets.
-fn same_relations(a: &DataGraph, b: &DataGraph) -> bool {
+/// Whether two graphs relate the same entities to each other and to the same facets (`kept`:
+/// the facets and related SMEs were moved from `a` to `b`, unchanged).
+fn same_relations(a: &DataGraph, b: &DataGraph, kept: bool) -> bool {
     a.partner_smes == b.partner_smes
         && a.partner_missions == b.partner_missions
         && a.partner_mous == b.partner_mous
@@ -251,8 +252,7 @@ fn same_relations(a: &DataGraph, b: &DataGraph) -> bool {
         && a.practice_partners == b.practice_partners
         && a.practice_missions == b.practice_missions
         && a.roadmap_owners == b.roadmap_owners
-        && a.facets == b.facets
-        && a.sme_related == b.sme_related
+        && (kept || (a.facets == b.facets && a.sme_related == b.sme_related))
 }
 
 /// The pages and sections whose shortcodes show entities, with their sources, to be rendered

@@ -10,7 +10,7 @@
 //! each language with the entity as it shows it ([`super::overlays`]).
 
 use super::fast_render::{self, Edited, PublishFirst, update_api};
-use super::{Fallback, fall, select_entity_outputs, update_entity};
+use super::{Fallback, data, fall, render_shortcode_pages, select_entity_outputs};
 use super::{bodies, front_matter, overlays};
 use crate::Prepared;
 use crate::plan::{OutputOwner, PlannedOutput};
@@ -183,13 +183,30 @@ pub(super) fn edit_entity(
         }
         let link_urls = urls.get(i).ok_or_else(|| fall("the last build failed"))?;
         let edit = saved.in_language(language, root)?;
-        let (kind, index, changed, fields) = update_entity(language, link_urls, edit)?;
+        let (kind, index) = data::edited(&edit);
+        let changed = data::commit_edit(language, edit)?;
+        // The entity's own page shows its own values: it is served before the outputs that
+        // show the entity are looked for.
+        let own = language.plan.of(OutputOwner::Entity(kind, index));
+        let published = match (own, first.take()) {
+            (Some(own), Some(first)) => {
+                fast_render::publish_outputs(language, &[own], first)?;
+                own.path.clone()
+            }
+            _ => String::new(),
+        };
+        let fields = render_shortcode_pages(language, link_urls)?;
         let jobs = select_entity_outputs(language, &changed, kind, index, &fields);
-        let is_api = |o: &PlannedOutput| o.owner == OutputOwner::Api(kind);
-        let first = first.take();
-        for api in fast_render::render_selected(language, &jobs, minify, first, is_api, edited)? {
-            let text = update_api(language, api_items, (i, kind), index);
-            edited.updates.insert(api.path.clone(), text.into_bytes());
+        // Rendered again only when a page it may show changed with the pages' shortcodes.
+        let done = |o: &PlannedOutput| fields.is_empty() && o.path == published;
+        let apart = |o: &PlannedOutput| o.owner == OutputOwner::Api(kind) || done(o);
+        for output in fast_render::render_selected(language, &jobs, minify, None, apart, edited)? {
+            if !done(output) {
+                let text = update_api(language, api_items, (i, kind), index);
+                edited
+                    .updates
+                    .insert(output.path.clone(), text.into_bytes());
+            }
         }
         Ok::<(), Fallback>(())
     };

@@ -34,7 +34,10 @@
 //! reports it. The result is byte-identical to a full build: `tests/incremental.rs` checks this
 //! over random edit sequences. On a body, front-matter or data edit the edited file's own output
 //! is rendered and published first ([`Session::rebuild_publishing`]), then the lists and other
-//! outputs that show it.
+//! outputs that show it; on an entity edit, as soon as the entity's new values are made (the
+//! data graph is resolved again around the one record, reusing the facets, related SMEs and
+//! entity URLs of the last build), before the pages whose shortcodes show data are rendered and
+//! the outputs that show the entity are looked for.
 
 mod bodies;
 mod classify;
@@ -370,20 +373,6 @@ fn front_matter_edit<'b>(
         ))),
         changed => Ok(changed),
     }
-}
-
-/// The data-edit fast path for an entity file read again: puts the new record in `last`, renders
-/// the pages whose shortcodes show entities again; returns the entity, the values that changed
-/// and the changed body fields of those pages.
-fn update_entity(
-    last: &mut Prepared,
-    link_urls: &LinkUrls,
-    edit: data::DataEdit,
-) -> Result<(EntityKind, usize, ChangedValues, bodies::ChangedFields), Fallback> {
-    let (kind, index) = data::edited(&edit);
-    let changed = data::commit_edit(last, edit)?;
-    let fields = render_shortcode_pages(last, link_urls)?;
-    Ok((kind, index, changed, fields))
 }
 
 /// After a data edit: renders again, as body edits, the pages and sections whose shortcodes

@@ -79,6 +79,9 @@ pub struct DataGraph {
     /// Each SME's related SMEs, best first ([`super::related`]), and the SMEs that list each.
     pub sme_related: Vec<Vec<usize>>,
     pub sme_related_by: Vec<Vec<usize>>,
+    /// The URL of every entity page by the name a link gives it (`smes/<id>`), which links in
+    /// those fields resolve to.
+    pub entity_urls: std::collections::HashMap<String, String>,
 }
 
 /// `FacetKind` ordered for use as a map key.
@@ -200,7 +203,8 @@ pub fn resolve(
 /// One entity's file edited: the last graph, and which entity. An edit that changes which
 /// pictures the entity's Markdown shows is refused, as is one with errors: it needs a full build.
 pub struct Edited<'a> {
-    /// The graph before the edit; the HTML of the other entities is moved out of it.
+    /// The graph before the edit; the HTML of the other entities, the entity URLs and (when
+    /// they are kept) the facets and related SMEs are moved out of it.
     pub last: &'a mut DataGraph,
     pub kind: EntityKind,
     pub index: usize,
@@ -248,7 +252,7 @@ fn resolve_with(
     mut entities: Entities,
     (base, language): (&BaseUrl, &Language),
     pictures: std::sync::Arc<DataPictures>,
-    edited: Option<Edited<'_>>,
+    mut edited: Option<Edited<'_>>,
 ) -> Result<(DataGraph, Vec<Diagnostic>), Unresolved> {
     sort_by_id(&mut entities.partners);
     sort_by_id(&mut entities.smes);
@@ -270,14 +274,19 @@ fn resolve_with(
     // A field nested too deep is an error too, but only its field is left empty: the graph stays
     // whole, so that references to its entity are not reported as missing.
     let kept_facets = edited
-        .as_ref()
+        .as_mut()
         .filter(|edited| edited.same_facets)
         .map(|edited| {
-            let last = &edited.last;
-            let related = (last.sme_related.clone(), last.sme_related_by.clone());
-            (last.facets.clone(), related)
+            let last = &mut edited.last;
+            let related = std::mem::take(&mut last.sme_related);
+            let related = (related, std::mem::take(&mut last.sme_related_by));
+            (std::mem::take(&mut last.facets), related)
         });
-    let urls = entity_fields::entity_urls(&entities, base);
+    // An edit keeps every entity's id, so every URL.
+    let urls = match edited.as_mut() {
+        Some(edited) => std::mem::take(&mut edited.last.entity_urls),
+        None => entity_fields::entity_urls(&entities, base),
+    };
     let unresolved = failed
         .iter()
         .filter_map(|file| file.rsplit_once('.').map(|(name, _)| name.to_owned()))
@@ -302,6 +311,7 @@ fn resolve_with(
         ),
     };
     g.text_pictures = pictures;
+    g.entity_urls = urls;
     if pictures_changed {
         return Err(Unresolved {
             problems: errors,
