@@ -1003,6 +1003,27 @@ fn an_entity_edit_with_a_translation_is_taken_by_every_language_with_the_transla
 }
 
 #[test]
+fn a_translation_of_an_entity_whose_file_ends_in_yml_is_taken_alone() {
+    let site = copy_fixture("multilingual-site");
+    let smes = site.path().join("data/smes");
+    std::fs::rename(smes.join("alpha.yaml"), smes.join("alpha.yml")).unwrap();
+    let mut session = Session::new(BuildOptions::new(site.path()));
+    session.rebuild(&[]).expect("the fixture builds");
+    let rebuild = edit_and_rebuild(
+        site.path(),
+        &mut session,
+        "data/smes/alpha.fr.yaml",
+        |text| set_field(text, "looking_for", "[Agents]"),
+    );
+    assert!(rebuild.incremental, "{:?}", rebuild.fallback);
+    assert!(
+        rebuild
+            .reasons
+            .contains(&"/fr/smes/alpha/ (its data)".to_owned())
+    );
+}
+
+#[test]
 fn an_entity_translation_edit_re_renders_only_what_shows_it_in_its_language() {
     let rebuild = rebuild_after_edit("multilingual-site", "data/smes/alpha.fr.yaml", |text| {
         set_field(text, "looking_for", "[Revendeurs]")

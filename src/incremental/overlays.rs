@@ -2,9 +2,9 @@
 //! shows an entity with its translation laid over it (`data/smes/x.fr.yaml` over
 //! `data/smes/x.yaml`, see [`crate::source::languages::overlay`]).
 //!
-//! [`EntityFileEdit::read`] re-reads the entity's own file, whichever of the two was saved; an
-//! edit of the entity's own file reaches every language, an edit of a translation its own
-//! language alone ([`EntityFileEdit::reaches`]). [`EntityFileEdit::in_language`] makes the edit
+//! [`EntityFileEdit::read`] re-reads the entity's own file (`x.yaml` or `x.yml`, whichever the
+//! last build read), whether it or a translation was saved; an edit of the entity's own file
+//! reaches every language, an edit of a translation its own language alone ([`EntityFileEdit::reaches`]). [`EntityFileEdit::in_language`] makes the edit
 //! as one language shows it: its translation read again and laid over the record with the
 //! checks of a full load (fields that can be translated, photos that the original has). A
 //! translation that is new or was deleted changes which entities a language translates, which
@@ -46,7 +46,7 @@ impl EntityFileEdit {
                         "data/{saved} has a problem a full build reports"
                     )));
                 }
-                (original, Some(code.to_owned()))
+                (entity_file(last, original), Some(code.to_owned()))
             }
             None => (saved.to_owned(), None),
         };
@@ -105,6 +105,20 @@ impl EntityFileEdit {
         }
         data::edit_of(language, &self.original, translated)
     }
+}
+
+/// The file of the entity that `smes/x.yaml` (or `.yml`) names, as the last build read it;
+/// `original` itself when there is no such entity.
+fn entity_file(last: &Prepared, original: String) -> String {
+    let graph = &last.site.graph;
+    let file = data::entity_kind(&original).and_then(|kind| {
+        let name = original.split_once('/')?.1;
+        let id = (name.strip_suffix(".yaml")).or_else(|| name.strip_suffix(".yml"))?;
+        let index = graph.find(kind, id)?;
+        let file = graph.source(kind, index).file.strip_prefix("data").ok()?;
+        Some(file.to_str()?.replace('\\', "/"))
+    });
+    file.unwrap_or(original)
 }
 
 /// The translation laid over entity `index` of `kind`, if any.
