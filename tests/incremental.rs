@@ -1156,6 +1156,37 @@ fn a_kpi_edit_reaches_every_language_and_its_translation_its_own() {
             "/fi/results/ (shows data/kpis.yaml)"
         ]
     );
+    // Each language's outputs are served as soon as they are rendered, the default's first.
+    let kpis = site.path().join("data/kpis.yaml");
+    std::fs::write(&kpis, set_field(&read(&kpis), "label", "SMEs seen")).unwrap();
+    let mut published = Vec::new();
+    let rebuild = session
+        .rebuild_publishing(&[PathBuf::from("data/kpis.yaml")], &mut |ahead| {
+            let mut paths: Vec<String> = ahead.keys().cloned().collect();
+            paths.sort();
+            published.push(paths);
+        })
+        .unwrap();
+    assert!(rebuild.incremental, "{:?}", rebuild.fallback);
+    assert_eq!(
+        published,
+        [
+            ["results/index.html"],
+            ["fr/results/index.html"],
+            ["fi/results/index.html"]
+        ]
+    );
+    // The French label is the translation's: the French page stays the same.
+    assert_eq!(
+        rebuild.changed,
+        ["fi/results/index.html", "results/index.html"]
+    );
+    assert_same(
+        "published",
+        0,
+        session.files(),
+        &full_build(&BuildOptions::new(site.path())).unwrap(),
+    );
     let rebuild = edit_and_rebuild(site.path(), &mut session, "data/kpis.fr.yaml", |text| {
         set_field(text, "label", "PME rencontrées")
     });

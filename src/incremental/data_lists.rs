@@ -12,11 +12,12 @@
 //! [`select_outputs`] picks the outputs whose templates read that key of `data` (or `data`
 //! whole) or call the chart drawn from it ([`crate::render::reads`]), each with the reason, and
 //! the body path those that show a changed field of a page whose shortcodes changed. The list
-//! itself reaches every language, a translation its own language alone.
+//! itself reaches every language, a translation its own language alone; each language's
+//! outputs are published as soon as they are rendered, the default language's first.
 
 use super::bodies;
-use super::fast_render::{self, Edited};
-use super::{Fallback, Selected, fall};
+use super::fast_render::{self, Edited, PublishFirst};
+use super::{Fallback, Files, Selected, fall};
 use crate::Prepared;
 use crate::render::reads::TemplateReads;
 use crate::render::{SiteValues, entity_values, replace_field};
@@ -65,15 +66,18 @@ impl DataList {
 }
 
 /// The path for `data/<rel>`, which holds or translates `list`, in each language it reaches
-/// (`link_urls` has each language's link targets, the default language's first), into `edited`.
+/// (`link_urls` has each language's link targets, the default language's first), into `edited`;
+/// each language's outputs are published through `first` as soon as they are rendered.
 pub(super) fn edit(
     last: &mut Prepared,
     link_urls: &[LinkUrls],
     root: &SiteRoot,
     (rel, list): (&str, DataList),
-    minify: bool,
+    first: PublishFirst<'_, '_>,
     edited: &mut Edited,
 ) -> Result<(), Fallback> {
+    let minify = first.0.0;
+    let mut first = Some(first);
     let code = match split_language(rel) {
         Some((_, code)) if last.further.iter().any(|l| l.site.language.code == code) => Some(code),
         Some(_) => {
@@ -91,22 +95,33 @@ pub(super) fn edit(
     };
     if code.is_none() {
         edit_language(last, urls(0)?, parsed.clone(), (rel, list), minify, edited)?;
+        publish_updates(&mut first, edited);
     }
     for (i, language) in last.further.iter_mut().enumerate() {
         if code.is_some_and(|code| code != language.site.language.code) {
             continue;
         }
         let translated = in_language(language, root, &original, &parsed, list)?;
-        edit_language(
-            language,
-            urls(i + 1)?,
-            translated,
-            (rel, list),
-            minify,
-            edited,
-        )?;
+        let urls = urls(i + 1)?;
+        edit_language(language, urls, translated, (rel, list), minify, edited)?;
+        publish_updates(&mut first, edited);
     }
     Ok(())
+}
+
+/// Moves the outputs rendered so far from `edited` into the files served (noting what they
+/// replace) and publishes them, with `first`.
+fn publish_updates(first: &mut Option<PublishFirst<'_, '_>>, edited: &mut Edited) {
+    let Some(((_, files, published), publish)) = first.as_mut() else {
+        return;
+    };
+    let mut ahead = Files::new();
+    for (path, bytes) in std::mem::take(&mut edited.updates) {
+        let bytes = Arc::new(bytes);
+        ahead.insert(path.clone(), Arc::clone(&bytes));
+        published.push((path.clone(), files.insert(path, bytes)));
+    }
+    publish(&ahead);
 }
 
 /// The list `parsed` put in `language` and the outputs that show it rendered again.

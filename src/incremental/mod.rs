@@ -37,7 +37,8 @@
 //! outputs that show it; on an entity edit, as soon as the entity's new values are made (the
 //! data graph is resolved again around the one record, reusing the facets, related SMEs and
 //! entity URLs of the last build), before the pages whose shortcodes show data are rendered and
-//! the outputs that show the entity are looked for.
+//! the outputs that show the entity are looked for. On a KPI or roadmap edit, each language's
+//! outputs are published as soon as they are rendered.
 
 mod bodies;
 mod classify;
@@ -287,7 +288,11 @@ impl Session {
                 return Err(fall(format!("data/{rel} changed with other files")));
             }
             let urls = &self.link_urls[..];
-            data_lists::edit(last, urls, &root, (rel, *list), minify, &mut edited)?;
+            let first = (
+                (minify, &mut self.files, &mut self.published_first),
+                publish,
+            );
+            data_lists::edit(last, urls, &root, (rel, *list), first, &mut edited)?;
         } else if !data.is_empty() {
             if !(bodies.is_empty() && templates.is_empty() && data.len() == 1) {
                 return Err(fall("a data file changed with other files"));
