@@ -184,19 +184,26 @@ fn random_data_or_file_edit(
         9 => "data/smes/echo.yaml",
         10 => "data/kpis.yaml",
         11 => "data/roadmap.yaml",
+        12 => "data/smes/alpha.yaml",
+        13 => "data/smes/alpha.fr.yaml",
+        14 => "data/kpis.fr.yaml",
         _ => return None,
     };
     let rel = PathBuf::from(rel);
     let path = root.join(&rel);
     let before = std::fs::read(&path).ok();
     let exists = before.is_some();
-    if !exists && !rel.ends_with("extra.md") && !rel.ends_with("extra.yaml") {
+    // A translation of the KPIs comes and goes in a site with French.
+    let comes_and_goes = rel.ends_with("kpis.fr.yaml")
+        && std::fs::read_to_string(root.join("site.yaml")).is_ok_and(|s| s.contains("code: fr"));
+    let comes_and_goes = comes_and_goes || rel.file_stem().is_some_and(|s| s == "extra");
+    if !exists && !comes_and_goes {
         return None;
     }
     let text = String::from_utf8_lossy(before.as_deref().unwrap_or_default()).into_owned();
     let phrase = format!("{} {}", words[0], words[1]);
     let edited = match (rel.extension().and_then(|e| e.to_str()), rng.below(4)) {
-        (_, 0) if rel.file_stem().is_some_and(|s| s == "extra") && exists => {
+        (_, 0) if comes_and_goes && exists => {
             std::fs::remove_file(&path).unwrap();
             return Some((rel, before));
         }
@@ -207,6 +214,9 @@ fn random_data_or_file_edit(
                 1 + rng.below(9),
                 words[2]
             )
+        }
+        (Some("yaml"), _) if !exists && rel.ends_with("kpis.fr.yaml") => {
+            format!("- id: smes-reached\n  label: PME {phrase}\n")
         }
         (Some("yaml"), _) if !exists => {
             let beamworks = std::fs::read_to_string(root.join("data/smes/beamworks.yaml")).ok()?;
@@ -219,7 +229,11 @@ fn random_data_or_file_edit(
             &format!("2021-0{}-1{}", 1 + rng.below(9), rng.below(10)),
         ),
         (Some("md"), _) => set_field(&text, "tags", &format!("[{}, {}]", words[2], words[3])),
-        (Some("yaml"), _) if rel.starts_with("data/kpis.yaml") => {
+        (Some("yaml"), _) if rel.ends_with("alpha.fr.yaml") => match rng.below(2) {
+            0 => set_field(&text, "offer", &format!("Nous offrons **{phrase}**.")),
+            _ => set_field(&text, "looking_for", &format!("[{}]", words[2])),
+        },
+        (Some("yaml"), _) if rel.starts_with("data/kpis.yaml") || rel.ends_with("kpis.fr.yaml") => {
             set_field(&text, "label", &format!("Edited {phrase}"))
         }
         (Some("yaml"), _) if rel.starts_with("data/roadmap.yaml") => {
@@ -267,7 +281,25 @@ fn random_edits(
     minify: bool,
     seed: u64,
 ) -> std::collections::BTreeMap<String, usize> {
-    let site = copy_fixture(fixture);
+    random_edits_of(
+        copy_fixture(fixture),
+        fixture,
+        pages,
+        extra,
+        (cachebust, minify),
+        seed,
+    )
+}
+
+/// [`random_edits`] on `site`, a copy of `fixture` that may have more files.
+fn random_edits_of(
+    site: tempfile::TempDir,
+    fixture: &str,
+    pages: &[&str],
+    extra: &[&str],
+    (cachebust, minify): (bool, bool),
+    seed: u64,
+) -> std::collections::BTreeMap<String, usize> {
     std::fs::create_dir_all(site.path().join("static/css")).unwrap();
     std::fs::write(
         site.path().join("static/css/style.css"),
@@ -335,7 +367,11 @@ fn path_taken(rebuild: &Rebuild, changed: &Path) -> String {
         let reason = rebuild.fallback.as_deref().unwrap_or("unknown change");
         return format!("full: {reason}");
     }
-    if changed.starts_with("data/kpis.yaml") || changed.starts_with("data/roadmap.yaml") {
+    let name = changed
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    if name.starts_with("kpis.") || name.starts_with("roadmap.") {
         return "kpis or roadmap".to_owned();
     }
     let own = [
@@ -947,20 +983,248 @@ fn an_entity_edit_without_translations_is_taken_by_every_language() {
             rebuild.reasons
         );
     }
-    // An entity with a translation (`alpha.fr.yaml`) takes the full path.
+}
+
+#[test]
+fn an_entity_edit_with_a_translation_is_taken_by_every_language_with_the_translation_laid_over() {
     let rebuild = rebuild_after_edit("multilingual-site", "data/smes/alpha.yaml", |text| {
         set_field(text, "name", "Alpha Optics")
     });
+    assert!(rebuild.incremental, "{:?}", rebuild.fallback);
+    for language in ["", "/fr", "/fi"] {
+        let reason = format!("{language}/smes/alpha/ (its data)");
+        assert!(rebuild.reasons.contains(&reason), "{:?}", rebuild.reasons);
+    }
+    // A field the translation gives is the translation's in French.
+    let rebuild = rebuild_after_edit("multilingual-site", "data/smes/alpha.yaml", |text| {
+        set_field(text, "looking_for", "[Resellers]")
+    });
+    assert!(rebuild.incremental, "{:?}", rebuild.fallback);
+}
+
+#[test]
+fn a_translation_of_an_entity_whose_file_ends_in_yml_is_taken_alone() {
+    let site = copy_fixture("multilingual-site");
+    let smes = site.path().join("data/smes");
+    std::fs::rename(smes.join("alpha.yaml"), smes.join("alpha.yml")).unwrap();
+    let mut session = Session::new(BuildOptions::new(site.path()));
+    session.rebuild(&[]).expect("the fixture builds");
+    let rebuild = edit_and_rebuild(
+        site.path(),
+        &mut session,
+        "data/smes/alpha.fr.yaml",
+        |text| set_field(text, "looking_for", "[Agents]"),
+    );
+    assert!(rebuild.incremental, "{:?}", rebuild.fallback);
+    assert!(
+        rebuild
+            .reasons
+            .contains(&"/fr/smes/alpha/ (its data)".to_owned())
+    );
+}
+
+#[test]
+fn an_entity_translation_edit_re_renders_only_what_shows_it_in_its_language() {
+    let rebuild = rebuild_after_edit("multilingual-site", "data/smes/alpha.fr.yaml", |text| {
+        set_field(text, "looking_for", "[Revendeurs]")
+    });
+    assert!(rebuild.incremental, "{:?}", rebuild.fallback);
+    assert!(
+        rebuild.reasons.iter().all(|r| r.starts_with("/fr/")),
+        "{:?}",
+        rebuild.reasons
+    );
+    for reason in [
+        "/fr/smes/alpha/ (its data)",
+        "/fr/api/v1/smes.json (lists smes/alpha)",
+    ] {
+        assert!(
+            rebuild.reasons.contains(&reason.to_owned()),
+            "{reason} not in {:?}",
+            rebuild.reasons
+        );
+    }
+    assert!(
+        rebuild
+            .changed
+            .contains(&"fr/smes/alpha/index.html".to_owned()),
+        "{:?}",
+        rebuild.changed
+    );
+    // The French page is served first, alone.
+    let site = copy_fixture("multilingual-site");
+    let mut session = Session::new(BuildOptions::new(site.path()));
+    session.rebuild(&[]).expect("the fixture builds");
+    let overlay = site.path().join("data/smes/alpha.fr.yaml");
+    std::fs::write(
+        &overlay,
+        set_field(&read(&overlay), "looking_for", "[Agents]"),
+    )
+    .unwrap();
+    let mut published = Vec::new();
+    let changed = [PathBuf::from("data/smes/alpha.fr.yaml")];
+    let rebuild = session
+        .rebuild_publishing(&changed, &mut |ahead| {
+            let page = ahead.get("fr/smes/alpha/index.html");
+            let shows = page.is_some_and(|p| String::from_utf8_lossy(p).contains("Agents"));
+            published.push((ahead.len(), shows));
+        })
+        .unwrap();
+    assert!(rebuild.incremental, "{:?}", rebuild.fallback);
+    assert_eq!(published, [(1, true)]);
+    // A field that a translation cannot change is an error a full build reports.
+    let before = read(&overlay);
+    std::fs::write(&overlay, format!("{before}country: FR\n")).unwrap();
+    assert!(
+        session
+            .rebuild(&[PathBuf::from("data/smes/alpha.fr.yaml")])
+            .is_err()
+    );
+    std::fs::write(&overlay, before).unwrap();
+    session.rebuild(&[]).expect("the fixture builds again");
+    // A new translation takes the full path.
+    let overlay = site.path().join("data/partners/nordlight.fr.yaml");
+    std::fs::write(&overlay, "summary: Une grappe.\n").unwrap();
+    let rebuild = (session.rebuild(&[PathBuf::from("data/partners/nordlight.fr.yaml")]))
+        .expect("the full path takes a new translation");
     assert_eq!(
         rebuild.fallback.as_deref(),
-        Some("data/smes/alpha.yaml is translated into Français")
+        Some("data/partners/nordlight.fr.yaml is a new translation")
+    );
+}
+
+/// A copy of the multilingual fixture with KPIs, a French translation of one, and a page whose
+/// template shows them (`data.kpis`) and draws their chart.
+fn multilingual_site_with_kpis() -> tempfile::TempDir {
+    let site = copy_fixture("multilingual-site");
+    let root = site.path();
+    let kpis = read(&fixture("data-site").join("data/kpis.yaml"));
+    std::fs::write(root.join("data/kpis.yaml"), kpis).unwrap();
+    std::fs::write(
+        root.join("data/kpis.fr.yaml"),
+        "- id: smes-reached\n  label: PME touchées\n  unit: PME\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(
+        root.join("templates/results.html"),
+        "{% extends \"base.html\" %}\n{% block content %}{{ kpi_chart() }}<ul>{% for k in data.kpis %}<li>{{ k.label }}</li>{% endfor %}</ul>{% endblock content %}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("content/results.md"),
+        "---\ntitle: Results\ntemplate: results.html\n---\nFigures.\n",
+    )
+    .unwrap();
+    site
+}
+
+/// Edits `rel` of `site` with `edit`, rebuilds `session`, checks the result against a full
+/// build and returns the rebuild.
+fn edit_and_rebuild(
+    site: &Path,
+    session: &mut Session,
+    rel: &str,
+    edit: impl Fn(&str) -> String,
+) -> Rebuild {
+    let path = site.join(rel);
+    std::fs::write(
+        &path,
+        edit(&std::fs::read_to_string(&path).unwrap_or_default()),
+    )
+    .unwrap();
+    let rebuild = session.rebuild(&[PathBuf::from(rel)]).unwrap();
+    let full = full_build(&BuildOptions::new(site)).unwrap();
+    assert_same(rel, 0, session.files(), &full);
+    rebuild
+}
+
+#[test]
+fn a_kpi_edit_reaches_every_language_and_its_translation_its_own() {
+    let site = multilingual_site_with_kpis();
+    let mut session = Session::new(BuildOptions::new(site.path()));
+    session.rebuild(&[]).expect("the site builds");
+    let rebuild = edit_and_rebuild(site.path(), &mut session, "data/kpis.yaml", |text| {
+        set_field(text, "label", "SMEs met")
+    });
+    assert!(rebuild.incremental, "{:?}", rebuild.fallback);
+    assert_eq!(
+        rebuild.reasons,
+        [
+            "/results/ (shows data/kpis.yaml)",
+            "/fr/results/ (shows data/kpis.yaml)",
+            "/fi/results/ (shows data/kpis.yaml)"
+        ]
+    );
+    // Each language's outputs are served as soon as they are rendered, the default's first.
+    let kpis = site.path().join("data/kpis.yaml");
+    std::fs::write(&kpis, set_field(&read(&kpis), "label", "SMEs seen")).unwrap();
+    let mut published = Vec::new();
+    let rebuild = session
+        .rebuild_publishing(&[PathBuf::from("data/kpis.yaml")], &mut |ahead| {
+            let mut paths: Vec<String> = ahead.keys().cloned().collect();
+            paths.sort();
+            published.push(paths);
+        })
+        .unwrap();
+    assert!(rebuild.incremental, "{:?}", rebuild.fallback);
+    assert_eq!(
+        published,
+        [
+            ["results/index.html"],
+            ["fr/results/index.html"],
+            ["fi/results/index.html"]
+        ]
+    );
+    // The French label is the translation's: the French page stays the same.
+    assert_eq!(
+        rebuild.changed,
+        ["fi/results/index.html", "results/index.html"]
+    );
+    assert_same(
+        "published",
+        0,
+        session.files(),
+        &full_build(&BuildOptions::new(site.path())).unwrap(),
+    );
+    let rebuild = edit_and_rebuild(site.path(), &mut session, "data/kpis.fr.yaml", |text| {
+        set_field(text, "label", "PME rencontrées")
+    });
+    assert!(rebuild.incremental, "{:?}", rebuild.fallback);
+    assert_eq!(rebuild.reasons, ["/fr/results/ (shows data/kpis.fr.yaml)"]);
+    assert_eq!(rebuild.changed, ["fr/results/index.html"]);
+    // A translation deleted, then written again: its items fall back to English and back.
+    std::fs::remove_file(site.path().join("data/kpis.fr.yaml")).unwrap();
+    let rebuild = session
+        .rebuild(&[PathBuf::from("data/kpis.fr.yaml")])
+        .unwrap();
+    assert!(rebuild.incremental, "{:?}", rebuild.fallback);
+    assert_same(
+        "deleted",
+        0,
+        session.files(),
+        &full_build(&BuildOptions::new(site.path())).unwrap(),
+    );
+    let rebuild = edit_and_rebuild(site.path(), &mut session, "data/kpis.fr.yaml", |_| {
+        "- id: smes-represented\n  unit: PME\n".to_owned()
+    });
+    assert!(rebuild.incremental, "{:?}", rebuild.fallback);
+    // A field a translation cannot change is an error a full build reports.
+    let path = site.path().join("data/kpis.fr.yaml");
+    std::fs::write(&path, "- id: smes-reached\n  target: 3\n").unwrap();
+    assert!(
+        session
+            .rebuild(&[PathBuf::from("data/kpis.fr.yaml")])
+            .is_err()
     );
 }
 
 #[test]
 fn random_edits_of_a_site_in_three_languages() {
-    for seed in [5, 23] {
-        random_edits(
+    let mut paths = std::collections::BTreeMap::new();
+    for seed in [5, 23, 61] {
+        let taken = random_edits_of(
+            multilingual_site_with_kpis(),
             "multilingual-site",
             &[
                 "about.md",
@@ -976,10 +1240,15 @@ fn random_edits_of_a_site_in_three_languages() {
                 "A footnote.[^n]\n\n[^n]: The note.",
                 "Back [home](@/_index.md).",
             ],
-            true,
-            false,
+            (true, false),
             seed,
         );
+        for (path, count) in taken {
+            *paths.entry(path).or_insert(0) += count;
+        }
+    }
+    for path in ["kpis or roadmap", "its data"] {
+        assert!(paths.contains_key(path), "no edit took {path:?}: {paths:?}");
     }
 }
 

@@ -1,7 +1,8 @@
 //! The data-edit fast path: one entity file (`data/smes/x.yaml`, a partner, mission or practice)
 //! changed, keeping its id, its references and its facet values.
 //!
-//! One function per phase: [`read_edit`] re-reads and checks the file as a full load does;
+//! One function per phase: [`parse_file`] re-reads and checks the file as a full load does
+//! ([`super::overlays`] lays a language's translation over it), [`edit_of`] finds the entity;
 //! [`commit_edit`] resolves the data again with the new record (rendering only its Markdown:
 //! [`crate::site::entities::resolve_edit`]) and keeps it only when every relation of the graph
 //! (references both ways, facets and who has them) is unchanged, no warning appears and every
@@ -50,8 +51,8 @@ pub fn entity_kind(rel: &str) -> Option<EntityKind> {
         .find(|kind| kind.dir() == folder)
 }
 
-/// Reads `data/<rel>` and parses it with the checks of a full load, which must find no problem.
-pub(super) fn parse_file(root: &SiteRoot, rel: &str) -> Result<Entities, Fallback> {
+/// Reads `data/<rel>` through the same rule as a full load (nothing outside the site).
+pub(super) fn read_file(root: &SiteRoot, rel: &str) -> Result<DataFile, Fallback> {
     let file = Path::new("data").join(rel);
     let text = root
         .read(&file)
@@ -62,9 +63,15 @@ pub(super) fn parse_file(root: &SiteRoot, rel: &str) -> Result<Entities, Fallbac
                 "data/{rel} is new, was deleted or could not be read"
             ))
         })?;
+    Ok(DataFile { file, text })
+}
+
+/// Reads `data/<rel>` and parses it with the checks of a full load, which must find no problem.
+pub(super) fn parse_file(root: &SiteRoot, rel: &str) -> Result<Entities, Fallback> {
+    let source = read_file(root, rel)?;
     let mut parsed = Entities::default();
     let mut problems = Vec::new();
-    data::add_file(&mut parsed, rel, DataFile { file, text }, &mut problems);
+    data::add_file(&mut parsed, rel, source, &mut problems);
     if !problems.is_empty() {
         return Err(fall(format!(
             "data/{rel} has a problem a full build reports"
@@ -73,18 +80,12 @@ pub(super) fn parse_file(root: &SiteRoot, rel: &str) -> Result<Entities, Fallbac
     Ok(parsed)
 }
 
-/// Reads `data/<rel>` and parses it with the checks of a full load; the entity must exist.
-pub fn read_edit(last: &Prepared, root: &SiteRoot, rel: &str) -> Result<DataEdit, Fallback> {
+/// The edit of the entity file `data/<rel>` into `parsed` (the file read as `last`'s language
+/// shows it); the entity must exist, with the same publication dates.
+pub(super) fn edit_of(last: &Prepared, rel: &str, parsed: Entities) -> Result<DataEdit, Fallback> {
     let kind = entity_kind(rel).ok_or_else(|| fall(format!("data/{rel} changed")))?;
-    let parsed = parse_file(root, rel)?;
     let graph = &last.site.graph;
-    let id = match kind {
-        EntityKind::Partner => parsed.partners.first().map(|e| e.id.as_str()),
-        EntityKind::Sme => parsed.smes.first().map(|e| e.id.as_str()),
-        EntityKind::Mission => parsed.missions.first().map(|e| e.id.as_str()),
-        EntityKind::Practice => parsed.practices.first().map(|e| e.id.as_str()),
-    };
-    let index = id
+    let index = first_id(&parsed, kind)
         .and_then(|id| graph.find(kind, id))
         .filter(|&i| graph.source(kind, i).file == Path::new("data").join(rel))
         .ok_or_else(|| fall(format!("data/{rel} is new")))?;
@@ -96,6 +97,16 @@ pub fn read_edit(last: &Prepared, root: &SiteRoot, rel: &str) -> Result<DataEdit
         index,
         parsed,
     })
+}
+
+/// The id of the entity of `kind` that an entity file holds.
+pub(super) fn first_id(parsed: &Entities, kind: EntityKind) -> Option<&str> {
+    match kind {
+        EntityKind::Partner => parsed.partners.first().map(|e| e.id.as_str()),
+        EntityKind::Sme => parsed.smes.first().map(|e| e.id.as_str()),
+        EntityKind::Mission => parsed.missions.first().map(|e| e.id.as_str()),
+        EntityKind::Practice => parsed.practices.first().map(|e| e.id.as_str()),
+    }
 }
 
 /// The publication window of entity `index` of `kind`.
@@ -163,7 +174,7 @@ pub fn commit_edit(last: &mut Prepared, edit: DataEdit) -> Result<ChangedValues,
             "the edit of {name} changes which pictures it shows"
         )));
     }
-    if !same_relations(&site.graph, &graph) {
+    if !same_relations(&site.graph, &graph, same_facets) {
         return Err(fall(format!(
             "the edit of {name} changes a reference or a facet"
         )));
@@ -200,7 +211,7 @@ fn swap_in<T: NamesFacets>(
 ) -> Option<bool> {
     let slot = list.get_mut(index)?;
     let old = std::mem::replace(slot, new?);
-    // The window is unchanged (checked by [`read_edit`]), and so is the publication.
+    // The window is unchanged (checked by [`edit_of`]), and so is the publication.
     slot.publication = old.publication;
     Some(old.record.same_facet_names(&slot.record))
 }
@@ -224,8 +235,9 @@ fn picture_files(graph: &DataGraph, kind: EntityKind, index: usize) -> Vec<&str>
     }
 }
 
-/// Whether two graphs relate the same entities to each other and to the same facets.
-fn same_relations(a: &DataGraph, b: &DataGraph) -> bool {
+/// Whether two graphs relate the same entities to each other and to the same facets (`kept`:
+/// the facets and related SMEs were moved from `a` to `b`, unchanged).
+fn same_relations(a: &DataGraph, b: &DataGraph, kept: bool) -> bool {
     a.partner_smes == b.partner_smes
         && a.partner_missions == b.partner_missions
         && a.partner_mous == b.partner_mous
@@ -240,8 +252,7 @@ fn same_relations(a: &DataGraph, b: &DataGraph) -> bool {
         && a.practice_partners == b.practice_partners
         && a.practice_missions == b.practice_missions
         && a.roadmap_owners == b.roadmap_owners
-        && a.facets == b.facets
-        && a.sme_related == b.sme_related
+        && (kept || (a.facets == b.facets && a.sme_related == b.sme_related))
 }
 
 /// The pages and sections whose shortcodes show entities, with their sources, to be rendered

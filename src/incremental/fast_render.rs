@@ -1,6 +1,6 @@
 //! Rendering on the fast paths: the outputs a fast path selected, minified as a full build
 //! does ([`render_jobs`]); the edited file's own outputs first, published at once
-//! ([`publish_own_first`]); both with the reasons, in [`render_selected`]; and the API file of
+//! ([`publish_own_first`], [`publish_outputs`]); both with the reasons, in [`render_selected`]; and the API file of
 //! an edited kind from its kept items ([`update_api`]).
 
 use super::{Fallback, Files, Published, Selected, fall};
@@ -97,6 +97,17 @@ fn publish_own_first<'p>(
         return Ok(rest.into_iter().map(|s| s.output).collect());
     }
     let own: Vec<&PlannedOutput> = own.into_iter().map(|s| s.output).collect();
+    publish_outputs(last, &own, ((minify, files, published), publish))?;
+    Ok(rest.into_iter().map(|s| s.output).collect())
+}
+
+/// Renders `outputs`, puts them in the files served (noting what they replace) and calls the
+/// publishing call of `first` with them at once.
+pub(super) fn publish_outputs(
+    last: &Prepared,
+    outputs: &[&PlannedOutput],
+    ((minify, files, published), publish): PublishFirst<'_, '_>,
+) -> Result<(), Fallback> {
     let values = &last.values;
     let mut ahead = Files::new();
     for (path, bytes) in render_jobs(
@@ -104,7 +115,7 @@ fn publish_own_first<'p>(
         &last.plan,
         &last.templates,
         values,
-        &own,
+        outputs,
         minify,
     )? {
         let bytes = Arc::new(bytes);
@@ -113,7 +124,7 @@ fn publish_own_first<'p>(
         published.push((path, replaced));
     }
     publish(&ahead);
-    Ok(rest.into_iter().map(|s| s.output).collect())
+    Ok(())
 }
 
 /// Renders `jobs` (minified as a full build does).

@@ -5,12 +5,13 @@
 //! are. A translation that is new (its language showed the original until now) takes the full
 //! path. An original's front matter reaches every language (a translation inherits its date,
 //! weight, template and terms): each takes the front-matter path of [`super::front_matter`]; a
-//! translation's reaches its own language alone. An entity edit is taken by every language, on
-//! the data path of [`super::data`], when no language shows the entity with its translation.
+//! translation's reaches its own language alone. An entity file's edit is taken by every
+//! language, a translation's (`smes/x.fr.yaml`) by its own, on the data path of [`super::data`],
+//! each language with the entity as it shows it ([`super::overlays`]).
 
 use super::fast_render::{self, Edited, PublishFirst, update_api};
-use super::{Fallback, fall, select_entity_outputs, update_entity};
-use super::{bodies, front_matter};
+use super::{Fallback, data, fall, render_shortcode_pages, select_entity_outputs};
+use super::{bodies, front_matter, overlays};
 use crate::Prepared;
 use crate::plan::{OutputOwner, PlannedOutput};
 use crate::site::{EntityKind, LinkUrls, Site};
@@ -162,10 +163,9 @@ pub(super) type EntityEditState<'a> = (
     &'a mut HashMap<(usize, EntityKind), Vec<String>>,
 );
 
-/// Takes the edit of the entity file `data/<rel>` in every language of `last` (the default
-/// language's own outputs published first, through `first`), or the reason for the full path:
-/// a language that shows the entity with its translation (`x.fr.yaml`) needs that file applied
-/// again, which only a full load does.
+/// Takes the edit of the entity file `data/<rel>` in every language of `last`, or of its
+/// translation (`smes/x.fr.yaml`) in that translation's language ([`overlays`]); the first
+/// language that takes it publishes the entity's own outputs first, through `first`.
 pub(super) fn edit_entity(
     last: &mut Prepared,
     (urls, api_items): EntityEditState,
@@ -174,33 +174,45 @@ pub(super) fn edit_entity(
     first: PublishFirst,
     edited: &mut Edited,
 ) -> Result<(), Fallback> {
-    let file = rel
-        .strip_suffix(".yml")
-        .map_or_else(|| rel.to_owned(), |stem| format!("{stem}.yaml"));
-    if let Some(language) =
-        (last.further.iter()).find(|l| !l.site.language.fallback_entities.contains(&file))
-    {
-        return Err(fall(format!(
-            "data/{rel} is translated into {}",
-            language.site.language.name
-        )));
-    }
+    let saved = overlays::EntityFileEdit::read(last, root, rel)?;
     let minify = first.0.0;
     let mut first = Some(first);
-    let mut take = |language: &mut Prepared, i: usize, first| {
+    let mut take = |language: &mut Prepared, i: usize, first: &mut Option<PublishFirst>| {
+        if !saved.reaches(language) {
+            return Ok(());
+        }
         let link_urls = urls.get(i).ok_or_else(|| fall("the last build failed"))?;
-        let (kind, index, changed, fields) = update_entity(language, link_urls, root, rel)?;
+        let edit = saved.in_language(language, root)?;
+        let (kind, index) = data::edited(&edit);
+        let changed = data::commit_edit(language, edit)?;
+        // The entity's own page shows its own values: it is served before the outputs that
+        // show the entity are looked for.
+        let own = language.plan.of(OutputOwner::Entity(kind, index));
+        let published = match (own, first.take()) {
+            (Some(own), Some(first)) => {
+                fast_render::publish_outputs(language, &[own], first)?;
+                own.path.clone()
+            }
+            _ => String::new(),
+        };
+        let fields = render_shortcode_pages(language, link_urls)?;
         let jobs = select_entity_outputs(language, &changed, kind, index, &fields);
-        let is_api = |o: &PlannedOutput| o.owner == OutputOwner::Api(kind);
-        for api in fast_render::render_selected(language, &jobs, minify, first, is_api, edited)? {
-            let text = update_api(language, api_items, (i, kind), index);
-            edited.updates.insert(api.path.clone(), text.into_bytes());
+        // Rendered again only when a page it may show changed with the pages' shortcodes.
+        let done = |o: &PlannedOutput| fields.is_empty() && o.path == published;
+        let apart = |o: &PlannedOutput| o.owner == OutputOwner::Api(kind) || done(o);
+        for output in fast_render::render_selected(language, &jobs, minify, None, apart, edited)? {
+            if !done(output) {
+                let text = update_api(language, api_items, (i, kind), index);
+                edited
+                    .updates
+                    .insert(output.path.clone(), text.into_bytes());
+            }
         }
         Ok::<(), Fallback>(())
     };
-    take(last, 0, first.take())?;
+    take(last, 0, &mut first)?;
     for (i, language) in last.further.iter_mut().enumerate() {
-        take(language, i + 1, None)?;
+        take(language, i + 1, &mut first)?;
     }
     Ok(())
 }

@@ -21,16 +21,24 @@
 //!
 //! In a site with several languages ([`languages`]), a body edit is taken by each language that
 //! shows the file, an original's front matter by every language (a translation inherits from
-//! it), a translation's by its own, and an entity file that no language translates (no
-//! `x.fr.yaml` overlay) by every language; other edits take the full path there. Anything else (a new
-//! or deleted file, a section's front matter, other data files, shortcode templates, `site.yaml`, a
-//! link that breaks) takes the full path, which is the same pipeline as `pimap build`, with the
+//! it), a translation's by its own; an entity file by every language, each with its own
+//! translation (`x.fr.yaml`) laid over it again, and a translation of an entity by its own
+//! language alone ([`overlays`]); the KPIs or the roadmap by every language, and their
+//! translation (`kpis.fr.yaml`, also a new or deleted one) by its own. Template and static file
+//! edits take the full path there. Anything else (a new or deleted file, a new or deleted entity
+//! translation, a section's front matter, other data files and `labels.fr.yaml`, shortcode
+//! templates, `site.yaml`, a link that breaks) takes the full path, which is the same pipeline as
+//! `pimap build`, with the
 //! reason stated in [`Rebuild::fallback`]. Every re-read goes through the same rule as a full
 //! load (`source::files`): a file replaced by a link out of the site takes the full path, which
 //! reports it. The result is byte-identical to a full build: `tests/incremental.rs` checks this
 //! over random edit sequences. On a body, front-matter or data edit the edited file's own output
 //! is rendered and published first ([`Session::rebuild_publishing`]), then the lists and other
-//! outputs that show it.
+//! outputs that show it; on an entity edit, as soon as the entity's new values are made (the
+//! data graph is resolved again around the one record, reusing the facets, related SMEs and
+//! entity URLs of the last build), before the pages whose shortcodes show data are rendered and
+//! the outputs that show the entity are looked for. On a KPI or roadmap edit, each language's
+//! outputs are published as soon as they are rendered.
 
 mod bodies;
 mod classify;
@@ -39,6 +47,7 @@ mod data_lists;
 mod fast_render;
 mod front_matter;
 mod languages;
+mod overlays;
 mod templates;
 
 use classify::{Classified, classify};
@@ -248,10 +257,10 @@ impl Session {
             data,
             lists,
         } = classify(changed, &last.site.config.theme)?;
-        let content_or_entity = statics.is_empty() && templates.is_empty() && lists.is_empty();
-        if !last.further.is_empty() && !content_or_entity {
+        let content_or_data = statics.is_empty() && templates.is_empty();
+        if !last.further.is_empty() && !content_or_data {
             return Err(fall(format!(
-                "the site has {} languages: only a Markdown or entity file edit is taken alone",
+                "the site has {} languages: only a Markdown or data file edit is taken alone",
                 last.further.len() + 1
             )));
         }
@@ -278,7 +287,12 @@ impl Session {
             if changed.len() > 1 {
                 return Err(fall(format!("data/{rel} changed with other files")));
             }
-            data_lists::edit(last, link_urls, &root, (rel, *list), minify, &mut edited)?;
+            let urls = &self.link_urls[..];
+            let first = (
+                (minify, &mut self.files, &mut self.published_first),
+                publish,
+            );
+            data_lists::edit(last, urls, &root, (rel, *list), first, &mut edited)?;
         } else if !data.is_empty() {
             if !(bodies.is_empty() && templates.is_empty() && data.len() == 1) {
                 return Err(fall("a data file changed with other files"));
@@ -364,22 +378,6 @@ fn front_matter_edit<'b>(
         ))),
         changed => Ok(changed),
     }
-}
-
-/// The data-edit fast path for the entity file `data/<rel>`: puts the new record in `last`, renders
-/// the pages whose shortcodes show entities again; returns the entity, the values that changed
-/// and the changed body fields of those pages.
-fn update_entity(
-    last: &mut Prepared,
-    link_urls: &LinkUrls,
-    root: &SiteRoot,
-    rel: &str,
-) -> Result<(EntityKind, usize, ChangedValues, bodies::ChangedFields), Fallback> {
-    let edit = data::read_edit(last, root, rel)?;
-    let (kind, index) = data::edited(&edit);
-    let changed = data::commit_edit(last, edit)?;
-    let fields = render_shortcode_pages(last, link_urls)?;
-    Ok((kind, index, changed, fields))
 }
 
 /// After a data edit: renders again, as body edits, the pages and sections whose shortcodes

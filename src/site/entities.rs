@@ -82,6 +82,9 @@ pub struct DataGraph {
     /// Each SME's related SMEs, best first ([`super::related`]), and the SMEs that list each.
     pub sme_related: Vec<Vec<usize>>,
     pub sme_related_by: Vec<Vec<usize>>,
+    /// The URL of every entity page by the name a link gives it (`smes/<id>`), which links in
+    /// those fields resolve to.
+    pub entity_urls: std::collections::HashMap<String, String>,
 }
 
 /// `FacetKind` ordered for use as a map key.
@@ -224,7 +227,8 @@ enum Fields<'a> {
 /// One entity's file edited: the last graph, and which entity. An edit that changes which
 /// pictures the entity's Markdown shows is refused, as is one with errors: it needs a full build.
 pub struct Edited<'a> {
-    /// The graph before the edit; the HTML of the other entities is moved out of it.
+    /// The graph before the edit; the HTML of the other entities, the entity URLs and (when
+    /// they are kept) the facets and related SMEs are moved out of it.
     pub last: &'a mut DataGraph,
     pub kind: EntityKind,
     pub index: usize,
@@ -272,7 +276,7 @@ fn resolve_with(
     mut entities: Entities,
     (base, language): (&BaseUrl, &Language),
     pictures: std::sync::Arc<DataPictures>,
-    fields: Fields<'_>,
+    mut fields: Fields<'_>,
 ) -> Result<(DataGraph, Vec<Diagnostic>), Unresolved> {
     sort_by_id(&mut entities.partners);
     sort_by_id(&mut entities.smes);
@@ -293,16 +297,24 @@ fn resolve_with(
     let broken_references = errors.iter().any(Diagnostic::is_error);
     // A field nested too deep is an error too, but only its field is left empty: the graph stays
     // whole, so that references to its entity are not reported as missing.
-    let edited = match &fields {
+    let mut edited = match &mut fields {
         Fields::Edited(edited) => Some(edited),
         Fields::All(_) => None,
     };
-    let kept_facets = edited.filter(|edited| edited.same_facets).map(|edited| {
-        let last = &edited.last;
-        let related = (last.sme_related.clone(), last.sme_related_by.clone());
-        (last.facets.clone(), related)
-    });
-    let urls = entity_fields::entity_urls(&entities, base);
+    let kept_facets = edited
+        .as_mut()
+        .filter(|edited| edited.same_facets)
+        .map(|edited| {
+            let last = &mut edited.last;
+            let related = std::mem::take(&mut last.sme_related);
+            let related = (related, std::mem::take(&mut last.sme_related_by));
+            (std::mem::take(&mut last.facets), related)
+        });
+    // An edit keeps every entity's id, so every URL.
+    let urls = match edited {
+        Some(edited) => std::mem::take(&mut edited.last.entity_urls),
+        None => entity_fields::entity_urls(&entities, base),
+    };
     let unresolved = failed
         .iter()
         .filter_map(|file| file.rsplit_once('.').map(|(name, _)| name.to_owned()))
@@ -327,6 +339,7 @@ fn resolve_with(
         ),
     };
     g.text_pictures = pictures;
+    g.entity_urls = urls;
     if pictures_changed {
         return Err(Unresolved {
             problems: errors,
