@@ -140,8 +140,8 @@ pub(super) fn render_markdown(
 
 /// The Markdown of `source` for the site `targets` describe. When `original` (the same text
 /// rendered for the default language's site) can be relinked to this site's URLs, it is not
-/// rendered again: what was learnt rendering it is copied, and its HTML is left empty until
-/// [`share_html`] fills it.
+/// rendered again: what was learnt rendering it is shared (its table of contents, anchors and
+/// links to check are behind `Arc`s), and its HTML is left empty until [`share_html`] fills it.
 fn share_or_render(
     source: &ContentSource,
     original: Option<&RenderedMarkdown>,
@@ -212,8 +212,8 @@ pub fn share_html(site: &mut Site, default: &Site) {
 /// The anchors (heading ids) of the content file at `path` inside `content/`.
 pub fn anchors_in<'a>(site: &'a Site, path: &str) -> Option<&'a HashSet<String>> {
     site.page_by_path(path)
-        .map(|p| &p.markdown.anchors)
-        .or_else(|| site.section_by_path(path).map(|s| &s.markdown.anchors))
+        .map(|p| &*p.markdown.anchors)
+        .or_else(|| site.section_by_path(path).map(|s| &*s.markdown.anchors))
 }
 
 /// The error for a link in `source` to an `#anchor` that the content file it points at does not
@@ -256,9 +256,11 @@ pub fn anchor_help(anchor: &str, anchors: &HashSet<String>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use crate::markdown::render_count;
+    use std::collections::HashSet;
 
     #[test]
-    fn text_shown_in_several_languages_is_rendered_once_or_when_it_cannot_be_relinked() {
+    fn text_shown_in_several_languages_is_rendered_once_and_shared_or_rendered_when_it_cannot_be_relinked()
+     {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/multilingual-site");
         let read = |rel: &str| std::fs::read_to_string(root.join(rel)).unwrap_or_default();
@@ -275,6 +277,7 @@ mod tests {
         let Ok(mut planned) = crate::plan_languages(&options) else {
             panic!("the multilingual fixture builds");
         };
+        assert_one_text_is_shared(&planned);
         if let Some(((default, _), further)) = planned.languages.split_first_mut() {
             for (site, _) in further {
                 super::share_html(site, default);
@@ -322,5 +325,47 @@ mod tests {
             .page_by_path("contact.md")
             .map_or("", |page| page.markdown.html.as_str());
         assert!(html.contains("href=\"/fr/\""), "{html}");
+    }
+
+    /// Whether `a` and `b` are one value, not two equal ones.
+    fn same<T: ?Sized>(a: &T, b: &T) -> bool {
+        std::ptr::eq(a, b)
+    }
+
+    /// Checks that the languages of the multilingual fixture that show one text share its front
+    /// matter and anchors instead of holding copies. (Called by the test above: it counts the
+    /// renders of the fixture's files, which a second build in parallel would add to.)
+    fn assert_one_text_is_shared(planned: &crate::Planned) {
+        let pages: Vec<&super::super::Page> = planned
+            .languages
+            .iter()
+            .filter_map(|(site, _)| site.page_by_path("contact.md"))
+            .collect();
+        // contact.md has no translation: English, French and Finnish show one text.
+        assert_eq!(pages.len(), 3);
+        for page in &pages[1..] {
+            assert!(same::<crate::source::content::PageFrontMatter>(
+                &page.front,
+                &pages[0].front
+            ));
+            assert!(same::<HashSet<String>>(
+                &page.markdown.anchors,
+                &pages[0].markdown.anchors
+            ));
+        }
+        // about.md is translated into French: only Finnish shares the English text's.
+        let about: Vec<&super::super::Page> = planned
+            .languages
+            .iter()
+            .filter_map(|(site, _)| site.page_by_path("about.md"))
+            .collect();
+        assert!(!same::<HashSet<String>>(
+            &about[1].markdown.anchors,
+            &about[0].markdown.anchors
+        ));
+        assert!(same::<HashSet<String>>(
+            &about[2].markdown.anchors,
+            &about[0].markdown.anchors
+        ));
     }
 }

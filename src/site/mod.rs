@@ -93,7 +93,8 @@ pub struct Withheld {
 #[derive(Debug)]
 pub struct Page {
     pub source: ContentSource,
-    pub front: PageFrontMatter,
+    /// Shared with the other languages that show the same file.
+    pub front: std::sync::Arc<PageFrontMatter>,
     /// Published, or shown only by a preview (and why).
     pub publication: Publication,
     /// Site path with the base path: `/news/mou-signed/`.
