@@ -226,7 +226,10 @@ struct Planned {
 
 /// Reads and resolves the site at `options.root` and plans its outputs, in each of its
 /// languages; each language's site knows the others' pages ([`plan::languages::Alternates`]).
-fn plan_languages(options: &BuildOptions) -> Result<Planned, BuildError> {
+/// With [`site::Texts::Shared`], a further language's own texts (its translations) are made and
+/// checked later, by [`check_own_texts`]; when the site has errors, they are made here, so that
+/// every problem is reported.
+fn plan_languages(options: &BuildOptions, texts: site::Texts) -> Result<Planned, BuildError> {
     if !options.root.is_dir() {
         return Err(BuildError::Usage(format!(
             "{} is not a folder",
@@ -248,35 +251,49 @@ fn plan_languages(options: &BuildOptions) -> Result<Planned, BuildError> {
     let template_sources = std::mem::take(&mut sources.templates);
     let views = source::languages::views(sources);
     let (resolved, compiled) = rayon::join(
-        || resolve_languages(views),
+        || resolve_languages(views, texts),
         || render::Templates::compile(&template_sources),
     );
     let template_names: HashSet<String> = template_sources.iter().map(|t| t.name.clone()).collect();
     let template_ids = std::sync::Arc::new(render::written_ids(&template_sources));
     let mut problems = Vec::new();
     let mut planned = Vec::with_capacity(resolved.len());
+    // Which languages have all their texts, and can be checked now.
+    let complete = if texts == site::Texts::All {
+        resolved.len()
+    } else {
+        1
+    };
     for (mut site, site_problems) in resolved {
         site.cachebust = options.cachebust;
         site.template_ids = template_ids.clone();
         problems.extend(site_problems);
         let (plan, plan_problems) = plan::OutputPlan::build(&site, &template_names);
         problems.extend(plan_problems);
-        problems.extend(plan::site_links::check(&site, &plan));
+        if planned.len() < complete {
+            problems.extend(plan::site_links::check(&site, &plan));
+        }
         planned.push((site, plan));
     }
     let templates = match compiled {
         Ok(templates) => {
-            for (site, _) in &planned {
+            for (site, _) in planned.iter().take(complete) {
                 problems.extend(render::check_shortcodes(site, &templates));
             }
             templates
         }
         Err(errors) => {
             problems.extend(errors);
+            problems.extend(check_every_own_text(&mut planned, complete, None));
             return Err(BuildError::Site(diagnostics::normalize(problems)));
         }
     };
     if problems.iter().any(Diagnostic::is_error) {
+        problems.extend(check_every_own_text(
+            &mut planned,
+            complete,
+            Some(&templates),
+        ));
         return Err(BuildError::Site(diagnostics::normalize(problems)));
     }
     if planned.is_empty() {
@@ -298,9 +315,45 @@ fn plan_languages(options: &BuildOptions) -> Result<Planned, BuildError> {
     })
 }
 
+/// Makes the own texts of the further languages from `planned[complete..]` and checks them
+/// ([`check_own_texts`]), for a site that has errors.
+fn check_every_own_text(
+    planned: &mut [(site::Site, plan::OutputPlan)],
+    complete: usize,
+    templates: Option<&render::Templates>,
+) -> Vec<Diagnostic> {
+    let Some(((default, _), further)) = planned.split_first_mut() else {
+        return Vec::new();
+    };
+    let further = further.iter_mut().skip(complete.saturating_sub(1));
+    further
+        .flat_map(|(site, plan)| check_own_texts(site, plan, default, templates))
+        .collect()
+}
+
+/// Makes the texts of a further language's `site` that planning left for later (see
+/// [`plan_languages`]), and checks the links and shortcodes of all its texts, which need them.
+fn check_own_texts(
+    site: &mut site::Site,
+    plan: &plan::OutputPlan,
+    default: &site::Site,
+    templates: Option<&render::Templates>,
+) -> Vec<Diagnostic> {
+    let mut problems = site::render_own_texts(site, default);
+    problems.extend(plan::site_links::check(site, plan));
+    if let Some(templates) = templates {
+        problems.extend(render::check_shortcodes(site, templates));
+    }
+    problems
+}
+
 /// Resolves each language's view of the site: the default language's first, then the others in
-/// parallel, sharing the default language's rendered Markdown where they show its text.
-fn resolve_languages(views: Vec<source::SiteSources>) -> Vec<(site::Site, Vec<Diagnostic>)> {
+/// parallel, sharing the default language's rendered Markdown where they show its text; `texts`
+/// says which of a further language's texts are made now.
+fn resolve_languages(
+    views: Vec<source::SiteSources>,
+    texts: site::Texts,
+) -> Vec<(site::Site, Vec<Diagnostic>)> {
     use rayon::prelude::*;
     let text_pictures = site::text_pictures(&views);
     let mut views = views.into_iter();
@@ -311,7 +364,7 @@ fn resolve_languages(views: Vec<source::SiteSources>) -> Vec<(site::Site, Vec<Di
     let further: Vec<_> = views
         .collect::<Vec<_>>()
         .into_par_iter()
-        .map(|view| site::resolve_sharing(view, Some(&default.0), &text_pictures))
+        .map(|view| site::resolve_sharing(view, Some(&default.0), &text_pictures, texts))
         .collect();
     std::iter::once(default).chain(further).collect()
 }
@@ -345,7 +398,7 @@ impl Planned {
 /// Reads and resolves the site at `options.root` and binds it to its templates, in each of its
 /// languages.
 pub fn prepare(options: &BuildOptions) -> Result<Prepared, BuildError> {
-    let mut planned = plan_languages(options)?;
+    let mut planned = plan_languages(options, site::Texts::All)?;
     let mut languages = std::mem::take(&mut planned.languages);
     if let Some(((default, _), further)) = languages.split_first_mut() {
         for (site, _) in further {
@@ -470,27 +523,48 @@ fn render_language(
 ///
 /// Every language is planned first (each links to the others), then bound, rendered and dropped
 /// one after the other: unlike [`prepare`], at most one language's template values are alive at a
-/// time, so a site in five languages needs far less than five times the memory of one.
+/// time, so a site in five languages needs far less than five times the memory of one. A further
+/// language's translations are rendered just before it, and what only the link check needs is
+/// dropped once it is made.
 pub fn generate(options: &BuildOptions, sink: &dyn OutputSink) -> Result<Generated, BuildError> {
-    let mut planned = plan_languages(options)?;
+    let mut planned = plan_languages(options, site::Texts::Shared)?;
     let mut languages = std::mem::take(&mut planned.languages).into_iter();
-    let Some((default, default_plan)) = languages.next() else {
+    let Some((mut default, default_plan)) = languages.next() else {
         return Err(BuildError::Usage("the site has no language".to_owned()));
     };
+    site::forget_checked_links(&mut default);
     let cache = pictures::cache::PictureCache::new(planned.cache_dir.as_deref());
-    let warnings = std::mem::take(&mut planned.warnings);
+    let mut warnings = std::mem::take(&mut planned.warnings);
     let render = |site, plan, warnings| {
         let language = planned.bind(site, plan, warnings)?;
         render_language(&language, options.minify, &cache, sink)
     };
     // The further languages first: they take their fallback text's HTML from the default
-    // language's site, which binding moves into its template values. Problems are reported as
+    // language's site, which binding moves into its template values. Each makes its own texts
+    // only now, so that one language's translations are held at a time; a problem in them stops
+    // the build as if it had been found before any language rendered. Problems are reported as
     // if the default language had rendered first.
     let mut further = Vec::with_capacity(languages.len());
+    let mut problems = Vec::new();
     for (mut site, plan) in languages {
+        problems.extend(check_own_texts(
+            &mut site,
+            &plan,
+            &default,
+            Some(&planned.templates),
+        ));
+        if problems.iter().any(Diagnostic::is_error) {
+            continue;
+        }
         site::share_html(&mut site, &default);
+        site::forget_checked_links(&mut site);
         further.push(render(site, plan, Vec::new()));
     }
+    if problems.iter().any(Diagnostic::is_error) {
+        problems.extend(warnings);
+        return Err(BuildError::Site(diagnostics::normalize(problems)));
+    }
+    warnings.extend(problems);
     let mut generated = Generated::nothing(default.schedule);
     generated.add(render(default, default_plan, warnings)?);
     for language in further {

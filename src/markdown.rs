@@ -39,6 +39,7 @@ use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd
 pub use relink::{LinkKey, LinkKind, Links, can_relink, relink, relink_untrusted};
 pub use slugs::slugify;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 pub use untrusted::{EntityLinks, UntrustedHtml, first_sentence, for_embed, render_untrusted};
 
 /// What the Markdown stage needs to know about the site: the URL of every content file and of
@@ -82,19 +83,21 @@ pub struct SiteLink {
     pub offset: usize,
 }
 
-/// The HTML of one content file and what was learnt while making it.
+/// The HTML of one content file and what was learnt while making it. What does not depend on
+/// the site's URLs (the table of contents, the anchors and the links to check) is behind `Arc`s:
+/// every language that shows the same text shares it.
 #[derive(Debug, Clone, Default)]
 pub struct RenderedMarkdown {
     pub html: String,
     /// The HTML before `<!-- more -->`, if the marker is there.
     pub summary: Option<String>,
-    pub toc: Vec<TocEntry>,
+    pub toc: Arc<[TocEntry]>,
     /// Every id a link may point at: headings, footnotes and the ids of HTML written in the
     /// Markdown.
-    pub anchors: HashSet<String>,
+    pub anchors: Arc<HashSet<String>>,
     pub word_count: usize,
-    pub anchor_links: Vec<AnchorLink>,
-    pub site_links: Vec<SiteLink>,
+    pub anchor_links: Arc<[AnchorLink]>,
+    pub site_links: Arc<[SiteLink]>,
     /// Shortcode calls; their markers in `html` and `summary` are replaced when rendering.
     pub shortcodes: Vec<crate::shortcode::ShortcodeCall>,
     pub diagnostics: Vec<Diagnostic>,
@@ -151,6 +154,9 @@ fn render_with(
         image: None,
         raw_html: String::new(),
         links,
+        anchors: HashSet::new(),
+        anchor_links: Vec::new(),
+        site_links: Vec::new(),
     };
     state.out.shortcodes = shortcodes;
     for error in shortcode_errors {
@@ -192,7 +198,7 @@ fn render_with(
         Err((offset, deep)) => {
             let d = source.error_at_offset(offset, deep.message());
             state.out.diagnostics.push(d.with_help(deep.help()));
-            return Some(state.out);
+            return Some(state.finish());
         }
     };
     let mut in_summary = Vec::new();
@@ -208,11 +214,11 @@ fn render_with(
         in_summary = placed;
         state.out.summary = Some(summary);
     }
-    state.out.links = state.links.into_links(in_html, in_summary);
-    state.out.toc = nest_toc(std::mem::take(&mut state.headings));
+    state.out.links = std::mem::take(&mut state.links).into_links(in_html, in_summary);
+    state.out.toc = nest_toc(std::mem::take(&mut state.headings)).into();
     let html_ids = crate::check::ids_in_html(&state.raw_html);
-    state.out.anchors.extend(html_ids);
-    Some(state.out)
+    state.anchors.extend(html_ids);
+    Some(state.finish())
 }
 
 struct Pipeline<'s, 't> {
@@ -230,6 +236,22 @@ struct Pipeline<'s, 't> {
     raw_html: String,
     /// The URLs of links, written as placeholders until the HTML is made.
     links: relink::Placeholders,
+    /// The anchors and links found so far, moved into `out` when the text is done.
+    anchors: HashSet<String>,
+    anchor_links: Vec<AnchorLink>,
+    site_links: Vec<SiteLink>,
+}
+
+impl Pipeline<'_, '_> {
+    /// What was made, with the anchors and links found.
+    fn finish(self) -> RenderedMarkdown {
+        RenderedMarkdown {
+            anchors: Arc::new(self.anchors),
+            anchor_links: self.anchor_links.into(),
+            site_links: self.site_links.into(),
+            ..self.out
+        }
+    }
 }
 
 impl<'a> Pipeline<'_, '_> {

@@ -315,3 +315,62 @@ fn untranslated_kpis_and_roadmap_actions_are_marked_as_english_in_a_french_chart
     let english = read(&out.path().join("public/results/index.html"));
     assert!(!english.contains("<span lang=\"en\">"), "{english}");
 }
+
+#[test]
+fn broken_links_in_translations_of_two_languages_and_in_an_original_are_reported_in_one_run() {
+    let site = copy_fixture("multilingual-site");
+    let write = |rel: &str, text: &str| std::fs::write(site.path().join(rel), text).unwrap();
+    write(
+        "content/about.fr.md",
+        "---\ntitle: Qui sommes-nous\nslug: qui-sommes-nous\n---\n## L'équipe\n\nVoir [la page](@/nulle-part.md).\n",
+    );
+    // The Finnish launch links to the French-only heading: in Finnish, about.md is the English
+    // text, which has no such heading.
+    write(
+        "content/news/launch.fi.md",
+        "---\ntitle: Julkistus\n---\nKatso [tiimi](@/about.md#lequipe).\n",
+    );
+    write(
+        "content/contact.md",
+        "---\ntitle: Contact\n---\nWrite to us, or go [home](@/koti.md).\n",
+    );
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let run = build(site.path(), &public, &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    for expected in [
+        "content/about.fr.md:7:6: error: link to `@/nulle-part.md`: there is no content file content/nulle-part.md",
+        "content/news/launch.fi.md:4:7: error: link to `#lequipe` in content/about.md: there is no such heading",
+        "content/contact.md:4:20: error: link to `@/koti.md`: there is no content file content/koti.md",
+    ] {
+        assert!(run.stderr.contains(expected), "{expected}\n{}", run.stderr);
+    }
+    assert!(!public.exists(), "nothing is written");
+}
+
+#[test]
+fn a_broken_link_in_the_last_language_stops_the_build_after_the_others_rendered() {
+    let site = copy_fixture("multilingual-site");
+    std::fs::write(
+        site.path().join("content/news/launch.fi.md"),
+        "---\ntitle: Julkistus\n---\nKatso [meistä](@/meista.md).\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let run = build(site.path(), &public, &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "content/news/launch.fi.md:4:7: error: link to `@/meista.md`: there is no content file content/meista.md"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("the build failed with 1 error"),
+        "{}",
+        run.stderr
+    );
+    assert!(!public.exists(), "nothing is written");
+}

@@ -154,7 +154,7 @@ pub fn check_anchors(
     check_site_link_anchors(site, plan, rendered)?;
     let new_anchors: HashMap<&str, &HashSet<String>> = rendered
         .iter()
-        .map(|(_, s, m)| (s.path.as_str(), &m.anchors))
+        .map(|(_, s, m)| (s.path.as_str(), &*m.anchors))
         .collect();
     let anchors_of = |path: &str| {
         new_anchors
@@ -234,7 +234,7 @@ fn check_site_link_anchors(
         })
         .collect();
     let anchors_of = |owner| match edited.get(&owner) {
-        Some((_, markdown)) => Some(&markdown.anchors),
+        Some((_, markdown)) => Some(&*markdown.anchors),
         None => crate::plan::site_links::markdown_anchors(site, owner),
     };
     let pages = site

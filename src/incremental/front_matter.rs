@@ -197,7 +197,7 @@ pub(super) fn commit_front(site: &mut Site, edit: FrontEdit) -> Result<ChangedLi
     let shown = source.file.display().to_string();
     let page = &mut site.pages[index];
     page.source = source;
-    let old = std::mem::replace(&mut page.front, front);
+    let old = std::mem::replace(&mut page.front, front.into());
     let new = &site.pages[index].front;
     let (dated, sorted) = (
         old.date != new.date,

@@ -28,7 +28,7 @@ impl<'a> Pipeline<'_, '_> {
     pub(super) fn footnote_definition(&mut self, label: &str) -> Event<'a> {
         let (number, _) = self.footnote_number(label);
         let id = footnote_id(label);
-        self.out.anchors.insert(format!("fn:{id}"));
+        self.anchors.insert(format!("fn:{id}"));
         Event::Html(
             format!(
                 "<div class=\"footnote-definition\" id=\"fn:{id}\"><sup class=\"footnote-definition-label\">{number}</sup>"

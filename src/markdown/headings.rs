@@ -39,7 +39,7 @@ impl<'a> Pipeline<'_, '_> {
         });
         let id = self.unique_id(base);
         let level_number = level as u32;
-        self.out.anchors.insert(id.clone());
+        self.anchors.insert(id.clone());
         let open = format!("<h{level_number} id=\"{id}\">");
         events.push((Event::Html(open.into()), offset));
         events.extend(inner);

@@ -30,7 +30,7 @@ impl<'a> Pipeline<'_, '_> {
         let text: &str = &url;
         if let Some(anchor) = text.strip_prefix('#') {
             if !anchor.is_empty() {
-                self.out.anchor_links.push(AnchorLink {
+                self.anchor_links.push(AnchorLink {
                     target: self.source.path.clone(),
                     anchor: anchor.to_owned(),
                     offset,
@@ -143,7 +143,7 @@ impl<'a> Pipeline<'_, '_> {
         if let Some(target_url) = self.targets.content.get(&content_path) {
             let mut new_url = target_url.clone();
             if let Some(anchor) = anchor.filter(|a| !a.is_empty()) {
-                self.out.anchor_links.push(AnchorLink {
+                self.anchor_links.push(AnchorLink {
                     target: content_path,
                     anchor: anchor.to_owned(),
                     offset,
@@ -172,7 +172,7 @@ impl<'a> Pipeline<'_, '_> {
     /// with the `#anchor` it points at.
     fn site_link(&mut self, path: &str, anchor: Option<&str>, offset: usize) {
         let path = path.split('?').next().unwrap_or(path);
-        self.out.site_links.push(SiteLink {
+        self.site_links.push(SiteLink {
             url: path.to_owned(),
             anchor: anchor.filter(|a| !a.is_empty()).map(str::to_owned),
             offset,

@@ -114,12 +114,12 @@ fn template_writes(site: &Site, output: &PlannedOutput, anchor: &str) -> bool {
 /// The ids of the page or section of `site` that writes `owner`, from its Markdown.
 pub fn markdown_anchors(site: &Site, owner: OutputOwner) -> Option<&HashSet<String>> {
     match owner {
-        OutputOwner::Page(i) => site.pages.get(i).map(|p| &p.markdown.anchors),
+        OutputOwner::Page(i) => site.pages.get(i).map(|p| &*p.markdown.anchors),
         OutputOwner::Section(i) => site
             .sections
             .get(i)
             .filter(|s| s.source.is_some())
-            .map(|s| &s.markdown.anchors),
+            .map(|s| &*s.markdown.anchors),
         _ => None,
     }
 }

@@ -1,10 +1,13 @@
 //! Links between content files: the URL each content file and content asset resolves to, the
 //! Markdown of every page and section rendered in parallel with its links rewritten (in a
 //! further language, text shown in the default language is not rendered again: [`share_html`]
-//! relinks the default language's HTML, or renders the text when it cannot), and the check that an `#anchor` a link points at is an
-//! id of the Markdown it leads to ([`check_anchor`]). The full build makes that check once the
-//! output plan is known (`crate::plan::site_links`), where the ids that the page's templates
-//! write count too; the incremental rebuild makes it for the files it renders again.
+//! relinks the default language's HTML, or renders the text when it cannot; a build renders a
+//! further language's own texts just before that language, [`render_own_texts`], and drops
+//! what only the link check needs once it is made, [`forget_checked_links`]), and the check
+//! that an `#anchor` a link points at is an id of the Markdown it leads to ([`check_anchor`]).
+//! The full build makes that check once the output plan is known (`crate::plan::site_links`),
+//! where the ids that the page's templates write count too; the incremental rebuild makes it for
+//! the files it renders again.
 
 use super::{EntityKind, Site, section_path};
 use crate::diagnostics::{Diagnostic, did_you_mean};
@@ -98,69 +101,90 @@ pub fn link_target_urls(site: &Site) -> LinkUrls {
     }
 }
 
-/// Renders every content file's Markdown in parallel. Text shown in the default language is not
-/// rendered again where `default` (that language's site) has it: [`share_html`] later gives it
-/// `default`'s HTML with this site's links.
+/// Which texts of a site [`render_markdown`] makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Texts {
+    /// Every text: shared with the default language's where it can be, else rendered.
+    All,
+    /// Only the texts shared with the default language's; its own (translations, and text that
+    /// cannot be relinked) wait for [`render_own_texts`].
+    Shared,
+    /// Only the texts not shared with the default language's.
+    Own,
+}
+
+/// Makes the Markdown of every content file of `site` that `texts` selects, in parallel, and
+/// returns the problems found in it. Text shown in the default language is not rendered again
+/// where `default` (that language's site) has it: [`share_html`] later gives it `default`'s
+/// HTML with this site's links.
 pub(super) fn render_markdown(
     site: &mut Site,
     default: Option<&Site>,
-    errors: &mut Vec<Diagnostic>,
-) {
+    texts: Texts,
+) -> Vec<Diagnostic> {
     let urls = link_target_urls(site);
     let base_path = site.base.path.clone();
     let failed = std::mem::take(&mut site.failed_content);
     let targets = urls.targets(&failed, &base_path);
     let fallback = &site.language.fallback;
     let shared = |path: &str| default.filter(|_| fallback.contains(path));
-    site.pages.par_iter_mut().for_each(|page| {
-        let original = shared(&page.source.path)
-            .and_then(|default| default.page_by_path(&page.source.path))
-            .map(|original| &original.markdown);
-        page.markdown = share_or_render(&page.source, original, &targets);
-    });
-    site.sections.par_iter_mut().for_each(|section| {
-        if let Some(source) = &section.source {
-            let original = shared(&source.path)
-                .and_then(|default| default.section_by_path(&source.path))
+    let make = |source: &ContentSource, original: Option<&RenderedMarkdown>| match original
+        .filter(|original| markdown::can_relink(original, &targets))
+    {
+        Some(original) => (texts != Texts::Own).then(|| share(original)),
+        None => (texts != Texts::Shared).then(|| markdown::render(source, &targets)),
+    };
+    let mut problems: Vec<Diagnostic> = site
+        .pages
+        .par_iter_mut()
+        .flat_map_iter(|page| {
+            let original = shared(&page.source.path)
+                .and_then(|default| default.page_by_path(&page.source.path))
                 .map(|original| &original.markdown);
-            section.markdown = share_or_render(source, original, &targets);
+            let made = make(&page.source, original)?;
+            page.markdown = made;
+            Some(page.markdown.diagnostics.clone())
+        })
+        .flatten()
+        .collect();
+    for section in &mut site.sections {
+        let Some(source) = &section.source else {
+            continue;
+        };
+        let original = shared(&source.path)
+            .and_then(|default| default.section_by_path(&source.path))
+            .map(|original| &original.markdown);
+        if let Some(made) = make(source, original) {
+            section.markdown = made;
+            problems.extend(section.markdown.diagnostics.iter().cloned());
         }
-    });
-    site.failed_content = failed;
-    let documents = site.pages.iter().map(|p| &p.markdown).chain(
-        site.sections
-            .iter()
-            .filter(|s| s.source.is_some())
-            .map(|s| &s.markdown),
-    );
-    for rendered in documents {
-        errors.extend(rendered.diagnostics.iter().cloned());
     }
+    site.failed_content = failed;
+    problems
 }
 
-/// The Markdown of `source` for the site `targets` describe. When `original` (the same text
-/// rendered for the default language's site) can be relinked to this site's URLs, it is not
-/// rendered again: what was learnt rendering it is copied, and its HTML is left empty until
-/// [`share_html`] fills it.
-fn share_or_render(
-    source: &ContentSource,
-    original: Option<&RenderedMarkdown>,
-    targets: &LinkTargets,
-) -> RenderedMarkdown {
-    match original.filter(|original| markdown::can_relink(original, targets)) {
-        Some(original) => RenderedMarkdown {
-            html: String::new(),
-            summary: None,
-            toc: original.toc.clone(),
-            anchors: original.anchors.clone(),
-            word_count: original.word_count,
-            anchor_links: original.anchor_links.clone(),
-            site_links: original.site_links.clone(),
-            shortcodes: original.shortcodes.clone(),
-            diagnostics: original.diagnostics.clone(),
-            links: None,
-        },
-        None => markdown::render(source, targets),
+/// Renders the texts of a further language's `site` that resolving left for later
+/// ([`Texts::Shared`]): its translations, and text it cannot share with `default`, the default
+/// language's site. Returns the problems found in them.
+pub fn render_own_texts(site: &mut Site, default: &Site) -> Vec<Diagnostic> {
+    render_markdown(site, Some(default), Texts::Own)
+}
+
+/// What rendering `original` (the same text rendered for the default language's site) taught,
+/// for another language's site: shared (its table of contents, anchors and links to check are
+/// behind `Arc`s), with its HTML left empty until [`share_html`] fills it.
+fn share(original: &RenderedMarkdown) -> RenderedMarkdown {
+    RenderedMarkdown {
+        html: String::new(),
+        summary: None,
+        toc: original.toc.clone(),
+        anchors: original.anchors.clone(),
+        word_count: original.word_count,
+        anchor_links: original.anchor_links.clone(),
+        site_links: original.site_links.clone(),
+        shortcodes: original.shortcodes.clone(),
+        diagnostics: original.diagnostics.clone(),
+        links: None,
     }
 }
 
@@ -209,11 +233,29 @@ pub fn share_html(site: &mut Site, default: &Site) {
     site.failed_content = failed;
 }
 
+/// Drops from every page and section of `site` what only the link check needs (the anchors, the
+/// links to anchors and to site paths), once the check is made, and in a further language also
+/// where its links are, which only the default language's text needs ([`share_html`]). For a
+/// build that renders once: `pimap serve` checks the links again after each edit.
+pub fn forget_checked_links(site: &mut Site) {
+    let further = !site.language.is_default;
+    let nothing = RenderedMarkdown::default();
+    let texts = site.pages.iter_mut().map(|p| &mut p.markdown);
+    for markdown in texts.chain(site.sections.iter_mut().map(|s| &mut s.markdown)) {
+        markdown.anchors = nothing.anchors.clone();
+        markdown.anchor_links = nothing.anchor_links.clone();
+        markdown.site_links = nothing.site_links.clone();
+        if further {
+            markdown.links = None;
+        }
+    }
+}
+
 /// The anchors (heading ids) of the content file at `path` inside `content/`.
 pub fn anchors_in<'a>(site: &'a Site, path: &str) -> Option<&'a HashSet<String>> {
     site.page_by_path(path)
-        .map(|p| &p.markdown.anchors)
-        .or_else(|| site.section_by_path(path).map(|s| &s.markdown.anchors))
+        .map(|p| &*p.markdown.anchors)
+        .or_else(|| site.section_by_path(path).map(|s| &*s.markdown.anchors))
 }
 
 /// The error for a link in `source` to an `#anchor` that the content file it points at does not
@@ -256,9 +298,11 @@ pub fn anchor_help(anchor: &str, anchors: &HashSet<String>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use crate::markdown::render_count;
+    use std::collections::HashSet;
 
     #[test]
-    fn text_shown_in_several_languages_is_rendered_once_or_when_it_cannot_be_relinked() {
+    fn text_shown_in_several_languages_is_rendered_once_and_shared_or_rendered_when_it_cannot_be_relinked()
+     {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/multilingual-site");
         let read = |rel: &str| std::fs::read_to_string(root.join(rel)).unwrap_or_default();
@@ -272,9 +316,10 @@ mod tests {
             cache_dir: None,
             ..crate::BuildOptions::new(&root)
         };
-        let Ok(mut planned) = crate::plan_languages(&options) else {
+        let Ok(mut planned) = crate::plan_languages(&options, super::Texts::All) else {
             panic!("the multilingual fixture builds");
         };
+        assert_one_text_is_shared(&planned);
         if let Some(((default, _), further)) = planned.languages.split_first_mut() {
             for (site, _) in further {
                 super::share_html(site, default);
@@ -364,5 +409,111 @@ mod tests {
             .page_by_path("contact.md")
             .map_or("", |page| page.markdown.html.as_str());
         assert!(html.contains("href=\"/fr/\""), "{html}");
+    }
+
+    /// Whether `a` and `b` are one value, not two equal ones.
+    fn same<T: ?Sized>(a: &T, b: &T) -> bool {
+        std::ptr::eq(a, b)
+    }
+
+    /// Checks that the languages of the multilingual fixture that show one text share its front
+    /// matter and anchors instead of holding copies. (Called by the test above: it counts the
+    /// renders of the fixture's files, which a second build in parallel would add to.)
+    fn assert_one_text_is_shared(planned: &crate::Planned) {
+        let pages: Vec<&super::super::Page> = planned
+            .languages
+            .iter()
+            .filter_map(|(site, _)| site.page_by_path("contact.md"))
+            .collect();
+        // contact.md has no translation: English, French and Finnish show one text.
+        assert_eq!(pages.len(), 3);
+        for page in &pages[1..] {
+            assert!(same::<crate::source::content::PageFrontMatter>(
+                &page.front,
+                &pages[0].front
+            ));
+            assert!(same::<HashSet<String>>(
+                &page.markdown.anchors,
+                &pages[0].markdown.anchors
+            ));
+        }
+        // about.md is translated into French: only Finnish shares the English text's.
+        let about: Vec<&super::super::Page> = planned
+            .languages
+            .iter()
+            .filter_map(|(site, _)| site.page_by_path("about.md"))
+            .collect();
+        assert!(!same::<HashSet<String>>(
+            &about[1].markdown.anchors,
+            &about[0].markdown.anchors
+        ));
+        assert!(same::<HashSet<String>>(
+            &about[2].markdown.anchors,
+            &about[0].markdown.anchors
+        ));
+    }
+
+    #[test]
+    fn a_further_language_renders_its_own_texts_only_when_asked() {
+        // A copy of the multilingual fixture whose texts (pages' and data's) differ from the
+        // fixture's, so that the renders counted are this test's.
+        let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/multilingual-site");
+        let Ok(site) = tempfile::tempdir() else {
+            panic!("a temporary folder");
+        };
+        for entry in walkdir::WalkDir::new(&fixture).into_iter().flatten() {
+            let Ok(rel) = entry.path().strip_prefix(&fixture) else {
+                continue;
+            };
+            let to = site.path().join(rel);
+            if entry.file_type().is_dir() {
+                assert!(std::fs::create_dir_all(&to).is_ok());
+            } else {
+                let Ok(mut bytes) = std::fs::read(entry.path()) else {
+                    panic!("{} is readable", entry.path().display());
+                };
+                if rel.extension().is_some_and(|e| e == "md") {
+                    bytes.extend_from_slice(b"\nOwn texts.\n");
+                }
+                // The data's Markdown fields differ too: each of the fixture's has a link.
+                if rel.extension().is_some_and(|e| e == "yaml") {
+                    bytes = String::from_utf8_lossy(&bytes)
+                        .replace("](", " (own)](")
+                        .into_bytes();
+                }
+                assert!(std::fs::write(&to, bytes).is_ok());
+            }
+        }
+        let read = |rel: &str| std::fs::read_to_string(site.path().join(rel)).unwrap_or_default();
+        let (about_fr, contact) = (read("content/about.fr.md"), read("content/contact.md"));
+        let options = crate::BuildOptions {
+            cache_dir: None,
+            ..crate::BuildOptions::new(site.path())
+        };
+        let Ok(mut planned) = crate::plan_languages(&options, super::Texts::Shared) else {
+            panic!("the multilingual fixture builds");
+        };
+        assert_eq!(render_count::of(&about_fr), 0, "not rendered yet");
+        assert_eq!(
+            render_count::of(&contact),
+            1,
+            "rendered for English, shared"
+        );
+        let Some(((default, _), further)) = planned.languages.split_first_mut() else {
+            panic!("the fixture has languages");
+        };
+        let Some((french, _)) = further.first_mut() else {
+            panic!("the fixture has French");
+        };
+        assert!(super::render_own_texts(french, default).is_empty());
+        assert_eq!(render_count::of(&about_fr), 1);
+        assert_eq!(render_count::of(&contact), 1);
+        let about = french.page_by_path("about.md");
+        let html = about.map_or("", |page| page.markdown.html.as_str());
+        assert!(
+            html.contains("Nous faisons travailler la lumière."),
+            "{html}"
+        );
     }
 }

@@ -30,7 +30,10 @@ mod related;
 pub mod taxonomies;
 mod tree;
 pub use entities::{DataGraph, EntityKind, FacetKind};
-pub use links::{LinkUrls, anchor_help, anchors_in, check_anchor, link_target_urls, share_html};
+pub use links::{
+    LinkUrls, Texts, anchor_help, anchors_in, check_anchor, forget_checked_links, link_target_urls,
+    render_own_texts, share_html,
+};
 pub(crate) use navigation::{alias_error, alias_output};
 pub(crate) use tree::sort_pages;
 
@@ -93,7 +96,8 @@ pub struct Withheld {
 #[derive(Debug)]
 pub struct Page {
     pub source: ContentSource,
-    pub front: PageFrontMatter,
+    /// Shared with the other languages that show the same file.
+    pub front: std::sync::Arc<PageFrontMatter>,
     /// Published, or shown only by a preview (and why).
     pub publication: Publication,
     /// Site path with the base path: `/news/mou-signed/`.
@@ -236,17 +240,19 @@ pub fn text_pictures(views: &[SiteSources]) -> BTreeSet<String> {
 /// when none of them is an error); `text_pictures` are what data text shows in any language
 /// ([`text_pictures`]).
 pub fn resolve(sources: SiteSources, text_pictures: &BTreeSet<String>) -> (Site, Vec<Diagnostic>) {
-    resolve_sharing(sources, None, text_pictures)
+    resolve_sharing(sources, None, text_pictures, Texts::All)
 }
 
 /// Like [`resolve`], for a further language's view: where it shows the default language's text
 /// (a page without a translation) the Markdown is not rendered again, and its HTML stays empty
 /// until [`share_html`] relinks `default`'s to this language's URLs; a Markdown field of data
-/// without a translation takes `default`'s HTML relinked at once.
+/// without a translation takes `default`'s HTML relinked at once. `texts` says which texts are
+/// made now ([`Texts::Shared`] leaves the others to [`render_own_texts`]).
 pub fn resolve_sharing(
     sources: SiteSources,
     default: Option<&Site>,
     text_pictures: &BTreeSet<String>,
+    texts: Texts,
 ) -> (Site, Vec<Diagnostic>) {
     let SiteSources {
         config,
@@ -327,7 +333,7 @@ pub fn resolve_sharing(
         today,
         template_ids: Default::default(),
     };
-    links::render_markdown(&mut site, default, &mut errors);
+    errors.extend(links::render_markdown(&mut site, default, texts));
     (site, errors)
 }
 

@@ -99,7 +99,7 @@ impl SectionsByDir {
 /// Pages sorted by source path, each in the section of its folder; every section's pages and
 /// subsections put in the section's order.
 pub(super) fn pages(
-    sources: Vec<(ContentSource, PageFrontMatter, Publication)>,
+    sources: Vec<(ContentSource, std::sync::Arc<PageFrontMatter>, Publication)>,
     base: &BaseUrl,
     sections: &mut [Section],
     errors: &mut Vec<Diagnostic>,

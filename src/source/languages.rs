@@ -219,7 +219,7 @@ fn language_view(
             Some(ContentFile::Page(t, t_front)) => {
                 let mut t = t.clone();
                 t.path.clone_from(&source.path);
-                pages.push((t, inherit_page(t_front, front), *publication));
+                pages.push((t, Arc::new(inherit_page(t_front, front)), *publication));
             }
             _ => {
                 fallback.insert(source.path.clone());

@@ -55,7 +55,7 @@ pub struct SiteSources {
     pub config_text: String,
     pub base_url: BaseUrl,
     /// Every page a build on this day includes, with whether it is published.
-    pub pages: Vec<(ContentSource, PageFrontMatter, Publication)>,
+    pub pages: Vec<(ContentSource, std::sync::Arc<PageFrontMatter>, Publication)>,
     pub sections: Vec<(ContentSource, SectionFrontMatter)>,
     /// Pages and sections a build on this day leaves out (drafts, outside their window).
     pub withheld: Vec<WithheldContent>,
@@ -375,7 +375,7 @@ impl ContentFile {
 /// The content files read, sorted by what a build does with them.
 #[derive(Default)]
 struct ContentFiles {
-    pages: Vec<(ContentSource, PageFrontMatter, Publication)>,
+    pages: Vec<(ContentSource, std::sync::Arc<PageFrontMatter>, Publication)>,
     sections: Vec<(ContentSource, SectionFrontMatter)>,
     withheld: Vec<WithheldContent>,
     schedule: Schedule,
@@ -399,7 +399,7 @@ impl ContentFiles {
                     .add(window.next_change(front.draft, options.today));
                 let publication = window.publication(front.draft, options.today);
                 if options.drafts || publication.is_published() {
-                    self.pages.push((source, *front, publication));
+                    self.pages.push((source, (*front).into(), publication));
                 } else {
                     self.withheld.push(WithheldContent {
                         source,
