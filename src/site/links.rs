@@ -419,7 +419,7 @@ mod tests {
     /// Checks that the languages of the multilingual fixture that show one text share its front
     /// matter and anchors instead of holding copies. (Called by the test above: it counts the
     /// renders of the fixture's files, which a second build in parallel would add to.)
-    fn assert_one_text_is_shared(planned: &crate::Planned) {
+    fn assert_one_text_is_shared(planned: &crate::planning::Planned) {
         let pages: Vec<&super::super::Page> = planned
             .languages
             .iter()
