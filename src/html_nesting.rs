@@ -537,6 +537,10 @@ mod tests {
         }
     }
 
+    /// A guard against a scan that reads the text again at each construct, not a measure of
+    /// speed: the nine inputs of about 1 MB each are read in under a second in a debug build,
+    /// where reading them again at each construct would take hours; the bound is 30 times that
+    /// second, so that a loaded machine does not fail it.
     #[test]
     fn repeated_constructs_are_read_in_linear_time() {
         let started = std::time::Instant::now();
@@ -553,7 +557,7 @@ mod tests {
         ] {
             assert_eq!(first_too_deep(&unit.repeat(100_000), PAGE_LIMITS), None);
         }
-        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        assert!(started.elapsed() < std::time::Duration::from_secs(20));
     }
 
     #[test]
