@@ -539,7 +539,7 @@ mod tests {
 
     /// A guard against a scan that reads the text again at each construct, not a measure of
     /// speed: the nine inputs of about 1 MB each are read in under a second in a debug build,
-    /// where reading them again at each construct would take hours; the bound is 30 times that
+    /// where reading them again at each construct would take hours; the bound is 20 times that
     /// second, so that a loaded machine does not fail it.
     #[test]
     fn repeated_constructs_are_read_in_linear_time() {

@@ -1219,6 +1219,27 @@ fn a_kpi_edit_reaches_every_language_and_its_translation_its_own() {
     );
 }
 
+/// A translation of the KPIs in a `.csv` file is read as a full build reads it (as a list of
+/// YAML items, or an error), not left out.
+#[test]
+fn a_kpi_translation_in_a_csv_file_is_read_as_a_full_build_reads_it() {
+    let site = multilingual_site_with_kpis();
+    std::fs::remove_file(site.path().join("data/kpis.fr.yaml")).unwrap();
+    let mut session = Session::new(BuildOptions::new(site.path()));
+    session.rebuild(&[]).expect("the site builds");
+    let rebuild = edit_and_rebuild(site.path(), &mut session, "data/kpis.fr.csv", |_| {
+        "- id: smes-reached\n  label: PME touchées\n".to_owned()
+    });
+    assert!(!rebuild.incremental);
+    let french = session.files().get("fr/results/index.html");
+    assert!(french.is_some_and(|page| String::from_utf8_lossy(page).contains("PME touchées")));
+    // A table is not a translation: the full build refuses it, and so does the rebuild.
+    std::fs::write(site.path().join("data/kpis.fr.csv"), "id,label\nx,y\n").unwrap();
+    assert!(full_build(&BuildOptions::new(site.path())).is_none());
+    let rebuilt = session.rebuild(&[PathBuf::from("data/kpis.fr.csv")]);
+    assert!(rebuilt.is_err());
+}
+
 #[test]
 fn random_edits_of_a_site_in_three_languages() {
     let mut paths = std::collections::BTreeMap::new();

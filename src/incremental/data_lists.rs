@@ -38,9 +38,14 @@ pub(super) enum DataList {
 }
 
 impl DataList {
-    /// The list `rel` (a path inside `data/`) holds or translates, if it is one.
+    /// The list `rel` (a path inside `data/`) holds or translates, if it is one. A translation
+    /// in any file but `.yaml` or `.yml` is not (a full build reads it, or refuses it).
     pub(super) fn of(rel: &str) -> Option<DataList> {
-        let original = split_language(rel).map_or_else(|| rel.to_owned(), |(original, _)| original);
+        let original = match split_language(rel) {
+            Some(_) if !rel.ends_with(".yaml") && !rel.ends_with(".yml") => return None,
+            Some((original, _)) => original,
+            None => rel.to_owned(),
+        };
         match original.as_str() {
             "kpis.yaml" | "kpis.yml" | "kpis.csv" => Some(DataList::Kpis),
             "roadmap.yaml" | "roadmap.yml" => Some(DataList::Roadmap),

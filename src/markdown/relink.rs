@@ -3,11 +3,12 @@
 //! A page without a translation shows the default language's text in every language, and only
 //! the URLs its links resolve to differ (`@/about.md` is `/about/` in English, `/fr/about/` in
 //! French). So that such text is rendered once, not once per language, the pipeline writes
-//! every URL it resolves as a numbered placeholder, then fills the placeholders and remembers
-//! where each URL went and by which name it was written ([`Links`]). [`relink`] then makes the
-//! HTML of another language by putting that language's URLs in the same places. Text whose
-//! HTML holds anything like a placeholder that the pipeline did not write (an author can write
-//! one) is rendered again with its URLs as they are, and is not shared. The Markdown of data is
+//! every URL it resolves as a numbered placeholder (tagged with a hash of the text), then fills
+//! the placeholders and remembers where each URL went and by which name it was written
+//! ([`Links`]). [`relink`] then makes the HTML of another language by putting that language's
+//! URLs in the same places. Text whose HTML holds anything like a placeholder that the pipeline
+//! did not write (an author can write one) is rendered again with its URLs as they are, and is
+//! not shared. The Markdown of data is
 //! shared the same way ([`super::untrusted`]), its URLs written as its sanitiser writes them.
 
 use super::LinkTargets;
@@ -80,14 +81,24 @@ pub(super) struct Placeholders {
     /// `false` for a text that holds what a placeholder looks like: its URLs are written as
     /// they are, and the text is rendered again in each language.
     enabled: bool,
+    /// Written in each placeholder before its number: a hash of the text, which the text
+    /// cannot hold (it would have to hold its own hash), so that nothing the text becomes
+    /// once sanitised (`&#37;` decoded to `%`) passes for a placeholder.
+    tag: String,
     keys: Vec<LinkKey>,
     urls: Vec<String>,
 }
 
 impl Placeholders {
     pub(super) fn for_text(text: &str) -> Placeholders {
+        let enabled = !text.contains([OPEN, CLOSE]) && !text.contains("%EE%80%8");
+        let tag = match enabled {
+            true => format!("{:016x}.", xxhash_rust::xxh3::xxh3_64(text.as_bytes())),
+            false => String::new(),
+        };
         Placeholders {
-            enabled: !text.contains([OPEN, CLOSE]) && !text.contains("%EE%80%8"),
+            enabled,
+            tag,
             ..Placeholders::default()
         }
     }
@@ -97,7 +108,7 @@ impl Placeholders {
         if !self.enabled {
             return url.into();
         }
-        let placeholder = format!("{OPEN}{}{CLOSE}", self.keys.len());
+        let placeholder = format!("{OPEN}{}{}{CLOSE}", self.tag, self.keys.len());
         self.keys.push(key);
         self.urls.push(url);
         placeholder.into()
@@ -107,8 +118,8 @@ impl Placeholders {
     /// memory than it needs), with where each URL went. `None` when `html` holds anything that
     /// looks like a placeholder but is not one of the pipeline's (an author may write one, as
     /// `&#xE000;0&#xE001;` in a link or `&#x25;EE%80%800&#x25;EE%80%81` in text): its
-    /// placeholders must be `0`, `1`, `2`... in order, every link's when `whole` (the full HTML,
-    /// not the summary). The text must then be rendered without placeholders.
+    /// placeholders must carry the text's tag and be numbered `0`, `1`, `2`... in order, every
+    /// link's when `whole` (the full HTML, not the summary). The text must then be rendered without placeholders.
     pub(super) fn fill(&self, html: &str, whole: bool) -> Option<(String, Vec<Placed>)> {
         self.fill_written(html, whole, write_href)
     }
@@ -128,7 +139,8 @@ impl Placeholders {
                 let digits = start + OPEN_WRITTEN.len();
                 let close = html[digits..].find(CLOSE_WRITTEN).map(|i| digits + i)?;
                 let index = placeholders.len();
-                if index >= self.urls.len() || html[digits..close] != index.to_string() {
+                let written = html[digits..close].strip_prefix(self.tag.as_str());
+                if index >= self.urls.len() || written != Some(index.to_string().as_str()) {
                     return None;
                 }
                 from = close + CLOSE_WRITTEN.len();
@@ -468,6 +480,10 @@ mod tests {
             "[odd](/a%EE%80%800%EE%80%81) and [lumen](@/smes/lumen)\n",
             "[lumen](@/smes/lumen) &#x25;EE%80%800&#x25;EE%80%81\n",
             "[x](https://example.org/&#xE000;0&#xE001;) and [lumen](@/smes/lumen)\n",
+            // The sanitiser drops the real link with its style block and decodes `&#37;`: what
+            // is left looks like the real link's placeholder, written after the text was read.
+            "Hidden <style>[x](@/smes/lumen)</style> \
+             <a href=\"&#37;EE%80%800&#37;EE%80%81\">raw</a> [lumen](@/smes/lumen)\n",
         ] {
             let french = render_in(text, "/fr");
             assert!(french.links.is_none(), "{text}");

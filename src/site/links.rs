@@ -147,18 +147,20 @@ pub(super) fn render_markdown(
         })
         .flatten()
         .collect();
-    for section in &mut site.sections {
-        let Some(source) = &section.source else {
-            continue;
-        };
-        let original = shared(&source.path)
-            .and_then(|default| default.section_by_path(&source.path))
-            .map(|original| &original.markdown);
-        if let Some(made) = make(source, original) {
-            section.markdown = made;
-            problems.extend(section.markdown.diagnostics.iter().cloned());
-        }
-    }
+    let in_sections: Vec<Diagnostic> = site
+        .sections
+        .par_iter_mut()
+        .flat_map_iter(|section| {
+            let source = section.source.as_ref()?;
+            let original = shared(&source.path)
+                .and_then(|default| default.section_by_path(&source.path))
+                .map(|original| &original.markdown);
+            section.markdown = make(source, original)?;
+            Some(section.markdown.diagnostics.clone())
+        })
+        .flatten()
+        .collect();
+    problems.extend(in_sections);
     site.failed_content = failed;
     problems
 }
