@@ -102,16 +102,23 @@ impl StagedOutput {
     }
 
     /// Writes `bytes` at `rel` unless the file already holds exactly them.
+    ///
+    /// The common cases take few system calls, since a site of many small pages spends much of
+    /// its build here: a file already holding the bytes is opened, sized and read once; a new
+    /// file is created without looking first (its folder made only when creating it finds none).
+    /// Anything else (a file to replace, a folder or link in the way) goes through [`Self::place`].
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let path = self.target(rel)?;
-        if let Ok(meta) = std::fs::symlink_metadata(&path) {
-            if meta.is_file()
-                && meta.len() == bytes.len() as u64
-                && std::fs::read(&path).is_ok_and(|old| old == bytes)
-            {
+        match previous_file(&path, bytes) {
+            PreviousFile::Same => {
                 self.unchanged.fetch_add(1, Ordering::Relaxed);
                 return Ok(());
             }
+            PreviousFile::Missing if write_new(&path, bytes).is_ok() => {
+                self.written.fetch_add(1, Ordering::Relaxed);
+                return Ok(());
+            }
+            PreviousFile::Missing | PreviousFile::Other => {}
         }
         self.place(&path, |p| std::fs::write(p, bytes))
     }
@@ -220,6 +227,65 @@ impl StagedOutput {
             removed,
         })
     }
+}
+
+/// What the staging folder holds where a file is to be written.
+#[derive(Debug, PartialEq, Eq)]
+enum PreviousFile {
+    /// A file (not a link to one) with exactly the bytes to write.
+    Same,
+    /// Nothing.
+    Missing,
+    /// Anything else: other bytes, a folder, a link, a file where a folder should be.
+    Other,
+}
+
+/// What is at `path` (in the staging folder), compared with `bytes`: one open that follows no
+/// link, the size of the open file, and its bytes only when the sizes agree.
+fn previous_file(path: &Path, bytes: &[u8]) -> PreviousFile {
+    use std::io::Read;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW);
+    let mut file = match options.open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == ErrorKind::NotFound => return PreviousFile::Missing,
+        Err(_) => return PreviousFile::Other,
+    };
+    let same_size = file
+        .metadata()
+        .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
+    if !same_size {
+        return PreviousFile::Other;
+    }
+    let mut old = vec![0; bytes.len()];
+    match file.read_exact(&mut old) {
+        Ok(()) if old == bytes => PreviousFile::Same,
+        _ => PreviousFile::Other,
+    }
+}
+
+/// Creates the file `path`, which must not exist (a link in its place is not followed), with
+/// `bytes`, making its folder when there is none.
+fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let create = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+    };
+    let mut file = match create() {
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            create()?
+        }
+        made => made?,
+    };
+    file.write_all(bytes)
 }
 
 /// Whether `a` and `b` are the same file (one is a hard link to the other).
@@ -432,6 +498,36 @@ mod tests {
         }
         assert!(!output.join("old.html").exists());
         assert_eq!(std::fs::read(output.join("a/index.html")).unwrap(), b"same");
+    }
+
+    /// Whatever the generation before last left where a file goes is replaced, and a link there
+    /// is replaced rather than written through.
+    #[cfg(unix)]
+    #[test]
+    fn what_stands_in_the_way_of_a_file_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("outside.txt");
+        std::fs::write(&outside, b"keep").unwrap();
+        let staged = StagedOutput::prepare(&dir.path().join("public")).unwrap();
+        let stage = staged.stage.clone();
+        std::fs::write(stage.join("was-a-file"), b"x").unwrap();
+        std::fs::create_dir_all(stage.join("was-a-folder/inner")).unwrap();
+        std::os::unix::fs::symlink(&outside, stage.join("was-a-link.html")).unwrap();
+        for rel in [
+            "was-a-file/index.html",
+            "was-a-folder",
+            "was-a-link.html",
+            "new/deep/folder/index.html",
+        ] {
+            staged.write(rel, b"keep").unwrap();
+            let meta = std::fs::symlink_metadata(stage.join(rel)).unwrap();
+            assert!(meta.is_file(), "{rel}");
+            assert_eq!(std::fs::read(stage.join(rel)).unwrap(), b"keep", "{rel}");
+        }
+        assert_eq!(std::fs::read(&outside).unwrap(), b"keep");
+        assert_eq!(staged.written.load(Ordering::Relaxed), 4);
+        staged.write("was-a-link.html", b"keep").unwrap();
+        assert_eq!(staged.unchanged.load(Ordering::Relaxed), 1);
     }
 
     #[test]
