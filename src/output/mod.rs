@@ -44,6 +44,9 @@ pub struct WriteStats {
 pub struct StagedOutput {
     output: PathBuf,
     stage: PathBuf,
+    /// Whether the staging folder was made for this build: then nothing can be in the way of a
+    /// file, and no file is looked for before it is written.
+    new_stage: bool,
     written: AtomicUsize,
     unchanged: AtomicUsize,
 }
@@ -72,6 +75,7 @@ impl StagedOutput {
                 .with_help("delete it, or choose another folder with --output"));
             }
         }
+        let new_stage = !stage.exists();
         std::fs::create_dir_all(&stage)
             .map_err(|e| io_error(&stage, "create the staging folder", e))?;
         std::fs::write(stage.join(MARKER), MARKER_TEXT)
@@ -79,6 +83,7 @@ impl StagedOutput {
         Ok(StagedOutput {
             output: output.to_path_buf(),
             stage,
+            new_stage,
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
         })
@@ -105,11 +110,17 @@ impl StagedOutput {
     ///
     /// The common cases take few system calls, since a site of many small pages spends much of
     /// its build here: a file already holding the bytes is opened, sized and read once; a new
-    /// file is created without looking first (its folder made only when creating it finds none).
-    /// Anything else (a file to replace, a folder or link in the way) goes through [`Self::place`].
+    /// file is created without looking first (its folder made only when creating it finds none),
+    /// and in a staging folder made for this build nothing is looked for at all. Anything else (a
+    /// file to replace, a folder or link in the way) goes through [`Self::place`].
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let path = self.target(rel)?;
-        match previous_file(&path, bytes) {
+        let previous = if self.new_stage {
+            PreviousFile::Missing
+        } else {
+            previous_file(&path, bytes)
+        };
+        match previous {
             PreviousFile::Same => {
                 self.unchanged.fetch_add(1, Ordering::Relaxed);
                 return Ok(());
@@ -508,16 +519,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let outside = dir.path().join("outside.txt");
         std::fs::write(&outside, b"keep").unwrap();
-        let staged = StagedOutput::prepare(&dir.path().join("public")).unwrap();
-        let stage = staged.stage.clone();
-        std::fs::write(stage.join("was-a-file"), b"x").unwrap();
+        let output = dir.path().join("public");
+        let stage = folder::sibling(&output, "stage");
         std::fs::create_dir_all(stage.join("was-a-folder/inner")).unwrap();
+        std::fs::write(stage.join(MARKER), MARKER_TEXT).unwrap();
+        std::fs::write(stage.join("was-a-file"), b"x").unwrap();
+        std::fs::write(stage.join("same.html"), b"keep").unwrap();
         std::os::unix::fs::symlink(&outside, stage.join("was-a-link.html")).unwrap();
+        let staged = StagedOutput::prepare(&output).unwrap();
         for rel in [
             "was-a-file/index.html",
             "was-a-folder",
             "was-a-link.html",
             "new/deep/folder/index.html",
+            "same.html",
         ] {
             staged.write(rel, b"keep").unwrap();
             let meta = std::fs::symlink_metadata(stage.join(rel)).unwrap();
@@ -526,8 +541,28 @@ mod tests {
         }
         assert_eq!(std::fs::read(&outside).unwrap(), b"keep");
         assert_eq!(staged.written.load(Ordering::Relaxed), 4);
-        staged.write("was-a-link.html", b"keep").unwrap();
         assert_eq!(staged.unchanged.load(Ordering::Relaxed), 1);
+    }
+
+    /// In a staging folder made for the build, files go into folders made as needed, and a path
+    /// written twice holds the second bytes.
+    #[test]
+    fn a_new_staging_folder_gets_its_folders_as_needed() {
+        let dir = tempfile::tempdir().unwrap();
+        let staged = StagedOutput::prepare(&dir.path().join("public")).unwrap();
+        assert!(staged.new_stage);
+        staged.write("a/b/c/index.html", b"first").unwrap();
+        staged.write("a/b/c/index.html", b"second").unwrap();
+        staged.write("a/b/index.html", b"third").unwrap();
+        assert_eq!(
+            std::fs::read(staged.stage.join("a/b/c/index.html")).unwrap(),
+            b"second"
+        );
+        assert_eq!(
+            std::fs::read(staged.stage.join("a/b/index.html")).unwrap(),
+            b"third"
+        );
+        assert_eq!(staged.written.load(Ordering::Relaxed), 3);
     }
 
     #[test]
