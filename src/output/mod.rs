@@ -44,6 +44,9 @@ pub struct WriteStats {
 pub struct StagedOutput {
     output: PathBuf,
     stage: PathBuf,
+    /// Whether the staging folder was made for this build: then nothing can be in the way of a
+    /// file, and no file is looked for before it is written.
+    new_stage: bool,
     written: AtomicUsize,
     unchanged: AtomicUsize,
 }
@@ -72,6 +75,7 @@ impl StagedOutput {
                 .with_help("delete it, or choose another folder with --output"));
             }
         }
+        let new_stage = !stage.exists();
         std::fs::create_dir_all(&stage)
             .map_err(|e| io_error(&stage, "create the staging folder", e))?;
         std::fs::write(stage.join(MARKER), MARKER_TEXT)
@@ -79,6 +83,7 @@ impl StagedOutput {
         Ok(StagedOutput {
             output: output.to_path_buf(),
             stage,
+            new_stage,
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
         })
@@ -102,16 +107,29 @@ impl StagedOutput {
     }
 
     /// Writes `bytes` at `rel` unless the file already holds exactly them.
+    ///
+    /// The common cases take few system calls, since a site of many small pages spends much of
+    /// its build here: a file already holding the bytes is opened, sized and read once; a new
+    /// file is created without looking first (its folder made only when creating it finds none),
+    /// and in a staging folder made for this build nothing is looked for at all. Anything else (a
+    /// file to replace, a folder or link in the way) goes through [`Self::place`].
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let path = self.target(rel)?;
-        if let Ok(meta) = std::fs::symlink_metadata(&path) {
-            if meta.is_file()
-                && meta.len() == bytes.len() as u64
-                && std::fs::read(&path).is_ok_and(|old| old == bytes)
-            {
+        let previous = if self.new_stage {
+            PreviousFile::Missing
+        } else {
+            previous_file(&path, bytes)
+        };
+        match previous {
+            PreviousFile::Same => {
                 self.unchanged.fetch_add(1, Ordering::Relaxed);
                 return Ok(());
             }
+            PreviousFile::Missing if write_new(&path, bytes).is_ok() => {
+                self.written.fetch_add(1, Ordering::Relaxed);
+                return Ok(());
+            }
+            PreviousFile::Missing | PreviousFile::Other => {}
         }
         self.place(&path, |p| std::fs::write(p, bytes))
     }
@@ -220,6 +238,65 @@ impl StagedOutput {
             removed,
         })
     }
+}
+
+/// What the staging folder holds where a file is to be written.
+#[derive(Debug, PartialEq, Eq)]
+enum PreviousFile {
+    /// A file (not a link to one) with exactly the bytes to write.
+    Same,
+    /// Nothing.
+    Missing,
+    /// Anything else: other bytes, a folder, a link, a file where a folder should be.
+    Other,
+}
+
+/// What is at `path` (in the staging folder), compared with `bytes`: one open that follows no
+/// link, the size of the open file, and its bytes only when the sizes agree.
+fn previous_file(path: &Path, bytes: &[u8]) -> PreviousFile {
+    use std::io::Read;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW);
+    let mut file = match options.open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == ErrorKind::NotFound => return PreviousFile::Missing,
+        Err(_) => return PreviousFile::Other,
+    };
+    let same_size = file
+        .metadata()
+        .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
+    if !same_size {
+        return PreviousFile::Other;
+    }
+    let mut old = vec![0; bytes.len()];
+    match file.read_exact(&mut old) {
+        Ok(()) if old == bytes => PreviousFile::Same,
+        _ => PreviousFile::Other,
+    }
+}
+
+/// Creates the file `path`, which must not exist (a link in its place is not followed), with
+/// `bytes`, making its folder when there is none.
+fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let create = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+    };
+    let mut file = match create() {
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            create()?
+        }
+        made => made?,
+    };
+    file.write_all(bytes)
 }
 
 /// Whether `a` and `b` are the same file (one is a hard link to the other).
@@ -432,6 +509,60 @@ mod tests {
         }
         assert!(!output.join("old.html").exists());
         assert_eq!(std::fs::read(output.join("a/index.html")).unwrap(), b"same");
+    }
+
+    /// Whatever the generation before last left where a file goes is replaced, and a link there
+    /// is replaced rather than written through.
+    #[cfg(unix)]
+    #[test]
+    fn what_stands_in_the_way_of_a_file_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("outside.txt");
+        std::fs::write(&outside, b"keep").unwrap();
+        let output = dir.path().join("public");
+        let stage = folder::sibling(&output, "stage");
+        std::fs::create_dir_all(stage.join("was-a-folder/inner")).unwrap();
+        std::fs::write(stage.join(MARKER), MARKER_TEXT).unwrap();
+        std::fs::write(stage.join("was-a-file"), b"x").unwrap();
+        std::fs::write(stage.join("same.html"), b"keep").unwrap();
+        std::os::unix::fs::symlink(&outside, stage.join("was-a-link.html")).unwrap();
+        let staged = StagedOutput::prepare(&output).unwrap();
+        for rel in [
+            "was-a-file/index.html",
+            "was-a-folder",
+            "was-a-link.html",
+            "new/deep/folder/index.html",
+            "same.html",
+        ] {
+            staged.write(rel, b"keep").unwrap();
+            let meta = std::fs::symlink_metadata(stage.join(rel)).unwrap();
+            assert!(meta.is_file(), "{rel}");
+            assert_eq!(std::fs::read(stage.join(rel)).unwrap(), b"keep", "{rel}");
+        }
+        assert_eq!(std::fs::read(&outside).unwrap(), b"keep");
+        assert_eq!(staged.written.load(Ordering::Relaxed), 4);
+        assert_eq!(staged.unchanged.load(Ordering::Relaxed), 1);
+    }
+
+    /// In a staging folder made for the build, files go into folders made as needed, and a path
+    /// written twice holds the second bytes.
+    #[test]
+    fn a_new_staging_folder_gets_its_folders_as_needed() {
+        let dir = tempfile::tempdir().unwrap();
+        let staged = StagedOutput::prepare(&dir.path().join("public")).unwrap();
+        assert!(staged.new_stage);
+        staged.write("a/b/c/index.html", b"first").unwrap();
+        staged.write("a/b/c/index.html", b"second").unwrap();
+        staged.write("a/b/index.html", b"third").unwrap();
+        assert_eq!(
+            std::fs::read(staged.stage.join("a/b/c/index.html")).unwrap(),
+            b"second"
+        );
+        assert_eq!(
+            std::fs::read(staged.stage.join("a/b/index.html")).unwrap(),
+            b"third"
+        );
+        assert_eq!(staged.written.load(Ordering::Relaxed), 3);
     }
 
     #[test]
