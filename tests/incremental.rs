@@ -101,6 +101,12 @@ fn random_edit(
         6 => {
             let new = PathBuf::from("content").join(format!("new-{}.md", rng.below(3)));
             let previous = std::fs::read(root.join(&new)).ok();
+            // In a site with one language, a page made by an earlier step goes; in others, it
+            // gets a new title.
+            if previous.is_some() && one_language(root) {
+                std::fs::remove_file(root.join(&new)).unwrap();
+                return (new, previous);
+            }
             std::fs::write(
                 root.join(&new),
                 format!("---\ntitle: New {}\n---\n{sentence}.\n", words[3]),
@@ -324,7 +330,14 @@ fn random_edits_of(
             Some(full) => {
                 let rebuild = incremental.unwrap_or_else(|e| panic!("{name}, step {step}: incremental failed where a full build succeeded: {e:?}"));
                 fast += usize::from(rebuild.incremental);
-                *paths.entry(path_taken(&rebuild, &changed)).or_default() += 1;
+                let page = changed.extension().is_some_and(|e| e == "md");
+                let deleted = page && !site.path().join(&changed).exists();
+                let taken = if rebuild.incremental && deleted {
+                    "deleted".to_owned()
+                } else {
+                    path_taken(&rebuild, &changed)
+                };
+                *paths.entry(taken).or_default() += 1;
                 assert_same(&name, step, session.files(), &full);
             }
             None => {
@@ -350,13 +363,22 @@ fn random_edits_of(
     );
     // Shown with `--nocapture`: how many edits took each path.
     eprintln!("{name}: {paths:?}");
-    for path in ["its body", "its front matter"] {
+    let new_and_deleted = one_language(site.path()).then_some(["it is new", "deleted"]);
+    for path in ["its body", "its front matter"]
+        .into_iter()
+        .chain(new_and_deleted.into_iter().flatten())
+    {
         assert!(
             paths.contains_key(path),
             "{name}: no edit took {path:?}: {paths:?}"
         );
     }
     paths
+}
+
+/// Whether the site at `root` has one language.
+fn one_language(root: &Path) -> bool {
+    !read(&root.join("site.yaml")).contains("languages:")
 }
 
 /// The path a rebuild after `changed` took: a fast path named by the reason of the edited
@@ -378,6 +400,7 @@ fn path_taken(rebuild: &Rebuild, changed: &Path) -> String {
         "its front matter",
         "its body",
         "its data",
+        "it is new",
         "copied again",
         "uses ",
     ]

@@ -14,11 +14,14 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-/// What a fast path produced: output path -> bytes, and a reason per re-rendered output.
+/// What a fast path produced: output path -> bytes, a reason per re-rendered output, and the
+/// outputs it removed.
 #[derive(Default)]
 pub(super) struct Edited {
     pub updates: BTreeMap<String, Vec<u8>>,
     pub reasons: Vec<String>,
+    /// Outputs that are no longer made (those of a deleted page).
+    pub removed: Vec<String>,
 }
 
 /// What publishing the edited file's own outputs first needs: whether to minify, the files

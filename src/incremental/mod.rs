@@ -47,6 +47,7 @@ mod data_lists;
 mod fast_render;
 mod front_matter;
 mod languages;
+mod new_files;
 mod overlays;
 mod templates;
 
@@ -306,6 +307,16 @@ impl Session {
             }
             let reasons = templates::update(last, &self.options, &templates, &mut edited.updates)?;
             edited.reasons.extend(reasons);
+        } else if let Some((rel, change)) = new_files::added_or_deleted(last, &root, &bodies) {
+            let first = (minify, &mut self.files, &mut self.published_first);
+            let first = Some((first, publish));
+            new_files::edit(last, &self.options, (&rel, change), first, &mut edited)?;
+            self.link_urls = vec![crate::site::link_target_urls(&last.site)];
+            self.api_items.clear();
+            let html = |o: &&PlannedOutput| {
+                o.path.ends_with(".html") && o.owner.copied_from(&last.site).is_none()
+            };
+            self.pages = last.plan.outputs.iter().filter(html).count();
         } else if let Some(rel) = front_matter_edit(last, &root, &bodies)? {
             // Each language that reads the file takes it on its own site.
             let first = (minify, &mut self.files, &mut self.published_first);
@@ -338,7 +349,16 @@ impl Session {
             .filter(|(path, replaced)| replaced.as_ref() != self.files.get(path))
             .map(|(path, _)| path)
             .collect();
-        let Edited { updates, reasons } = edited;
+        let Edited {
+            updates,
+            reasons,
+            removed,
+        } = edited;
+        for path in removed {
+            if self.files.remove(&path).is_some() {
+                changed_outputs.push(path);
+            }
+        }
         for (path, bytes) in updates {
             if self.files.get(&path).map(|old| old.as_slice()) != Some(bytes.as_slice()) {
                 changed_outputs.push(path.clone());
