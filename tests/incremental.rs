@@ -1525,3 +1525,220 @@ fn a_template_edit_that_removes_a_linked_id_is_an_error() {
         "{shown:?}"
     );
 }
+
+/// Builds a copy of `fixture` with the files `before` added (path from the root, text), then
+/// writes each of `after` (deleting it when its text is `None`) and rebuilds; checks that the
+/// result is the same as a full build (when one succeeds) and returns the rebuild.
+fn rebuild_after_files(
+    fixture: &str,
+    before: &[(&str, &str)],
+    after: &[(&str, Option<&str>)],
+) -> Result<Rebuild, pimap::BuildError> {
+    let site = copy_fixture(fixture);
+    for (rel, text) in before {
+        let path = site.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let options = BuildOptions::new(site.path());
+    let mut session = Session::new(options.clone());
+    session.rebuild(&[]).expect("the fixture builds");
+    let mut changed = Vec::new();
+    for (rel, text) in after {
+        let path = site.path().join(rel);
+        match text {
+            Some(text) => {
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(path, text).unwrap();
+            }
+            None => std::fs::remove_file(path).unwrap(),
+        }
+        changed.push(PathBuf::from(rel));
+    }
+    let rebuild = session.rebuild(&changed)?;
+    if rebuild.incremental {
+        assert_eq!(rebuild.rendered, rebuild.reasons.len());
+    }
+    assert_same(
+        "new or deleted",
+        0,
+        session.files(),
+        &full_build(&options).unwrap(),
+    );
+    Ok(rebuild)
+}
+
+const LASER_DAY: &str =
+    "---\ntitle: Laser day\ndate: 2019-03-01\ntaxonomies:\n  tags: [mou]\n---\nA day of lasers.\n";
+
+#[test]
+fn a_new_page_renders_itself_and_the_lists_feeds_and_indexes_that_show_it() {
+    let rebuild = rebuild_after_files(
+        "basic-site",
+        &[],
+        &[("content/news/laser-day.md", Some(LASER_DAY))],
+    )
+    .unwrap();
+    assert!(rebuild.incremental, "{:?}", rebuild.fallback);
+    let reasons = &rebuild.reasons;
+    assert_eq!(reasons[0], "/news/laser-day/ (it is new)");
+    for reason in [
+        "/news/ (lists /news/laser-day/ among its pages, or no longer)",
+        "/tags/mou/ (lists /news/laser-day/ among its pages, or no longer)",
+        "/news/atom.xml (carries /news/laser-day/, or no longer)",
+        "/sitemap.xml (lists /news/laser-day/, or no longer)",
+    ] {
+        assert!(
+            reasons.contains(&reason.to_owned()),
+            "{reason} not in {reasons:?}"
+        );
+    }
+    // Another section's pages do not list it.
+    assert!(!urls(reasons).contains(&"/about/team/"), "{reasons:?}");
+    for path in [
+        "news/laser-day/index.html",
+        "news/index.html",
+        "news/atom.xml",
+        "tags/mou/index.html",
+        "sitemap.xml",
+    ] {
+        assert!(
+            rebuild.changed.contains(&path.to_owned()),
+            "{path} not in {:?}",
+            rebuild.changed
+        );
+    }
+    assert!(
+        !rebuild
+            .changed
+            .contains(&"about/team/index.html".to_owned())
+    );
+}
+
+#[test]
+fn a_deleted_page_is_removed_with_the_lists_feeds_and_indexes_that_showed_it() {
+    let rebuild = rebuild_after_files(
+        "basic-site",
+        &[("content/news/laser-day.md", LASER_DAY)],
+        &[("content/news/laser-day.md", None)],
+    )
+    .unwrap();
+    assert!(rebuild.incremental, "{:?}", rebuild.fallback);
+    let reasons = &rebuild.reasons;
+    for reason in [
+        "/news/ (lists /news/laser-day/ among its pages, or no longer)",
+        "/tags/mou/ (lists /news/laser-day/ among its pages, or no longer)",
+        "/news/atom.xml (carries /news/laser-day/, or no longer)",
+    ] {
+        assert!(
+            reasons.contains(&reason.to_owned()),
+            "{reason} not in {reasons:?}"
+        );
+    }
+    assert!(!urls(reasons).contains(&"/news/laser-day/"), "{reasons:?}");
+    for path in [
+        "news/laser-day/index.html",
+        "news/index.html",
+        "news/atom.xml",
+    ] {
+        assert!(
+            rebuild.changed.contains(&path.to_owned()),
+            "{path} not in {:?}",
+            rebuild.changed
+        );
+    }
+}
+
+#[test]
+fn a_new_or_deleted_page_the_plan_cannot_take_alone_falls_back_with_its_reason() {
+    let page = |front: &str| format!("---\ntitle: Laser day\n{front}---\nA day of lasers.\n");
+    let section = "---\ntitle: Events\n---\n".to_owned();
+    let cases = [
+        (
+            "content/events/laser-day.md",
+            Some(page("")),
+            "content/events/laser-day.md starts a new section",
+        ),
+        (
+            "content/news/laser-day.md",
+            Some(page("aliases: [/day/]\n")),
+            "content/news/laser-day.md has aliases",
+        ),
+        (
+            "content/news/laser-day.md",
+            Some(page("taxonomies:\n  tags: [fair]\n")),
+            "content/news/laser-day.md adds or removes a taxonomy term",
+        ),
+        (
+            "content/news/day/index.md",
+            Some(page("")),
+            "content/news/day/index.md is a page bundle (a folder with its files)",
+        ),
+        (
+            "content/events/_index.md",
+            Some(section),
+            "content/events/_index.md, the index of a section, is new or was deleted",
+        ),
+        (
+            "content/news/laser-day.md",
+            Some(page("draft: true\n")),
+            "content/news/laser-day.md is a draft or outside its publication window",
+        ),
+    ];
+    for (rel, text, reason) in &cases {
+        let rebuild = rebuild_after_files("basic-site", &[], &[(rel, text.as_deref())]);
+        let fallback = match &rebuild {
+            Ok(rebuild) => rebuild.fallback.clone(),
+            Err(error) => panic!("{rel}: {error:?}"),
+        };
+        assert_eq!(fallback.as_deref(), Some(*reason), "{rel}");
+    }
+    let aliased = page("aliases: [/day/]\n");
+    let before = [("content/news/laser-day.md", aliased.as_str())];
+    let deleted = [("content/news/laser-day.md", None)];
+    let rebuild = rebuild_after_files("basic-site", &before, &deleted).unwrap();
+    assert_eq!(
+        rebuild.fallback.as_deref(),
+        Some("content/news/laser-day.md has aliases")
+    );
+    let dated = page("date: 2020-01-01\n");
+    let new_page = [("content/news/laser-day.md", Some(dated.as_str()))];
+    let rebuild = rebuild_after_files("multilingual-site", &[], &new_page).unwrap();
+    assert_eq!(
+        rebuild.fallback.as_deref(),
+        Some("content/news/laser-day.md is new or was deleted in a site with 3 languages")
+    );
+}
+
+#[test]
+fn deleting_a_page_another_links_to_or_adding_one_at_a_taken_address_is_an_error_at_its_line() {
+    let linked = "---\ntitle: Linked\n---\nSee [the day](@/news/laser-day.md).\n";
+    let deleted = rebuild_after_files(
+        "basic-site",
+        &[
+            ("content/news/laser-day.md", LASER_DAY),
+            ("content/about/linked.md", linked),
+        ],
+        &[("content/news/laser-day.md", None)],
+    );
+    let Err(pimap::BuildError::Site(problems)) = deleted else {
+        panic!("{deleted:?}");
+    };
+    assert_eq!(problems[0].path, Path::new("content/about/linked.md"));
+    assert_eq!(problems[0].line, 4);
+    let taken = rebuild_after_files(
+        "basic-site",
+        &[],
+        &[(
+            "content/news/again.md",
+            Some("---\ntitle: Again\nslug: workshop\n---\nOnce more.\n"),
+        )],
+    );
+    let Err(pimap::BuildError::Site(problems)) = taken else {
+        panic!("{taken:?}");
+    };
+    assert!(
+        problems.iter().any(|p| p.path.ends_with("again.md")),
+        "{problems:?}"
+    );
+}
