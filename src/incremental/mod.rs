@@ -1,6 +1,6 @@
 //! Incremental rebuilds for `pimap serve`: keep the last good build and, when only Markdown
-//! files, templates, static files, one entity file or the KPIs or roadmap changed, redo only what those changes
-//! reach.
+//! files (also one new or deleted page), templates, static files, one entity file or the KPIs or
+//! roadmap changed, redo only what those changes reach.
 //!
 //! Each fast path is a sequence of named phases on the output plan of the last build and says,
 //! for every output it renders again, why: `/news/x/ (its body)`, `/news/ (shows summary of
@@ -17,7 +17,11 @@
 //! - one entity file that keeps its references and facets ([`data`]): the outputs that show
 //!   entity data;
 //! - `data/kpis.yaml` or `data/roadmap.yaml` ([`data_lists`]): the pages whose shortcodes show
-//!   data, and the outputs whose templates read that list from `data` or draw its chart.
+//!   data, and the outputs whose templates read that list from `data` or draw its chart;
+//! - a new or deleted page in an existing section of a site with one language ([`new_files`]):
+//!   the site is loaded and planned again, and when the plan differs by the page's own outputs
+//!   alone, the page and the outputs that list it are rendered (its sections' and terms' lists,
+//!   the feeds, the sitemap, the search index); a deleted page's outputs are removed.
 //!
 //! In a site with several languages ([`languages`]), a body edit is taken by each language that
 //! shows the file, an original's front matter by every language (a translation inherits from
@@ -25,14 +29,15 @@
 //! translation (`x.fr.yaml`) laid over it again, and a translation of an entity by its own
 //! language alone ([`overlays`]); the KPIs or the roadmap by every language, and their
 //! translation (`kpis.fr.yaml`, also a new or deleted one) by its own. Template and static file
-//! edits take the full path there. Anything else (a new or deleted file, a new or deleted entity
+//! edits, and new or deleted pages, take the full path there. Anything else (another new or
+//! deleted file, a new or deleted entity
 //! translation, a section's front matter, other data files and `labels.fr.yaml`, shortcode
 //! templates, `site.yaml`, a link that breaks) takes the full path, which is the same pipeline as
 //! `pimap build`, with the
 //! reason stated in [`Rebuild::fallback`]. Every re-read goes through the same rule as a full
 //! load (`source::files`): a file replaced by a link out of the site takes the full path, which
 //! reports it. The result is byte-identical to a full build: `tests/incremental.rs` checks this
-//! over random edit sequences. On a body, front-matter or data edit the edited file's own output
+//! over random edit sequences. On a body, front-matter or data edit, or a new page, the edited file's own output
 //! is rendered and published first ([`Session::rebuild_publishing`]), then the lists and other
 //! outputs that show it; on an entity edit, as soon as the entity's new values are made (the
 //! data graph is resolved again around the one record, reusing the facets, related SMEs and
