@@ -30,16 +30,15 @@
 //! language alone ([`overlays`]); the KPIs or the roadmap by every language, and their
 //! translation (`kpis.fr.yaml`, also a new or deleted one) by its own. Template and static file
 //! edits, and new or deleted pages, take the full path there. Anything else (another new or
-//! deleted file, a new or deleted entity
-//! translation, a section's front matter, other data files and `labels.fr.yaml`, shortcode
-//! templates, `site.yaml`, a link that breaks) takes the full path, which is the same pipeline as
-//! `pimap build`, with the
-//! reason stated in [`Rebuild::fallback`]. Every re-read goes through the same rule as a full
+//! deleted file, a new or deleted entity translation, a section's front matter, other data files
+//! and `labels.fr.yaml`, shortcode templates, `site.yaml`, a link that breaks) takes the full
+//! path, which is the same pipeline as `pimap build`, with the reason stated in
+//! [`Rebuild::fallback`]. Every re-read goes through the same rule as a full
 //! load (`source::files`): a file replaced by a link out of the site takes the full path, which
 //! reports it. The result is byte-identical to a full build: `tests/incremental.rs` checks this
-//! over random edit sequences. On a body, front-matter or data edit, or a new page, the edited file's own output
-//! is rendered and published first ([`Session::rebuild_publishing`]), then the lists and other
-//! outputs that show it; on an entity edit, as soon as the entity's new values are made (the
+//! over random edit sequences. On a body, front-matter or data edit, or a new page, the edited
+//! file's own output is rendered and published first ([`Session::rebuild_publishing`]), then the
+//! lists and other outputs that show it; on an entity edit, as soon as the entity's new values are made (the
 //! data graph is resolved again around the one record, reusing the facets, related SMEs and
 //! entity URLs of the last build), before the pages whose shortcodes show data are rendered and
 //! the outputs that show the entity are looked for. On a KPI or roadmap edit, each language's
