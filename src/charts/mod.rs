@@ -27,7 +27,7 @@ pub use words::ChartWords;
 use crate::markdown::escape;
 use crate::source::languages::Language;
 
-/// Series classes; their colours are the theme's design tokens (`--chart-1`... in site.css).
+/// Series classes; their colours are the theme's design tokens (`--chart-1`... in core.css).
 const SERIES: [&str; 5] = ["c1", "c2", "c3", "c4", "c5"];
 
 fn number(value: f64) -> String {

@@ -12,6 +12,8 @@ const SANDBOX =
   "allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation";
 const INITIAL_HEIGHT = 320;
 const MAX_HEIGHT = 10000;
+/** The most bytes of inline style an embed page may carry: its share of the theme's rules. */
+const EMBED_STYLE_MAX_BYTES = 6000;
 /** The height that forged messages claim. */
 const FORGED = 777;
 
@@ -172,10 +174,13 @@ describe("embed.js on a partner's site", () => {
       const frame = await (await page.$(`#${id} iframe`)).contentFrame();
       const facts = await frame.evaluate(() => ({
         stylesheets: document.querySelectorAll('link[rel~="stylesheet"]').length,
+        styleBytes: [...document.querySelectorAll("style")].reduce((n, s) => n + s.textContent.length, 0),
         links: [...document.querySelectorAll("a[href]")].map((a) => ({ href: a.href, target: a.target })),
         attribution: [...document.querySelectorAll("a.embed-attribution")].map((a) => ({ href: a.href, target: a.target })),
       }));
       assert.equal(facts.stylesheets, 0, `${id}: styles should be inline`);
+      // Only the rules an embed uses are inlined, not the whole site stylesheet (over 15 KB).
+      assert.ok(facts.styleBytes < EMBED_STYLE_MAX_BYTES, `${id}: ${facts.styleBytes} bytes of inline style`);
       assert.ok(facts.links.length > 0, `${id}: no link`);
       for (const link of facts.links) assert.equal(link.target, "_top", `${id}: ${link.href} has target="${link.target}"`);
       assert.equal(facts.attribution.length, 1, `${id}: one a.embed-attribution expected`);
