@@ -20,6 +20,7 @@ use super::{Fallback, Selected, fall};
 use crate::plan::{OutputOwner, OutputPlan};
 use crate::site::Site;
 use crate::source::files::SiteRoot;
+use crate::source::languages::split_language;
 use crate::{BuildOptions, Prepared, prepare};
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
@@ -41,11 +42,18 @@ pub(super) fn added_or_deleted(
     let [rel] = bodies else { return None };
     let file = Path::new("content").join(rel);
     let exists = root.path().join(&file).symlink_metadata().is_ok();
-    // In whichever language reads it (a translation is read by its own).
+    // In whichever language reads it: a translation is the page of its original's path
+    // there, read from its own file. Pages are found by path, not by reading them all, as
+    // this runs on every save of one page.
+    let original = split_language(rel).map(|(original, _)| original);
+    let paths: Vec<&str> = std::iter::once(rel.as_str())
+        .chain(original.as_deref())
+        .collect();
     let known = last.languages().any(|language| {
         let site = &language.site;
         let mut sections = site.sections.iter().filter_map(|s| s.source.as_ref());
-        site.pages.iter().any(|p| p.source.file == file)
+        let mut pages = paths.iter().filter_map(|path| site.page_by_path(path));
+        pages.any(|p| p.source.file == file)
             || sections.any(|source| source.file == file)
             || site.withheld.iter().any(|w| w.file == file)
     });
