@@ -1,7 +1,8 @@
 //! How deep HTML nests, measured in one pass that takes time linear in the length of the HTML.
 //!
 //! The HTML tools pimap uses recurse, or slow down, with depth: minify-html's parser recurses
-//! once per open element, its CSS and JavaScript minifiers once per bracket, and html5ever (the
+//! once per open element, its CSS and JavaScript minifiers once per bracket (pimap gives it only a
+//! page's inline stylesheets and scripts, each alone), and html5ever (the
 //! parser behind ammonia) does work for every open element at every tag. Text nested without
 //! bound would overflow the stack and abort pimap, or take minutes. This module measures
 //! nesting as those tools would see it, rounding up where they disagree, so that callers can
@@ -37,7 +38,8 @@ pub const CONTENT_LIMITS: Limits = Limits {
     brackets: 32,
 };
 
-/// A whole page, template included: within what minify-html follows on a 2 MiB stack, in debug
+/// A whole page, template included (and each inline stylesheet or script given to minify-html):
+/// within what minify-html follows on a 2 MiB stack, in debug
 /// builds too.
 pub const PAGE_LIMITS: Limits = Limits {
     elements: 256,

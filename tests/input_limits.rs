@@ -157,10 +157,11 @@ fn text_nested_within_the_bound_builds_and_is_minified() {
 }
 
 #[test]
-fn a_template_that_nests_deeper_than_the_minifier_follows_is_written_unminified() {
+fn a_template_nested_past_any_bound_is_minified_and_its_too_deep_stylesheet_kept_as_written() {
     let site = site_with_page("Body.");
+    let deep_css = format!("a {{ b: {}1{} }}", "(".repeat(40), ")".repeat(40));
     let template = format!(
-        "<!doctype html>\n<html lang=en>\n<title>{{{{ page.title }}}}</title>\n{}{{{{ page.content }}}}{}\n</html>\n",
+        "<!doctype html>\n<html lang=en>\n<title>{{{{ page.title }}}}</title>\n<style>{deep_css}</style>\n<style>p {{ color : red ; }}</style>\n{}{{{{ page.content }}}}{}\n</html>\n",
         "<div>\n".repeat(3_000),
         "</div>\n".repeat(3_000)
     );
@@ -168,11 +169,10 @@ fn a_template_that_nests_deeper_than_the_minifier_follows_is_written_unminified(
     let run = build_within_deadline(site.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let html = read(&site.path().join("public/page/index.html"));
-    assert!(
-        html.starts_with("<!doctype html>\n<html lang=en>\n<title>Page</title>\n<div>\n<div>\n"),
-        "{}",
-        &html[..200]
+    let expected = format!(
+        "<!doctype html><html lang=en><title>Page</title><style>{deep_css}</style><style>p{{color:red}}</style><div><div>"
     );
+    assert!(html.starts_with(&expected), "{}", &html[..200]);
     assert_eq!(html.matches("<div>").count(), 3_000);
 }
 

@@ -34,7 +34,7 @@ fn an_embed_shows_the_links_of_an_offer_as_links_that_open_in_the_top_window() {
     assert!(!embed.contains("&lt;"), "markup shown as text:\n{embed}");
     assert!(
         embed.contains(
-            "<a rel=\"noopener noreferrer\" href=https://example.com/beamworks target=_top>our site</a>"
+            "<a href=https://example.com/beamworks target=_top rel=\"noopener noreferrer\">our site</a>"
         ),
         "{embed}"
     );

@@ -160,7 +160,7 @@ fn embeds_open_links_in_the_top_window_and_describe_themselves_with_oembed() {
     let embed = read(&public.join("embed/smes/beamworks/index.html"));
     assert!(embed.contains("pimap-embed-height"), "no resize script");
     assert!(
-        embed.contains("<meta content=noindex name=robots>"),
+        embed.contains("<meta name=robots content=noindex>"),
         "{embed}"
     );
     for link in embed.split("<a ").skip(1) {
@@ -194,7 +194,7 @@ fn embeds_open_links_in_the_top_window_and_describe_themselves_with_oembed() {
     let page = read(&public.join("smes/beamworks/index.html"));
     assert!(
         page.contains(
-            "<link href=https://example.org/embed/smes/beamworks/oembed.json rel=alternate"
+            "<link rel=alternate type=application/json+oembed href=https://example.org/embed/smes/beamworks/oembed.json"
         ),
         "no oEmbed discovery link"
     );
