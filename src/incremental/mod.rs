@@ -68,18 +68,25 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-/// A built site held in memory: output path -> bytes.
-pub type Files = HashMap<String, Arc<Vec<u8>>>;
+/// A built site held in memory: output path -> bytes. A persistent map: a copy costs nothing
+/// and shares everything with the original, so `pimap serve` can keep serving one build while
+/// the next is made from it, and publish the new one without copying its 100,000s of entries;
+/// an update costs the changed outputs alone.
+pub type Files = imbl::HashMap<String, Arc<Vec<u8>>>;
 
 /// Output kept in memory.
 #[derive(Default)]
 pub struct MemoryOutput {
-    files: Mutex<Files>,
+    files: Mutex<HashMap<String, Arc<Vec<u8>>>>,
 }
 
 impl MemoryOutput {
     pub fn into_files(self) -> Files {
-        self.files.into_inner().unwrap_or_default()
+        self.files
+            .into_inner()
+            .unwrap_or_default()
+            .into_iter()
+            .collect()
     }
 
     fn store(&self, rel: &str, bytes: Vec<u8>) {
