@@ -1,7 +1,8 @@
 //! `pimap serve` as a network service: a real `pimap serve` process on a free port, driven by
 //! scripted raw TCP clients. A client that stalls must not hold up the others, requests are
-//! bounded, only local names (and `--allowed-host` names) are served, and live-reload streams
-//! are capped with the oldest closed first.
+//! bounded, only local names (and `--allowed-host` names) are served, live-reload streams are
+//! capped with the oldest closed first, and a save reloads only the open pages it changed (and
+//! those whose page is not known).
 
 mod common;
 

@@ -6,8 +6,10 @@
 //! A folder URL without its slash is redirected; a missing page gets `404.html` with status 404,
 //! unless it is the address of a page the build leaves out ([`super::withheld`]), which gets a
 //! 404 that says how to publish it.
-//! HTML responses get the live-reload script; the stored site is the same as `pimap build` would
-//! write. Requests must name this computer or an `--allowed-host` in `Host`
+//! HTML responses get the live-reload script, with a fingerprint of the page's bytes that the
+//! script sends back when it asks for events (with the page's address), so that its stream
+//! knows which file it shows and whether it is still current; the stored site is the same as
+//! `pimap build` would write. Requests must name this computer or an `--allowed-host` in `Host`
 //! ([`super::hosts`]), else they get 403.
 //!
 //! One slow client cannot hold up the others. One thread accepts connections and gives each its
