@@ -85,7 +85,8 @@ impl MemoryOutput {
         self.into_map().into_iter().collect()
     }
 
-    fn into_map(self) -> HashMap<String, Arc<Vec<u8>>> {
+    /// The files as a plain map, for a caller that only reads them (`pimap check`).
+    pub fn into_map(self) -> HashMap<String, Arc<Vec<u8>>> {
         self.files.into_inner().unwrap_or_default()
     }
 
