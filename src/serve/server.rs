@@ -540,6 +540,25 @@ mod tests {
     }
 
     #[test]
+    fn outputs_published_ahead_are_served_together_over_the_last_build() {
+        let shared = Shared::default();
+        shared.serve(files());
+        let ahead = |path: &str| -> Files {
+            [(path.to_owned(), Arc::new(b"new".to_vec()))]
+                .into_iter()
+                .collect()
+        };
+        // One language's page, then another's: the first stays served.
+        shared.publish_ahead(&ahead("news/index.html"));
+        shared.publish_ahead(&ahead("fr/news/index.html"));
+        let site = shared.current();
+        for path in ["news/index.html", "fr/news/index.html"] {
+            assert_eq!(site.get(path).map(|b| b.as_slice()), Some(&b"new"[..]));
+        }
+        assert!(site.get("css/site.css").is_some());
+    }
+
+    #[test]
     fn the_script_goes_before_the_end_of_body_or_at_the_end() {
         let version = page_version(b"<p>x</body>");
         assert_eq!(
