@@ -8,7 +8,7 @@
 //! are not fetched (CI may have no network); they are counted.
 
 use crate::diagnostics::Diagnostic;
-use crate::incremental::{Files, MemoryOutput};
+use crate::incremental::MemoryOutput;
 use crate::plan::OutputOwner;
 use crate::site::Site;
 use crate::{BuildError, BuildOptions, Prepared, prepare, render_prepared};
@@ -237,7 +237,7 @@ pub fn check(options: &BuildOptions, external: bool) -> Result<CheckReport, Buil
     let prepared = prepare(options)?;
     let memory = MemoryOutput::default();
     render_prepared(&prepared, options.minify, &memory)?;
-    let files: Files = memory.into_files();
+    let files = memory.into_map();
     let site = &prepared.site;
     let mut ids: HashMap<&str, HashSet<String>> = HashMap::new();
     let mut urls: Vec<(&str, String)> = Vec::new();

@@ -1,7 +1,8 @@
 //! `pimap serve` as a network service: a real `pimap serve` process on a free port, driven by
 //! scripted raw TCP clients. A client that stalls must not hold up the others, requests are
-//! bounded, only local names (and `--allowed-host` names) are served, and live-reload streams
-//! are capped with the oldest closed first.
+//! bounded, only local names (and `--allowed-host` names) are served, live-reload streams are
+//! capped with the oldest closed first, and a save reloads only the open pages it changed (and
+//! those whose page is not known).
 
 mod common;
 
@@ -300,13 +301,16 @@ fn only_local_names_and_allowed_hosts_are_served() {
     );
 }
 
-/// Opens a live-reload stream and reads its head and first event.
+/// Opens a live-reload stream as a script that names no page does, and reads its head and
+/// first event.
 fn open_event_stream(served: &Served) -> TcpStream {
+    open_event_stream_at(served, "/__pimap/events")
+}
+
+/// Opens a live-reload stream with the request `target` and reads its head and first event.
+fn open_event_stream_at(served: &Served, target: &str) -> TcpStream {
     let mut stream = TcpStream::connect(served.address).unwrap();
-    let request = format!(
-        "GET /__pimap/events HTTP/1.1\r\nHost: {}\r\n\r\n",
-        served.host()
-    );
+    let request = format!("GET {target} HTTP/1.1\r\nHost: {}\r\n\r\n", served.host());
     stream.write_all(request.as_bytes()).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(5)))
@@ -383,6 +387,72 @@ fn live_reload_streams_are_capped_and_the_oldest_are_closed() {
             );
         }
     }
+}
+
+/// Opens a live-reload stream as the script of the page at `address` does, with the version
+/// of the page it was served.
+fn open_page_event_stream(served: &Served, address: &str) -> TcpStream {
+    let (status, page) = get(served, address, &served.host());
+    assert_eq!(status, 200, "GET {address}");
+    let version = page
+        .split("data-version=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no version in the live-reload script of {address}"));
+    let encoded = address.replace('/', "%2F");
+    open_event_stream_at(
+        served,
+        &format!("/__pimap/events?page={encoded}&shown={version}"),
+    )
+}
+
+#[test]
+fn an_edit_reloads_the_open_pages_that_show_it_and_not_the_others() {
+    let root = common::copy_fixture("live-site");
+    let other = "---\ntitle: Another page\n---\nA page that shows no other.\n";
+    std::fs::write(root.path().join("content/other.md"), other).unwrap();
+    let served = Served::start(root.path(), &[]);
+    let mut on_long = open_page_event_stream(&served, "/long/");
+    let mut on_other = open_page_event_stream(&served, "/other/");
+    // A script that names no page (or a page the site does not have) reloads on every change.
+    let mut unknown = open_event_stream(&served);
+    let mut missing = open_event_stream_at(&served, "/__pimap/events?page=%2Fnot-yet%2F");
+
+    let long = root.path().join("content/long.md");
+    let text = common::read(&long);
+    std::fs::write(&long, format!("{text}\nA paragraph added at the end.\n")).unwrap();
+
+    let ten_seconds = Duration::from_secs(10);
+    for (name, stream) in [("/long/", &mut on_long), ("no page", &mut unknown)] {
+        let (events, _) = read_events(stream, "event: reload", ten_seconds);
+        assert!(events.contains("event: reload"), "{name}: {events:?}");
+    }
+    let (events, _) = read_events(&mut missing, "event: reload", ten_seconds);
+    assert!(events.contains("event: reload"), "/not-yet/: {events:?}");
+    // The streams of pages that did not change were passed over in the same round.
+    let (events, _) = read_events(&mut on_other, "event: reload", Duration::from_millis(500));
+    assert!(!events.contains("event: reload"), "/other/: {events:?}");
+    // Told once: not again at the end of the rebuild for the bytes it reloaded for ahead.
+    let (events, _) = read_events(&mut on_long, "event: reload", Duration::from_millis(500));
+    assert!(
+        !events.contains("event: reload"),
+        "/long/ again: {events:?}"
+    );
+}
+
+#[test]
+fn a_page_served_before_its_last_change_is_told_to_reload_when_it_listens() {
+    let root = common::copy_fixture("live-site");
+    let served = Served::start(root.path(), &[]);
+    let mut current = open_page_event_stream(&served, "/long/");
+    let mut stale = open_event_stream_at(
+        &served,
+        "/__pimap/events?page=%2Flong%2F&shown=0123456789abcdef",
+    );
+    let (events, _) = read_events(&mut stale, "event: reload", Duration::from_secs(5));
+    assert!(events.contains("event: reload"), "{events:?}");
+    let (events, _) = read_events(&mut current, "event: reload", Duration::from_millis(300));
+    assert!(!events.contains("event: reload"), "{events:?}");
 }
 
 #[test]

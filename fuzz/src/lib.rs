@@ -338,7 +338,7 @@ fn site_files() -> Files {
 pub fn serve_path(data: &[u8]) {
     let files = site_files();
     let site = server::ServedSite {
-        files: Arc::new(files.clone()),
+        files: files.clone(),
         ..server::ServedSite::default()
     };
     if let Ok(url) = std::str::from_utf8(data) {

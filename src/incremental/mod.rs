@@ -68,17 +68,25 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-/// A built site held in memory: output path -> bytes.
-pub type Files = HashMap<String, Arc<Vec<u8>>>;
+/// A built site held in memory: output path -> bytes. A persistent map: a copy costs nothing
+/// and shares everything with the original, so `pimap serve` can keep serving one build while
+/// the next is made from it, and publish the new one without copying its 100,000s of entries;
+/// an update costs the changed outputs alone.
+pub type Files = imbl::HashMap<String, Arc<Vec<u8>>>;
 
-/// Output kept in memory.
+/// Output kept in memory (in a plain map while it is written, which is faster to fill and read).
 #[derive(Default)]
 pub struct MemoryOutput {
-    files: Mutex<Files>,
+    files: Mutex<HashMap<String, Arc<Vec<u8>>>>,
 }
 
 impl MemoryOutput {
     pub fn into_files(self) -> Files {
+        self.into_map().into_iter().collect()
+    }
+
+    /// The files as a plain map, for a caller that only reads them (`pimap check`).
+    pub fn into_map(self) -> HashMap<String, Arc<Vec<u8>>> {
         self.files.into_inner().unwrap_or_default()
     }
 
@@ -222,10 +230,10 @@ impl Session {
         let prepared = prepare(&self.options)?;
         let memory = MemoryOutput::default();
         let generated = render_prepared(&prepared, self.options.minify, &memory)?;
-        let files = memory.into_files();
+        let files = memory.into_map();
         let changed = changed_paths(&self.files, &files);
         let rendered = files.len();
-        self.files = files;
+        self.files = files.into_iter().collect();
         self.api_items.clear();
         self.link_urls = prepared
             .languages()
@@ -474,13 +482,28 @@ fn update_statics(
     Ok(())
 }
 
-fn changed_paths(old: &Files, new: &Files) -> Vec<String> {
-    let mut changed: BTreeSet<String> = new
-        .iter()
-        .filter(|(path, bytes)| old.get(*path) != Some(*bytes))
-        .map(|(path, _)| path.clone())
-        .collect();
-    changed.extend(old.keys().filter(|path| !new.contains_key(*path)).cloned());
+/// The paths whose bytes differ between `old` and `new`, or that only one of them has. Looks up
+/// in the plain map `new` (a lookup in the persistent map costs more), and in `old` only when
+/// `new` has paths that `old` lacks.
+fn changed_paths(old: &Files, new: &HashMap<String, Arc<Vec<u8>>>) -> Vec<String> {
+    let mut changed = BTreeSet::new();
+    let mut kept = 0;
+    for (path, old_bytes) in old {
+        match new.get(path) {
+            Some(bytes) => {
+                kept += 1;
+                if bytes != old_bytes {
+                    changed.insert(path.clone());
+                }
+            }
+            None => {
+                changed.insert(path.clone());
+            }
+        }
+    }
+    if kept < new.len() {
+        changed.extend(new.keys().filter(|path| !old.contains_key(*path)).cloned());
+    }
     changed.into_iter().collect()
 }
 
@@ -547,4 +570,28 @@ pub(crate) fn refresh_containers(
         .collect();
     values.taxonomies = tera::Value::from(by_name);
     Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(entries: &[(&str, &str)]) -> HashMap<String, Arc<Vec<u8>>> {
+        entries
+            .iter()
+            .map(|(path, bytes)| (path.to_string(), Arc::new(bytes.as_bytes().to_vec())))
+            .collect()
+    }
+
+    #[test]
+    fn changed_paths_are_those_changed_added_or_removed() {
+        let old: Files = map(&[("a", "1"), ("b", "2"), ("c", "3")])
+            .into_iter()
+            .collect();
+        let new = map(&[("a", "1"), ("b", "two"), ("d", "4")]);
+        assert_eq!(changed_paths(&old, &new), ["b", "c", "d"]);
+        assert_eq!(changed_paths(&old, &map(&[("a", "1")])), ["b", "c"]);
+        let same = map(&[("a", "1"), ("b", "2"), ("c", "3")]);
+        assert!(changed_paths(&old, &same).is_empty());
+    }
 }

@@ -8,14 +8,21 @@
 //! reading) is closed. At most [`MAX_EVENT_STREAMS`] are kept: a new one beyond that closes the
 //! oldest, after telling its page not to reconnect.
 //!
+//! Each stream remembers the page it was opened by ([`ShownPage`]: the output file its address
+//! is served from, and the bytes it was served), which its live-reload script names in the
+//! request (`/__pimap/events?page=/news/x/`). A reload then reaches only the pages whose file now
+//! holds other bytes than they show ([`EventStreams::reload_pages`]); a stream whose page is not
+//! known (an older script, a missing page that shows the 404 page, an unpublished page's
+//! explanation) is told to reload on every change.
+//!
 //! Event data is sent one line per `data:` field, the lines split at CR, LF and CRLF alike, as
 //! the event-stream format ends a line at each of them: a carriage return inside a diagnostic
 //! must not end a field early and let the rest be read as another field.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, TcpStream};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 /// The most live-reload streams kept open at once.
@@ -34,36 +41,110 @@ pub enum Event {
     Fixed,
 }
 
+/// The page an open stream belongs to: the output file its address is served from, and the
+/// bytes of that file it shows (those it was served, or was last told to reload to).
+#[derive(Clone)]
+pub struct ShownPage {
+    pub path: String,
+    pub bytes: Arc<Vec<u8>>,
+}
+
+/// What a new stream is told first, and the page it belongs to (`None` when not known).
+pub struct Subscription {
+    pub page: Option<ShownPage>,
+    pub events: Vec<Event>,
+}
+
+/// Whether a reload reaches the streams whose page is not known.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum UnknownPages {
+    Reload,
+    Skip,
+}
+
+/// An open live-reload stream and its page.
+struct OpenStream {
+    stream: TcpStream,
+    page: Option<ShownPage>,
+}
+
 /// The open live-reload streams, oldest first.
 #[derive(Default)]
 pub struct EventStreams {
-    open: Mutex<VecDeque<TcpStream>>,
+    open: Mutex<VecDeque<OpenStream>>,
 }
 
 impl EventStreams {
     /// Answers a request for the event stream on `stream`: sends the response head and the
-    /// event `first` gives, and keeps the stream for later events.
-    pub fn add(&self, stream: TcpStream, first: impl FnOnce() -> Event) {
+    /// events `first` gives, and keeps the stream, with its page, for later events.
+    pub fn add(&self, stream: TcpStream, first: impl FnOnce() -> Subscription) {
         if stream.set_nonblocking(true).is_err() {
             return;
         }
         let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
-        open.retain(is_open);
+        open.retain(|open| is_open(&open.stream));
         while open.len() >= MAX_EVENT_STREAMS {
             if let Some(oldest) = open.pop_front() {
-                send(&oldest, CLOSED);
-                let _ = oldest.shutdown(Shutdown::Both);
+                send(&oldest.stream, CLOSED);
+                let _ = oldest.stream.shutdown(Shutdown::Both);
             }
         }
-        let message = format!("{HEAD}{}", sse_message(&first()));
+        let Subscription { page, events } = first();
+        let mut message = HEAD.to_owned();
+        for event in &events {
+            message.push_str(&sse_message(event));
+        }
         if send(&stream, &message) {
-            open.push_back(stream);
+            open.push_back(OpenStream { stream, page });
         }
     }
 
     /// Sends `event` to every open page, closing the streams that cannot take it.
     pub fn broadcast(&self, event: &Event) {
         self.send_to_all(&sse_message(event));
+    }
+
+    /// Tells the pages whose file is one of `changed` to reload, when `current` (the bytes now
+    /// served for a file) differs from what they show, and notes that they show it now; with
+    /// [`UnknownPages::Reload`], also every page whose file is not known.
+    pub fn reload_pages(
+        &self,
+        changed: &[String],
+        current: impl Fn(&str) -> Option<Arc<Vec<u8>>>,
+        unknown: UnknownPages,
+    ) {
+        let changed: HashSet<&str> = changed.iter().map(String::as_str).collect();
+        let message = sse_message(&Event::Reload);
+        let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
+        open.retain_mut(|open| {
+            if !is_open(&open.stream) {
+                return false;
+            }
+            let reload = match &mut open.page {
+                None => unknown == UnknownPages::Reload,
+                Some(page) if changed.contains(page.path.as_str()) => {
+                    show_current(page, current(&page.path))
+                }
+                Some(_) => false,
+            };
+            !reload || send(&open.stream, &message)
+        });
+    }
+
+    /// Tells open pages that a rebuild changed the outputs `changed` (`current` gives the bytes
+    /// now served for a file): when one of them is a file any page may use, every page reloads;
+    /// otherwise the pages that show one of them with other bytes, and the pages that are not
+    /// known.
+    pub fn reload_changed(
+        &self,
+        changed: &[String],
+        current: impl Fn(&str) -> Option<Arc<Vec<u8>>>,
+    ) {
+        if changed.iter().any(|path| !reaches_only_its_own_page(path)) {
+            self.broadcast(&Event::Reload);
+        } else {
+            self.reload_pages(changed, current, UnknownPages::Reload);
+        }
     }
 
     /// Sends a keep-alive comment every 15 s, forever.
@@ -76,7 +157,29 @@ impl EventStreams {
 
     fn send_to_all(&self, message: &str) {
         let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
-        open.retain(|stream| is_open(stream) && send(stream, message));
+        open.retain(|open| is_open(&open.stream) && send(&open.stream, message));
+    }
+}
+
+/// Whether a change to the output at `path` reaches no open page but one showing that file: an
+/// HTML page (a page in a frame has its own stream), a feed or the sitemap (`.xml`), or
+/// `robots.txt`, which feed readers and crawlers read, not pages. Any other file (a stylesheet,
+/// script, picture, or data a script may fetch: the search index, the API) can be used by any
+/// page.
+fn reaches_only_its_own_page(path: &str) -> bool {
+    path.ends_with(".html") || path.ends_with(".xml") || path == "robots.txt"
+}
+
+/// Whether `page` must reload to show `current` (`None`: its file is gone); if so, it shows
+/// `current` from now on.
+fn show_current(page: &mut ShownPage, current: Option<Arc<Vec<u8>>>) -> bool {
+    match current {
+        Some(bytes) if Arc::ptr_eq(&bytes, &page.bytes) || bytes == page.bytes => false,
+        Some(bytes) => {
+            page.bytes = bytes;
+            true
+        }
+        None => true,
     }
 }
 
@@ -117,6 +220,7 @@ pub fn sse_message(event: &Event) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashMap;
     use std::net::TcpListener;
 
     #[test]
@@ -136,6 +240,13 @@ mod tests {
         );
     }
 
+    fn unknown_page(event: Event) -> Subscription {
+        Subscription {
+            page: None,
+            events: vec![event],
+        }
+    }
+
     /// A connected pair: the server's end and the client's.
     fn connection(listener: &TcpListener) -> (TcpStream, TcpStream) {
         let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
@@ -150,7 +261,7 @@ mod tests {
         let mut clients = Vec::new();
         for _ in 0..=MAX_EVENT_STREAMS {
             let (server, client) = connection(&listener);
-            streams.add(server, || Event::Fixed);
+            streams.add(server, || unknown_page(Event::Fixed));
             clients.push(client);
         }
         let mut oldest = String::new();
@@ -168,10 +279,117 @@ mod tests {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let streams = EventStreams::default();
         let (server, client) = connection(&listener);
-        streams.add(server, || Event::Errors("broken".into()));
+        streams.add(server, || unknown_page(Event::Errors("broken".into())));
         drop(client);
         std::thread::sleep(Duration::from_millis(50));
         streams.broadcast(&Event::Reload);
         assert!(streams.open.lock().unwrap().is_empty());
+    }
+
+    /// A stream opened by the page served from `path` with `bytes` (`None`: not known), and the
+    /// client's end, its first event read.
+    fn open_page(
+        listener: &TcpListener,
+        streams: &EventStreams,
+        page: Option<(&str, &Arc<Vec<u8>>)>,
+    ) -> TcpStream {
+        let (server, mut client) = connection(listener);
+        let page = page.map(|(path, bytes)| ShownPage {
+            path: path.to_owned(),
+            bytes: Arc::clone(bytes),
+        });
+        streams.add(server, || Subscription {
+            page,
+            events: vec![Event::Fixed],
+        });
+        assert!(received(&mut client).ends_with("event: fixed\ndata: \n\n"));
+        client
+    }
+
+    /// What the client's end has been sent so far (waiting briefly for it).
+    fn received(client: &mut TcpStream) -> String {
+        client
+            .set_read_timeout(Some(Duration::from_millis(200)))
+            .unwrap();
+        let mut text = Vec::new();
+        let mut buffer = [0; 4096];
+        while let Ok(n @ 1..) = client.read(&mut buffer) {
+            text.extend_from_slice(&buffer[..n]);
+        }
+        String::from_utf8(text).unwrap()
+    }
+
+    fn files(entries: &[(&str, &Arc<Vec<u8>>)]) -> HashMap<String, Arc<Vec<u8>>> {
+        entries
+            .iter()
+            .map(|(path, bytes)| (path.to_string(), Arc::clone(bytes)))
+            .collect()
+    }
+
+    const RELOAD: &str = "event: reload\ndata: \n\n";
+
+    #[test]
+    fn a_changed_page_reloads_only_the_streams_of_that_page_and_those_of_unknown_pages() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let streams = EventStreams::default();
+        let (a, b) = (Arc::new(b"a".to_vec()), Arc::new(b"b".to_vec()));
+        let mut on_a = open_page(&listener, &streams, Some(("a/index.html", &a)));
+        let mut on_b = open_page(&listener, &streams, Some(("b/index.html", &b)));
+        let mut unknown = open_page(&listener, &streams, None);
+        let new_a = Arc::new(b"new a".to_vec());
+        let served = files(&[("a/index.html", &new_a), ("b/index.html", &b)]);
+        let changed = ["a/index.html".to_owned()];
+        let current = |path: &str| served.get(path).cloned();
+
+        // Published ahead of the rest: only the page's own stream.
+        streams.reload_pages(&changed, current, UnknownPages::Skip);
+        assert_eq!(received(&mut on_a), RELOAD);
+        assert_eq!(received(&mut on_b), "");
+        assert_eq!(received(&mut unknown), "");
+
+        // The end of the rebuild: not again for the bytes /a/ reloaded for ahead.
+        streams.reload_pages(&changed, current, UnknownPages::Reload);
+        assert_eq!(received(&mut on_a), "");
+        assert_eq!(received(&mut on_b), "");
+        assert_eq!(received(&mut unknown), RELOAD);
+    }
+
+    #[test]
+    fn a_page_whose_bytes_are_those_it_shows_or_that_is_gone() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let streams = EventStreams::default();
+        let a = Arc::new(b"a".to_vec());
+        let mut on_a = open_page(&listener, &streams, Some(("a/index.html", &a)));
+        let changed = ["a/index.html".to_owned()];
+        // Listed as changed, but made again with the same bytes: no reload.
+        let same = files(&[("a/index.html", &Arc::new(b"a".to_vec()))]);
+        streams.reload_pages(&changed, |p| same.get(p).cloned(), UnknownPages::Reload);
+        assert_eq!(received(&mut on_a), "");
+        // Removed: reload (to the 404 page).
+        streams.reload_pages(&changed, |_| None, UnknownPages::Reload);
+        assert_eq!(received(&mut on_a), RELOAD);
+    }
+
+    #[test]
+    fn a_change_to_any_file_but_a_page_reloads_every_page() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let streams = EventStreams::default();
+        let (a, b) = (Arc::new(b"a".to_vec()), Arc::new(b"b".to_vec()));
+        let mut on_a = open_page(&listener, &streams, Some(("a/index.html", &a)));
+        let mut on_b = open_page(&listener, &streams, Some(("b/index.html", &b)));
+        let new_a = Arc::new(b"new a".to_vec());
+        let served = files(&[("a/index.html", &new_a), ("b/index.html", &b)]);
+        let current = |path: &str| served.get(path).cloned();
+
+        let page_and_feed = ["a/index.html".to_owned(), "news/atom.xml".to_owned()];
+        streams.reload_changed(&page_and_feed, current);
+        assert_eq!(received(&mut on_a), RELOAD);
+        assert_eq!(received(&mut on_b), "");
+
+        for used in ["logo.png", "css/site.css", "search-index.json"] {
+            streams.reload_changed(&["a/index.html".to_owned(), used.to_owned()], current);
+            assert_eq!(received(&mut on_a), RELOAD, "{used}");
+            assert_eq!(received(&mut on_b), RELOAD, "{used}");
+        }
     }
 }

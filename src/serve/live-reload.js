@@ -1,7 +1,11 @@
-// Injected by `pimap serve` only: reloads the page when the site is rebuilt, swaps stylesheets
-// without a reload, and shows build errors over the page until they are fixed.
+// Injected by `pimap serve` only: reloads the page when a rebuild changes it (or a file that is
+// not a page), swaps stylesheets without a reload, and shows build errors over the page until
+// they are fixed. It names its page and the version of it it was served, so that the server
+// tells it to reload only when that page changed.
 (function () {
   "use strict";
+  var script = document.currentScript;
+  var version = script ? script.getAttribute("data-version") : null;
   var key = "pimap-scroll:" + location.pathname;
   var saved = sessionStorage.getItem(key);
   if (saved !== null) {
@@ -40,7 +44,9 @@
       links[i].href = url.toString();
     }
   }
-  var source = new EventSource("/__pimap/events");
+  var query = "?page=" + encodeURIComponent(location.pathname);
+  if (version) query += "&shown=" + encodeURIComponent(version);
+  var source = new EventSource("/__pimap/events" + query);
   source.addEventListener("reload", function () {
     sessionStorage.setItem(key, String(window.scrollY));
     location.reload();

@@ -42,7 +42,11 @@ pub struct ServeOptions {
 
 /// The result of one rebuild, for the terminal and the open pages.
 enum Rebuilt {
-    Changed { files: usize, was_broken: bool },
+    /// The outputs whose bytes changed, appeared or disappeared.
+    Changed {
+        outputs: Vec<String>,
+        was_broken: bool,
+    },
     Failed(String),
 }
 
@@ -66,15 +70,9 @@ fn format_diagnostics(error: &BuildError) -> String {
 fn rebuild(session: &mut Session, changed: &[PathBuf], shared: &Shared) -> Rebuilt {
     let started = Instant::now();
     let previous = shared.current();
-    // The edited page is served as soon as it is rendered, before the lists that show it.
-    let mut publish = |ahead: &crate::incremental::Files| {
-        shared.serve(ServedSite {
-            files: Arc::clone(&previous.files),
-            ahead: ahead.clone(),
-            withheld: previous.withheld.clone(),
-            errors: None,
-        });
-    };
+    // The edited page is served as soon as it is rendered, before the lists that show it, and
+    // the pages that show it reload at once.
+    let mut publish = |ahead: &crate::incremental::Files| shared.publish_ahead(ahead);
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         session.rebuild_publishing(changed, &mut publish)
     }))
@@ -96,12 +94,12 @@ fn rebuild(session: &mut Session, changed: &[PathBuf], shared: &Shared) -> Rebui
                 describe(&rebuild)
             );
             shared.serve(ServedSite {
-                files: Arc::new(session.files().clone()),
+                files: session.files().clone(),
                 withheld: withheld::WithheldPages::new(session.withheld()),
                 ..ServedSite::default()
             });
             Rebuilt::Changed {
-                files: changed,
+                outputs: rebuild.changed,
                 was_broken: previous.errors.is_some(),
             }
         }
@@ -111,8 +109,7 @@ fn rebuild(session: &mut Session, changed: &[PathBuf], shared: &Shared) -> Rebui
             eprintln!("Still serving the last good build.");
             if let Ok(mut site) = shared.site.write() {
                 *site = Arc::new(ServedSite {
-                    files: Arc::clone(&previous.files),
-                    ahead: Default::default(),
+                    files: previous.files.clone(),
                     withheld: previous.withheld.clone(),
                     errors: Some(text.clone()),
                 });
@@ -209,14 +206,17 @@ pub fn serve(options: &ServeOptions) -> Result<(), String> {
         }
         match rebuild(&mut session, &changed, &shared) {
             Rebuilt::Failed(text) => shared.broadcast(&Event::Errors(text)),
-            Rebuilt::Changed { files, was_broken } => {
+            Rebuilt::Changed {
+                outputs,
+                was_broken,
+            } => {
                 if was_broken {
                     shared.broadcast(&Event::Fixed);
                 }
-                if files > 0 {
+                if !outputs.is_empty() {
                     match watch::reload_kind(&changed) {
                         watch::ReloadKind::Css => shared.broadcast(&Event::Css),
-                        watch::ReloadKind::Page => shared.broadcast(&Event::Reload),
+                        watch::ReloadKind::Page => shared.reload_changed(&outputs),
                     }
                 }
             }

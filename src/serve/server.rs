@@ -6,8 +6,10 @@
 //! A folder URL without its slash is redirected; a missing page gets `404.html` with status 404,
 //! unless it is the address of a page the build leaves out ([`super::withheld`]), which gets a
 //! 404 that says how to publish it.
-//! HTML responses get the live-reload script; the stored site is the same as `pimap build` would
-//! write. Requests must name this computer or an `--allowed-host` in `Host`
+//! HTML responses get the live-reload script, with a fingerprint of the page's bytes that the
+//! script sends back when it asks for events (with the page's address), so that its stream
+//! knows which file it shows and whether it is still current; the stored site is the same as
+//! `pimap build` would write. Requests must name this computer or an `--allowed-host` in `Host`
 //! ([`super::hosts`]), else they get 403.
 //!
 //! One slow client cannot hold up the others. One thread accepts connections and gives each its
@@ -25,7 +27,7 @@
 //! API lets a caller change; hyper would bring a tokio runtime to serve one person's browser,
 //! and still leave the write timeouts, the host check and the event streams to us.
 
-use super::events::{Event, EventStreams};
+use super::events::{Event, EventStreams, ShownPage, Subscription, UnknownPages};
 use super::hosts::{self, AllowedHosts};
 use super::http::{self, DeadlineReader, Response};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -38,12 +40,12 @@ pub use crate::incremental::Files;
 /// The most connections served at once, besides live-reload streams.
 pub const MAX_CONNECTIONS: usize = 64;
 
-/// What the server shows: the last good build, and the errors of the last build if it failed.
+/// What the server shows: the last good build (with the outputs of the build under way that it
+/// publishes ahead, the edited page), and the errors of the last build if it failed.
 #[derive(Default)]
 pub struct ServedSite {
-    pub files: Arc<Files>,
-    /// Outputs of the build under way published ahead of it (the edited page), over `files`.
-    pub ahead: Files,
+    /// A copy of the session's files, which costs nothing ([`Files`] is a persistent map).
+    pub files: Files,
     /// What a missing address that belongs to an unpublished page says.
     pub withheld: super::withheld::WithheldPages,
     /// Diagnostics of the failed last build, as text; `None` when it succeeded.
@@ -53,7 +55,7 @@ pub struct ServedSite {
 impl ServedSite {
     /// The bytes of the file at `path`.
     pub fn get(&self, path: &str) -> Option<&Arc<Vec<u8>>> {
-        self.ahead.get(path).or_else(|| self.files.get(path))
+        self.files.get(path)
     }
 
     fn contains(&self, path: &str) -> bool {
@@ -74,12 +76,55 @@ impl Shared {
         self.streams.broadcast(event);
     }
 
-    /// Makes `stream` a live-reload stream; its first event is the state of the last build.
-    fn subscribe(&self, stream: TcpStream) {
-        self.streams.add(stream, || match &self.current().errors {
-            Some(text) => Event::Errors(text.clone()),
-            None => Event::Fixed,
+    /// Makes `stream` a live-reload stream for the page the request `target` names (see
+    /// [`EventsQuery`]); its first event is the state of the last build, followed by a reload
+    /// when the page's file changed since the page was served.
+    fn subscribe(&self, stream: TcpStream, target: &str) {
+        let query = EventsQuery::parse(target);
+        self.streams.add(stream, || {
+            let site = self.current();
+            let page = query
+                .page
+                .as_deref()
+                .and_then(|page| shown_page(&site, page));
+            let mut events = vec![match &site.errors {
+                Some(text) => Event::Errors(text.clone()),
+                None => Event::Fixed,
+            }];
+            let stale = matches!((&page, &query.shown),
+                (Some(page), Some(shown)) if *shown != page_version(&page.bytes));
+            if stale {
+                events.push(Event::Reload);
+            }
+            Subscription { page, events }
         });
+    }
+
+    /// Serves `ahead`, outputs of the rebuild under way published before the rest, over the
+    /// site served, and tells the pages that show one of them to reload.
+    pub fn publish_ahead(&self, ahead: &Files) {
+        let served = self.current();
+        let mut files = served.files.clone();
+        for (path, bytes) in ahead {
+            files.insert(path.clone(), Arc::clone(bytes));
+        }
+        let paths: Vec<String> = ahead.keys().cloned().collect();
+        self.serve(ServedSite {
+            files: files.clone(),
+            withheld: served.withheld.clone(),
+            errors: None,
+        });
+        let current = |path: &str| files.get(path).cloned();
+        self.streams
+            .reload_pages(&paths, current, UnknownPages::Skip);
+    }
+
+    /// Tells open pages that the last rebuild changed the outputs `changed`: those that show
+    /// one of them, or use a file that is not a page ([`EventStreams::reload_changed`]).
+    pub fn reload_changed(&self, changed: &[String]) {
+        let site = self.current();
+        self.streams
+            .reload_changed(changed, |path| site.get(path).cloned());
     }
 
     pub fn current(&self) -> Arc<ServedSite> {
@@ -97,6 +142,48 @@ impl Shared {
 pub const LIVE_RELOAD_PATH: &str = "/__pimap/live-reload.js";
 const EVENTS_PATH: &str = "/__pimap/events";
 const LIVE_RELOAD_JS: &str = include_str!("live-reload.js");
+
+/// What the live-reload script says in its request for events
+/// (`/__pimap/events?page=/news/x/&shown=VERSION`): the address of its page, and the
+/// [`page_version`] of the bytes it was served. An older script names neither.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct EventsQuery {
+    page: Option<String>,
+    shown: Option<String>,
+}
+
+impl EventsQuery {
+    fn parse(target: &str) -> EventsQuery {
+        let mut query = EventsQuery::default();
+        let fields = target.split_once('?').map_or("", |(_, fields)| fields);
+        for (name, value) in fields.split('&').filter_map(|field| field.split_once('=')) {
+            let value = crate::output::percent_decode(value);
+            match name {
+                "page" => query.page = value,
+                "shown" => query.shown = value,
+                _ => {}
+            }
+        }
+        query
+    }
+}
+
+/// The file the page at the address `page` is served from, with its bytes; `None` for an
+/// address served no file of the site (the 404 page, an unpublished page's explanation).
+fn shown_page(site: &ServedSite, page: &str) -> Option<ShownPage> {
+    let Resolved::File(path) = resolve(site, page) else {
+        return None;
+    };
+    let bytes = Arc::clone(site.get(&path)?);
+    Some(ShownPage { path, bytes })
+}
+
+/// A short fingerprint of a page's bytes, given to its live-reload script, which sends it back
+/// with its request for events: a page that was served older bytes than the site now holds
+/// (saved while it was loading) is told to reload at once.
+fn page_version(bytes: &[u8]) -> String {
+    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(bytes))
+}
 
 /// What a request for `url` gets.
 #[derive(Debug, PartialEq, Eq)]
@@ -170,9 +257,10 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
-/// Adds the live-reload script to an HTML page.
+/// Adds the live-reload script to an HTML page, with the page's [`page_version`].
 pub fn inject_live_reload(html: &[u8]) -> Vec<u8> {
-    let tag = format!("<script src=\"{LIVE_RELOAD_PATH}\"></script>");
+    let version = page_version(html);
+    let tag = format!("<script src=\"{LIVE_RELOAD_PATH}\" data-version=\"{version}\"></script>");
     let text = String::from_utf8_lossy(html);
     match text.rfind("</body>") {
         Some(at) => format!("{}{tag}{}", &text[..at], &text[at..]).into_bytes(),
@@ -261,8 +349,9 @@ fn handle(stream: TcpStream, shared: &Shared, hosts: &AllowedHosts) {
         refuse(&stream, &response, head_only);
         return;
     }
-    if head.method == "GET" && head.target == EVENTS_PATH {
-        shared.subscribe(stream);
+    let path = head.target.split('?').next().unwrap_or_default();
+    if head.method == "GET" && path == EVENTS_PATH {
+        shared.subscribe(stream, &head.target);
         return;
     }
     let mut writer = http::DeadlineWriter::new(&stream, http::RESPONSE_DEADLINE);
@@ -371,7 +460,7 @@ mod tests {
             .map(|p| (p.to_owned(), Arc::new(Vec::new())))
             .collect();
         ServedSite {
-            files: Arc::new(files),
+            files,
             ..ServedSite::default()
         }
     }
@@ -410,10 +499,74 @@ mod tests {
     }
 
     #[test]
+    fn a_live_reload_stream_knows_the_file_its_page_is_served_from() {
+        let f = files();
+        let file_of = |target: &str| {
+            let query = EventsQuery::parse(target);
+            query
+                .page
+                .as_deref()
+                .and_then(|page| shown_page(&f, page))
+                .map(|page| page.path)
+        };
+        let news = Some("news/index.html".to_owned());
+        assert_eq!(file_of("/__pimap/events?page=%2Fnews%2F"), news);
+        assert_eq!(file_of("/__pimap/events?page=/news/index.html"), news);
+        assert_eq!(
+            file_of("/__pimap/events?page=%2F"),
+            Some("index.html".into())
+        );
+        assert_eq!(
+            file_of("/__pimap/events?page=%2Fa%2520b.txt&shown=1"),
+            Some("a b.txt".into())
+        );
+        // A redirect, a missing page, a path out of the site, no page named: not known.
+        for target in [
+            "/__pimap/events?page=%2Fnews",
+            "/__pimap/events?page=%2Fnot-yet%2F",
+            "/__pimap/events?page=%2F..%2Findex.html",
+            "/__pimap/events?page=%zz",
+            "/__pimap/events",
+        ] {
+            assert_eq!(file_of(target), None, "{target}");
+        }
+        assert_eq!(
+            EventsQuery::parse("/__pimap/events?shown=00ff&page=%2Fx%2F&other=1"),
+            EventsQuery {
+                page: Some("/x/".into()),
+                shown: Some("00ff".into())
+            }
+        );
+    }
+
+    #[test]
+    fn outputs_published_ahead_are_served_together_over_the_last_build() {
+        let shared = Shared::default();
+        shared.serve(files());
+        let ahead = |path: &str| -> Files {
+            [(path.to_owned(), Arc::new(b"new".to_vec()))]
+                .into_iter()
+                .collect()
+        };
+        // One language's page, then another's: the first stays served.
+        shared.publish_ahead(&ahead("news/index.html"));
+        shared.publish_ahead(&ahead("fr/news/index.html"));
+        let site = shared.current();
+        for path in ["news/index.html", "fr/news/index.html"] {
+            assert_eq!(site.get(path).map(|b| b.as_slice()), Some(&b"new"[..]));
+        }
+        assert!(site.get("css/site.css").is_some());
+    }
+
+    #[test]
     fn the_script_goes_before_the_end_of_body_or_at_the_end() {
+        let version = page_version(b"<p>x</body>");
         assert_eq!(
             inject_live_reload(b"<p>x</body>"),
-            format!("<p>x<script src=\"{LIVE_RELOAD_PATH}\"></script></body>").into_bytes()
+            format!(
+                "<p>x<script src=\"{LIVE_RELOAD_PATH}\" data-version=\"{version}\"></script></body>"
+            )
+            .into_bytes()
         );
         assert!(
             String::from_utf8(inject_live_reload(b"<p>x"))

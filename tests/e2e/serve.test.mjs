@@ -1,5 +1,5 @@
-// `pimap serve` in a real browser: live reload on a Markdown edit, stylesheet swap without a
-// reload, the error overlay and its removal (also for a diagnostic holding a carriage return),
+// `pimap serve` in a real browser: live reload on a Markdown edit (of the pages it changed
+// alone), stylesheet swap without a reload, the error overlay and its removal (also for a diagnostic holding a carriage return),
 // kept scroll position, and a server that never serves a file from outside the site. A screenshot
 // of the overlay goes to docs/screenshots/, where the editor's guide (docs/editing.md) shows it.
 import { after, before, describe, test } from "node:test";
@@ -116,6 +116,32 @@ describe("pimap serve", () => {
     writeFileSync(file, good);
     await overlay.waitFor({ state: "detached", timeout: 2000 });
     await page.close();
+  });
+
+  test("a save reloads the open page it changed and not an open page it did not change", async () => {
+    writeFileSync(join(root, "content/other.md"), "---\ntitle: Another page\n---\nA page that shows no other.\n");
+    const deadline = Date.now() + 5000;
+    while ((await fetch(`${server.url}other/`)).status !== 200) {
+      assert.ok(Date.now() < deadline, "the new page was not served within 5 s");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const edited = await browser.context.newPage();
+    const untouched = await browser.context.newPage();
+    let loads = 0;
+    untouched.on("load", () => loads++);
+    for (const [page, path] of [[edited, "long/"], [untouched, "other/"]]) {
+      const listening = page.waitForRequest((request) => request.url().includes("/__pimap/events"));
+      await page.goto(`${server.url}${path}`);
+      await listening;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    appendFileSync(join(root, "content/long.md"), "\nA paragraph that only this page shows.\n");
+    await edited.waitForFunction(() => document.body.textContent.includes("A paragraph that only this page shows."), null, { timeout: 2000 });
+    // Well past the end of the rebuild.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.equal(loads, 1, "the page the save did not change was reloaded");
+    await edited.close();
+    await untouched.close();
   });
 
   test("paths outside the site get 404", async () => {
