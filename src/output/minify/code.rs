@@ -6,7 +6,8 @@
 //! snippet script): an element met a second time is kept, minified. An element is minified as a
 //! document of its own, and what minify-html writes around a placeholder in the same element is
 //! taken off. Content it cannot be sure of (nested deeper than minify-html follows, a result that
-//! cannot be cut out) is written as it is; content that is not CSS or JavaScript (JSON-LD, for
+//! cannot be cut out, or that holds an end tag or a comment opening the minifiers decoded from an
+//! escape, which would end the element early) is written as it is; content that is not CSS or JavaScript (JSON-LD, for
 //! one) comes back from minify-html unchanged.
 
 use std::collections::{HashMap, HashSet};
@@ -83,8 +84,11 @@ fn minify_alone(open: &[u8], content: &[u8]) -> Option<Vec<u8>> {
     };
     let alone = document(content);
     let text = std::str::from_utf8(&alone).ok()?;
+    let lower_open = open.to_ascii_lowercase();
     if crate::html_nesting::first_too_deep(text, crate::html_nesting::PAGE_LIMITS).is_some()
-        || memchr::memmem::find(content, PLACEHOLDER).is_some()
+        || memchr::memmem::find(&alone, PLACEHOLDER).is_some()
+        // A browser reads the first `type`, minify-html the last.
+        || memchr::memmem::find_iter(&lower_open, b"type").count() > 1
     {
         return None;
     }
@@ -93,7 +97,13 @@ fn minify_alone(open: &[u8], content: &[u8]) -> Option<Vec<u8>> {
     let (before, after) = (&around[..at], &around[at + PLACEHOLDER.len()..]);
     let whole = minify_html::minify(&alone, &config(true));
     let inner = whole.strip_prefix(before)?.strip_suffix(after)?;
-    Some(inner.to_vec())
+    // The minifiers decode escapes (`\3c` in CSS, `\u003c` in JavaScript): what they give must
+    // not end the element early, nor start a comment that moves its end.
+    let lower = inner.to_ascii_lowercase();
+    let ends_early = [&b"</style"[..], b"</script", b"<!--", b"<script"]
+        .iter()
+        .any(|needle| memchr::memmem::find(&lower, needle).is_some());
+    (!ends_early).then(|| inner.to_vec())
 }
 
 fn config(code: bool) -> minify_html::Cfg {
@@ -143,6 +153,23 @@ mod tests {
             ("<style>", deep_css.as_str()),
             ("<script>", deep_js.as_str()),
             ("<style>", "a { content: \"pimap-min:0;\" }"),
+            (
+                "<script data-x=\"pimap-min:0;\">",
+                "var r = c ? a > pimap - min : 0;",
+            ),
+            (
+                "<script type=\"text/plain\" type=\"module\">",
+                "  let  a = 1;  ",
+            ),
+            // Decoded by the minifiers into an end tag or a comment opening: kept escaped.
+            (
+                "<style>",
+                "a::after { content: \"\\3c/style>\\3cimg src=x onerror=alert(1)>\" }",
+            ),
+            (
+                "<script>",
+                "var o = '\\u003c!--', t = '\\u003cscript>'; console.log(o, t);",
+            ),
         ] {
             for _ in 0..3 {
                 assert_eq!(minified(open, content), content, "{open}{content}");

@@ -14,7 +14,8 @@ use std::cell::RefCell;
 /// What a browser reads, comments left out and adjacent text joined.
 #[derive(Debug, PartialEq)]
 enum Read {
-    Start(String, Vec<(String, String)>),
+    /// A start tag, its attributes, and whether it closes itself (in SVG and MathML).
+    Start(String, Vec<(String, String)>, bool),
     End(String),
     /// Text where whitespace does not count, as its words.
     Words(Vec<String>),
@@ -29,9 +30,26 @@ struct Reader {
     text: RefCell<String>,
     /// How many elements whose whitespace counts are open.
     exact: RefCell<usize>,
+    /// How many SVG or MathML elements are open: their content is read as foreign content
+    /// (no raw text, CDATA sections, `/>` closing an element).
+    foreign: RefCell<usize>,
 }
 
-const EXACT: &[&str] = &["pre", "svg", "math", "textarea", "title", "script", "style"];
+/// Elements whose text a browser keeps exactly (in HTML; in SVG and MathML, all text).
+const EXACT: &[&str] = &[
+    "pre",
+    "listing",
+    "textarea",
+    "title",
+    "script",
+    "style",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "noscript",
+    "plaintext",
+];
 
 impl Reader {
     fn flush(&self) {
@@ -39,7 +57,7 @@ impl Reader {
         if text.is_empty() {
             return;
         }
-        let read = if *self.exact.borrow() > 0 {
+        let read = if *self.exact.borrow() > 0 || *self.foreign.borrow() > 0 {
             Read::Exact(text)
         } else {
             let words: Vec<String> = text.split_ascii_whitespace().map(str::to_owned).collect();
@@ -49,6 +67,57 @@ impl Reader {
             Read::Words(words)
         };
         self.read.borrow_mut().push(read);
+    }
+
+    fn end_tag(&self, name: String) {
+        let counter = if matches!(name.as_str(), "svg" | "math") {
+            &self.foreign
+        } else if EXACT.contains(&name.as_str()) && *self.foreign.borrow() == 0 {
+            &self.exact
+        } else {
+            self.read.borrow_mut().push(Read::End(name));
+            return;
+        };
+        let mut open = counter.borrow_mut();
+        *open = open.saturating_sub(1);
+        self.read.borrow_mut().push(Read::End(name));
+    }
+
+    /// Records a start tag and says in which state the tokenizer reads what follows.
+    fn start_tag(
+        &self,
+        name: String,
+        attributes: Vec<(String, String)>,
+        closed: bool,
+    ) -> TokenSinkResult<()> {
+        let foreign = *self.foreign.borrow() > 0;
+        let opens_foreign = matches!(name.as_str(), "svg" | "math");
+        // `/>` counts in SVG and MathML only.
+        let closed = closed && (foreign || opens_foreign);
+        self.read
+            .borrow_mut()
+            .push(Read::Start(name.clone(), attributes, closed));
+        if opens_foreign {
+            if !closed {
+                *self.foreign.borrow_mut() += 1;
+            }
+            return TokenSinkResult::Continue;
+        }
+        if foreign {
+            return TokenSinkResult::Continue;
+        }
+        if EXACT.contains(&name.as_str()) {
+            *self.exact.borrow_mut() += 1;
+        }
+        match name.as_str() {
+            "script" => TokenSinkResult::RawData(RawKind::ScriptData),
+            "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" => {
+                TokenSinkResult::RawData(RawKind::Rawtext)
+            }
+            "textarea" | "title" => TokenSinkResult::RawData(RawKind::Rcdata),
+            "plaintext" => TokenSinkResult::Plaintext,
+            _ => TokenSinkResult::Continue,
+        }
     }
 }
 
@@ -62,35 +131,16 @@ impl TokenSink for Reader {
             Token::TagToken(tag) => {
                 self.flush();
                 let name = tag.name.to_string();
-                let exact = EXACT.contains(&name.as_str());
                 if tag.kind == TagKind::EndTag {
-                    if exact {
-                        let mut open = self.exact.borrow_mut();
-                        *open = open.saturating_sub(1);
-                    }
-                    self.read.borrow_mut().push(Read::End(name));
+                    self.end_tag(name);
                     return TokenSinkResult::Continue;
-                }
-                if exact {
-                    *self.exact.borrow_mut() += 1;
                 }
                 let attributes = tag
                     .attrs
                     .iter()
                     .map(|a| (a.name.local.to_string(), a.value.to_string()))
                     .collect();
-                self.read
-                    .borrow_mut()
-                    .push(Read::Start(name.clone(), attributes));
-                return match name.as_str() {
-                    "script" => TokenSinkResult::RawData(RawKind::ScriptData),
-                    "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" => {
-                        TokenSinkResult::RawData(RawKind::Rawtext)
-                    }
-                    "textarea" | "title" => TokenSinkResult::RawData(RawKind::Rcdata),
-                    "plaintext" => TokenSinkResult::Plaintext,
-                    _ => TokenSinkResult::Continue,
-                };
+                return self.start_tag(name, attributes, tag.self_closing);
             }
             Token::DoctypeToken(doctype) => {
                 self.flush();
@@ -101,6 +151,10 @@ impl TokenSink for Reader {
             Token::EOFToken => self.flush(),
         }
         TokenSinkResult::Continue
+    }
+
+    fn adjusted_current_node_present_but_not_in_html_namespace(&self) -> bool {
+        *self.foreign.borrow() > 0
     }
 }
 
@@ -160,9 +214,29 @@ const VALUES: &[&str] = &[
     " lead",
     "/",
 ];
-const RAW: &[&str] = &["  a\n  b ", "x < y", "if (a) { b(); }", "", " p { } "];
+const RAW: &[&str] = &[
+    "  a\n  b ",
+    "x < y",
+    "if (a) { b(); }",
+    "",
+    " p { } ",
+    " <!-- <script> ",
+    "/*<!--*/ x",
+];
+/// Attributes as written, whose rewriting could change what a browser reads.
+const ODD: &[&str] = &[
+    " =\" title='a b' \"",
+    " b/=\" c='x' \"",
+    " title=x\"'/y",
+    " a\"b=c",
+    " alt=\"\" =\"x y\"",
+];
 
 fn attribute(random: &mut Random, out: &mut String) {
+    if random.below(8) == 0 {
+        out.push_str(random.pick(ODD));
+        return;
+    }
     out.push_str(random.pick(&[" ", "\n  ", "  "]));
     out.push_str(random.pick(NAMES));
     if random.below(4) == 0 {

@@ -10,6 +10,7 @@
 
 mod code;
 mod pass;
+mod tags;
 
 /// Minifies a page, its inline stylesheets and scripts included.
 pub fn minify_html(html: &[u8]) -> Vec<u8> {

@@ -3,27 +3,36 @@
 //! What it changes, each only where a browser shows no difference:
 //! - a run of whitespace in text becomes one space, and is dropped where a line starts or ends
 //!   anyway: beside the tag of an element that makes a block (a paragraph, a list item, a
-//!   heading...), and in the document head;
-//! - comments are dropped;
-//! - whitespace inside a tag becomes one space; an attribute with an empty value loses its
+//!   heading...), which covers the document's head too;
+//! - comments are dropped (unless the text around them would join into markup);
+//! - whitespace inside a start tag becomes one space; an attribute with an empty value loses its
 //!   `=""`, and a value that needs no quotes loses them;
 //! - the content of `<style>` and `<script>` elements is given to `code`, which may minify it.
 //!
-//! Everything whose whitespace or text counts is copied as it is: `<pre>`, `<textarea>`,
-//! `<title>`, inline SVG and MathML, raw-text elements, and anything the pass cannot read as a
-//! tag. It recurses nowhere, so no page nests too deep for it.
+//! Everything whose whitespace or text counts is copied as it is: `<pre>` and `<listing>`,
+//! inline SVG and MathML, the text of raw text elements (`<textarea>`, `<title>`...), a start
+//! tag whose attributes a rewrite could make read differently, and anything the pass cannot read
+//! as a tag (with the rest of the page). It recurses nowhere, so no page nests too deep for it.
+//!
+//! Whitespace beside a block element's tags is dropped whatever the stylesheet says: a theme that
+//! makes list items or paragraphs `display: inline` must not rely on the whitespace between
+//! them, nor on `white-space: pre` outside `<pre>`.
+
+use super::tags::{
+    Kind, RAW_TEXT, Tag, closing, comment_len, element_end, is_plain, is_self_closing, is_space,
+    opens_markup, write_start_tag,
+};
 
 /// Appends the content of a `<style>` or `<script>` element (given with its start tag, as
 /// written) as it should stand in the page.
 pub type Code = fn(&[u8], &[u8], &mut Vec<u8>);
 
-/// Elements whose tags start or end a block (or are never shown): whitespace beside them is
-/// where a line starts or ends, which a browser drops.
+/// Elements whose tags start or end a block: whitespace beside them is where a line starts or
+/// ends, which a browser drops.
 const BLOCKS: &[&[u8]] = &[
     b"address",
     b"article",
     b"aside",
-    b"base",
     b"blockquote",
     b"body",
     b"br",
@@ -54,10 +63,8 @@ const BLOCKS: &[&[u8]] = &[
     b"html",
     b"legend",
     b"li",
-    b"link",
     b"main",
     b"menu",
-    b"meta",
     b"nav",
     b"ol",
     b"optgroup",
@@ -76,22 +83,19 @@ const BLOCKS: &[&[u8]] = &[
 ];
 
 /// Elements never shown: whitespace beside them is what it would be without them.
-const HIDDEN: &[&[u8]] = &[b"script", b"style", b"template", b"noscript"];
-
-/// Elements copied whole, from their start tag to their end tag.
-const VERBATIM: &[&[u8]] = &[
-    b"pre",
-    b"textarea",
-    b"title",
-    b"svg",
-    b"math",
-    b"xmp",
-    b"iframe",
-    b"noembed",
-    b"noframes",
+const HIDDEN: &[&[u8]] = &[
+    b"script",
+    b"style",
+    b"template",
     b"noscript",
-    b"plaintext",
+    b"base",
+    b"link",
+    b"meta",
 ];
+
+/// Elements whose content keeps its whitespace: copied whole, from their start tag to their
+/// end tag (as are inline SVG and MathML, and the text of raw text elements).
+const PRE: &[&[u8]] = &[b"pre", b"listing"];
 
 /// Minifies `html`, giving the content of each `<style>` and `<script>` element to `code`
 /// (with the element's start tag), which appends what should stand in its place.
@@ -135,8 +139,7 @@ impl Pass<'_> {
     fn text(&mut self, start: usize, end: usize) {
         let mut i = start;
         while i < end {
-            let b = self.html[i];
-            if is_space(b) {
+            if is_space(self.html[i]) {
                 self.space = true;
                 i += 1;
                 continue;
@@ -145,35 +148,42 @@ impl Pass<'_> {
                 .iter()
                 .position(|&b| is_space(b))
                 .map_or(end, |n| i + n);
-            if self.space && !self.line_start {
-                self.out.push(b' ');
-            }
-            self.space = false;
+            self.write_space();
             self.line_start = false;
             self.out.extend_from_slice(&self.html[i..run_end]);
             i = run_end;
         }
     }
 
+    /// Writes the space held back, unless a line starts here.
+    fn write_space(&mut self) {
+        if self.space && !self.line_start {
+            self.out.push(b' ');
+        }
+        self.space = false;
+    }
+
     /// What starts at a `<`: a comment, a tag, or a `<` that is text.
     fn markup(&mut self, code: Code) {
         let rest = &self.html[self.at..];
         if rest.starts_with(b"<!--") {
-            // Dropped, or all the rest if it never ends (a browser shows none of it either).
-            self.at += comment_len(rest).unwrap_or(rest.len());
+            // Dropped (all the rest if it never ends: a browser shows none of it either), unless
+            // the text before it would join what follows into markup or a character reference.
+            let len = comment_len(rest).unwrap_or(rest.len());
+            if !self.space && ends_unfinished(self.out) {
+                self.verbatim(self.at + len);
+            } else {
+                self.at += len;
+            }
             return;
         }
         let Some(tag) = Tag::read(rest) else {
             // A `<` that starts no tag is text; a tag with no end is copied as it is.
-            if rest.len() > 1
-                && (rest[1].is_ascii_alphabetic() || matches!(rest[1], b'/' | b'!' | b'?'))
-            {
-                if self.space && !self.line_start {
-                    self.out.push(b' ');
-                }
-                self.verbatim(self.html.len());
+            if opens_markup(rest) {
+                self.rest_as_written();
             } else {
-                self.text_byte();
+                self.text(self.at, self.at + 1);
+                self.at += 1;
             }
             return;
         };
@@ -183,292 +193,87 @@ impl Pass<'_> {
         name.copy_from_slice(&written[..name.len()]);
         name.make_ascii_lowercase();
         let name: &[u8] = if written.len() > 12 { b"" } else { name };
-        // Hidden elements and doctypes leave the whitespace around them as it was.
-        let shown = tag.kind != Kind::Other && !HIDDEN.contains(&name);
-        let block = BLOCKS.contains(&name);
-        if shown {
-            if self.space && !self.line_start && !block {
-                self.out.push(b' ');
-            }
-            self.space = false;
-            self.line_start = block;
-        }
-        let tag_start = self.at;
-        self.at += tag.len;
-        let tag_text = &self.html[tag_start..self.at];
-        if tag.kind != Kind::Start {
-            self.out.extend_from_slice(tag_text);
+        let content = self.at + tag.len;
+        let start = tag.kind == Kind::Start;
+        if start && (name == b"plaintext" || commented_script(name, &self.html[content..])) {
+            // All the rest is text, or script text whose end a comment may move.
+            self.rest_as_written();
             return;
         }
-        write_start_tag(tag_text, tag.name_end, self.out);
-        if VERBATIM.contains(&name) {
-            self.until_closing(name, name == b"svg" || name == b"math");
-        } else if name == b"script" || name == b"style" {
-            let rest = &self.html[self.at..];
-            let end = closing(rest, name).unwrap_or(rest.len());
-            if memchr::memmem::find(&rest[..end], b"<!--").is_some() {
-                // Script text with a comment in it may end elsewhere than at the first end tag.
-                self.verbatim(self.html.len());
-                return;
+        // Hidden elements and doctypes leave the whitespace around them as it was.
+        if tag.kind != Kind::Other && !HIDDEN.contains(&name) {
+            let block = BLOCKS.contains(&name);
+            if block {
+                self.space = false;
             }
-            code(tag_text, &rest[..end], self.out);
-            self.at += end;
+            self.write_space();
+            self.line_start = block;
+        }
+        let tag_text = &self.html[self.at..content];
+        let foreign = name == b"svg" || name == b"math";
+        if !start || foreign || !is_plain(tag_text, tag.name_end) {
+            self.out.extend_from_slice(tag_text);
+        } else {
+            write_start_tag(tag_text, tag.name_end, self.out);
+        }
+        self.at = content;
+        if start && !(foreign && is_self_closing(tag_text, tag.name_end)) {
+            self.content(name, tag_text, foreign, code);
         }
     }
 
-    /// Copies up to the end tag of the element just opened (`nested`: counting elements of the
-    /// same name opened inside it).
-    fn until_closing(&mut self, name: &[u8], nested: bool) {
-        let end = if nested {
-            nested_closing(&self.html[self.at..], name)
-        } else {
-            closing(&self.html[self.at..], name)
+    /// What follows the start tag `tag` (named `name`): copied as it is up to the element's end
+    /// where whitespace or text counts, given to `code` for a stylesheet or a script.
+    fn content(&mut self, name: &[u8], tag: &[u8], foreign: bool, code: Code) {
+        let rest = &self.html[self.at..];
+        if foreign || PRE.contains(&name) {
+            match element_end(rest, name, foreign) {
+                Some(end) => self.verbatim(self.at + end),
+                None => self.verbatim(self.html.len()),
+            }
+        } else if name == b"script" || name == b"style" {
+            let end = closing(rest, name).unwrap_or(rest.len());
+            code(tag, &rest[..end], self.out);
+            self.at += end;
+        } else if RAW_TEXT.contains(&name) {
+            self.verbatim(self.at + closing(rest, name).unwrap_or(rest.len()));
         }
-        .map_or(self.html.len(), |n| self.at + n);
-        self.verbatim(end);
+    }
+
+    /// Copies the rest of the page as it is, after the space held back, if any.
+    fn rest_as_written(&mut self) {
+        self.write_space();
+        self.verbatim(self.html.len());
     }
 
     fn verbatim(&mut self, end: usize) {
         self.out.extend_from_slice(&self.html[self.at..end]);
         self.at = end;
     }
+}
 
-    fn text_byte(&mut self) {
-        self.text(self.at, self.at + 1);
-        self.at += 1;
+/// Whether `out` ends in a `<` or in a character reference not yet finished (`&amp`), which
+/// text written next would complete.
+fn ends_unfinished(out: &[u8]) -> bool {
+    if out.last() == Some(&b'<') {
+        return true;
     }
-}
-
-fn is_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
-}
-
-#[derive(Debug, PartialEq, Eq, Clone, Copy)]
-enum Kind {
-    Start,
-    End,
-    /// `<!doctype ...>`, `<?...>`: copied as it is.
-    Other,
-}
-
-/// A tag at the start of a text: how long it is and what it is.
-struct Tag {
-    kind: Kind,
-    len: usize,
-    name_end: usize,
-}
-
-impl Tag {
-    /// The tag that `rest` (starting with `<`) starts, or `None` if it starts none or has no end.
-    fn read(rest: &[u8]) -> Option<Tag> {
-        let (kind, name_start) = match rest.get(1)? {
-            b'/' if rest.get(2).is_some_and(u8::is_ascii_alphabetic) => (Kind::End, 2),
-            b'!' | b'?' => (Kind::Other, 2),
-            b if b.is_ascii_alphabetic() => (Kind::Start, 1),
-            _ => return None,
-        };
-        let name_end = name_start
-            + rest[name_start..]
-                .iter()
-                .position(|&b| is_space(b) || b == b'/' || b == b'>')?;
-        let len = if kind == Kind::Other {
-            name_end + memchr::memchr(b'>', &rest[name_end..])? + 1
-        } else {
-            tag_end(rest, name_end)?
-        };
-        Some(Tag {
-            kind,
-            len,
-            name_end,
-        })
-    }
-
-    fn name<'a>(&self, rest: &'a [u8]) -> &'a [u8] {
-        let start = if self.kind == Kind::Start { 1 } else { 2 };
-        &rest[start..self.name_end]
-    }
-}
-
-/// How long the comment that `rest` starts is, up to the first `-->` or `--!>` (or the `>` of
-/// `<!-->` and `<!--->`, which end where they start); `None` when it never ends.
-fn comment_len(rest: &[u8]) -> Option<usize> {
-    let body = &rest[4..];
-    if body.starts_with(b">") {
-        return Some(5);
-    }
-    if body.starts_with(b"->") {
-        return Some(6);
-    }
-    let mut from = 0;
-    while let Some(n) = memchr::memmem::find(&body[from..], b"--") {
-        let at = from + n + 2;
-        if body[at..].starts_with(b">") {
-            return Some(4 + at + 1);
-        }
-        if body[at..].starts_with(b"!>") {
-            return Some(4 + at + 2);
-        }
-        from = from + n + 1;
-    }
-    None
-}
-
-/// Where a tag whose name ends at `from` ends (just after its `>`), its attributes read as a
-/// browser reads them; `None` when it never ends.
-fn tag_end(rest: &[u8], from: usize) -> Option<usize> {
-    let mut attributes = Attributes::new(rest, from);
-    while attributes.next().is_some() {}
-    attributes.end
-}
-
-/// Writes a start tag with single spaces between attributes, each value quoted only when it
-/// must be. Its `/` before the `>`, if any, is dropped: outside SVG and MathML (which this pass
-/// copies as they are) a browser ignores it.
-fn write_start_tag(tag: &[u8], name_end: usize, out: &mut Vec<u8>) {
-    out.extend_from_slice(&tag[..name_end]);
-    for (name, value) in Attributes::new(tag, name_end) {
-        out.push(b' ');
-        out.extend_from_slice(name);
-        let Some(value) = value.filter(|v| !v.is_empty()) else {
-            continue;
-        };
-        out.push(b'=');
-        if value
+    let tail = &out[out.len().saturating_sub(40)..];
+    memchr::memrchr(b'&', tail).is_some_and(|at| {
+        tail[at + 1..]
             .iter()
-            .all(|&b| !is_space(b) && !matches!(b, b'"' | b'\'' | b'=' | b'<' | b'>' | b'`'))
-        {
-            out.extend_from_slice(value);
-        } else {
-            let quote = if value.contains(&b'"') { b'\'' } else { b'"' };
-            out.push(quote);
-            out.extend_from_slice(value);
-            out.push(quote);
-        }
-    }
-    out.push(b'>');
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'#')
+    })
 }
 
-/// The attributes of a tag, each as its name and its value's text (entities as written), read
-/// as the HTML standard's tokenizer reads them; once they are read, `end` is where the tag ends.
-struct Attributes<'a> {
-    tag: &'a [u8],
-    at: usize,
-    /// Just after the tag's `>`, once it is found.
-    end: Option<usize>,
-}
-
-impl<'a> Attributes<'a> {
-    fn new(tag: &'a [u8], name_end: usize) -> Self {
-        Attributes {
-            tag,
-            at: name_end,
-            end: None,
-        }
+/// Whether `content` (what follows a start tag named `name`) is the text of a script or a
+/// stylesheet with `<!--` in it, whose end a browser may find past its first end tag.
+fn commented_script(name: &[u8], content: &[u8]) -> bool {
+    if name != b"script" && name != b"style" {
+        return false;
     }
-
-    fn skip_spaces(&self, mut i: usize) -> usize {
-        while i < self.tag.len() && is_space(self.tag[i]) {
-            i += 1;
-        }
-        i
-    }
-
-    /// The value that starts at `i` (after `=` and spaces), and where what follows it starts;
-    /// `None` when a quoted value never ends.
-    fn value(&self, i: usize) -> Option<(&'a [u8], usize)> {
-        let tag = self.tag;
-        match tag.get(i)? {
-            &q @ (b'"' | b'\'') => {
-                let close = i + 1 + memchr::memchr(q, &tag[i + 1..])?;
-                Some((&tag[i + 1..close], close + 1))
-            }
-            b'>' => Some((&tag[i..i], i)),
-            _ => {
-                let stop = tag[i..]
-                    .iter()
-                    .position(|&b| is_space(b) || b == b'>')
-                    .map_or(tag.len(), |n| i + n);
-                Some((&tag[i..stop], stop))
-            }
-        }
-    }
-}
-
-impl<'a> Iterator for Attributes<'a> {
-    type Item = (&'a [u8], Option<&'a [u8]>);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let tag = self.tag;
-        while self.at < tag.len() && (is_space(tag[self.at]) || tag[self.at] == b'/') {
-            self.at += 1;
-        }
-        match tag.get(self.at) {
-            None => return None,
-            Some(b'>') => {
-                self.end = Some(self.at + 1);
-                self.at = tag.len();
-                return None;
-            }
-            Some(_) => {}
-        }
-        let start = self.at;
-        self.at += 1;
-        while self.at < tag.len()
-            && !is_space(tag[self.at])
-            && !matches!(tag[self.at], b'/' | b'>' | b'=')
-        {
-            self.at += 1;
-        }
-        let name = &tag[start..self.at];
-        let i = self.skip_spaces(self.at);
-        if tag.get(i) != Some(&b'=') {
-            return Some((name, None));
-        }
-        let Some((value, after)) = self.value(self.skip_spaces(i + 1)) else {
-            self.at = tag.len();
-            return None;
-        };
-        self.at = after;
-        Some((name, Some(value)))
-    }
-}
-
-/// Where the end tag `</name` (any case, then a space, `/` or `>`) first starts in `text`.
-fn closing(text: &[u8], name: &[u8]) -> Option<usize> {
-    let mut from = 0;
-    while let Some(n) = memchr::memmem::find(&text[from..], b"</") {
-        let at = from + n;
-        if is_named(&text[at + 2..], name) {
-            return Some(at);
-        }
-        from = at + 2;
-    }
-    None
-}
-
-/// Like [`closing`], counting elements of the same name opened on the way.
-fn nested_closing(text: &[u8], name: &[u8]) -> Option<usize> {
-    let mut depth = 0usize;
-    let mut from = 0;
-    while let Some(n) = memchr::memchr(b'<', &text[from..]) {
-        let at = from + n;
-        if text[at + 1..].starts_with(b"/") && is_named(&text[at + 2..], name) {
-            if depth == 0 {
-                return Some(at);
-            }
-            depth -= 1;
-        } else if is_named(&text[at + 1..], name) {
-            depth += 1;
-        }
-        from = at + 1;
-    }
-    None
-}
-
-fn is_named(text: &[u8], name: &[u8]) -> bool {
-    text.len() > name.len()
-        && text[..name.len()].eq_ignore_ascii_case(name)
-        && (is_space(text[name.len()]) || matches!(text[name.len()], b'/' | b'>'))
+    let end = closing(content, name).unwrap_or(content.len());
+    memchr::memmem::find(&content[..end], b"<!--").is_some()
 }
 
 #[cfg(test)]
@@ -597,6 +402,53 @@ mod tests {
         assert_eq!(
             out,
             b"<script>a <!-- <script> </script> b</script>\n <p>  x</p>"
+        );
+    }
+
+    /// Each is copied as it is: a rewrite would make a browser read it differently.
+    #[test]
+    fn what_a_rewrite_would_make_read_differently_is_kept_as_written() {
+        for html in [
+            // A self-closed SVG or MathML element: what follows stays HTML.
+            "<svg/><script>var d = {\"n\":\"<img src=x onerror=alert(1)>\"}</script><p>after</p>",
+            "<math/><textarea><img src=x onerror=alert(2)></textarea>",
+            // Text that the comment keeps apart from markup or a character reference.
+            "<p>x <<!---->img src=x onerror=alert(1)></p>",
+            "<p>&<!---->lt;b&amp<!---->;</p>",
+            // Attributes that requoting would turn into others.
+            "<a title=x\"'/onmouseover=alert(1)//' href=/x>a</a>",
+            "<img src=x alt=\"\" =\" title='a onerror=alert(1) b' \">",
+            "<a b/=\" c='x onmouseover=alert(1) y' \">a</a>",
+            // The end of a <pre> or an <svg> past what only looks like it.
+            "<pre>a<pre>  b</pre>  c\n  d</pre>",
+            "<pre><!-- </pre> -->\n  a\n    b</pre>",
+            "<pre><textarea></pre><<!---->/textarea><img src=x onerror=alert(1)></textarea></pre>",
+            "<svg><![CDATA[ </svg> ]]><circle r=\"5\"/><text>hi</text></svg>",
+            "<listing>\n\na   b</listing>",
+            // Everything after <plaintext> is text.
+            "<plaintext>a</plaintext>   <!-- c -->   <b>b</b>",
+        ] {
+            assert_eq!(minified(html), html);
+        }
+        // Script text whose end a comment may move: the rest as written, the space kept.
+        assert_eq!(
+            minified("<p>a  <script>/*<!--*/ var x;</script>b</p>"),
+            "<p>a <script>/*<!--*/ var x;</script>b</p>"
+        );
+        // Comments that join nothing are still dropped.
+        assert_eq!(
+            minified("<p>a<!-- x -->b &amp;<!-- y -->c</p>"),
+            "<p>ab &amp;c</p>"
+        );
+    }
+
+    #[test]
+    fn metadata_in_the_body_leaves_the_space_between_words() {
+        assert_eq!(
+            minified(
+                "<p>a <meta itemprop=\"name\" content=\"x\"> b <link itemprop=\"url\" href=\"/u\"> c</p>"
+            ),
+            "<p>a<meta itemprop=name content=x> b<link itemprop=url href=/u> c</p>"
         );
     }
 }
