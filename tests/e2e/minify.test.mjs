@@ -71,7 +71,8 @@ test("every English page has the same text minified (scripts off: the HTML alone
   after(() => still.close());
   const [a, b] = [await still.context.newPage(), await still.context.newPage()];
   const text = async (page, base, path) => {
-    await page.goto(base + path, { waitUntil: "domcontentloaded" });
+    // "load": the stylesheets, which decide what innerText shows, have arrived.
+    await page.goto(base + path, { waitUntil: "load" });
     return page.evaluate(() => document.body.innerText);
   };
   for (const path of paths) {

@@ -83,15 +83,7 @@ const BLOCKS: &[&[u8]] = &[
 ];
 
 /// Elements never shown: whitespace beside them is what it would be without them.
-const HIDDEN: &[&[u8]] = &[
-    b"script",
-    b"style",
-    b"template",
-    b"noscript",
-    b"base",
-    b"link",
-    b"meta",
-];
+const HIDDEN: &[&[u8]] = &[b"script", b"style", b"noscript", b"base", b"link", b"meta"];
 
 /// Elements whose content keeps its whitespace: copied whole, from their start tag to their
 /// end tag (as are inline SVG and MathML, and the text of raw text elements).
@@ -434,6 +426,25 @@ mod tests {
         assert_eq!(
             minified("<p>a  <script>/*<!--*/ var x;</script>b</p>"),
             "<p>a <script>/*<!--*/ var x;</script>b</p>"
+        );
+        // Where a browser reads HTML again inside SVG, or may ignore the end of a <pre>.
+        for html in [
+            "<svg><foreignObject><script>s = '</svg>'\n// note\ndocument.title='RAN'</script></foreignObject></svg>",
+            "<svg><pre></svg>  a\n  b</pre>",
+            "<svg><desc><textarea></svg>  x   y</textarea></desc></svg>",
+            "<pre><object></pre>  a   b</object></pre>",
+            "<pre><table><tr><td></pre>  a   b</td></tr></table></pre>",
+        ] {
+            assert_eq!(minified(html), html);
+        }
+        // A template's content is markup: the space stays on its side of the tags.
+        assert_eq!(
+            minified("<p>a <template>t</template>b</p>"),
+            "<p>a <template>t</template>b</p>"
+        );
+        assert_eq!(
+            minified("<p>a<template>t </template>b</p>"),
+            "<p>a<template>t </template>b</p>"
         );
         // Comments that join nothing are still dropped.
         assert_eq!(

@@ -248,6 +248,77 @@ pub const RAW_TEXT: &[&[u8]] = &[
     b"noscript",
 ];
 
+/// Start tags inside a `<pre>` that can make a browser ignore its end tag (an open table or
+/// object keeps it open), or put what follows in SVG.
+const UNSURE_IN_PRE: &[&[u8]] = &[
+    b"svg",
+    b"math",
+    b"table",
+    b"object",
+    b"applet",
+    b"marquee",
+    b"template",
+];
+
+/// Start tags inside SVG or MathML after which a browser reads HTML again (the standard's
+/// breakout tags, and the elements that hold HTML): where their content ends cannot be told
+/// without building the tree.
+const HTML_IN_FOREIGN: &[&[u8]] = &[
+    b"b",
+    b"big",
+    b"blockquote",
+    b"body",
+    b"br",
+    b"center",
+    b"code",
+    b"dd",
+    b"div",
+    b"dl",
+    b"dt",
+    b"em",
+    b"embed",
+    b"font",
+    b"h1",
+    b"h2",
+    b"h3",
+    b"h4",
+    b"h5",
+    b"h6",
+    b"head",
+    b"hr",
+    b"i",
+    b"img",
+    b"li",
+    b"listing",
+    b"menu",
+    b"meta",
+    b"nobr",
+    b"ol",
+    b"p",
+    b"pre",
+    b"ruby",
+    b"s",
+    b"small",
+    b"span",
+    b"strong",
+    b"strike",
+    b"sub",
+    b"sup",
+    b"table",
+    b"tt",
+    b"u",
+    b"ul",
+    b"var",
+    b"foreignobject",
+    b"desc",
+    b"mi",
+    b"mo",
+    b"mn",
+    b"ms",
+    b"mtext",
+    b"annotation-xml",
+];
+
 /// Where the end tag of the element whose content `text` starts (a `<pre>`, or an `<svg>` or
 /// `<math>` when `foreign`) starts: tags, comments and CDATA sections are stepped over as a
 /// whole and elements of the same name counted, so that a `</pre>` in a comment, an attribute
@@ -284,16 +355,30 @@ pub fn element_end(text: &[u8], name: &[u8], foreign: bool) -> Option<usize> {
                 }
                 _ => {}
             }
-        } else if !foreign && tag.kind == Kind::Start {
-            if matches!(tag_name.as_slice(), b"svg" | b"math" | b"plaintext") {
+        } else if tag.kind == Kind::Start {
+            let tag_name = tag_name.as_slice();
+            let unsure = if foreign {
+                HTML_IN_FOREIGN
+            } else {
+                UNSURE_IN_PRE
+            };
+            if unsure.contains(&tag_name) || tag_name == b"plaintext" {
                 return None;
             }
-            if RAW_TEXT.contains(&tag_name.as_slice()) {
-                let end = closing(&text[i..], &tag_name)?;
-                if memchr::memmem::find(&text[i..i + end], b"<!--").is_some() {
+            if RAW_TEXT.contains(&tag_name) {
+                // Raw text in HTML; markup in SVG, except where SVG holds HTML: either way, the
+                // end must not be in it.
+                let end = closing(&text[i..], tag_name)?;
+                let raw = text[i..i + end].to_ascii_lowercase();
+                if [&b"<!--"[..], b"</svg", b"</math", b"<![cdata["]
+                    .iter()
+                    .any(|needle| memchr::memmem::find(&raw, needle).is_some())
+                {
                     return None;
                 }
-                i += end;
+                if !foreign {
+                    i += end;
+                }
             }
         }
     }
