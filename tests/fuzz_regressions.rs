@@ -55,3 +55,8 @@ fn entity_text() {
 fn serve_path() {
     replay("serve_path", harness::serve_path);
 }
+
+#[test]
+fn minify() {
+    replay("minify", harness::minify);
+}

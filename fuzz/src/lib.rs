@@ -15,6 +15,8 @@
 //!   site only; the embed rewrite too.
 //! - [`serve_path`]: the dev server's request head reader and path resolution: a file served is
 //!   one of the site's, by a path with no `.` or `..` segment; a redirect stays on this site.
+//! - [`minify`]: minifying a page (the one-pass HTML minifier, with its inline CSS and
+//!   JavaScript); minifying the result again changes nothing.
 
 use pimap::Diagnostic;
 use pimap::html_nesting::{CONTENT_LIMITS, first_too_deep};
@@ -389,4 +391,18 @@ fn check_resolved(files: &Files, resolved: Resolved) {
         }
         Resolved::NotFound => {}
     }
+}
+
+/// Minifies `data` as a page, then minifies the result again: the second pass must find nothing
+/// left to change (a rewrite that a second pass reads differently is a rewrite a browser may
+/// read differently too).
+pub fn minify(data: &[u8]) {
+    let once = pimap::output::minify_html(data);
+    let twice = pimap::output::minify_html(&once);
+    assert!(
+        once == twice,
+        "minifying twice changes the page:\n{}\n---\n{}",
+        String::from_utf8_lossy(&once),
+        String::from_utf8_lossy(&twice)
+    );
 }
