@@ -11,15 +11,17 @@
 //! a folder is pimap's. Processed pictures are hard links to the picture cache's files (a copy
 //! across file systems): a rebuild finds them in place without reading them, and a file with
 //! another name is replaced, never written through, so the cache cannot be changed from here. Where the output folder really is and the lock that keeps two builds
-//! from writing it at once are in [`folder`]. With `--precompress`, [`Precompressing`] writes a
-//! `.gz` and a `.br` beside every text file.
+//! from writing it at once are in [`folder`]. With `--precompress`, [`Precompressing`] (in
+//! `precompress.rs`) writes a `.gz` and a `.br` beside every text file.
 
 pub mod api;
 pub mod folder;
 mod minify;
+mod precompress;
 pub mod publish;
 
 pub use minify::minify_html;
+pub use precompress::{Precompressing, is_compressible, precompress};
 
 use crate::diagnostics::Diagnostic;
 use crate::source::FileOrigin;
@@ -384,44 +386,22 @@ fn exchange_atomically(_: &Path, _: &Path) -> bool {
     false
 }
 
-/// A sink that also writes `.gz` and `.br` versions of every text file (`--precompress`).
-pub struct Precompressing<'a, S: crate::OutputSink>(pub &'a S);
-
-impl<S: crate::OutputSink> Precompressing<'_, S> {
-    fn compressed(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        if is_compressible(rel) {
-            let (gzip, brotli) = precompress(bytes);
-            self.0.write(&format!("{rel}.gz"), &gzip)?;
-            self.0.write(&format!("{rel}.br"), &brotli)?;
+/// Decodes `%XX` escapes; `None` for malformed escapes or bytes that are not UTF-8.
+pub fn percent_decode(path: &str) -> Option<String> {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
         }
-        Ok(())
     }
-}
-
-impl<S: crate::OutputSink> crate::OutputSink for Precompressing<'_, S> {
-    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        self.0.write(rel, bytes)?;
-        self.compressed(rel, bytes)
-    }
-
-    fn copy(&self, rel: &str, origin: &crate::source::FileOrigin) -> Result<(), Diagnostic> {
-        self.0.copy(rel, origin)?;
-        if is_compressible(rel) {
-            self.compressed(rel, &origin.read()?)?;
-        }
-        Ok(())
-    }
-
-    fn link_cached(&self, rel: &str, entry: &Path) -> Result<(), Diagnostic> {
-        self.0.link_cached(rel, entry)?;
-        if is_compressible(rel) {
-            let bytes = std::fs::read(entry).map_err(|e| {
-                Diagnostic::file_error(entry, format!("cannot read the picture cache: {e}"))
-            })?;
-            self.compressed(rel, &bytes)?;
-        }
-        Ok(())
-    }
+    String::from_utf8(out).ok()
 }
 
 #[cfg(test)]
@@ -570,73 +550,5 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("precious.txt"), "keep").unwrap();
         assert!(StagedOutput::prepare(dir.path()).is_err());
-    }
-}
-
-/// Decodes `%XX` escapes; `None` for malformed escapes or bytes that are not UTF-8.
-pub fn percent_decode(path: &str) -> Option<String> {
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
-/// Whether a file is text worth compressing ahead of time.
-pub fn is_compressible(path: &str) -> bool {
-    let extension = path.rsplit_once('.').map_or("", |(_, e)| e);
-    matches!(
-        extension,
-        "html" | "css" | "js" | "json" | "xml" | "svg" | "txt" | "map"
-    )
-}
-
-/// gzip (level 9, no name or time in the header, so the bytes depend only on the input) and
-/// brotli (quality 9) versions of `bytes`, for hosts that serve `.gz` and `.br` files directly.
-pub fn precompress(bytes: &[u8]) -> (Vec<u8>, Vec<u8>) {
-    use std::io::Write;
-    let mut gzip = flate2::GzBuilder::new()
-        .mtime(0)
-        .write(Vec::new(), flate2::Compression::best());
-    let _ = gzip.write_all(bytes);
-    let gzip = gzip.finish().unwrap_or_default();
-    let mut brotli = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams {
-        quality: 9,
-        lgwin: 22,
-        ..Default::default()
-    };
-    let _ = brotli::BrotliCompress(&mut &bytes[..], &mut brotli, &params);
-    (gzip, brotli)
-}
-
-#[cfg(test)]
-mod precompress_tests {
-    use super::*;
-    use std::io::Read;
-
-    #[test]
-    fn both_encodings_give_back_the_bytes_and_are_stable() {
-        let text = "<p>lasers</p>".repeat(100);
-        let (gzip, brotli) = precompress(text.as_bytes());
-        let mut unzipped = String::new();
-        flate2::read::GzDecoder::new(&gzip[..])
-            .read_to_string(&mut unzipped)
-            .unwrap();
-        assert_eq!(unzipped, text);
-        let mut unbrotli = Vec::new();
-        brotli::BrotliDecompress(&mut &brotli[..], &mut unbrotli).unwrap();
-        assert_eq!(unbrotli, text.as_bytes());
-        assert_eq!(precompress(text.as_bytes()), (gzip, brotli));
-        assert!(is_compressible("a/index.html") && !is_compressible("photo.jpg"));
     }
 }
