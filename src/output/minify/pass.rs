@@ -19,7 +19,7 @@
 //! them, nor on `white-space: pre` outside `<pre>`.
 
 use super::tags::{
-    Kind, RAW_TEXT, Tag, closing, comment_len, element_end, is_plain, is_self_closing, is_space,
+    Kind, RAW_TEXT, Tag, closing, comment_len, element_end, is_self_closing, is_space,
     opens_markup, write_start_tag,
 };
 
@@ -187,7 +187,15 @@ impl Pass<'_> {
         let name: &[u8] = if written.len() > 12 { b"" } else { name };
         let content = self.at + tag.len;
         let start = tag.kind == Kind::Start;
-        if start && (name == b"plaintext" || commented_script(name, &self.html[content..])) {
+        // Where a stylesheet's or a script's text ends, found once.
+        let code_end = (start && (name == b"script" || name == b"style")).then(|| {
+            let text = &self.html[content..];
+            closing(text, name).unwrap_or(text.len())
+        });
+        let commented = code_end.is_some_and(|end| {
+            memchr::memmem::find(&self.html[content..content + end], b"<!--").is_some()
+        });
+        if start && (name == b"plaintext" || commented) {
             // All the rest is text, or script text whose end a comment may move.
             self.rest_as_written();
             return;
@@ -203,28 +211,35 @@ impl Pass<'_> {
         }
         let tag_text = &self.html[self.at..content];
         let foreign = name == b"svg" || name == b"math";
-        if !start || foreign || !is_plain(tag_text, tag.name_end) {
+        if !start || foreign {
             self.out.extend_from_slice(tag_text);
         } else {
             write_start_tag(tag_text, tag.name_end, self.out);
         }
         self.at = content;
         if start && !(foreign && is_self_closing(tag_text, tag.name_end)) {
-            self.content(name, tag_text, foreign, code);
+            self.content(name, tag_text, foreign, code_end, code);
         }
     }
 
     /// What follows the start tag `tag` (named `name`): copied as it is up to the element's end
-    /// where whitespace or text counts, given to `code` for a stylesheet or a script.
-    fn content(&mut self, name: &[u8], tag: &[u8], foreign: bool, code: Code) {
+    /// where whitespace or text counts, given to `code` for a stylesheet or a script (whose text
+    /// ends `code_end` bytes on).
+    fn content(
+        &mut self,
+        name: &[u8],
+        tag: &[u8],
+        foreign: bool,
+        code_end: Option<usize>,
+        code: Code,
+    ) {
         let rest = &self.html[self.at..];
         if foreign || PRE.contains(&name) {
             match element_end(rest, name, foreign) {
                 Some(end) => self.verbatim(self.at + end),
                 None => self.verbatim(self.html.len()),
             }
-        } else if name == b"script" || name == b"style" {
-            let end = closing(rest, name).unwrap_or(rest.len());
+        } else if let Some(end) = code_end {
             code(tag, &rest[..end], self.out);
             self.at += end;
         } else if RAW_TEXT.contains(&name) {
@@ -256,16 +271,6 @@ fn ends_unfinished(out: &[u8]) -> bool {
             .iter()
             .all(|b| b.is_ascii_alphanumeric() || *b == b'#')
     })
-}
-
-/// Whether `content` (what follows a start tag named `name`) is the text of a script or a
-/// stylesheet with `<!--` in it, whose end a browser may find past its first end tag.
-fn commented_script(name: &[u8], content: &[u8]) -> bool {
-    if name != b"script" && name != b"style" {
-        return false;
-    }
-    let end = closing(content, name).unwrap_or(content.len());
-    memchr::memmem::find(&content[..end], b"<!--").is_some()
 }
 
 #[cfg(test)]

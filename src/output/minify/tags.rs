@@ -85,17 +85,6 @@ pub fn comment_len(rest: &[u8]) -> Option<usize> {
     None
 }
 
-/// Whether a start tag is one this module writes again: its attribute names are plain (no `=`
-/// first, no quote or `<`) and no value holds both kinds of quote. Any other is copied as it
-/// is, so that a browser reads its attributes exactly as it read them before.
-pub fn is_plain(tag: &[u8], name_end: usize) -> bool {
-    Attributes::new(tag, name_end).all(|(name, value)| {
-        name[0] != b'='
-            && !name.iter().any(|b| matches!(b, b'"' | b'\'' | b'<'))
-            && value.is_none_or(|v| !(v.contains(&b'"') && v.contains(&b'\'')))
-    })
-}
-
 /// Whether a start tag ends in `/>` whose `/` is not part of a value: in SVG and MathML it
 /// closes the element.
 pub fn is_self_closing(tag: &[u8], name_end: usize) -> bool {
@@ -104,12 +93,23 @@ pub fn is_self_closing(tag: &[u8], name_end: usize) -> bool {
     attributes.self_closing
 }
 
-/// Writes a plain start tag (see [`is_plain`]) with single spaces between attributes, each
-/// value quoted only when it must be. Its `/` before the `>`, if any, is dropped: outside SVG
-/// and MathML (which the pass copies as they are) a browser ignores it.
+/// Writes a start tag with single spaces between attributes, each value quoted only when it
+/// must be. Its `/` before the `>`, if any, is dropped: outside SVG and MathML (which the pass
+/// copies as they are) a browser ignores it. A tag that is not plain (an attribute name with `=`
+/// first, a quote or `<` in it, or a value holding both kinds of quote) is copied as it is, so
+/// that a browser reads its attributes exactly as it read them before.
 pub fn write_start_tag(tag: &[u8], name_end: usize, out: &mut Vec<u8>) {
+    let start = out.len();
     out.extend_from_slice(&tag[..name_end]);
     for (name, value) in Attributes::new(tag, name_end) {
+        let plain = name[0] != b'='
+            && !name.iter().any(|b| matches!(b, b'"' | b'\'' | b'<'))
+            && value.is_none_or(|v| !(v.contains(&b'"') && v.contains(&b'\'')));
+        if !plain {
+            out.truncate(start);
+            out.extend_from_slice(tag);
+            return;
+        }
         out.push(b' ');
         out.extend_from_slice(name);
         let Some(value) = value.filter(|v| !v.is_empty()) else {
