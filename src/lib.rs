@@ -356,9 +356,18 @@ pub fn generate(options: &BuildOptions, sink: &dyn OutputSink) -> Result<Generat
     site::forget_checked_links(&mut default);
     let cache = pictures::cache::PictureCache::new(planned.cache_dir.as_deref());
     let mut warnings = std::mem::take(&mut planned.warnings);
+    // Freeing a language's values takes a while at scale: it is done on a thread of its own
+    // while the build goes on, finished before the next language binds its values (so that one
+    // language's values are alive at a time) and left to finish by itself after the last.
+    let freeing = std::cell::RefCell::new(None::<std::thread::JoinHandle<()>>);
     let render = |site, plan, warnings| {
+        if let Some(previous) = freeing.take() {
+            let _ = previous.join();
+        }
         let language = planned.bind(site, plan, warnings)?;
-        render_language(&language, options.minify, &cache, sink)
+        let generated = render_language(&language, options.minify, &cache, sink);
+        *freeing.borrow_mut() = Some(std::thread::spawn(move || drop(language)));
+        generated
     };
     // The further languages first: they take their fallback text's HTML from the default
     // language's site, which binding moves into its template values. Each makes its own texts

@@ -28,6 +28,7 @@ use super::{Located, SiteLink, bounded_html, options};
 use crate::html_nesting::TooDeep;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
 use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
 
 /// What links in data text resolve against, for the pages of one language.
 pub struct EntityLinks<'a> {
@@ -58,8 +59,17 @@ pub struct UntrustedHtml {
     pub links: Option<Links>,
 }
 
-/// The sanitiser of data text: ammonia's defaults, plus the checkboxes of task lists and the
-/// markup of pictures, without any picture of another site.
+/// The sanitiser of data text, made once: ammonia's defaults, plus the checkboxes of task lists
+/// and the markup of pictures, without any picture of another site.
+static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(sanitiser);
+
+/// The sanitiser of embedded pages: [`SANITISER`]'s rules, every link opening in the top window.
+static EMBED_SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut builder = sanitiser();
+    builder.set_tag_attribute_value("a", "target", "_top");
+    builder
+});
+
 fn sanitiser() -> ammonia::Builder<'static> {
     let mut builder = ammonia::Builder::default();
     builder
@@ -170,7 +180,7 @@ fn sanitised_html(
         }
     }
     let html = bounded_html(&events, text)?;
-    Ok((sanitiser().clean(&html).to_string(), out))
+    Ok((SANITISER.clean(&html).to_string(), out))
 }
 
 /// A link's start with its URL resolved ([`resolve_url`]); every other event as it is.
@@ -306,10 +316,7 @@ pub fn first_sentence(text: &str) -> String {
 /// HTML for a page that other sites show in a frame: `html` sanitised as data text is, with
 /// every link opening in the top window (`target="_top"`), not inside the frame.
 pub fn for_embed(html: &str) -> String {
-    sanitiser()
-        .set_tag_attribute_value("a", "target", "_top")
-        .clean(html)
-        .to_string()
+    EMBED_SANITISER.clean(html).to_string()
 }
 
 fn demote_headings(event: Event) -> Event {
@@ -480,7 +487,7 @@ mod tests {
                 format!("<img srcset=\"/a.png 1x, {url} 2x\" alt=\"x\">"),
                 format!("<picture><source srcset=\"/a.png 480w,{url}\"></picture>"),
             ] {
-                let html = sanitiser().clean(&markup).to_string();
+                let html = SANITISER.clean(&markup).to_string();
                 assert!(!html.contains("src"), "{markup} -> {html}");
             }
         }
@@ -494,7 +501,7 @@ mod tests {
     fn pictures_of_this_site_are_kept() {
         let markup = "<picture><source type=\"image/webp\" srcset=\"/m/a.1.480.webp 480w,/m/a.1.960.webp 960w\" sizes=\"48rem\"><img src=\"/m/a.1.960.jpg\" srcset=\"/m/a.1.480.jpg 480w, /m/a.1.960.jpg 960w\" alt=\"A lens\"></picture>\n\
                       <img srcset=\"/a,b.png,, /c.png (x, //y) 1x\" alt=\"y\">";
-        assert_eq!(sanitiser().clean(markup).to_string(), markup);
+        assert_eq!(SANITISER.clean(markup).to_string(), markup);
     }
 
     #[test]

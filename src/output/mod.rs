@@ -3,7 +3,8 @@
 //! A build writes into a staging folder beside the output (`.public.pimap-stage` for `public`),
 //! which holds the generation before last. Only files whose bytes differ are rewritten and files
 //! that no longer have a source are removed, so a rebuild costs what changed, not a full write
-//! plus a full delete. When every output is in place, the staging folder and the output folder
+//! plus a full delete; what the staging folder held is listed on a thread of its own while the
+//! build renders, and only folders that hold no expected file are tried for removal. When every output is in place, the staging folder and the output folder
 //! are exchanged in one `renameat2(RENAME_EXCHANGE)` call: readers see the old site or the new
 //! one, never a mix, and a failed or interrupted build leaves the output folder untouched (the
 //! next build repairs whatever the interruption left in the staging folder). Paths are checked
@@ -29,10 +30,14 @@ use std::collections::HashSet;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread::JoinHandle;
 
 /// Marks a folder as made by pimap, so that pimap never deletes files in a folder it did not make.
 const MARKER: &str = ".pimap-output";
 const MARKER_TEXT: &[u8] = b"This folder is written by pimap; it is replaced on every build.\n";
+
+/// The paths in a staging folder, each with whether it is a folder.
+type Listing = Vec<(String, bool)>;
 
 /// How many files a build wrote and how many it found already up to date.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -51,6 +56,8 @@ pub struct StagedOutput {
     new_stage: bool,
     written: AtomicUsize,
     unchanged: AtomicUsize,
+    /// What the staging folder held, read on a thread of its own while the build writes.
+    listing: Option<JoinHandle<Result<Listing, Diagnostic>>>,
 }
 
 fn io_error(path: &Path, action: &str, error: std::io::Error) -> Diagnostic {
@@ -82,12 +89,17 @@ impl StagedOutput {
             .map_err(|e| io_error(&stage, "create the staging folder", e))?;
         std::fs::write(stage.join(MARKER), MARKER_TEXT)
             .map_err(|e| io_error(&stage, "write to the staging folder", e))?;
+        let listing = (!new_stage).then(|| {
+            let stage = stage.clone();
+            std::thread::spawn(move || list_stage(&stage))
+        });
         Ok(StagedOutput {
             output: output.to_path_buf(),
             stage,
             new_stage,
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
+            listing,
         })
     }
 
@@ -208,29 +220,43 @@ impl StagedOutput {
         Ok(())
     }
 
-    /// Removes what the staging folder holds beyond `expected`, then swaps it with the output.
+    /// Removes what the staging folder held beyond `expected`, then swaps it with the output.
     pub fn commit(self, expected: &HashSet<String>) -> Result<WriteStats, Diagnostic> {
+        let listing = match self.listing {
+            Some(walker) => walker.join().unwrap_or_else(|_| {
+                Err(Diagnostic::file_error(
+                    &self.stage,
+                    "cannot read the staging folder: reading it stopped",
+                ))
+            })?,
+            None => Vec::new(),
+        };
+        // The folders that hold an expected file stay; no other may be removed.
+        let kept: HashSet<&str> = expected
+            .iter()
+            .flat_map(|path| path.match_indices('/').map(move |(i, _)| &path[..i]))
+            .collect();
         let mut removed = 0;
-        for entry in walkdir::WalkDir::new(&self.stage)
-            .min_depth(1)
-            .contents_first(true)
-        {
-            let entry = entry.map_err(|e| {
-                Diagnostic::file_error(&self.stage, format!("cannot read the staging folder: {e}"))
-            })?;
-            let rel = entry
-                .path()
-                .strip_prefix(&self.stage)
-                .unwrap_or(entry.path())
-                .to_string_lossy()
-                .replace('\\', "/");
-            if entry.file_type().is_dir() {
-                // Succeeds only for folders that the removals above left empty.
-                let _ = std::fs::remove_dir(entry.path());
-            } else if rel != MARKER && !expected.contains(&rel) {
-                remove_any(entry.path())
-                    .map_err(|e| io_error(entry.path(), "remove a stale file", e))?;
-                removed += 1;
+        for (rel, is_dir) in &listing {
+            let path = self.stage.join(rel);
+            if *is_dir {
+                if !kept.contains(rel.as_str()) {
+                    // Succeeds only for folders that the removals above left empty.
+                    let _ = std::fs::remove_dir(&path);
+                }
+            } else if rel != MARKER && !expected.contains(rel) {
+                match std::fs::symlink_metadata(&path) {
+                    // A folder this build made where an old file was: it holds expected files.
+                    Ok(meta) if meta.is_dir() => {}
+                    Ok(_) => {
+                        std::fs::remove_file(&path)
+                            .map_err(|e| io_error(&path, "remove a stale file", e))?;
+                        removed += 1;
+                    }
+                    // Cleared by this build, with a folder that stood in the way of a file.
+                    Err(e) if is_gone(&e) => {}
+                    Err(e) => return Err(io_error(&path, "remove a stale file", e)),
+                }
             }
         }
         exchange(&self.stage, &self.output)?;
@@ -240,6 +266,42 @@ impl StagedOutput {
             removed,
         })
     }
+}
+
+/// Whether `error` says that a path is no longer there: it or a folder on the way was removed.
+fn is_gone(error: &std::io::Error) -> bool {
+    matches!(error.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory)
+}
+
+/// What the staging folder `stage` holds, each path relative to it with whether it is a folder,
+/// the contents of a folder before the folder. Read while the build writes: what the build
+/// writes is expected, and what it clears away (a folder where a file goes) is skipped.
+fn list_stage(stage: &Path) -> Result<Listing, Diagnostic> {
+    let mut listing = Vec::new();
+    let walk = walkdir::WalkDir::new(stage)
+        .min_depth(1)
+        .contents_first(true);
+    for entry in walk {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e)
+                if e.io_error()
+                    .is_some_and(|e| e.kind() == ErrorKind::NotFound) =>
+            {
+                continue;
+            }
+            Err(e) => {
+                return Err(Diagnostic::file_error(
+                    stage,
+                    format!("cannot read the staging folder: {e}"),
+                ));
+            }
+        };
+        let rel = entry.path().strip_prefix(stage).unwrap_or(entry.path());
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        listing.push((rel, entry.file_type().is_dir()));
+    }
+    Ok(listing)
 }
 
 /// What the staging folder holds where a file is to be written.
@@ -496,32 +558,63 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn what_stands_in_the_way_of_a_file_is_replaced() {
-        let dir = tempfile::tempdir().unwrap();
-        let outside = dir.path().join("outside.txt");
-        std::fs::write(&outside, b"keep").unwrap();
-        let output = dir.path().join("public");
-        let stage = folder::sibling(&output, "stage");
-        std::fs::create_dir_all(stage.join("was-a-folder/inner")).unwrap();
-        std::fs::write(stage.join(MARKER), MARKER_TEXT).unwrap();
-        std::fs::write(stage.join("was-a-file"), b"x").unwrap();
-        std::fs::write(stage.join("same.html"), b"keep").unwrap();
-        std::os::unix::fs::symlink(&outside, stage.join("was-a-link.html")).unwrap();
-        let staged = StagedOutput::prepare(&output).unwrap();
-        for rel in [
-            "was-a-file/index.html",
-            "was-a-folder",
-            "was-a-link.html",
-            "new/deep/folder/index.html",
-            "same.html",
-        ] {
-            staged.write(rel, b"keep").unwrap();
-            let meta = std::fs::symlink_metadata(stage.join(rel)).unwrap();
-            assert!(meta.is_file(), "{rel}");
-            assert_eq!(std::fs::read(stage.join(rel)).unwrap(), b"keep", "{rel}");
+        // The staging folder is listed while the build writes: before the writes, after them,
+        // or (here, by the thread's own timing) anywhere between.
+        for listed in ["before", "after", "meanwhile"] {
+            let dir = tempfile::tempdir().unwrap();
+            let outside = dir.path().join("outside.txt");
+            std::fs::write(&outside, b"keep").unwrap();
+            let output = dir.path().join("public");
+            let stage = folder::sibling(&output, "stage");
+            std::fs::create_dir_all(stage.join("was-a-folder/inner")).unwrap();
+            std::fs::create_dir_all(stage.join("old/deep")).unwrap();
+            std::fs::write(stage.join("was-a-folder/inner/stale.html"), b"x").unwrap();
+            std::fs::write(stage.join("old/deep/stale.html"), b"x").unwrap();
+            std::fs::write(stage.join("stale.html"), b"x").unwrap();
+            std::fs::write(stage.join(MARKER), MARKER_TEXT).unwrap();
+            std::fs::write(stage.join("was-a-file"), b"x").unwrap();
+            std::fs::write(stage.join("same.html"), b"keep").unwrap();
+            std::os::unix::fs::symlink(&outside, stage.join("was-a-link.html")).unwrap();
+            let mut staged = StagedOutput::prepare(&output).unwrap();
+            if listed == "before" {
+                let listing = staged.listing.take().unwrap().join().unwrap();
+                staged.listing = Some(std::thread::spawn(move || listing));
+            }
+            let expected = [
+                "was-a-file/index.html",
+                "was-a-folder",
+                "was-a-link.html",
+                "new/deep/folder/index.html",
+                "same.html",
+            ];
+            for rel in expected {
+                staged.write(rel, b"keep").unwrap();
+                let meta = std::fs::symlink_metadata(stage.join(rel)).unwrap();
+                assert!(meta.is_file(), "{rel}");
+                assert_eq!(std::fs::read(stage.join(rel)).unwrap(), b"keep", "{rel}");
+            }
+            assert_eq!(std::fs::read(&outside).unwrap(), b"keep");
+            assert_eq!(staged.written.load(Ordering::Relaxed), 4);
+            assert_eq!(staged.unchanged.load(Ordering::Relaxed), 1);
+            if listed == "after" {
+                let _ = staged.listing.take().unwrap().join();
+                let listing = list_stage(&stage);
+                staged.listing = Some(std::thread::spawn(move || listing));
+            }
+            let expected: HashSet<String> = expected.iter().map(|p| p.to_string()).collect();
+            let stats = staged.commit(&expected).unwrap();
+            assert_eq!(stats.removed, 2, "listed {listed}");
+            let mut left: Vec<(String, bool)> = list_stage(&output).unwrap();
+            left.sort();
+            let folders = ["new", "new/deep", "new/deep/folder", "was-a-file"];
+            let mut want: Vec<(String, bool)> = (expected.iter().map(|p| (p.clone(), false)))
+                .chain(folders.iter().map(|p| (p.to_string(), true)))
+                .chain([(MARKER.to_string(), false)])
+                .collect();
+            want.sort();
+            assert_eq!(left, want, "listed {listed}");
+            assert_eq!(std::fs::read(&outside).unwrap(), b"keep");
         }
-        assert_eq!(std::fs::read(&outside).unwrap(), b"keep");
-        assert_eq!(staged.written.load(Ordering::Relaxed), 4);
-        assert_eq!(staged.unchanged.load(Ordering::Relaxed), 1);
     }
 
     /// In a staging folder made for the build, files go into folders made as needed, and a path

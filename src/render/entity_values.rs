@@ -7,6 +7,7 @@
 use crate::site::Site;
 use crate::site::entities::{DataGraph, EntityKind, Facet, FacetKind};
 use crate::source::data::{Organiser, Photo};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use tera::Value;
@@ -386,11 +387,13 @@ pub fn build(site: &Site) -> Result<EntityValues, tera::Error> {
     let market_urls = market_urls(site);
     let cards = ValuesByKind::try_from_fn(|kind| {
         (0..g.count(kind))
+            .into_par_iter()
             .map(|i| card(site, &market_urls, kind, i))
             .collect()
     })?;
     let full = ValuesByKind::try_from_fn(|kind| {
         Ok((0..g.count(kind))
+            .into_par_iter()
             .map(|i| full(g, &cards, kind, i))
             .collect())
     })?;

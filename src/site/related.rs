@@ -11,6 +11,9 @@
 //! keeps the facets keeps the related SMEs.
 
 use super::entities::Facet;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 /// How many related SMEs an SME shows.
 pub const RELATED_COUNT: usize = 4;
@@ -39,7 +42,7 @@ pub fn related_smes(
         }
     }
     member_of
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(sme, facets)| best_neighbours(sme, facets))
         .collect()
@@ -48,6 +51,8 @@ pub fn related_smes(
 /// The best-scored neighbours of `sme` in the facets it belongs to.
 fn best_neighbours(sme: usize, facets: &[(&[usize], u32)]) -> Vec<usize> {
     let mut scores: Vec<(usize, u32)> = Vec::new();
+    // Where each candidate is in `scores`.
+    let mut found: HashMap<usize, usize> = HashMap::new();
     for &(members, weight) in facets {
         let Ok(position) = members.binary_search(&sme) else {
             continue;
@@ -55,9 +60,12 @@ fn best_neighbours(sme: usize, facets: &[(&[usize], u32)]) -> Vec<usize> {
         let steps = NEIGHBOURS_PER_FACET.min(members.len() - 1);
         for step in 1..=steps {
             let other = members[(position + step) % members.len()];
-            match scores.iter_mut().find(|(s, _)| *s == other) {
-                Some((_, score)) => *score += weight,
-                None => scores.push((other, weight)),
+            match found.entry(other) {
+                Entry::Occupied(at) => scores[*at.get()].1 += weight,
+                Entry::Vacant(at) => {
+                    at.insert(scores.len());
+                    scores.push((other, weight));
+                }
             }
         }
     }
