@@ -219,13 +219,17 @@ def verify_pages(n: int, full_site: bool = True) -> Callable[[str, Path], None]:
     return verify
 
 
-def verify_smes(site: Path, n: int) -> Callable[[str, Path], None]:
+def verify_smes(site: Path, n: int, absent_languages: list[str]) -> Callable[[str, Path], None]:
     """Checks the output of the data corpus: the home page, the SME list and
-    the page of the last generated SME, with its name."""
+    the page of the last generated SME, with its name, and no folder for the
+    languages of `absent_languages` (those a one-language corpus removed)."""
     def verify(name: str, out: Path) -> None:
         for must in (out / "index.html", out / "smes" / "index.html"):
             if not must.is_file():
                 die(f"{name} exited 0 but did not write {must}: is it a real build?")
+        for code in absent_languages:
+            if (out / code).is_dir():
+                die(f"{name} wrote {out / code}/ for a site in one language")
         if n:
             sme = bench_data.sme_id(n)
             page = out / "smes" / sme / "index.html"
@@ -315,8 +319,9 @@ def build_jobs(case: Case, tools: dict[str, Path], workdir: Path, minify: bool) 
     """The builds of one case, pimap first. Every tool but the floor minifies
     unless `minify` is False (the floor never does)."""
     n, env, jobs = case.n, dict(os.environ), []
-    tag = str(n) if case.corpus == "pages" else f"{case.corpus}-{n}"
-    verify = verify_smes(case.sites["pimap"], n) if case.corpus == "smes" else verify_pages(n)
+    tag = str(n) if case.corpus == "pages" else f"{case.label}-{n}"
+    verify = (verify_smes(case.sites["pimap"], n, removed_languages(case.one_language)) if case.corpus == "smes"
+              else verify_pages(n))
     for tool, exe in tools.items():
         site, out = case.sites.get(tool), workdir / "out" / f"{tool}-{tag}"
         if tool == "pimap":
@@ -337,12 +342,28 @@ def build_jobs(case: Case, tools: dict[str, Path], workdir: Path, minify: bool) 
     return jobs
 
 
+def removed_languages(one_language: bool) -> list[str]:
+    """The codes of the further languages of the repository's site.yaml, which
+    a one-language corpus removed; none for the site as it is."""
+    if not one_language:
+        return []
+    return bench_data.without_languages((REPO / "site.yaml").read_text(encoding="utf-8"))[1]
+
+
+def sme_corpus_title(one_language: bool) -> str:
+    """What the SME corpus is, with its languages, for the table's title."""
+    codes = bench_data.without_languages((REPO / "site.yaml").read_text(encoding="utf-8"))[1]
+    if one_language:
+        return f"bundled site in one language ({', '.join(codes)} removed) + N demo SMEs"
+    return f"bundled site in {len(codes) + 1} languages + N demo SMEs"
+
+
 def measure_build(job: BuildJob, case: Case, runs: int, results_dir: Path) -> dict:
     name = job.out.name  # tool-N or tool-smes-N
     written = checked_build(job.tool, job.check_cmd, job.out, job.verify, job.env)  # leaves the output in place
     mean, sd = hyperfine(name, job.cmd, runs, results_dir / f"{name}.json", job.env)
     rss = peak_rss_mib(job.cmd, results_dir / f"{name}.time.txt", job.env)
-    return {"tool": job.tool, "corpus": case.corpus, "n": case.n, "mean_s": mean, "stddev_s": sd,
+    return {"tool": job.tool, "corpus": case.label, "n": case.n, "mean_s": mean, "stddev_s": sd,
             "peak_rss_mib": rss, "html_files": written.html_files, "files": written.files,
             "bytes": written.bytes, "largest_page_bytes": written.largest_page[0],
             "largest_page": written.largest_page[1], "runs": runs}
@@ -376,15 +397,16 @@ def build_benchmark(args: argparse.Namespace, workdir: Path, cases: list[Case], 
     tools, versions = find_tools(workdir, kinds)
     results_dir = workdir / "results"
     results_dir.mkdir(exist_ok=True)
-    rows, corpus = [], cases[-1].corpus
+    rows, corpus, one_language = [], cases[-1].corpus, cases[-1].one_language
     base_bytes = None
     if corpus == "smes":
         # The bundled site alone, once: what the SMEs add is measured against it.
-        base = ensure_sme_corpus(workdir, 0)
-        out = workdir / "out" / "pimap-smes-0"
+        base = ensure_sme_corpus(workdir, 0, one_language)
+        out = workdir / "out" / f"pimap-{cases[-1].label}-0"
         cmd = [str(tools["pimap"]), "build", "--root", str(base), "--output", str(out),
                *([] if args.minify else ["--no-minify"])]
-        base_bytes = checked_build("pimap", cmd, out, verify_smes(base, 0), dict(os.environ)).bytes
+        verify = verify_smes(base, 0, removed_languages(one_language))
+        base_bytes = checked_build("pimap", cmd, out, verify, dict(os.environ)).bytes
     for case in cases:
         case_rows = [measure_build(job, case, args.runs, results_dir)
                      for job in build_jobs(case, tools, workdir, args.minify)]
@@ -401,7 +423,7 @@ def build_benchmark(args: argparse.Namespace, workdir: Path, cases: list[Case], 
     print()
     for tool, v in versions.items():
         print(f"{tool}: {v}")
-    what = {"smes": "bundled site + N demo SMEs",
+    what = {"smes": sme_corpus_title(one_language),
             "languages": "synthetic site of N pages, in one language then in five"}.get(corpus, "synthetic site of N pages")
     print(f"{what}, {'minified' if args.minify else 'not minified'}; runs: 1 warmup + {args.runs} timed;"
           f" machine: {os.cpu_count()} cores")
@@ -418,6 +440,8 @@ def build_benchmark(args: argparse.Namespace, workdir: Path, cases: list[Case], 
     if base_bytes is not None:
         summary["base_bytes"] = base_bytes
     name = {"smes": "results-smes", "languages": "results-languages"}.get(corpus, "results")
+    if one_language:
+        name += "-one-language"
     (results_dir / f"{name}.json").write_text(json.dumps(summary, indent=2) + "\n")
     (results_dir / f"{name}.md").write_text("```\n" + table + "\n```\n")
 
@@ -459,6 +483,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     ap.add_argument("--smes", type=lambda t: int_list(t, "--smes", 1), default=None,
                     help="data scale instead of pages: the bundled PIMAP site plus N demo SMEs for each "
                          "comma-separated N (pimap only); with --serve, an SME's name is edited")
+    ap.add_argument("--one-language", action="store_true",
+                    help="with --smes: the bundled site without its further languages (its `languages:` "
+                         "and their translation files removed), in target/bench/smes1-N")
     ap.add_argument("--runs", type=int, default=None,
                     help="timed runs per build after 1 warmup (>= 3, default 5); "
                          "with --serve, edit rounds per server (>= 3, default 10)")
@@ -491,6 +518,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         if args.no_pimap or args.zola or args.floor:
             ap.error("--smes measures pimap alone: no --no-pimap, --zola or --floor with it")
         args.no_hugo = True  # Hugo has no copy of the PIMAP site
+    elif args.one_language:
+        ap.error("--one-language is for --smes (the bundled site in one language plus N demo SMEs)")
     if args.pictures is not None:
         if args.pictures < 1 or args.smes is not None or args.serve or args.languages or args.floor or args.no_pimap:
             ap.error("--pictures N (N >= 1) is not for --smes, --serve, --languages, --floor or --no-pimap")
@@ -539,7 +568,8 @@ def main(argv: list[str]) -> None:
             bench_pictures.clean(workdir, n)
         return
     if args.smes is not None:
-        cases = [Case("smes", n, {"pimap": ensure_sme_corpus(workdir, n)}) for n in args.smes]
+        cases = [Case("smes", n, {"pimap": ensure_sme_corpus(workdir, n, args.one_language)}, args.one_language)
+                 for n in args.smes]
     elif args.languages:
         cases = [case for n in args.sizes for case in (
             Case("pages", n, ensure_corpus(workdir, n, ["pimap"])),
@@ -550,7 +580,7 @@ def main(argv: list[str]) -> None:
         cases = [Case("pages", n, ensure_corpus(workdir, n, corpus_kinds)) for n in args.sizes]
     if args.generate_only:
         for case in cases:
-            log(f"{case.corpus}={case.n}: " + ", ".join(str(d) for d in case.sites.values()))
+            log(f"{case.label}={case.n}: " + ", ".join(str(d) for d in case.sites.values()))
         return
     if args.serve:
         serve_benchmark(args, workdir, cases, *find_tools(workdir, kinds))

@@ -5,7 +5,7 @@
     its config and templates of the same structure) and `ensure_corpus`
     (regenerates a corpus when missing or when CORPUS_FORMAT changes);
   * the data corpus: `ensure_sme_corpus`, the bundled site plus generated SMEs
-    (written by bench_data.py);
+    (written by bench_data.py), in all its languages or in one;
   * the edit journal of --serve: `backup_pages` keeps the original bytes of
     the files a run edits, `restore_edits` puts them back (also after a
     killed run, before a corpus is trusted again).
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import bench_data
-from bench_common import REPO, SEED, log
+from bench_common import REPO, SEED, die, log
 
 # Bump when anything in the generated corpus changes (content, front matter,
 # templates, config): existing corpora are then regenerated.
@@ -36,10 +36,18 @@ TAGS = 30
 @dataclass
 class Case:
     """One corpus to measure: `corpus` is "pages" (the synthetic site, one
-    folder per tool) or "smes" (the bundled site plus n demo SMEs, pimap only)."""
+    folder per tool) or "smes" (the bundled site plus n demo SMEs, pimap only;
+    `one_language`: the site without its further languages)."""
     corpus: str
     n: int
     sites: dict[str, Path]
+    one_language: bool = False
+
+    @property
+    def label(self) -> str:
+        """The corpus as tables and file names show it: "smes1" for the SMEs in
+        one language, as its folder smes1-N."""
+        return f"{self.corpus}1" if self.one_language else self.corpus
 
 
 # ---------------------------------------------------------------------------
@@ -545,18 +553,27 @@ def ensure_language_corpus(workdir: Path, n: int) -> Path:
     return d
 
 
-def ensure_sme_corpus(workdir: Path, n: int) -> Path:
-    """The bundled PIMAP site plus n demo SMEs, in workdir/smes-N; regenerated
-    when missing, when its format changes or when the site's sources change."""
-    d = workdir / f"smes-{n}"
+def ensure_sme_corpus(workdir: Path, n: int, one_language: bool = False) -> Path:
+    """The bundled PIMAP site plus n demo SMEs, in workdir/smes-N; with
+    `one_language`, in workdir/smes1-N, the same without the further languages
+    (bench_data.keep_one_language). Regenerated when missing, when its format
+    changes or when the site's sources change."""
+    d = workdir / f"{'smes1' if one_language else 'smes'}-{n}"
     if restore_edits(workdir, d):
         log(f"restored the files of {d} that an interrupted --serve run had edited")
-    stamp_text = (f"format={CORPUS_FORMAT}.{bench_data.SME_FORMAT} smes={n}"
+    stamp_text = (f"format={CORPUS_FORMAT}.{bench_data.SME_FORMAT} smes={n}{' languages=1' if one_language else ''}"
                   f" site={bench_data.site_digest(REPO)}\n")
     if _stale(workdir, d, stamp_text):
         t0 = time.perf_counter()
         written = bench_data.write_sme_corpus(d, n, REPO, WORDS, SEED)
-        log(f"generated the bundled site + {n} demo SMEs ({written / max(n, 1):.0f} bytes of YAML each)"
+        what = "the bundled site"
+        if one_language:
+            try:
+                codes, removed = bench_data.keep_one_language(d)
+            except ValueError as e:
+                die(f"cannot make {d} a one-language site: {e}")
+            what += f" in one language (removed: `languages:` {', '.join(codes)} and {removed} translation files)"
+        log(f"generated {what} + {n} demo SMEs ({written / max(n, 1):.0f} bytes of YAML each)"
             f" in {d} in {time.perf_counter() - t0:.1f}s")
         (workdir / f"{d.name}.stamp").write_text(stamp_text)
     return d

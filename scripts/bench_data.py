@@ -8,6 +8,9 @@ cluster ids, sectors, technologies and target markets drawn from small fixed
 vocabularies, an `offer` of a few Markdown paragraphs). `site_digest` is the
 fingerprint of the copied sources, so a corpus is rebuilt when the site changes.
 `sme_name_edit` is the data edit of `--serve --smes`: it renames one SME.
+`keep_one_language` turns a copied site into a one-language site (`--smes N
+--one-language`): the `languages:` block of its site.yaml and every
+translation file (`name.CODE.ext`) of the languages it listed removed.
 
 Standard library only; bench_corpus.py calls it.
 """
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -151,3 +155,78 @@ def sme_name_edit(original: bytes, marker: str) -> bytes:
     text = original.decode("utf-8")
     name = sme_name(text)
     return text.replace(f"name: {name}\n", f"name: {name} {marker}\n", 1).encode("utf-8")
+
+
+def _languages_block(lines: list[str]) -> tuple[int, int] | None:
+    """The first and past-the-last line of site.yaml's top-level `languages:`
+    key and its indented lines (comments and blank lines between them
+    included, those after the last one not), or None when it has none."""
+    start = next((i for i, line in enumerate(lines) if re.match(r"languages\s*:", line)), None)
+    if start is None:
+        return None
+    if re.sub(r"#.*", "", lines[start].split(":", 1)[1]).strip():
+        raise ValueError("site.yaml's `languages:` is written on one line: write it as an indented list")
+    end = start + 1
+    for i in range(start + 1, len(lines)):
+        line = lines[i]
+        if line.strip() and line[0] in " \t-" and not line.startswith("---"):
+            end = i + 1
+        elif line.strip() and not line.startswith("#"):
+            break
+    return start, end
+
+
+def _language_codes(block: list[str]) -> list[str]:
+    """The `code:` of each item of the `languages:` list (its first line, the key)."""
+    codes, key_col = [], None
+    for line in block[1:]:
+        item = re.match(r"(\s*)-\s+", line)
+        if item and key_col is None:
+            key_col = item.end()
+        col, rest = (item.end(), line[item.end():]) if item else (len(line) - len(line.lstrip()), line.lstrip())
+        code = re.match(r"code\s*:\s*[\"']?([A-Za-z][\w-]*)[\"']?\s*(#.*)?$", rest)
+        if code and col == key_col:
+            codes.append(code.group(1))
+    return codes
+
+
+def _top_level_keys(text: str) -> list[str]:
+    return re.findall(r"^([^\s#-][^:]*):", text, re.M)
+
+
+def without_languages(site_yaml: str) -> tuple[str, list[str]]:
+    """site.yaml's text without its `languages:` block, and the codes that the
+    block listed; raises ValueError when another key would be lost with it."""
+    lines = site_yaml.splitlines(keepends=True)
+    block = _languages_block(lines)
+    if block is None:
+        return site_yaml, []
+    start, end = block
+    codes = _language_codes(lines[start:end])
+    if not codes:
+        raise ValueError("site.yaml's `languages:` lists no `code:`")
+    text = "".join(lines[:start] + lines[end:])
+    if _top_level_keys(text) != [k for k in _top_level_keys(site_yaml) if k != "languages"]:
+        raise ValueError("removing `languages:` from site.yaml would change its other keys")
+    return text, codes
+
+
+def keep_one_language(dest: Path) -> tuple[list[str], int]:
+    """Makes the site copied into `dest` a one-language site: removes the
+    `languages:` block of its site.yaml and every file of its folders named
+    `name.CODE.ext` for a CODE listed there. Returns the codes and the number
+    of files removed."""
+    site = dest / "site.yaml"
+    text, codes = without_languages(site.read_text(encoding="utf-8"))
+    site.write_text(text, encoding="utf-8")
+    removed = 0
+    for part in SITE_PARTS:
+        folder = dest / part
+        if not folder.is_dir():
+            continue
+        for f in sorted(f for f in folder.rglob("*") if f.is_file()):
+            parts = f.name.split(".")
+            if len(parts) >= 3 and parts[-2] in codes:
+                f.unlink()
+                removed += 1
+    return codes, removed

@@ -2,8 +2,9 @@
 `hugo server`. `serve_benchmark` starts each server on a corpus, makes one
 edit per round (a sentence appended to a page body, a word to a page's title
 in pimap's `title` mode, or a word to an SME's name), polls the page's URL
-until the edit shows, and writes the table; the edited files are always put
-back (bench_corpus's edit journal).
+until the edit shows, and writes the table (results/serve.md and .json;
+serve-smes-one-language.md and .json for `--smes N --one-language`); the
+edited files are always put back (bench_corpus's edit journal).
 """
 
 from __future__ import annotations
@@ -282,7 +283,7 @@ def measure_server(tool: str, mode: str, cmd_for_port, env: dict[str, str], site
                    plan: list[PageEdit], ready_re: str, build_re: str, workdir: Path, results_dir: Path) -> dict:
     """Starts one dev server on `site`, makes the edits of `plan` one by one
     and times each until the page's URL serves it. Always stops the server and
-    restores the edited files. `corpus` ("pages" or "smes") and `n` name it."""
+    restores the edited files. `corpus` ("pages", "smes" or "smes1") and `n` name it."""
     runs = len(plan)
     originals = backup_pages(workdir, site, [e.rel for e in plan])
     cmd = cmd_for_port(free_port())
@@ -369,7 +370,7 @@ def serve_benchmark(args: argparse.Namespace, workdir: Path, cases: list[Case], 
             row = measure_server(
                 "pimap", "serve",
                 lambda port: [str(pimap), "serve", "--root", str(site), "--port", str(port)],
-                env, site, case.corpus, n, plan, PIMAP_READY, PIMAP_BUILD, workdir, results_dir)
+                env, site, case.label, n, plan, PIMAP_READY, PIMAP_BUILD, workdir, results_dir)
             rows.append(row)
             pimap_median = row["median_ms"]
             if case.corpus == "pages":
@@ -405,7 +406,9 @@ def serve_benchmark(args: argparse.Namespace, workdir: Path, cases: list[Case], 
     print()
     for tool, v in versions.items():
         print(f"{tool}: {v}")
-    edit = ("an SME's name edited" if cases and cases[0].corpus == "smes"
+    one_language = bool(cases) and cases[0].one_language
+    edit = ("an SME's name edited" + ("; smes1: the bundled site in one language" if one_language else "")
+            if cases and cases[0].corpus == "smes"
             else "a page body edited; pimap's title mode: a page's title edited")
     print(f"save-to-served latency, {args.runs} edit rounds per server ({edit}); machine: {os.cpu_count()} cores")
     print(table)
@@ -413,10 +416,11 @@ def serve_benchmark(args: argparse.Namespace, workdir: Path, cases: list[Case], 
         print("\nnotes:")
         for note in notes:
             print(f"  {note}")
-    (results_dir / "serve.json").write_text(
+    name = "serve-smes-one-language" if one_language else "serve"
+    (results_dir / f"{name}.json").write_text(
         json.dumps({"versions": versions, "cpus": os.cpu_count(), "rows": rows}, indent=2) + "\n")
     md = "```\n" + table + "\n```\n"
     if notes:
         md += "\nNotes:\n\n" + "".join(f"- {note}\n" for note in notes)
-    (results_dir / "serve.md").write_text(md)
+    (results_dir / f"{name}.md").write_text(md)
 
