@@ -99,11 +99,18 @@ fn random_edit(
         4 => text.replacen("title: ", &format!("title: {} ", words[2]), 1),
         5 => format!("{text}\n{}\n", extra[rng.below(extra.len())]),
         6 => {
-            let new = PathBuf::from("content").join(format!("new-{}.md", rng.below(3)));
+            // A new page, or one made by an earlier step deleted; in a site with several
+            // languages, sometimes a new or deleted translation of such a page.
+            let stem = format!("new-{}", rng.below(3));
+            let original = root.join(format!("content/{stem}.md"));
+            let name = if !one_language(root) && original.exists() && rng.below(3) == 0 {
+                format!("{stem}.fr.md")
+            } else {
+                format!("{stem}.md")
+            };
+            let new = PathBuf::from("content").join(name);
             let previous = std::fs::read(root.join(&new)).ok();
-            // In a site with one language, a page made by an earlier step goes; in others, it
-            // gets a new title.
-            if previous.is_some() && one_language(root) {
+            if previous.is_some() {
                 std::fs::remove_file(root.join(&new)).unwrap();
                 return (new, previous);
             }
@@ -363,11 +370,7 @@ fn random_edits_of(
     );
     // Shown with `--nocapture`: how many edits took each path.
     eprintln!("{name}: {paths:?}");
-    let new_and_deleted = one_language(site.path()).then_some(["it is new", "deleted"]);
-    for path in ["its body", "its front matter"]
-        .into_iter()
-        .chain(new_and_deleted.into_iter().flatten())
-    {
+    for path in ["its body", "its front matter", "it is new", "deleted"] {
         assert!(
             paths.contains_key(path),
             "{name}: no edit took {path:?}: {paths:?}"
@@ -1266,7 +1269,7 @@ fn a_kpi_translation_in_a_csv_file_is_read_as_a_full_build_reads_it() {
 #[test]
 fn random_edits_of_a_site_in_three_languages() {
     let mut paths = std::collections::BTreeMap::new();
-    for seed in [5, 23, 61] {
+    for seed in [5, 23, 64] {
         let taken = random_edits_of(
             multilingual_site_with_kpis(),
             "multilingual-site",
@@ -1702,11 +1705,11 @@ fn a_new_or_deleted_page_the_plan_cannot_take_alone_falls_back_with_its_reason()
         Some("content/news/laser-day.md has aliases")
     );
     let dated = page("date: 2020-01-01\n");
-    let new_page = [("content/news/laser-day.md", Some(dated.as_str()))];
-    let rebuild = rebuild_after_files("multilingual-site", &[], &new_page).unwrap();
+    let translation = [("content/contact.fr.md", Some(dated.as_str()))];
+    let rebuild = rebuild_after_files("multilingual-site", &[], &translation).unwrap();
     assert_eq!(
         rebuild.fallback.as_deref(),
-        Some("content/news/laser-day.md is new or was deleted in a site with 3 languages")
+        Some("content/contact.fr.md, a translation, is new or was deleted")
     );
 }
 
@@ -1741,4 +1744,56 @@ fn deleting_a_page_another_links_to_or_adding_one_at_a_taken_address_is_an_error
         problems.iter().any(|p| p.path.ends_with("again.md")),
         "{problems:?}"
     );
+}
+
+#[test]
+fn a_new_or_deleted_original_page_is_taken_by_every_language() {
+    let site = copy_fixture("multilingual-site");
+    let mut session = Session::new(BuildOptions::new(site.path()));
+    session.rebuild(&[]).expect("the fixture builds");
+    let new_page = |_: &str| "---\ntitle: Fresh\ndate: 2026-01-05\n---\nJust out.\n".to_owned();
+    let rebuild = edit_and_rebuild(site.path(), &mut session, "content/news/fresh.md", new_page);
+    assert!(rebuild.incremental, "{:?}", rebuild.fallback);
+    for language in ["", "/fr", "/fi"] {
+        for reason in [
+            format!("{language}/news/fresh/ (it is new)"),
+            format!(
+                "{language}/news/ (lists {language}/news/fresh/ among its pages, or no longer)"
+            ),
+        ] {
+            assert!(
+                rebuild.reasons.contains(&reason),
+                "{reason} not in {:?}",
+                rebuild.reasons
+            );
+        }
+    }
+    assert_eq!(rebuild.reasons[0], "/news/fresh/ (it is new)");
+
+    // A translation of it, new or deleted, takes the full path.
+    let french = |_: &str| "---\ntitle: Tout frais\n---\nVient de sortir.\n".to_owned();
+    let rebuild = edit_and_rebuild(
+        site.path(),
+        &mut session,
+        "content/news/fresh.fr.md",
+        french,
+    );
+    assert!(!rebuild.incremental);
+    std::fs::remove_file(site.path().join("content/news/fresh.fr.md")).unwrap();
+    let rebuild = (session.rebuild(&[PathBuf::from("content/news/fresh.fr.md")])).unwrap();
+    assert!(!rebuild.incremental);
+
+    // The original deleted: every language drops its page.
+    std::fs::remove_file(site.path().join("content/news/fresh.md")).unwrap();
+    let rebuild = (session.rebuild(&[PathBuf::from("content/news/fresh.md")])).unwrap();
+    assert!(rebuild.incremental, "{:?}", rebuild.fallback);
+    let full = full_build(&BuildOptions::new(site.path())).unwrap();
+    assert_same("deleted", 0, session.files(), &full);
+    for language in ["", "fr/", "fi/"] {
+        let path = format!("{language}news/fresh/index.html");
+        assert!(
+            session.files().get(&path).is_none(),
+            "{path} is still there"
+        );
+    }
 }

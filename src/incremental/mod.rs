@@ -18,9 +18,9 @@
 //!   entity data;
 //! - `data/kpis.yaml` or `data/roadmap.yaml` ([`data_lists`]): the pages whose shortcodes show
 //!   data, and the outputs whose templates read that list from `data` or draw its chart;
-//! - a new or deleted page in an existing section of a site with one language ([`new_files`]):
-//!   the site is loaded and planned again, and when the plan differs by the page's own outputs
-//!   alone, the page and the outputs that list it are rendered (its sections' and terms' lists,
+//! - a new or deleted page in an existing section ([`new_files`]): the site is loaded and planned
+//!   again, and when each language's plan differs by the page's own outputs alone, the page and
+//!   the outputs that list it are rendered in every language (its sections' and terms' lists,
 //!   the feeds, the sitemap, the search index); a deleted page's outputs are removed.
 //!
 //! In a site with several languages ([`languages`]), a body edit is taken by each language that
@@ -28,9 +28,9 @@
 //! it), a translation's by its own; an entity file by every language, each with its own
 //! translation (`x.fr.yaml`) laid over it again, and a translation of an entity by its own
 //! language alone ([`overlays`]); the KPIs or the roadmap by every language, and their
-//! translation (`kpis.fr.yaml`, also a new or deleted one) by its own. Template and static file
-//! edits, and new or deleted pages, take the full path there. Anything else (another new or
-//! deleted file, a new or deleted entity translation, a section's front matter, other data files
+//! translation (`kpis.fr.yaml`, also a new or deleted one) by its own; a new or deleted original
+//! page by every language. Template and static file edits, and new or deleted translations of
+//! pages, take the full path there. Anything else (another new or deleted file, a new or deleted entity translation, a section's front matter, other data files
 //! and `labels.fr.yaml`, shortcode templates, `site.yaml`, a link that breaks) takes the full
 //! path, which is the same pipeline as `pimap build`, with the reason stated in
 //! [`Rebuild::fallback`]. Every re-read goes through the same rule as a full

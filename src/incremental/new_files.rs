@@ -1,12 +1,14 @@
 //! The new-and-deleted-page fast path: one Markdown page appeared in, or disappeared from, a
-//! section that exists, in a site with one language.
+//! section that exists. In a site with several languages the page is an original, which every
+//! language shows (the further ones as a fallback until it is translated); a new or deleted
+//! translation takes the full path.
 //!
 //! [`added_or_deleted`] tells such a save from an edit. [`edit`] runs the phases, one function
 //! each: [`check_file`] falls back for what the plan cannot take locally (a section's index, a
 //! page bundle, a new section, a draft); [`prepare_again`] loads and plans the site again with
 //! the full pipeline's checks (a link to a deleted page, an address taken twice: the full path,
-//! which reports them); [`check_plan`] keeps the new plan only when it differs from the last one
-//! by the page's own outputs alone (a new taxonomy term, a list that gains or loses a page of its
+//! which reports them); then in each language ([`edit_language`]) [`check_plan`] keeps the new
+//! plan only when it differs from the last one by the page's own outputs alone (a new taxonomy term, a list that gains or loses a page of its
 //! own, a picture or aliases fall back); [`select_outputs`] picks the page's own output and every
 //! output that lists the page among its members, as the front-matter path does for a page that
 //! joins or leaves a list: its section and their ancestors' list pages, its terms, the feeds of
@@ -65,22 +67,48 @@ pub(super) fn added_or_deleted(
 }
 
 /// The new-or-deleted-page path for `rel` (inside `content/`): replaces `last` by the site
-/// prepared again and puts into `edited` the outputs that show the page, its own first.
+/// prepared again and puts into `edited` the outputs that show the page in each language, its
+/// own first.
 pub(super) fn edit(
     last: &mut Prepared,
     options: &BuildOptions,
     (rel, change): (&str, Change),
-    first: Option<PublishFirst<'_, '_>>,
+    mut first: Option<PublishFirst<'_, '_>>,
     edited: &mut Edited,
 ) -> Result<(), Fallback> {
-    if !last.further.is_empty() {
+    if !last.further.is_empty() && split_language(rel).is_some() {
         return Err(fall(format!(
-            "content/{rel} is new or was deleted in a site with {} languages",
-            last.further.len() + 1
+            "content/{rel}, a translation, is new or was deleted"
         )));
     }
     check_file(&last.site, rel, change)?;
     let next = prepare_again(options, rel, change)?;
+    if next.further.len() != last.further.len() {
+        return Err(fall("the site's languages changed"));
+    }
+    let mut removed = Vec::new();
+    for (old, new) in last.languages().zip(next.languages()) {
+        let language = (old, new, options.minify);
+        removed.extend(edit_language(
+            language,
+            (rel, change),
+            first.take(),
+            edited,
+        )?);
+    }
+    edited.removed = removed;
+    *last = next;
+    Ok(())
+}
+
+/// The page `rel` new in, or deleted from, one language (`last` before, `next` after): renders
+/// the outputs of `next` that show it and returns the paths of the outputs `next` no longer has.
+fn edit_language(
+    (last, next, minify): (&Prepared, &Prepared, bool),
+    (rel, change): (&str, Change),
+    first: Option<PublishFirst<'_, '_>>,
+    edited: &mut Edited,
+) -> Result<Vec<String>, Fallback> {
     let (with_page, page) = match change {
         Change::Added => (&next.site, page_index(&next.site, rel)),
         Change::Deleted => (&last.site, page_index(&last.site, rel)),
@@ -107,16 +135,13 @@ pub(super) fn edit(
     };
     let url = with_page.pages[page].url.clone();
     let own = (change == Change::Added).then_some(page);
-    let selected = select_outputs(&next, &reach, own, &url);
-    let minify = options.minify;
-    fast_render::render_selected(&next, &selected, minify, first, |_| false, edited)?;
+    let selected = select_outputs(next, &reach, own, &url);
+    fast_render::render_selected(next, &selected, minify, first, |_| false, edited)?;
     let kept: BTreeSet<&str> = next.plan.outputs.iter().map(|o| o.path.as_str()).collect();
-    edited.removed = (last.plan.outputs.iter())
+    Ok((last.plan.outputs.iter())
         .filter(|o| !kept.contains(o.path.as_str()))
         .map(|o| o.path.clone())
-        .collect();
-    *last = next;
-    Ok(())
+        .collect())
 }
 
 /// Falls back for a file whose appearance or removal changes more than one page: a section's
