@@ -14,7 +14,8 @@ benchmark:
   * `parse_args` and `main`.
 
 The other parts: bench_corpus.py (the page corpus and the corpus folders),
-bench_data.py (the generated SMEs), bench_serve.py (`--serve`) and
+bench_data.py (the generated SMEs), bench_serve.py (`--serve`),
+bench_journal.py (the files `--serve` edits, restored after it) and
 bench_common.py (paths, seed, messages).
 """
 

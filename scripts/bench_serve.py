@@ -30,7 +30,8 @@ from typing import Callable
 
 import bench_data
 from bench_common import SEED, die, log
-from bench_corpus import SECTIONS, Case, backup_pages, restore_edits
+from bench_corpus import SECTIONS, Case
+from bench_journal import backup_pages, restore_edits
 
 SERVE_READY_TIMEOUT = 600.0     # s: a server's first build of 10,000 pages on a busy machine
 ROUND_TIMEOUT = 120.0           # s: from one edit until the page shows it
