@@ -370,7 +370,13 @@ fn random_edits_of(
     );
     // Shown with `--nocapture`: how many edits took each path.
     eprintln!("{name}: {paths:?}");
-    for path in ["its body", "its front matter", "it is new", "deleted"] {
+    // Pages made and deleted are rarer in a site with several languages, where a step may
+    // make a translation instead: its test counts them over all its seeds.
+    let new_and_deleted = one_language(site.path()).then_some(["it is new", "deleted"]);
+    for path in ["its body", "its front matter"]
+        .into_iter()
+        .chain(new_and_deleted.into_iter().flatten())
+    {
         assert!(
             paths.contains_key(path),
             "{name}: no edit took {path:?}: {paths:?}"
@@ -459,7 +465,7 @@ fn random_edits_of_a_site_with_data_and_shortcodes() {
             *paths.entry(path).or_insert(0) += count;
         }
     }
-    for path in ["kpis or roadmap", "its data"] {
+    for path in ["kpis or roadmap", "its data", "it is new", "deleted"] {
         assert!(paths.contains_key(path), "no edit took {path:?}: {paths:?}");
     }
 }
@@ -1294,7 +1300,7 @@ fn random_edits_of_a_site_in_three_languages() {
             *paths.entry(path).or_insert(0) += count;
         }
     }
-    for path in ["kpis or roadmap", "its data"] {
+    for path in ["kpis or roadmap", "its data", "it is new", "deleted"] {
         assert!(paths.contains_key(path), "no edit took {path:?}: {paths:?}");
     }
 }

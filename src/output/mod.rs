@@ -20,6 +20,7 @@ pub mod folder;
 mod minify;
 mod precompress;
 pub mod publish;
+mod stale;
 
 pub use minify::minify_html;
 pub use precompress::{Precompressing, is_compressible, precompress};
@@ -30,14 +31,12 @@ use std::collections::HashSet;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{PoisonError, RwLock};
 use std::thread::JoinHandle;
 
 /// Marks a folder as made by pimap, so that pimap never deletes files in a folder it did not make.
 const MARKER: &str = ".pimap-output";
 const MARKER_TEXT: &[u8] = b"This folder is written by pimap; it is replaced on every build.\n";
-
-/// The paths in a staging folder, each with whether it is a folder.
-type Listing = Vec<(String, bool)>;
 
 /// How many files a build wrote and how many it found already up to date.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -56,8 +55,10 @@ pub struct StagedOutput {
     new_stage: bool,
     written: AtomicUsize,
     unchanged: AtomicUsize,
+    /// Folders of the staging folder known to be no links (see `clear_links_on_the_way`).
+    checked: RwLock<HashSet<PathBuf>>,
     /// What the staging folder held, read on a thread of its own while the build writes.
-    listing: Option<JoinHandle<Result<Listing, Diagnostic>>>,
+    listing: Option<JoinHandle<Result<stale::Listing, Diagnostic>>>,
 }
 
 fn io_error(path: &Path, action: &str, error: std::io::Error) -> Diagnostic {
@@ -91,7 +92,7 @@ impl StagedOutput {
             .map_err(|e| io_error(&stage, "write to the staging folder", e))?;
         let listing = (!new_stage).then(|| {
             let stage = stage.clone();
-            std::thread::spawn(move || list_stage(&stage))
+            std::thread::spawn(move || stale::list(&stage))
         });
         Ok(StagedOutput {
             output: output.to_path_buf(),
@@ -99,6 +100,7 @@ impl StagedOutput {
             new_stage,
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
+            checked: RwLock::default(),
             listing,
         })
     }
@@ -111,13 +113,45 @@ impl StagedOutput {
                 .split('/')
                 .all(|s| !s.is_empty() && s != "." && s != "..");
         if safe && folder::reserved_reason(rel).is_none() {
-            Ok(self.stage.join(rel))
+            let path = self.stage.join(rel);
+            self.clear_links_on_the_way(&path)
+                .map_err(|e| io_error(&path, "write", e))?;
+            Ok(path)
         } else {
             Err(Diagnostic::file_error(
                 rel,
                 "refusing to write outside the output folder",
             ))
         }
+    }
+
+    /// Removes the links that stand where folders on the way to `path` go (each folder is looked
+    /// at once per build), so that nothing is written through them, out of the staging folder.
+    /// Only something other than pimap can have left a link there; a staging folder made for
+    /// this build holds none.
+    fn clear_links_on_the_way(&self, path: &Path) -> std::io::Result<()> {
+        let Some(parent) = path.parent() else {
+            return Ok(());
+        };
+        let is_checked = |dir: &Path| {
+            let checked = self.checked.read().unwrap_or_else(PoisonError::into_inner);
+            dir == self.stage || checked.contains(dir)
+        };
+        if self.new_stage || is_checked(parent) {
+            return Ok(());
+        }
+        let mut unchecked: Vec<&Path> = parent.ancestors().take_while(|d| !is_checked(d)).collect();
+        // From the staging folder down: a folder is marked once those above it are.
+        unchecked.reverse();
+        for dir in unchecked {
+            match std::fs::symlink_metadata(dir) {
+                Ok(meta) if meta.is_symlink() => std::fs::remove_file(dir)?,
+                _ => {}
+            }
+            let mut checked = self.checked.write().unwrap_or_else(PoisonError::into_inner);
+            checked.insert(dir.to_path_buf());
+        }
+        Ok(())
     }
 
     /// Writes `bytes` at `rel` unless the file already holds exactly them.
@@ -231,34 +265,7 @@ impl StagedOutput {
             })?,
             None => Vec::new(),
         };
-        // The folders that hold an expected file stay; no other may be removed.
-        let kept: HashSet<&str> = expected
-            .iter()
-            .flat_map(|path| path.match_indices('/').map(move |(i, _)| &path[..i]))
-            .collect();
-        let mut removed = 0;
-        for (rel, is_dir) in &listing {
-            let path = self.stage.join(rel);
-            if *is_dir {
-                if !kept.contains(rel.as_str()) {
-                    // Succeeds only for folders that the removals above left empty.
-                    let _ = std::fs::remove_dir(&path);
-                }
-            } else if rel != MARKER && !expected.contains(rel) {
-                match std::fs::symlink_metadata(&path) {
-                    // A folder this build made where an old file was: it holds expected files.
-                    Ok(meta) if meta.is_dir() => {}
-                    Ok(_) => {
-                        std::fs::remove_file(&path)
-                            .map_err(|e| io_error(&path, "remove a stale file", e))?;
-                        removed += 1;
-                    }
-                    // Cleared by this build, with a folder that stood in the way of a file.
-                    Err(e) if is_gone(&e) => {}
-                    Err(e) => return Err(io_error(&path, "remove a stale file", e)),
-                }
-            }
-        }
+        let removed = stale::remove(&self.stage, listing, expected)?;
         exchange(&self.stage, &self.output)?;
         Ok(WriteStats {
             written: self.written.into_inner(),
@@ -266,42 +273,6 @@ impl StagedOutput {
             removed,
         })
     }
-}
-
-/// Whether `error` says that a path is no longer there: it or a folder on the way was removed.
-fn is_gone(error: &std::io::Error) -> bool {
-    matches!(error.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory)
-}
-
-/// What the staging folder `stage` holds, each path relative to it with whether it is a folder,
-/// the contents of a folder before the folder. Read while the build writes: what the build
-/// writes is expected, and what it clears away (a folder where a file goes) is skipped.
-fn list_stage(stage: &Path) -> Result<Listing, Diagnostic> {
-    let mut listing = Vec::new();
-    let walk = walkdir::WalkDir::new(stage)
-        .min_depth(1)
-        .contents_first(true);
-    for entry in walk {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(e)
-                if e.io_error()
-                    .is_some_and(|e| e.kind() == ErrorKind::NotFound) =>
-            {
-                continue;
-            }
-            Err(e) => {
-                return Err(Diagnostic::file_error(
-                    stage,
-                    format!("cannot read the staging folder: {e}"),
-                ));
-            }
-        };
-        let rel = entry.path().strip_prefix(stage).unwrap_or(entry.path());
-        let rel = rel.to_string_lossy().replace('\\', "/");
-        listing.push((rel, entry.file_type().is_dir()));
-    }
-    Ok(listing)
 }
 
 /// What the staging folder holds where a file is to be written.
@@ -467,181 +438,4 @@ pub fn percent_decode(path: &str) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn refuses_paths_that_climb_out() {
-        let dir = tempfile::tempdir().unwrap();
-        let staged = StagedOutput::prepare(&dir.path().join("public")).unwrap();
-        let onto_marker = format!("{MARKER}/index.html");
-        for bad in [
-            "../x",
-            "/etc/passwd",
-            "a/../../b",
-            "",
-            "a//b",
-            MARKER,
-            &onto_marker,
-        ] {
-            assert!(staged.write(bad, b"x").is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn a_cached_picture_is_linked_and_never_written_through() {
-        let dir = tempfile::tempdir().unwrap();
-        let entry = dir.path().join("entry.webp");
-        std::fs::write(&entry, b"cached").unwrap();
-        let staged = StagedOutput::prepare(&dir.path().join("public")).unwrap();
-        staged.link_cached("a.webp", &entry).unwrap();
-        staged.link_cached("a.webp", &entry).unwrap();
-        assert_eq!(staged.unchanged.load(Ordering::Relaxed), 1);
-        staged.write("a.webp", b"other bytes").unwrap();
-        staged
-            .copy("a.webp", &FileOrigin::Embedded(b"more"))
-            .unwrap();
-        assert_eq!(std::fs::read(&entry).unwrap(), b"cached");
-        assert_eq!(std::fs::read(staged.stage.join("a.webp")).unwrap(), b"more");
-        // A plain file left by an earlier build (a copy) is replaced by the link, not written
-        // over: the next build finds the link in place.
-        staged.link_cached("a.webp", &entry).unwrap();
-        assert!(is_same_file(&staged.stage.join("a.webp"), &entry));
-    }
-
-    #[test]
-    fn unchanged_files_are_not_rewritten_and_stale_ones_go() {
-        let dir = tempfile::tempdir().unwrap();
-        let output = dir.path().join("public");
-        for round in 0..3 {
-            let staged = StagedOutput::prepare(&output).unwrap();
-            staged.write("a/index.html", b"same").unwrap();
-            let mut expected: HashSet<String> = ["a/index.html".to_owned()].into();
-            if round == 0 {
-                staged.write("old.html", b"gone later").unwrap();
-                expected.insert("old.html".to_owned());
-            }
-            let stats = staged.commit(&expected).unwrap();
-            match round {
-                0 => assert_eq!(
-                    stats,
-                    WriteStats {
-                        written: 2,
-                        unchanged: 0,
-                        removed: 0
-                    }
-                ),
-                1 => assert_eq!(
-                    stats,
-                    WriteStats {
-                        written: 1,
-                        unchanged: 0,
-                        removed: 0
-                    }
-                ),
-                _ => assert_eq!(
-                    stats,
-                    WriteStats {
-                        written: 0,
-                        unchanged: 1,
-                        removed: 1
-                    }
-                ),
-            }
-        }
-        assert!(!output.join("old.html").exists());
-        assert_eq!(std::fs::read(output.join("a/index.html")).unwrap(), b"same");
-    }
-
-    /// Whatever the generation before last left where a file goes is replaced, and a link there
-    /// is replaced rather than written through.
-    #[cfg(unix)]
-    #[test]
-    fn what_stands_in_the_way_of_a_file_is_replaced() {
-        // The staging folder is listed while the build writes: before the writes, after them,
-        // or (here, by the thread's own timing) anywhere between.
-        for listed in ["before", "after", "meanwhile"] {
-            let dir = tempfile::tempdir().unwrap();
-            let outside = dir.path().join("outside.txt");
-            std::fs::write(&outside, b"keep").unwrap();
-            let output = dir.path().join("public");
-            let stage = folder::sibling(&output, "stage");
-            std::fs::create_dir_all(stage.join("was-a-folder/inner")).unwrap();
-            std::fs::create_dir_all(stage.join("old/deep")).unwrap();
-            std::fs::write(stage.join("was-a-folder/inner/stale.html"), b"x").unwrap();
-            std::fs::write(stage.join("old/deep/stale.html"), b"x").unwrap();
-            std::fs::write(stage.join("stale.html"), b"x").unwrap();
-            std::fs::write(stage.join(MARKER), MARKER_TEXT).unwrap();
-            std::fs::write(stage.join("was-a-file"), b"x").unwrap();
-            std::fs::write(stage.join("same.html"), b"keep").unwrap();
-            std::os::unix::fs::symlink(&outside, stage.join("was-a-link.html")).unwrap();
-            let mut staged = StagedOutput::prepare(&output).unwrap();
-            if listed == "before" {
-                let listing = staged.listing.take().unwrap().join().unwrap();
-                staged.listing = Some(std::thread::spawn(move || listing));
-            }
-            let expected = [
-                "was-a-file/index.html",
-                "was-a-folder",
-                "was-a-link.html",
-                "new/deep/folder/index.html",
-                "same.html",
-            ];
-            for rel in expected {
-                staged.write(rel, b"keep").unwrap();
-                let meta = std::fs::symlink_metadata(stage.join(rel)).unwrap();
-                assert!(meta.is_file(), "{rel}");
-                assert_eq!(std::fs::read(stage.join(rel)).unwrap(), b"keep", "{rel}");
-            }
-            assert_eq!(std::fs::read(&outside).unwrap(), b"keep");
-            assert_eq!(staged.written.load(Ordering::Relaxed), 4);
-            assert_eq!(staged.unchanged.load(Ordering::Relaxed), 1);
-            if listed == "after" {
-                let _ = staged.listing.take().unwrap().join();
-                let listing = list_stage(&stage);
-                staged.listing = Some(std::thread::spawn(move || listing));
-            }
-            let expected: HashSet<String> = expected.iter().map(|p| p.to_string()).collect();
-            let stats = staged.commit(&expected).unwrap();
-            assert_eq!(stats.removed, 2, "listed {listed}");
-            let mut left: Vec<(String, bool)> = list_stage(&output).unwrap();
-            left.sort();
-            let folders = ["new", "new/deep", "new/deep/folder", "was-a-file"];
-            let mut want: Vec<(String, bool)> = (expected.iter().map(|p| (p.clone(), false)))
-                .chain(folders.iter().map(|p| (p.to_string(), true)))
-                .chain([(MARKER.to_string(), false)])
-                .collect();
-            want.sort();
-            assert_eq!(left, want, "listed {listed}");
-            assert_eq!(std::fs::read(&outside).unwrap(), b"keep");
-        }
-    }
-
-    /// In a staging folder made for the build, files go into folders made as needed, and a path
-    /// written twice holds the second bytes.
-    #[test]
-    fn a_new_staging_folder_gets_its_folders_as_needed() {
-        let dir = tempfile::tempdir().unwrap();
-        let staged = StagedOutput::prepare(&dir.path().join("public")).unwrap();
-        assert!(staged.new_stage);
-        staged.write("a/b/c/index.html", b"first").unwrap();
-        staged.write("a/b/c/index.html", b"second").unwrap();
-        staged.write("a/b/index.html", b"third").unwrap();
-        assert_eq!(
-            std::fs::read(staged.stage.join("a/b/c/index.html")).unwrap(),
-            b"second"
-        );
-        assert_eq!(
-            std::fs::read(staged.stage.join("a/b/index.html")).unwrap(),
-            b"third"
-        );
-        assert_eq!(staged.written.load(Ordering::Relaxed), 3);
-    }
-
-    #[test]
-    fn a_folder_pimap_did_not_make_is_left_alone() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("precious.txt"), "keep").unwrap();
-        assert!(StagedOutput::prepare(dir.path()).is_err());
-    }
-}
+mod tests;
