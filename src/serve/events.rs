@@ -11,8 +11,9 @@
 //! Each stream remembers the page it was opened by ([`ShownPage`]: the output file its address
 //! is served from, and the bytes it was served), which its live-reload script names in the
 //! request (`/__pimap/events?page=/news/x/`). A reload then reaches only the pages whose file now
-//! holds other bytes than they show ([`EventStreams::reload_pages`]); a stream whose page is not
-//! known (an older script, a missing page that shows the 404 page, an unpublished page's
+//! holds other bytes than they show ([`EventStreams::reload_pages`]), and, for a changed file that
+//! is not a page, the pages that name it or name code that names it ([`Used`]); a stream whose page
+//! is not known (an older script, a missing page that shows the 404 page, an unpublished page's
 //! explanation) is told to reload on every change.
 //!
 //! Event data is sent one line per `data:` field, the lines split at CR, LF and CRLF alike, as
@@ -113,6 +114,17 @@ impl EventStreams {
         current: impl Fn(&str) -> Option<Arc<Vec<u8>>>,
         unknown: UnknownPages,
     ) {
+        self.reload_where(changed, current, unknown, |_| false);
+    }
+
+    /// [`Self::reload_pages`], also reloading the pages whose bytes `uses` accepts.
+    fn reload_where(
+        &self,
+        changed: &[String],
+        current: impl Fn(&str) -> Option<Arc<Vec<u8>>>,
+        unknown: UnknownPages,
+        uses: impl Fn(&[u8]) -> bool,
+    ) {
         let changed: HashSet<&str> = changed.iter().map(String::as_str).collect();
         let message = sse_message(&Event::Reload);
         let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
@@ -123,28 +135,26 @@ impl EventStreams {
             let reload = match &mut open.page {
                 None => unknown == UnknownPages::Reload,
                 Some(page) if changed.contains(page.path.as_str()) => {
-                    show_current(page, current(&page.path))
+                    show_current(page, current(&page.path)) || uses(&page.bytes)
                 }
-                Some(_) => false,
+                Some(page) => uses(&page.bytes),
             };
             !reload || send(&open.stream, &message)
         });
     }
 
     /// Tells open pages that a rebuild changed the outputs `changed` (`current` gives the bytes
-    /// now served for a file): when one of them is a file any page may use, every page reloads;
-    /// otherwise the pages that show one of them with other bytes, and the pages that are not
-    /// known.
+    /// now served for a file; `code`, called only when a file that is not a page changed, the
+    /// stylesheets and scripts served, with their bytes): the pages that show one of them with
+    /// other bytes, the pages that use one ([`Used`]), and the pages that are not known.
     pub fn reload_changed(
         &self,
         changed: &[String],
         current: impl Fn(&str) -> Option<Arc<Vec<u8>>>,
+        code: impl FnOnce() -> Vec<(String, Arc<Vec<u8>>)>,
     ) {
-        if changed.iter().any(|path| !reaches_only_its_own_page(path)) {
-            self.broadcast(&Event::Reload);
-        } else {
-            self.reload_pages(changed, current, UnknownPages::Reload);
-        }
+        let used = Used::new(changed, code);
+        self.reload_where(changed, current, UnknownPages::Reload, |page| used.by(page));
     }
 
     /// Sends a keep-alive comment every 15 s, forever.
@@ -163,11 +173,46 @@ impl EventStreams {
 
 /// Whether a change to the output at `path` reaches no open page but one showing that file: an
 /// HTML page (a page in a frame has its own stream), a feed or the sitemap (`.xml`), or
-/// `robots.txt`, which feed readers and crawlers read, not pages. Any other file (a stylesheet,
-/// script, picture, or data a script may fetch: the search index, the API) can be used by any
-/// page.
+/// `robots.txt`, which feed readers and crawlers read, not pages.
 fn reaches_only_its_own_page(path: &str) -> bool {
     path.ends_with(".html") || path.ends_with(".xml") || path == "robots.txt"
+}
+
+/// The changed files that pages may use (a stylesheet, script, picture, or data a script
+/// fetches: the search index, the API), as what a page that uses one names: the file's address
+/// from the site's root (`fr/search-index.json`, as `get_url` writes it), or that of a
+/// stylesheet or script naming the file (by its name alone, as code often builds the rest). A
+/// page that names none of them does not reload: the edited SME's page, reloaded as soon as it
+/// was published, is not reloaded again because the search index and the API changed.
+struct Used {
+    names: Vec<String>,
+}
+
+impl Used {
+    fn new(changed: &[String], code: impl FnOnce() -> Vec<(String, Arc<Vec<u8>>)>) -> Used {
+        let files: Vec<&String> = (changed.iter())
+            .filter(|path| !reaches_only_its_own_page(path))
+            .collect();
+        if files.is_empty() {
+            return Used { names: Vec::new() };
+        }
+        let file_names: Vec<&str> = (files.iter())
+            .map(|path| path.rsplit('/').next().unwrap_or(path))
+            .collect();
+        let mut names: Vec<String> = files.iter().map(|path| path.to_string()).collect();
+        for (path, bytes) in code() {
+            let finder = |name: &&str| memchr::memmem::find(&bytes, name.as_bytes()).is_some();
+            if file_names.iter().any(finder) {
+                names.push(path);
+            }
+        }
+        Used { names }
+    }
+
+    /// Whether the page `bytes` names one of the used files.
+    fn by(&self, bytes: &[u8]) -> bool {
+        (self.names.iter()).any(|name| memchr::memmem::find(bytes, name.as_bytes()).is_some())
+    }
 }
 
 /// Whether `page` must reload to show `current` (`None`: its file is gone); if so, it shows
@@ -371,25 +416,43 @@ mod tests {
     }
 
     #[test]
-    fn a_change_to_any_file_but_a_page_reloads_every_page() {
+    fn a_change_to_a_file_but_a_page_reloads_the_pages_that_name_it_or_code_that_does() {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let streams = EventStreams::default();
-        let (a, b) = (Arc::new(b"a".to_vec()), Arc::new(b"b".to_vec()));
+        let a = Arc::new(b"<img src=/logo.png><link href=/css/site.css>".to_vec());
+        let search = Arc::new(b"<script src=/js/search.js></script>".to_vec());
+        let plain = Arc::new(b"<p>b".to_vec());
         let mut on_a = open_page(&listener, &streams, Some(("a/index.html", &a)));
-        let mut on_b = open_page(&listener, &streams, Some(("b/index.html", &b)));
-        let new_a = Arc::new(b"new a".to_vec());
-        let served = files(&[("a/index.html", &new_a), ("b/index.html", &b)]);
+        let mut on_search = open_page(&listener, &streams, Some(("search/index.html", &search)));
+        let mut on_b = open_page(&listener, &streams, Some(("b/index.html", &plain)));
+        let mut unknown = open_page(&listener, &streams, None);
+        let new_a = Arc::new(b"<img src=/logo.png><link href=/css/site.css>new".to_vec());
+        let served = files(&[("a/index.html", &new_a), ("b/index.html", &plain)]);
         let current = |path: &str| served.get(path).cloned();
+        let script = Arc::new(b"fetch(root + 'search-index.json')".to_vec());
+        let code = || vec![("js/search.js".to_owned(), Arc::clone(&script))];
 
         let page_and_feed = ["a/index.html".to_owned(), "news/atom.xml".to_owned()];
-        streams.reload_changed(&page_and_feed, current);
+        streams.reload_changed(&page_and_feed, current, code);
         assert_eq!(received(&mut on_a), RELOAD);
+        assert_eq!(received(&mut on_search), "");
         assert_eq!(received(&mut on_b), "");
+        assert_eq!(received(&mut unknown), RELOAD);
 
-        for used in ["logo.png", "css/site.css", "search-index.json"] {
-            streams.reload_changed(&["a/index.html".to_owned(), used.to_owned()], current);
-            assert_eq!(received(&mut on_a), RELOAD, "{used}");
-            assert_eq!(received(&mut on_b), RELOAD, "{used}");
+        // The page named the file, or a script it names names the file, or neither.
+        for (used, a_reloads, search_reloads) in [
+            ("logo.png", true, false),
+            ("css/site.css", true, false),
+            ("search-index.json", false, true),
+            ("js/search.js", false, true),
+            ("api/v1/smes.json", false, false),
+        ] {
+            streams.reload_changed(&["b/index.html".to_owned(), used.to_owned()], current, code);
+            let expected = |reloads: bool| if reloads { RELOAD } else { "" };
+            assert_eq!(received(&mut on_a), expected(a_reloads), "{used}");
+            assert_eq!(received(&mut on_search), expected(search_reloads), "{used}");
+            assert_eq!(received(&mut on_b), "", "{used}");
+            assert_eq!(received(&mut unknown), RELOAD, "{used}");
         }
     }
 }

@@ -120,11 +120,17 @@ impl Shared {
     }
 
     /// Tells open pages that the last rebuild changed the outputs `changed`: those that show
-    /// one of them, or use a file that is not a page ([`EventStreams::reload_changed`]).
+    /// one of them, or use one that is not a page ([`EventStreams::reload_changed`]).
     pub fn reload_changed(&self, changed: &[String]) {
         let site = self.current();
+        let code = || {
+            (site.files.iter())
+                .filter(|(path, _)| path.ends_with(".css") || path.ends_with(".js"))
+                .map(|(path, bytes)| (path.clone(), Arc::clone(bytes)))
+                .collect()
+        };
         self.streams
-            .reload_changed(changed, |path| site.get(path).cloned());
+            .reload_changed(changed, |path| site.get(path).cloned(), code);
     }
 
     pub fn current(&self) -> Arc<ServedSite> {
