@@ -55,7 +55,7 @@ pub struct StagedOutput {
     new_stage: bool,
     written: AtomicUsize,
     unchanged: AtomicUsize,
-    /// Folders of the staging folder known to be no links (see `clear_links_on_the_way`).
+    /// Folders of the staging folder with nothing in their way (see `clear_the_way`).
     checked: RwLock<HashSet<PathBuf>>,
     /// What the staging folder held, read on a thread of its own while the build writes.
     listing: Option<JoinHandle<Result<stale::Listing, Diagnostic>>>,
@@ -114,7 +114,7 @@ impl StagedOutput {
                 .all(|s| !s.is_empty() && s != "." && s != "..");
         if safe && folder::reserved_reason(rel).is_none() {
             let path = self.stage.join(rel);
-            self.clear_links_on_the_way(&path)
+            self.clear_the_way(&path)
                 .map_err(|e| io_error(&path, "write", e))?;
             Ok(path)
         } else {
@@ -125,11 +125,11 @@ impl StagedOutput {
         }
     }
 
-    /// Removes the links that stand where folders on the way to `path` go (each folder is looked
-    /// at once per build), so that nothing is written through them, out of the staging folder.
-    /// Only something other than pimap can have left a link there; a staging folder made for
-    /// this build holds none.
-    fn clear_links_on_the_way(&self, path: &Path) -> std::io::Result<()> {
+    /// Removes what stands where the folders on the way to `path` go (each is looked at once per
+    /// build): a file of the generation before last, or a link, which nothing is written
+    /// through, out of the staging folder (only something other than pimap can have left one).
+    /// A staging folder made for this build holds nothing in the way.
+    fn clear_the_way(&self, path: &Path) -> std::io::Result<()> {
         let Some(parent) = path.parent() else {
             return Ok(());
         };
@@ -145,7 +145,7 @@ impl StagedOutput {
         unchecked.reverse();
         for dir in unchecked {
             match std::fs::symlink_metadata(dir) {
-                Ok(meta) if meta.is_symlink() => std::fs::remove_file(dir)?,
+                Ok(meta) if !meta.is_dir() => std::fs::remove_file(dir)?,
                 _ => {}
             }
             let mut checked = self.checked.write().unwrap_or_else(PoisonError::into_inner);
@@ -221,9 +221,9 @@ impl StagedOutput {
         })
     }
 
-    /// Writes a file, clearing what the previous generation left in its way (a folder where a
-    /// file goes, a file where a folder goes, a file linked elsewhere: the picture cache's
-    /// files are never written through a link).
+    /// Writes a file, clearing what the previous generation left at its place (a folder, or a
+    /// file linked elsewhere: the picture cache's files are never written through a link); what
+    /// stood where its folders go is cleared by [`Self::clear_the_way`].
     fn place(
         &self,
         path: &Path,
@@ -238,18 +238,7 @@ impl StagedOutput {
             }
             write(path)
         };
-        if attempt().is_err() {
-            let mut ancestor = path.parent();
-            while let Some(dir) =
-                ancestor.filter(|d| d.starts_with(&self.stage) && *d != self.stage)
-            {
-                if std::fs::symlink_metadata(dir).is_ok_and(|m| !m.is_dir()) {
-                    let _ = std::fs::remove_file(dir);
-                }
-                ancestor = dir.parent();
-            }
-            attempt().map_err(|e| io_error(path, "write", e))?;
-        }
+        attempt().map_err(|e| io_error(path, "write", e))?;
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
