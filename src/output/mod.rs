@@ -144,11 +144,16 @@ impl StagedOutput {
         // From the staging folder down: a folder is marked once those above it are.
         unchecked.reverse();
         for dir in unchecked {
+            // Looked at and cleared under the lock: another thread writing under the same
+            // folder finds it cleared, never half done.
+            let mut checked = self.checked.write().unwrap_or_else(PoisonError::into_inner);
+            if checked.contains(dir) {
+                continue;
+            }
             match std::fs::symlink_metadata(dir) {
                 Ok(meta) if !meta.is_dir() => std::fs::remove_file(dir)?,
                 _ => {}
             }
-            let mut checked = self.checked.write().unwrap_or_else(PoisonError::into_inner);
             checked.insert(dir.to_path_buf());
         }
         Ok(())

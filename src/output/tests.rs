@@ -276,3 +276,40 @@ fn a_link_where_a_folder_goes_is_replaced_not_followed() {
             .is_symlink()
     );
 }
+
+/// Threads writing files under one folder where a stale file stands: the first clears it, the
+/// others find it cleared.
+#[test]
+fn threads_writing_under_a_folder_where_a_file_stands_clear_it_once() {
+    for round in 0..200 {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let stage = folder::sibling(&output, "stage");
+        std::fs::create_dir_all(&stage).unwrap();
+        std::fs::write(stage.join(MARKER), MARKER_TEXT).unwrap();
+        std::fs::write(
+            stage.join("downloads"),
+            b"a file of the generation before last",
+        )
+        .unwrap();
+        let staged = StagedOutput::prepare(&output).unwrap();
+        let start = std::sync::Barrier::new(4);
+        std::thread::scope(|scope| {
+            for thread in 0..4 {
+                let (staged, start) = (&staged, &start);
+                scope.spawn(move || {
+                    start.wait();
+                    let rel = format!("downloads/deep/{thread}.pdf");
+                    staged
+                        .write(&rel, b"pdf")
+                        .unwrap_or_else(|e| panic!("round {round}: {e:?}"));
+                });
+            }
+        });
+        let expected: HashSet<String> = (0..4).map(|t| format!("downloads/deep/{t}.pdf")).collect();
+        staged.commit(&expected).unwrap();
+        for rel in &expected {
+            assert!(output.join(rel).is_file(), "round {round}: {rel}");
+        }
+    }
+}

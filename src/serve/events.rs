@@ -172,47 +172,95 @@ impl EventStreams {
 }
 
 /// Whether a change to the output at `path` reaches no open page but one showing that file: an
-/// HTML page (a page in a frame has its own stream), a feed or the sitemap (`.xml`), or
-/// `robots.txt`, which feed readers and crawlers read, not pages.
+/// HTML page (a page in a frame has its own stream), a feed or the sitemap (`.xml`),
+/// `robots.txt`, or an oEmbed response, which feed readers, crawlers and other sites read, not
+/// pages.
 fn reaches_only_its_own_page(path: &str) -> bool {
-    path.ends_with(".html") || path.ends_with(".xml") || path == "robots.txt"
+    path.ends_with(".html")
+        || path.ends_with(".xml")
+        || path == "robots.txt"
+        || path.ends_with("oembed.json")
 }
+
+/// More changed files than this that pages may use, and every open page reloads: looking for
+/// each of them in each page would cost more than the reloads.
+const MOST_USED: usize = 200;
 
 /// The changed files that pages may use (a stylesheet, script, picture, or data a script
 /// fetches: the search index, the API), as what a page that uses one names: the file's address
-/// from the site's root (`fr/search-index.json`, as `get_url` writes it), or that of a
-/// stylesheet or script naming the file (by its name alone, as code often builds the rest). A
-/// page that names none of them does not reload: the edited SME's page, reloaded as soon as it
-/// was published, is not reloaded again because the search index and the API changed.
+/// from the site's root (`fr/search-index.json`, as `get_url` writes it, also percent-encoded and
+/// HTML-escaped as links are written), or that of a stylesheet or script naming the file, or
+/// naming such code (by the file's name alone, as code often builds the rest). A page that names
+/// none of them does not reload: the edited SME's page, reloaded as soon as it was published, is
+/// not reloaded again because the search index and the API changed. `None`: every page.
 struct Used {
-    names: Vec<String>,
+    names: Option<Vec<String>>,
 }
 
 impl Used {
     fn new(changed: &[String], code: impl FnOnce() -> Vec<(String, Arc<Vec<u8>>)>) -> Used {
-        let files: Vec<&String> = (changed.iter())
+        let files: Vec<&str> = (changed.iter())
             .filter(|path| !reaches_only_its_own_page(path))
+            .map(String::as_str)
             .collect();
-        if files.is_empty() {
-            return Used { names: Vec::new() };
+        if files.len() > MOST_USED {
+            return Used { names: None };
         }
-        let file_names: Vec<&str> = (files.iter())
-            .map(|path| path.rsplit('/').next().unwrap_or(path))
+        let mut names: Vec<String> = files.iter().flat_map(|path| as_written(path)).collect();
+        if files.is_empty() {
+            return Used { names: Some(names) };
+        }
+        // Code naming a used file, then code naming that code, until none is found.
+        let mut code = code();
+        let mut named: Vec<String> = files
+            .iter()
+            .map(|path| file_name(path).to_owned())
             .collect();
-        let mut names: Vec<String> = files.iter().map(|path| path.to_string()).collect();
-        for (path, bytes) in code() {
-            let finder = |name: &&str| memchr::memmem::find(&bytes, name.as_bytes()).is_some();
-            if file_names.iter().any(finder) {
-                names.push(path);
+        let mut from = 0;
+        while from < named.len() {
+            let new: Vec<&str> = named[from..].iter().map(String::as_str).collect();
+            let (naming, rest): (Vec<_>, Vec<_>) = code.into_iter().partition(|(_, bytes)| {
+                (new.iter()).any(|name| memchr::memmem::find(bytes, name.as_bytes()).is_some())
+            });
+            code = rest;
+            from = named.len();
+            for (path, _) in naming {
+                names.extend(as_written(&path));
+                named.push(file_name(&path).to_owned());
             }
         }
-        Used { names }
+        Used { names: Some(names) }
     }
 
     /// Whether the page `bytes` names one of the used files.
     fn by(&self, bytes: &[u8]) -> bool {
-        (self.names.iter()).any(|name| memchr::memmem::find(bytes, name.as_bytes()).is_some())
+        let Some(names) = &self.names else {
+            return true;
+        };
+        (names.iter()).any(|name| memchr::memmem::find(bytes, name.as_bytes()).is_some())
     }
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// The ways a page may write the address `path`: as it is, with `&` and `'` escaped as HTML
+/// escapes them, and percent-encoded as Markdown links are (a byte that is not ASCII, a space).
+fn as_written(path: &str) -> Vec<String> {
+    let html = |text: &str| text.replace('&', "&amp;").replace('\'', "&#39;");
+    let mut encoded = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_graphic() {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    let mut forms = vec![path.to_owned(), html(path), html(&encoded)];
+    forms.sort();
+    forms.dedup();
+    forms
 }
 
 /// Whether `page` must reload to show `current` (`None`: its file is gone); if so, it shows
@@ -413,6 +461,45 @@ mod tests {
         // Removed: reload (to the 404 page).
         streams.reload_pages(&changed, |_| None, UnknownPages::Reload);
         assert_eq!(received(&mut on_a), RELOAD);
+    }
+
+    #[test]
+    fn names_are_found_as_pages_write_them_and_through_code_that_names_code() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let streams = EventStreams::default();
+        let photo = Arc::new(b"<img src=\"/fr/equipe/%C3%A9quipe%202024.jpg\">".to_vec());
+        let styled = Arc::new(
+            b"<link href=\"/css/site.css\"><link rel=alternate href=\"/embed/x/oembed.json\">"
+                .to_vec(),
+        );
+        let mut on_photo = open_page(&listener, &streams, Some(("fr/equipe/index.html", &photo)));
+        let mut on_styled = open_page(&listener, &streams, Some(("x/index.html", &styled)));
+        let served = files(&[("fr/equipe/index.html", &photo), ("x/index.html", &styled)]);
+        let current = |path: &str| served.get(path).cloned();
+        let site_css = Arc::new(b"@import \"fonts.css\";".to_vec());
+        let fonts_css = Arc::new(b"@font-face { src: url(body.woff2) }".to_vec());
+        let code = || {
+            vec![
+                ("css/site.css".to_owned(), Arc::clone(&site_css)),
+                ("css/fonts.css".to_owned(), Arc::clone(&fonts_css)),
+            ]
+        };
+        let expected = |reloads: bool| if reloads { RELOAD } else { "" };
+        for (used, photo_reloads, styled_reloads) in [
+            ("fr/equipe/équipe 2024.jpg", true, false),
+            ("css/body.woff2", false, true),
+            // Read by other sites, not by the page that links to it.
+            ("embed/x/oembed.json", false, false),
+        ] {
+            streams.reload_changed(&[used.to_owned()], current, code);
+            assert_eq!(received(&mut on_photo), expected(photo_reloads), "{used}");
+            assert_eq!(received(&mut on_styled), expected(styled_reloads), "{used}");
+        }
+        // So many changed files that looking for each in each page would cost more: all reload.
+        let many: Vec<String> = (0..=MOST_USED).map(|i| format!("api/{i}.json")).collect();
+        streams.reload_changed(&many, current, code);
+        assert_eq!(received(&mut on_photo), RELOAD);
+        assert_eq!(received(&mut on_styled), RELOAD);
     }
 
     #[test]
