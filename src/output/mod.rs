@@ -4,11 +4,12 @@
 //! which holds the generation before last. Only files whose bytes differ are rewritten and files
 //! that no longer have a source are removed, so a rebuild costs what changed, not a full write
 //! plus a full delete; what the staging folder held is listed on a thread of its own while the
-//! build renders, and only folders that hold no expected file are tried for removal. When every output is in place, the staging folder and the output folder
-//! are exchanged in one `renameat2(RENAME_EXCHANGE)` call: readers see the old site or the new
-//! one, never a mix, and a failed or interrupted build leaves the output folder untouched (the
-//! next build repairs whatever the interruption left in the staging folder). Paths are checked
-//! so that nothing is written outside the staging folder, and nothing over the marker that says
+//! build renders ([`stale`]). When every output is in place, the staging folder and the output
+//! folder are exchanged in one `renameat2(RENAME_EXCHANGE)` call: readers see the old site or
+//! the new one, never a mix, and a failed or interrupted build leaves the output folder
+//! untouched (the next build repairs whatever the interruption left in the staging folder).
+//! Paths are checked so that nothing is written outside the staging folder (a link where one of
+//! its folders goes is removed, never written through), and nothing over the marker that says
 //! a folder is pimap's. Processed pictures are hard links to the picture cache's files (a copy
 //! across file systems): a rebuild finds them in place without reading them, and a file with
 //! another name is replaced, never written through, so the cache cannot be changed from here. Where the output folder really is and the lock that keeps two builds

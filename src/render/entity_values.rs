@@ -386,10 +386,12 @@ pub fn build(site: &Site) -> Result<EntityValues, tera::Error> {
     let g = &site.graph;
     let market_urls = market_urls(site);
     let cards = ValuesByKind::try_from_fn(|kind| {
-        (0..g.count(kind))
+        let cards: Vec<Result<Value, tera::Error>> = (0..g.count(kind))
             .into_par_iter()
             .map(|i| card(site, &market_urls, kind, i))
-            .collect()
+            .collect();
+        // The first error in the entities' order, whichever thread met it first.
+        cards.into_iter().collect()
     })?;
     let full = ValuesByKind::try_from_fn(|kind| {
         Ok((0..g.count(kind))
