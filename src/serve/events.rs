@@ -421,6 +421,11 @@ mod tests {
 
     const RELOAD: &str = "event: reload\ndata: \n\n";
 
+    /// What a stream that reloads, or does not, is sent.
+    fn expected(reloads: bool) -> &'static str {
+        if reloads { RELOAD } else { "" }
+    }
+
     #[test]
     fn a_changed_page_reloads_only_the_streams_of_that_page_and_those_of_unknown_pages() {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -484,7 +489,6 @@ mod tests {
                 ("css/fonts.css".to_owned(), Arc::clone(&fonts_css)),
             ]
         };
-        let expected = |reloads: bool| if reloads { RELOAD } else { "" };
         for (used, photo_reloads, styled_reloads) in [
             ("fr/equipe/équipe 2024.jpg", true, false),
             ("css/body.woff2", false, true),
@@ -535,7 +539,6 @@ mod tests {
             ("api/v1/smes.json", false, false),
         ] {
             streams.reload_changed(&["b/index.html".to_owned(), used.to_owned()], current, code);
-            let expected = |reloads: bool| if reloads { RELOAD } else { "" };
             assert_eq!(received(&mut on_a), expected(a_reloads), "{used}");
             assert_eq!(received(&mut on_search), expected(search_reloads), "{used}");
             assert_eq!(received(&mut on_b), "", "{used}");
