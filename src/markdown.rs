@@ -36,7 +36,7 @@ pub use headings::{TocEntry, heading_id};
 use images::ImageInProgress;
 pub use links::{MissingEntity, address_in_site};
 use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
-pub use relink::{LinkKey, LinkKind, Links, can_relink, relink, relink_untrusted};
+pub use relink::{LinkKey, LinkKind, Links, can_relink, relink, relink_untrusted, write_href};
 pub use slugs::slugify;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -369,23 +369,63 @@ pub(crate) mod render_count {
 /// Escapes text for HTML content and attribute values.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    escape_runs(text, |run| out.push_str(run));
     out
+}
+
+/// Writes `text` as [`escape`] escapes it: autoescaped templates' escape (Tera's byte by byte).
+pub fn write_escaped(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut written = Ok(());
+    escape_runs(text, |run| {
+        if written.is_ok() {
+            written = out.write_all(run.as_bytes());
+        }
+    });
+    written
+}
+
+/// Hands `text` to `push` escaped (`&<>"'`), the runs between those characters whole.
+fn escape_runs(text: &str, mut push: impl FnMut(&str)) {
+    let mut start = 0;
+    for (i, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        push(&text[start..i]);
+        push(entity);
+        start = i + 1;
+    }
+    push(&text[start..]);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::source::content::split;
+
+    #[test]
+    fn escapes_exactly_as_tera_does() {
+        let every_ascii: String = (0u8..128).map(char::from).collect();
+        let odd = [
+            "",
+            "&",
+            "<a href=\"x\" title='y'>&amp;</a>",
+            "é<ü>ß & 光 \"' end&",
+        ];
+        for text in odd.into_iter().chain([every_ascii.as_str()]) {
+            let mut tera = Vec::new();
+            tera::escape_html(text, &mut tera).unwrap();
+            let mut written = Vec::new();
+            write_escaped(text, &mut written).unwrap();
+            assert_eq!(written, tera, "{text:?}");
+            assert_eq!(escape(text).as_bytes(), tera, "{text:?}");
+        }
+    }
 
     pub(super) fn render_body(path: &str, body: &str) -> RenderedMarkdown {
         let content: HashMap<String, String> = [

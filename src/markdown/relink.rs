@@ -172,7 +172,7 @@ impl Placeholders {
 pub(super) type WriteUrl = fn(&mut String, &str);
 
 /// Writes `url` as pulldown-cmark writes an `href`.
-fn write_href(out: &mut String, url: &str) {
+pub fn write_href(out: &mut String, url: &str) {
     // Writing to a String cannot fail.
     let _ = pulldown_cmark_escape::escape_href(out, url);
 }

@@ -64,7 +64,7 @@ impl Templates {
         }
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
-        tera.set_escape_fn(functions::escape_html);
+        tera.set_escape_fn(crate::markdown::write_escaped);
         functions::register_filters(&mut tera);
         functions::register_placeholders(&mut tera);
         match tera.add_raw_templates(templates.iter().map(|t| (t.name.as_str(), t.text.as_str()))) {

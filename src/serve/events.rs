@@ -203,13 +203,16 @@ impl Used {
             .filter(|path| !reaches_only_its_own_page(path))
             .map(String::as_str)
             .collect();
+        if files.is_empty() {
+            // Nothing to look for: the code is not even listed.
+            return Used {
+                names: Some(Vec::new()),
+            };
+        }
         if files.len() > MOST_USED {
             return Used { names: None };
         }
         let mut names: Vec<String> = files.iter().flat_map(|path| as_written(path)).collect();
-        if files.is_empty() {
-            return Used { names: Some(names) };
-        }
         // Code naming a used file, then code naming that code, until none is found.
         let mut code = code();
         let mut named: Vec<String> = files
@@ -245,19 +248,12 @@ fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
-/// The ways a page may write the address `path`: as it is, with `&` and `'` escaped as HTML
-/// escapes them, and percent-encoded as Markdown links are (a byte that is not ASCII, a space).
+/// The ways a page may write the address `path`: as it is, HTML-escaped as templates print it,
+/// and as Markdown links write it (percent-encoded, then escaped).
 fn as_written(path: &str) -> Vec<String> {
-    let html = |text: &str| text.replace('&', "&amp;").replace('\'', "&#39;");
-    let mut encoded = String::with_capacity(path.len());
-    for byte in path.bytes() {
-        if byte.is_ascii_graphic() {
-            encoded.push(char::from(byte));
-        } else {
-            encoded.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    let mut forms = vec![path.to_owned(), html(path), html(&encoded)];
+    let mut href = String::new();
+    crate::markdown::write_href(&mut href, path);
+    let mut forms = vec![path.to_owned(), crate::markdown::escape(path), href];
     forms.sort();
     forms.dedup();
     forms
